@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, compilePasswordRegexp, loadConfig, BARONG_DEFAULT_PASSWORD_REGEXP } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('works on a fresh machine with no variables set', () => {
+    const config = loadConfig({});
+    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'barong_development' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/1');
+    expect(config.session).toMatchObject({ cookieName: '_barong_session', expireTime: 1800, csrfProtection: true });
+    expect(config.app.uidPrefix).toBe('ID');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every bad value on its own line', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'eighty', BARONG_CAPTCHA: 'maybe', BARONG_UID_PREFIX: 'X1', BARONG_CSRF_PROTECTION: 'sometimes' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = error!.problems;
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.startsWith('PORT:'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('BARONG_CAPTCHA:'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('BARONG_UID_PREFIX:'))).toContain('2 to 6 letters');
+    expect(lines.find((l) => l.startsWith('BARONG_CSRF_PROTECTION:'))).toContain('true or false');
+  });
+
+  it('needs the captcha keys of the captcha it turns on', () => {
+    expect(() => loadConfig({ BARONG_CAPTCHA: 'recaptcha' })).toThrow(/BARONG_RECAPTCHA_SITE_KEY/);
+  });
+
+  it('takes the database name from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3307/barong_prod' }).database.name).toBe('barong_prod');
+  });
+});
+
+describe('compilePasswordRegexp', () => {
+  const barong = compilePasswordRegexp(BARONG_DEFAULT_PASSWORD_REGEXP);
+  it.each([
+    ['Tecohvi0', true],
+    ['tecohvi0', false],
+    ['TECOHVI0', false],
+    ['Tecohvio', false],
+    ['Te0', false],
+    ['Пароль2024Xx', true],
+  ])('%s matches Barong default: %s', (password, expected) => {
+    expect(barong.test(password)).toBe(expected);
+  });
+
+  it('rejects an invalid pattern at load', () => {
+    expect(() => loadConfig({ BARONG_PASSWORD_REGEXP: '(' })).toThrow(/BARONG_PASSWORD_REGEXP/);
+  });
+});
