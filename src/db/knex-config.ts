@@ -1,0 +1,90 @@
+/**
+ * Knex settings for MariaDB/MySQL, built from the validated config (src/config.ts). Used by the server,
+ * the db CLI (src/db/cli.ts), knexfile.ts and the test database helper.
+ */
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+
+export type DatabaseConfig = Config['database'];
+
+export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('./migrations', import.meta.url));
+export const SEEDS_DIRECTORY = fileURLToPath(new URL('./seeds', import.meta.url));
+
+/**
+ * mysql2 connection options. The database name always comes from `db.name` (config.ts already derives it
+ * from DATABASE_NAME or the URL path), so a test can point the same server at another database.
+ * With `withDatabase: false` the connection names no database (to CREATE or DROP one).
+ */
+export function connectionOptions(
+  db: DatabaseConfig,
+  { withDatabase = true }: { withDatabase?: boolean } = {},
+): Knex.MySql2ConnectionConfig {
+  const server = db.url ? serverFromUrl(db.url) : { host: db.host, port: db.port, user: db.user, password: db.password };
+  return {
+    ...server,
+    ...(withDatabase ? { database: db.name } : {}),
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+function serverFromUrl(url: string): { host: string; port: number; user: string; password: string } {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  };
+}
+
+/**
+ * `timezone: 'Z'` only tells mysql2 how to convert JS Dates; the server still evaluates CURRENT_TIMESTAMP
+ * (column defaults, ON UPDATE) in the session time zone. Pinning the session to UTC keeps both the same.
+ */
+type RawConnection = { query(sql: string, callback: (err: Error | null) => void): void };
+
+function useUtc(conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void): void {
+  conn.query("SET time_zone = '+00:00'", (err) => done(err, conn));
+}
+
+export function knexConfig(db: DatabaseConfig): Knex.Config {
+  return {
+    client: 'mysql2',
+    connection: connectionOptions(db),
+    pool: { min: 0, max: db.poolMax, afterCreate: useUtc },
+    migrations: { directory: MIGRATIONS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
+    seeds: { directory: SEEDS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
+  };
+}
+
+/*
+ * Knex loads migration and seed files with its own import(), from inside node_modules. That works when Node
+ * itself can load .ts (`node --import tsx`, `tsx`), but not under vitest, which transforms only the modules
+ * it imports itself ("Unknown file extension .ts"). These sources list the same directories and return the
+ * same names (so knex_migrations rows match), but import the files from here, where vitest's loader applies.
+ * Pass them per call: `db.migrate.latest({ migrationSource })`, `db.seed.run({ seedSource })`.
+ */
+const SOURCE_EXTENSIONS = ['.ts'];
+
+async function sourceFiles(directory: string): Promise<string[]> {
+  return (await readdir(directory)).filter((f) => SOURCE_EXTENSIONS.includes(extname(f))).sort();
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => sourceFiles(MIGRATIONS_DIRECTORY),
+  getMigrationName: (file) => file,
+  getMigration: (file) =>
+    import(pathToFileURL(join(MIGRATIONS_DIRECTORY, file)).href) as Promise<Knex.Migration>,
+};
+
+export const seedSource: Knex.SeedSource<string> = {
+  getSeeds: async () => (await sourceFiles(SEEDS_DIRECTORY)).map((f) => join(SEEDS_DIRECTORY, f)),
+  getSeed: (path) => import(pathToFileURL(path).href) as Promise<Knex.Seed>,
+};
