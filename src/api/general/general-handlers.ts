@@ -1,0 +1,61 @@
+/** The small endpoints Barong serves under both /identity and /public (reference §3). */
+import type { Config } from '../../config.js';
+import type { PasswordPolicy } from '../../domain/password-policy.js';
+import type { Handler } from '../types.js';
+
+export interface BuildInfo {
+  version: string;
+  gitTag: string;
+  gitSha: string;
+  buildDate: string;
+}
+
+export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPolicy, build: BuildInfo) {
+  const ping = () => ({ status: 200 as const, body: { ping: 'pong' } });
+  const time = () => ({ status: 200 as const, body: { time: Math.floor(Date.now() / 1000) } });
+  const version = () => ({
+    status: 200 as const,
+    body: { git_tag: build.gitTag, git_sha: build.gitSha, build_date: build.buildDate, version: build.version },
+  });
+  // Barong emits its Ruby Regexp stringified; clients (baseapp) strip the wrapper.
+  const configsBody = {
+    session_expire_time: config.session.expireTime,
+    captcha_type: config.captcha.type,
+    ...(config.captcha.type === 'recaptcha' ? { captcha_id: config.captcha.recaptcha.siteKey } : {}),
+    ...(config.captcha.type === 'geetest' ? { captcha_id: config.captcha.geetest.id } : {}),
+    phone_verification_type: config.phoneVerification,
+    password_min_entropy: config.password.minEntropy,
+    password_regexp: `(?-mix:${config.password.regexpSource})`,
+  };
+  const configs = () => ({ status: 200 as const, body: configsBody });
+  const validate = (password: string) => ({ status: 201 as const, body: { entropy: passwordPolicy.entropy(password) } });
+
+  const identityPing: Handler<'identityPing'> = ping;
+  const publicPing: Handler<'publicPing'> = ping;
+  const getIdentityTime: Handler<'getIdentityTime'> = time;
+  const getPublicTime: Handler<'getPublicTime'> = time;
+  const getIdentityVersion: Handler<'getIdentityVersion'> = version;
+  const getPublicVersion: Handler<'getPublicVersion'> = version;
+  const getIdentityConfigs: Handler<'getIdentityConfigs'> = configs;
+  const getPublicConfigs: Handler<'getPublicConfigs'> = configs;
+  const validateIdentityPassword: Handler<'validateIdentityPassword'> = (req) => validate(req.body.password);
+  const validatePublicPassword: Handler<'validatePublicPassword'> = (req) => validate(req.body.password);
+  const getAuth0Config: Handler<'getAuth0Config'> = () => ({
+    status: 200,
+    body: { auth0_domain: config.auth0.domain ?? null, auth0_client_id: config.auth0.clientId ?? null },
+  });
+
+  return {
+    identityPing,
+    publicPing,
+    getIdentityTime,
+    getPublicTime,
+    getIdentityVersion,
+    getPublicVersion,
+    getIdentityConfigs,
+    getPublicConfigs,
+    validateIdentityPassword,
+    validatePublicPassword,
+    getAuth0Config,
+  };
+}

@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../../errors/app-error.js';
+import type { Logger } from '../../lib/logger.js';
+import { mapValidationFailure, type ValidatorDetail } from './validation-errors.js';
+
+type Json = Record<string, any>;
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  errors?: ValidatorDetail[];
+  message?: string;
+}
+
+// body-parser and multer failures, by their `type`/`code`.
+const BODY_PARSER_KEYS: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'request.malformed_json'],
+  'entity.too.large': [413, 'request.payload_too_large'],
+  'encoding.unsupported': [415, 'request.unsupported_encoding'],
+  'charset.unsupported': [415, 'request.unsupported_charset'],
+  'request.aborted': [400, 'request.aborted'],
+  LIMIT_FILE_SIZE: [413, 'request.payload_too_large'],
+  LIMIT_FILE_COUNT: [413, 'request.too_many_files'],
+  LIMIT_UNEXPECTED_FILE: [422, 'request.unexpected_file'],
+};
+
+const STATUS_KEYS: Record<number, string> = {
+  404: 'route.not_found',
+  405: 'route.method_not_allowed',
+  413: 'request.payload_too_large',
+  415: 'request.unsupported_media_type',
+};
+
+/** Classifies anything thrown on the way to a handler as an AppError; unknown failures stay 500. */
+export function toAppError(err: unknown, req: Json): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const e = (err ?? {}) as HttpLikeError;
+  const known = BODY_PARSER_KEYS[e.type ?? ''] ?? BODY_PARSER_KEYS[e.code ?? ''];
+  if (known) return new AppError(known[0], known[1], { cause: err });
+  const status = e.status ?? e.statusCode;
+  if (!status || status >= 500) return undefined;
+  if (Array.isArray(e.errors) && (status === 400 || status === 422)) {
+    const info = req.openapi?.schema
+      ? { operation: req.openapi.schema as Json, contentType: String(req.headers?.['content-type'] ?? '').split(';')[0] }
+      : undefined;
+    return mapValidationFailure(e.errors, info, { body: req.body, query: req.query, params: req.params });
+  }
+  return new AppError(status, STATUS_KEYS[status] ?? `request.http_${status}`, { cause: err });
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err, req);
+    if (appError) {
+      if (appError.status === 405 && (err as Json).headers?.Allow) res.setHeader('Allow', (err as Json).headers.Allow);
+      res.set(appError.headers).status(appError.status).json(appError.body);
+      return;
+    }
+    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(500).json({ errors: ['server.internal_error'] });
+  };
+}
+
+export const routeNotFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ errors: ['route.not_found'] });
+};

@@ -1,0 +1,27 @@
+/**
+ * Endpoints for operators, outside the published contract: liveness, readiness (database and Redis
+ * answer) and Prometheus metrics.
+ */
+import { Router } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Knex } from '../../db/knex.js';
+import type { Redis } from '../../lib/redis.js';
+
+export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?: Registry }): Router {
+  const registry = deps.registry ?? new Registry();
+  if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks = await Promise.allSettled([deps.knex.raw('select 1'), deps.redis.ping()]);
+    const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    const ok = database === 'ok' && redis === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+/** Request and reply types for handlers, taken from the generated contract types. */
+import type { Request, Response } from 'express';
+import type { operations } from '../generated/api.js';
+
+export type OperationId = keyof operations;
+type Op<O extends OperationId> = operations[O];
+type JsonOf<T> = T extends { content: infer C }
+  ? C extends { 'application/json': infer J }
+    ? J
+    : C[keyof C]
+  : undefined;
+
+export type BodyOf<O extends OperationId> = JsonOf<NonNullable<Op<O>['requestBody']>>;
+export type QueryOf<O extends OperationId> = Op<O>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : {};
+export type PathOf<O extends OperationId> = Op<O>['parameters'] extends { path: infer P } ? P : {};
+
+type Responses<O extends OperationId> = Op<O>['responses'];
+type SuccessStatus<O extends OperationId> = {
+  [S in keyof Responses<O>]: S extends number ? (`${S}` extends `2${string}` ? S : never) : never;
+}[keyof Responses<O>];
+
+/** What a handler returns: one of the success answers its operation documents. Errors are thrown. */
+export type Reply<O extends OperationId> = {
+  [S in SuccessStatus<O>]: { status: S; body: JsonOf<Responses<O>[S]>; headers?: Record<string, string> };
+}[SuccessStatus<O>];
+
+export interface ApiRequest<O extends OperationId> extends Request<PathOf<O>, unknown, BodyOf<O>, QueryOf<O>> {}
+
+export type Handler<O extends OperationId> = (req: ApiRequest<O>, res: Response) => Promise<Reply<O>> | Reply<O>;
+
+/** Who may call an operation. Every route must say; an open route says `public`. */
+export type Access = 'public' | 'session' | 'user';
+
+export const NOT_IMPLEMENTED = 'not_implemented' as const;
+
+export interface RouteSpec<O extends OperationId> {
+  access: Access;
+  handler: Handler<O> | typeof NOT_IMPLEMENTED;
+}
+
+export type RouteTable = { [O in OperationId]: RouteSpec<O> };

@@ -1,0 +1,28 @@
+import { pino, type Logger } from 'pino';
+
+/** Paths that must never reach a log line: credentials, tokens, codes, cookies. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'req.headers["x-auth-signature"]',
+  'res.headers["set-cookie"]',
+  'res.headers.authorization',
+  '*.password',
+  '*.old_password',
+  '*.new_password',
+  '*.confirm_password',
+  '*.otp_code',
+  '*.totp_code',
+  '*.code',
+  '*.token',
+  '*.reset_password_token',
+  '*.verification_code',
+  '*.secret',
+];
+
+export function createLogger(level: string, name = 'barong'): Logger {
+  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+}
+
+export type { Logger };

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('errors at the edge', () => {
+  it('malformed JSON is a 400 with an errors body', async () => {
+    const res = await request(t.app)
+      .post('/api/v2/barong/public/password/validate')
+      .set('Content-Type', 'application/json')
+      .send('{"password": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: ['request.malformed_json'] });
+  });
+
+  it('an unknown route is a 404 with an errors body, inside and outside the API', async () => {
+    for (const path of ['/api/v2/barong/identity/nowhere', '/nowhere']) {
+      const res = await request(t.app).get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ errors: ['route.not_found'] });
+    }
+  });
+
+  it('a wrong method is a 405 with an errors body', async () => {
+    const res = await request(t.app).delete('/api/v2/barong/public/ping');
+    expect(res.status).toBe(405);
+    expect(res.body).toEqual({ errors: ['route.method_not_allowed'] });
+  });
+
+  it('an unsupported media type is a 415 with an errors body', async () => {
+    const res = await request(t.app)
+      .post('/api/v2/barong/public/password/validate')
+      .set('Content-Type', 'text/plain')
+      .send('password=x');
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({ errors: ['request.unsupported_media_type'] });
+  });
+
+  it('an empty required field is reported as empty', async () => {
+    const res = await request(t.app)
+      .post('/api/v2/barong/identity/users')
+      .type('form')
+      .send({ email: '', password: 'Tecohvi0-longer' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: ['identity.user.empty_email'] });
+  });
+
+  it('missing fields answer 400 where the operation lists a 400', async () => {
+    const res = await request(t.app).post('/api/v2/barong/identity/users').type('form').send({});
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [
+        'identity.user.missing_email',
+        'identity.user.empty_email',
+        'identity.user.missing_password',
+        'identity.user.empty_password',
+      ],
+    });
+  });
+
+  it('a wrong type answers 422 with the parameter named', async () => {
+    const res = await request(t.app).get('/api/v2/barong/resource/users/activity/all?page=abc');
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toContain('non_integer_page');
+  });
+
+  it('an operation not built yet answers 501 server.not_implemented', async () => {
+    const res = await request(t.app)
+      .post('/api/v2/barong/identity/users')
+      .type('form')
+      .send({ email: 'someone@example.com', password: 'Tecohvi0-longer' });
+    expect(res.status).toBe(501);
+    expect(res.body).toEqual({ errors: ['server.not_implemented'] });
+  });
+
+  it('operator endpoints answer outside the contract', async () => {
+    await request(t.app).get('/healthz').expect(200, { status: 'ok' });
+    const ready = await request(t.app).get('/readyz').expect(200);
+    expect(ready.body).toEqual({ status: 'ok', database: 'ok', redis: 'ok' });
+    const metrics = await request(t.app).get('/metrics').expect(200);
+    expect(metrics.text).toContain('barong_process_cpu_seconds_total');
+  });
+});
