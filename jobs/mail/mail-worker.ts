@@ -1,0 +1,112 @@
+/**
+ * Takes mail jobs off the queue, renders them and hands them to SMTP. At-least-once, with a sent-mark in Redis
+ * so one event is not mailed twice when a job runs again (retry after a late failure, stalled job, duplicate
+ * enqueue after the first job was cleaned up).
+ */
+import { createHash } from 'node:crypto';
+import type { Transporter } from 'nodemailer';
+import type { Redis } from 'ioredis';
+import type { Job, Queue } from '../../src/queues/create-queue.js';
+import type { MailJob } from '../../src/queues/mail-queue.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { MailRenderError, renderMail, type RenderOptions } from './render.js';
+
+export interface MailWorkerOptions {
+  queue: Queue<MailJob>;
+  transport: Transporter;
+  /** Plain ioredis (no `keyPrefix`), used for the sent-marks. */
+  redis: Redis;
+  /** Deployment key prefix (config.redisPrefix); marks are `${keyPrefix}mail:sent:<idempotency key>`. */
+  keyPrefix: string;
+  render: RenderOptions;
+  from: { name: string; address: string };
+  logger: Logger;
+  concurrency?: number;
+}
+
+export interface MailWorker {
+  /** Stops taking jobs, waits for the ones in hand, closes the queue. */
+  close(): Promise<void>;
+}
+
+export type MailJobResult = { status: 'sent' | 'already_sent'; messageId: string };
+
+export const SENT_MARK_TTL_SECONDS = 7 * 24 * 3600;
+
+export function sentMarkKey(keyPrefix: string, idempotencyKey: string): string {
+  return `${keyPrefix}mail:sent:${idempotencyKey}`;
+}
+
+/** Same event → same Message-ID, so a duplicate that slips through can still be folded by the receiving side. */
+export function messageIdFor(idempotencyKey: string, senderAddress: string): string {
+  const host = senderAddress.split('@')[1] || 'localhost';
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${host}>`;
+}
+
+/** `jane@example.com` → `j***@example.com`: enough to answer "was it sent?", without the full address in logs. */
+function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at > 0 ? `${address[0]}***${address.slice(at)}` : '***';
+}
+
+export function startMailWorker(options: MailWorkerOptions): MailWorker {
+  const { queue, transport, redis, logger } = options;
+  const log = logger.child({ component: 'mail-worker', queue: queue.name });
+  const from = { name: options.from.name, address: options.from.address };
+
+  async function processJob(job: Job<MailJob>): Promise<MailJobResult> {
+    const mail = job.data;
+    const messageId = messageIdFor(mail.idempotencyKey, from.address);
+    const jobLog = log.child({ jobId: job.id, template: mail.template, messageId, attempt: job.attemptsMade + 1 });
+    const markKey = sentMarkKey(options.keyPrefix, mail.idempotencyKey);
+
+    if (await redis.exists(markKey)) {
+      jobLog.info('mail already sent for this event; skipping');
+      return { status: 'already_sent', messageId };
+    }
+
+    let rendered;
+    try {
+      rendered = renderMail(mail, options.render);
+    } catch (err) {
+      // Broken data or template: no retry can fix it, so go straight to the failed set.
+      if (err instanceof MailRenderError) await job.discard();
+      throw err;
+    }
+
+    // Duplicate window, stated honestly: if the process dies (or Redis fails) after the SMTP server accepted the
+    // message and before the mark below is written, the job runs again and the mail goes out a second time,
+    // with the same Message-ID. Marking before sending would close that window but could lose the mail instead.
+    await transport.sendMail({ from, to: mail.to, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId });
+
+    try {
+      await redis.set(markKey, new Date().toISOString(), 'EX', SENT_MARK_TTL_SECONDS);
+    } catch (err) {
+      // The mail is out; failing the job now would only send it again.
+      jobLog.warn({ err }, 'mail sent but the sent-mark could not be written');
+    }
+    jobLog.info({ to: maskAddress(mail.to), language: mail.language ?? null }, 'mail sent');
+    return { status: 'sent', messageId };
+  }
+
+  queue.on('failed', (job: Job<MailJob>, err: Error) => {
+    const attempts = job.opts.attempts ?? 1;
+    const fields = { jobId: job.id, template: job.data.template, attemptsMade: job.attemptsMade, attempts, reason: err.message };
+    if (job.attemptsMade >= attempts || err instanceof MailRenderError) log.error(fields, 'mail job failed for good; left in the failed set');
+    else log.warn(fields, 'mail attempt failed; will retry with backoff');
+  });
+  queue.on('stalled', (job: Job<MailJob>) => log.warn({ jobId: job.id }, 'mail job stalled (worker died?); running it again'));
+  queue.on('error', (err: Error) => log.error({ err }, 'mail queue error'));
+
+  const processing = queue.process('*', options.concurrency ?? 1, processJob);
+  processing.catch((err: unknown) => log.error({ err }, 'mail worker stopped processing'));
+  log.info({ concurrency: options.concurrency ?? 1 }, 'mail worker started');
+
+  return {
+    async close() {
+      log.info('mail worker stopping: no new jobs; waiting for the jobs in hand');
+      await queue.close();
+      log.info('mail worker stopped');
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The worker process: `node --import tsx jobs/main.ts` runs the mail worker; `--with-api` also runs the API in
+ * the same process (one-box deployments). SIGTERM/SIGINT: stop the API, let the job in hand finish, close
+ * queues and connections, exit 0.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { Redis } from 'ioredis';
+import type { Config } from '../src/config.js';
+import { loadConfigOrExit, startApi } from '../src/main.js';
+import { createLogger, type Logger } from '../src/lib/logger.js';
+import { createQueue } from '../src/queues/create-queue.js';
+import { MAIL_QUEUE_NAME, type MailJob } from '../src/queues/mail-queue.js';
+import { startMailWorker } from './mail/mail-worker.js';
+import { loadMailTemplates } from './mail/render.js';
+
+/** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
+const SHUTDOWN_TIMEOUT_MS = 60_000;
+
+function createSmtpTransport(smtp: Config['smtp']) {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.port === 465,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+  });
+}
+
+/** The worker's whole graph (SMTP transport, Redis, queue, mail worker); exported so tests can run the real thing. */
+export async function startWorker(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  // Fail at start, not on the first job, when a template file is broken or missing.
+  logger.info({ templates: loadMailTemplates(), defaultLanguage: config.defaultLanguage }, 'mail templates loaded');
+
+  const transport = createSmtpTransport(config.smtp);
+  const smtpTarget = { host: config.smtp.host, port: config.smtp.port, auth: Boolean(config.smtp.user) };
+  // Not fatal: jobs wait and retry, but a wrong SMTP setting should be visible in the first lines of the log.
+  transport.verify().then(
+    () => logger.info(smtpTarget, 'SMTP server reachable'),
+    (err: Error) => logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
+  );
+
+  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
+  const queue = createQueue<MailJob>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const worker = startMailWorker({
+    queue,
+    transport,
+    redis,
+    keyPrefix: config.redisPrefix,
+    render: {
+      domain: config.app.domain,
+      appName: config.app.name,
+      logoLink: config.smtp.logoLink ?? null,
+      defaultLanguage: config.defaultLanguage,
+    },
+    from: { name: config.smtp.senderName, address: config.smtp.senderEmail },
+    logger,
+  });
+
+  return {
+    async stop() {
+      await worker.close();
+      await redis.quit().catch(() => redis.disconnect());
+      transport.close();
+    },
+  };
+}
+
+/**
+ * pino writes asynchronously and its flush() does not wait for a write in flight, so an immediate process.exit()
+ * can drop or reorder the last lines. Everything is closed by now: let the process end by itself, and force it
+ * only if some handle still holds it open.
+ */
+function exitWhenIdle(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 500).unref();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel, 'barong-worker');
+  const withApi = process.argv.includes('--with-api');
+
+  const worker = await startWorker(config, logger);
+  const api = withApi ? await startApi(config) : undefined;
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the jobs in hand');
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    // API first, so no new mail is enqueued by this process while the worker drains.
+    (async () => {
+      if (api) await api.stop();
+      await worker.stop();
+    })().then(
+      () => {
+        logger.info('stopped');
+        exitWhenIdle(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        exitWhenIdle(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

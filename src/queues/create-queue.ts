@@ -1,0 +1,111 @@
+/**
+ * The one place Bull queues are made, so every queue (mail now, SMS later) gets the same defaults and the
+ * same Redis wiring. Producers and workers both call createQueue; only src/queues/ and jobs/ import Bull.
+ */
+import Bull from 'bull';
+import { Redis } from 'ioredis';
+
+export type Queue<T = unknown> = Bull.Queue<T>;
+export type Job<T = unknown> = Bull.Job<T>;
+
+export interface CreateQueueOptions {
+  redisUrl: string;
+  /** The deployment's key prefix (config.redisPrefix, e.g. `barong:`); Bull's keys live under `${prefix}bull:`. */
+  prefix: string;
+  /** Tries per job, counting the first. Default 5. */
+  attempts?: number;
+  /** First retry delay; each later one doubles (Bull's `exponential`). Default 2000 ms → 2, 4, 8, 16 s. */
+  backoffDelayMs?: number;
+  /** Lock and stalled-check tuning; Bull's defaults (30 s / 30 s / 1) unless given. */
+  settings?: Pick<Bull.AdvancedSettings, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
+}
+
+export const QUEUE_DEFAULTS = { attempts: 5, backoffDelayMs: 2000, keepCompleted: 1000 } as const;
+
+/**
+ * Connections shared by every queue on one Redis URL, as Bull's "reusing Redis connections" guide recommends:
+ * one command client and one subscriber per process, plus one blocking client per queue (it cannot be shared).
+ * Bull does not close connections it got from `createClient`, so queues count their users and the last
+ * queue to close quits them.
+ */
+interface SharedConnections {
+  client: Redis;
+  /** Made on first use: a producer that never listens to queue events does not need it. */
+  subscriber?: Redis;
+  users: number;
+}
+const shared = new Map<string, SharedConnections>();
+
+function acquire(redisUrl: string): SharedConnections {
+  let conns = shared.get(redisUrl);
+  if (!conns) {
+    conns = {
+      // Never ioredis' `keyPrefix`: Bull does not support it (its docs say so); Bull's own `prefix` separates deployments.
+      client: new Redis(redisUrl, { connectionName: 'barong-queue', enableReadyCheck: false }),
+      users: 0,
+    };
+    shared.set(redisUrl, conns);
+  }
+  conns.users += 1;
+  return conns;
+}
+
+async function release(redisUrl: string, conns: SharedConnections): Promise<void> {
+  conns.users -= 1;
+  if (conns.users > 0) return;
+  shared.delete(redisUrl);
+  await Promise.allSettled([conns.client, conns.subscriber].map((redis) => redis && quit(redis)));
+}
+
+// Bull refuses subscriber and blocking clients that retry commands or run a ready check.
+function blockingOptions(connectionName: string) {
+  return { connectionName, maxRetriesPerRequest: null, enableReadyCheck: false };
+}
+
+async function quit(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
+export function createQueue<T>(name: string, options: CreateQueueOptions): Queue<T> {
+  const { redisUrl } = options;
+  const conns = acquire(redisUrl);
+  let blocking: Redis | undefined;
+
+  const queue = new Bull<T>(name, {
+    prefix: `${options.prefix}bull`,
+    createClient(type) {
+      if (type === 'client') return conns.client;
+      if (type === 'subscriber') return (conns.subscriber ??= new Redis(redisUrl, blockingOptions('barong-queue-events')));
+      blocking = new Redis(redisUrl, blockingOptions(`barong-queue-${name}`));
+      return blocking;
+    },
+    defaultJobOptions: {
+      attempts: options.attempts ?? QUEUE_DEFAULTS.attempts,
+      backoff: { type: 'exponential', delay: options.backoffDelayMs ?? QUEUE_DEFAULTS.backoffDelayMs },
+      removeOnComplete: QUEUE_DEFAULTS.keepCompleted,
+      // Jobs that used up their attempts stay in the failed set until someone looks at them (and retries or removes them).
+      removeOnFail: false,
+    },
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+
+  // queue.close() stops taking jobs and waits for the ones in hand (Bull); then this queue's connections are released.
+  const bullClose = queue.close.bind(queue);
+  let closing: Promise<void> | undefined;
+  queue.close = (doNotWaitJobs?: boolean) =>
+    (closing ??= (async () => {
+      try {
+        await bullClose(doNotWaitJobs);
+      } finally {
+        if (blocking) await quit(blocking);
+        await release(redisUrl, conns);
+      }
+    })());
+
+  return queue;
+}

@@ -1,0 +1,272 @@
+/**
+ * The mail pipeline end to end: MailQueue → Bull on the real Redis → mail worker → nodemailer → an in-process
+ * SMTP server. Each test gets its own queue name; the file its own Redis prefix, removed afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import nodemailer from 'nodemailer';
+import { pino } from 'pino';
+import type { ParsedMail } from 'mailparser';
+import { loadConfig } from '../../src/config.js';
+import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
+import { MailQueue, type MailJob } from '../../src/queues/mail-queue.js';
+import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
+
+const REDIS_URL = loadConfig({ ...process.env, NODE_ENV: 'test' }).redisUrl;
+const PREFIX = `test:mail:${randomUUID().slice(0, 8)}:`;
+const SENDER = { name: 'Barong Test', address: 'noreply@barong.test' };
+const DOMAIN = 'https://barong.test';
+
+let smtp: SmtpCatcher;
+let redis: Redis;
+let queueNumber = 0;
+const cleanups: Array<() => Promise<void>> = [];
+const logLines: Array<Record<string, unknown>> = [];
+const rawLog: string[] = [];
+
+const logger = pino(
+  { level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _enc, done) {
+      rawLog.push(chunk.toString());
+      logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  }),
+);
+
+interface Pipeline {
+  mailQueue: MailQueue;
+  producer: Queue<MailJob>;
+  worker: { close(): Promise<void> };
+}
+
+/** A producer queue (what the API holds) and a worker on its own queue object (what jobs/main.ts runs). */
+function startPipeline(options: Partial<CreateQueueOptions> = {}): Pipeline {
+  const name = `mail-${++queueNumber}`;
+  const queueOptions = { redisUrl: REDIS_URL, prefix: PREFIX, backoffDelayMs: 50, ...options };
+  const producer = createQueue<MailJob>(name, queueOptions);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+  const worker = startMailWorker({
+    queue: createQueue<MailJob>(name, queueOptions),
+    transport,
+    redis,
+    keyPrefix: PREFIX,
+    render: { domain: DOMAIN, appName: 'Barong', logoLink: null, defaultLanguage: 'en' },
+    from: SENDER,
+    logger,
+  });
+  cleanups.push(async () => {
+    await worker.close();
+    await producer.close();
+    transport.close();
+  });
+  return { mailQueue: new MailQueue(producer), producer, worker };
+}
+
+function confirmation(overrides: Partial<MailJob> = {}): MailJob {
+  const id = randomUUID();
+  return {
+    template: 'email_confirmation',
+    to: `user-${id}@example.com`,
+    language: 'en',
+    data: { token: `tok-${id}` },
+    idempotencyKey: `email_confirmation:${id}`,
+    ...overrides,
+  };
+}
+
+const to = (address: string) => (mail: ParsedMail) =>
+  !Array.isArray(mail.to) && mail.to?.value.some((a) => a.address === address) === true;
+
+function hrefs(html: string): URL[] {
+  return [...html.matchAll(/href="([^"]+)"/g)].map((m) => new URL((m[1] ?? '').replaceAll('&amp;', '&')));
+}
+
+/**
+ * Polls rather than using Bull's job.finished(): that one can miss the completion message (it checks the state on
+ * one connection and hears the event on another) and then waits for its 5 s watchdog.
+ */
+async function finished(queue: Queue<MailJob>, jobId: string): Promise<MailJobResult> {
+  await until(async () => (await queue.getJob(jobId))?.isCompleted());
+  // Read again: a job fetched before it completed carries no return value.
+  return (await queue.getJob(jobId))?.returnvalue as MailJobResult;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpCatcher();
+  redis = new Redis(REDIS_URL);
+});
+
+afterEach(async () => {
+  smtp.failNext(0);
+  await Promise.all(cleanups.splice(0).map((close) => close()));
+});
+
+afterAll(async () => {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  await smtp.close();
+});
+
+describe('mail pipeline', () => {
+  it('delivers a confirmation mail with subject, sender, recipient and a working link in HTML and text', async () => {
+    const { mailQueue } = startPipeline();
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+
+    const mail = await smtp.waitFor(to(job.to));
+    expect(mail.subject).toBe('Registration Confirmation');
+    expect(mail.from?.value).toEqual([{ name: SENDER.name, address: SENDER.address }]);
+    expect(mail.messageId).toBe(messageIdFor(job.idempotencyKey, SENDER.address));
+
+    const link = `${DOMAIN}/accounts/confirmation?confirmation_token=${String(job.data.token)}&lang=en`;
+    expect(mail.text).toContain(link);
+    const links = hrefs(String(mail.html));
+    expect(links.length).toBeGreaterThan(0);
+    for (const url of links) {
+      expect(url.origin + url.pathname).toBe(`${DOMAIN}/accounts/confirmation`);
+      expect(url.searchParams.get('confirmation_token')).toBe(job.data.token);
+      expect(url.searchParams.get('lang')).toBe('en');
+    }
+    // Nothing secret in the logs: not the token, not the link.
+    expect(rawLog.join('')).not.toContain(String(job.data.token));
+  });
+
+  it('renders Russian for language "RU" and falls back to English for an unknown language', async () => {
+    const { mailQueue } = startPipeline();
+    const ru = confirmation({ language: 'RU' });
+    const xx = confirmation({ language: 'xx' });
+    await mailQueue.enqueue(ru);
+    await mailQueue.enqueue(xx);
+
+    const ruMail = await smtp.waitFor(to(ru.to));
+    expect(ruMail.subject).toBe('Подтверждение регистрации');
+    expect(ruMail.text).toContain(`confirmation_token=${String(ru.data.token)}&lang=ru`);
+
+    const xxMail = await smtp.waitFor(to(xx.to));
+    expect(xxMail.subject).toBe('Registration Confirmation');
+    expect(xxMail.text).toContain('&lang=en');
+  });
+
+  it('sends one mail when the same event is enqueued twice', async () => {
+    const { mailQueue, producer } = startPipeline();
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+    await mailQueue.enqueue(job);
+
+    await smtp.waitFor(to(job.to));
+    await finished(producer, job.idempotencyKey);
+    const counts = await producer.getJobCounts();
+    expect(counts).toMatchObject({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 0 });
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
+  });
+
+  it('retries with backoff when SMTP refuses, then delivers once', async () => {
+    const { mailQueue, producer } = startPipeline({ attempts: 5, backoffDelayMs: 100 });
+    const rejectedBefore = smtp.rejected;
+    smtp.failNext(2);
+    const job = confirmation();
+    const started = Date.now();
+    await mailQueue.enqueue(job);
+
+    await smtp.waitFor(to(job.to));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100 + 200); // exponential: 100 ms, then 200 ms
+    expect(await finished(producer, job.idempotencyKey)).toMatchObject({ status: 'sent' });
+    expect(smtp.rejected - rejectedBefore).toBe(2);
+    expect((await producer.getJob(job.idempotencyKey))?.attemptsMade).toBe(2);
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
+  });
+
+  it('leaves a job that fails every attempt in the failed set', async () => {
+    const { mailQueue, producer } = startPipeline({ attempts: 3, backoffDelayMs: 20 });
+    smtp.failNext(Infinity);
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+
+    const failed = await until(async () => (await producer.getFailed()).find((j) => j.id === job.idempotencyKey));
+    expect(failed.attemptsMade).toBe(3);
+    expect(failed.failedReason).toMatch(/451/);
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(0);
+    expect(logLines.some((l) => l.jobId === job.idempotencyKey && l.msg === 'mail job failed for good; left in the failed set')).toBe(true);
+  });
+
+  it('fails a job that cannot render at once, without retrying', async () => {
+    const { mailQueue, producer } = startPipeline({ attempts: 5 });
+    const job = confirmation({ data: {} });
+    await mailQueue.enqueue(job);
+
+    const failed = await until(async () => (await producer.getFailed()).find((j) => j.id === job.idempotencyKey));
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/missing/);
+  });
+
+  it('does not send again when the same event is processed a second time (sent-mark)', async () => {
+    const { mailQueue, producer } = startPipeline();
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+    await smtp.waitFor(to(job.to));
+    await finished(producer, job.idempotencyKey);
+
+    const ttl = await redis.ttl(sentMarkKey(PREFIX, job.idempotencyKey));
+    expect(ttl).toBeGreaterThan(7 * 24 * 3600 - 60);
+
+    // As if the worker had died after sending and Bull ran the event again under another job id.
+    await producer.add(job.template, job, { jobId: `again:${job.idempotencyKey}` });
+    expect(await finished(producer, `again:${job.idempotencyKey}`)).toMatchObject({ status: 'already_sent' });
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
+    expect(logLines.some((l) => l.jobId === `again:${job.idempotencyKey}` && String(l.msg).includes('already sent'))).toBe(true);
+  });
+
+  it('close() lets the job in hand finish and takes no new ones', async () => {
+    const { mailQueue, producer, worker } = startPipeline();
+    smtp.delayNext(800);
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+    await until(async () => (await (await producer.getJob(job.idempotencyKey))?.getState()) === 'active');
+
+    const started = Date.now();
+    await worker.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
+    expect(await (await producer.getJob(job.idempotencyKey))?.getState()).toBe('completed');
+
+    const later = confirmation();
+    await mailQueue.enqueue(later);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await (await producer.getJob(later.idempotencyKey))?.getState()).toBe('waiting');
+  });
+
+  it('applies the shared defaults and keeps Bull keys under the deployment prefix', async () => {
+    const queue = createQueue<MailJob>(`mail-${++queueNumber}`, { redisUrl: REDIS_URL, prefix: PREFIX });
+    cleanups.push(() => queue.close());
+    const job = await queue.add('email_confirmation', confirmation(), { delay: 60_000 });
+    expect(job.opts).toMatchObject({
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: 1000,
+      removeOnFail: false,
+    });
+    expect(await redis.exists(`${PREFIX}bull:${queue.name}:${String(job.id)}`)).toBe(1);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * An in-process SMTP server for tests: accepts every message on 127.0.0.1 (random port), parses it with mailparser
+ * and keeps it in `inbox`. It can also refuse (451) or slow down the next messages to exercise retries and shutdown.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface SmtpCatcher {
+  port: number;
+  inbox: ParsedMail[];
+  /** Messages answered 451 so far. */
+  readonly rejected: number;
+  /** Resolves with the first message (already received or arriving later) that matches; rejects after timeoutMs. */
+  waitFor(predicate: (mail: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
+  /** Answers `451 try again later` to the next n messages (Infinity: until told otherwise). */
+  failNext(n: number): void;
+  /** Holds the answer to the next message for ms (the sender is stuck mid-send meanwhile). */
+  delayNext(ms: number): void;
+  close(): Promise<void>;
+}
+
+export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+  const inbox: ParsedMail[] = [];
+  const waiters = new Set<() => void>();
+  let toFail = 0;
+  let rejected = 0;
+  let delay = 0;
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    closeTimeout: 200,
+    onData(stream, _session, callback) {
+      const fail = toFail > 0;
+      if (fail) toFail -= 1;
+      const wait = delay;
+      delay = 0;
+      simpleParser(stream)
+        .then(async (mail) => {
+          if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+          if (fail) {
+            rejected += 1;
+            const err: SMTPServerError = Object.assign(new Error('try again later'), { responseCode: 451 });
+            return callback(err);
+          }
+          inbox.push(mail);
+          for (const wake of waiters) wake();
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+
+  return {
+    port,
+    inbox,
+    get rejected() {
+      return rejected;
+    },
+    waitFor(predicate, timeoutMs = 5000) {
+      return new Promise<ParsedMail>((resolve, reject) => {
+        const check = () => {
+          const mail = inbox.find(predicate);
+          if (!mail) return;
+          done();
+          resolve(mail);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no matching mail within ${timeoutMs} ms (inbox has ${inbox.length})`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    failNext(n) {
+      toFail = n;
+    },
+    delayNext(ms) {
+      delay = ms;
+    },
+    close() {
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
