@@ -11,6 +11,11 @@
  *   - every form operation also accepts `application/json` with the same schema (real clients send JSON);
  *   - the session security scheme becomes a cookie (`in: cookie`), Swagger 2.0 only knows headers;
  *   - `upload` file fields on multipart operations accept several files (Barong's `upload[]`);
+ *   - `captcha_response` is a string (reCAPTCHA token) or an object of strings (GeeTest's geetest_challenge,
+ *     geetest_validate, geetest_seccode; as a form `captcha_response[geetest_challenge]=…`, read with qs'
+ *     extended parsing), as Barong's `types: [String, Hash]`; the source says `type: string` because Swagger 2.0
+ *     has no oneOf. Anything else (an array, a nested object) fails validation with the parameter's x-error-key;
+ *     the captcha verifier decides which of the two shapes the configured captcha needs;
  *   - every operation documents the cross-cutting server answers 500 and 501 with the Errors schema,
  *     and operations with a body 413 and 415, so response validation accepts them and nothing else.
  */
@@ -33,6 +38,12 @@ const MULTIPART = 'multipart/form-data';
 const JSON_TYPE = 'application/json';
 const ERRORS_REF = { $ref: '#/components/schemas/Errors' };
 
+/** Barong's `captcha_response`: `types: [String, Hash]`. */
+function captchaResponseSchema(prop: Json): Json {
+  const { type: _type, example: _example, ...rest } = prop;
+  return { ...rest, oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] };
+}
+
 function errorResponse(description: string, key: string): Json {
   return { description, content: { [JSON_TYPE]: { schema: ERRORS_REF, example: { errors: [key] } } } };
 }
@@ -48,6 +59,10 @@ export function fixUp(oas: Json): Json {
       if (ref) op.requestBody = structuredClone(sharedBodies[ref.split('/').pop()!]);
       const content: Json | undefined = op.requestBody?.content;
       if (content?.[FORM] && !content[JSON_TYPE]) content[JSON_TYPE] = structuredClone(content[FORM]);
+      for (const media of Object.values<Json>(content ?? {})) {
+        const props: Json | undefined = media.schema?.properties;
+        if (props?.captcha_response) props.captcha_response = captchaResponseSchema(props.captcha_response);
+      }
       const multipartSchema: Json | undefined = content?.[MULTIPART]?.schema;
       for (const [name, prop] of Object.entries<Json>(multipartSchema?.properties ?? {})) {
         if (prop.format === 'binary') {

@@ -2,6 +2,7 @@
  * The only reader of process.env. Reads once, validates everything, reports every problem on its own
  * line, and freezes the result. Names follow Barong's (reference §19) where Barong has the setting.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = (def: boolean) =>
@@ -22,6 +23,8 @@ const list = (def: string) =>
       .map((s) => s.trim())
       .filter(Boolean),
   );
+
+const CAPTCHA_ENDPOINT_NAMES = ['user_create', 'session_create', 'password_reset', 'email_confirmation'];
 
 // Barong's default, written with POSIX classes as in barong.yml; translated for JavaScript below.
 export const BARONG_DEFAULT_PASSWORD_REGEXP =
@@ -84,12 +87,30 @@ const schema = z.object({
   BARONG_FIRST_REGISTRATION_SUPERADMIN: bool(true),
   BARONG_TRUSTED_PROXIES: list('loopback'),
 
+  BARONG_ACTIVATION_REQUIREMENTS: str('email:verified'),
+  BARONG_STATE_TRIGGERS: str('banned:ban|fraud,deleted:delete,locked:suspicious|lock'),
+
+  BARONG_ENCRYPTION_KEYS: optional,
+  BARONG_ARGON2_MEMORY_COST: int(19456, 1024),
+  BARONG_ARGON2_TIME_COST: int(2, 1),
+  BARONG_ARGON2_PARALLELISM: int(1, 1),
+
+  BARONG_LOGIN_MAX_ATTEMPTS: int(10, 1),
+  BARONG_LOGIN_MAX_ATTEMPTS_PER_IP: int(100, 1),
+  BARONG_LOGIN_ATTEMPTS_WINDOW: int(900, 1),
+  BARONG_CODE_REQUESTS_MAX: int(5, 1),
+  BARONG_CODE_REQUESTS_MAX_PER_IP: int(30, 1),
+  BARONG_CODE_REQUESTS_WINDOW: int(3600, 1),
+
   BARONG_PASSWORD_REGEXP: str(BARONG_DEFAULT_PASSWORD_REGEXP),
   BARONG_PASSWORD_MIN_ENTROPY: z.coerce.number().min(0).optional().default(20),
   BARONG_PASSWORD_USE_DICTIONARY: bool(true),
 
   BARONG_CAPTCHA: z.enum(['none', 'recaptcha', 'geetest']).optional().default('none'),
-  BARONG_CAPTCHA_PROTECTED_ENDPOINTS: list('user_create,session_create,password_reset,email_confirmation'),
+  BARONG_CAPTCHA_PROTECTED_ENDPOINTS: list('user_create,session_create,password_reset,email_confirmation').refine(
+    (names) => names.every((n) => CAPTCHA_ENDPOINT_NAMES.includes(n)),
+    { message: 'each entry must be one of user_create, session_create, password_reset, email_confirmation' },
+  ),
   BARONG_RECAPTCHA_SITE_KEY: optional,
   BARONG_RECAPTCHA_SECRET_KEY: optional,
   BARONG_RECAPTCHA_VERIFY_URL: str('https://www.google.com/recaptcha/api/siteverify'),
@@ -102,6 +123,8 @@ const schema = z.object({
 
   BARONG_AUTH0_DOMAIN: optional,
   BARONG_AUTH0_CLIENT_ID: optional,
+  // The Auth0 tenant's issuer (tokens' `iss`); keys at <issuer>.well-known/jwks.json. Default https://<domain>/.
+  BARONG_AUTH0_ISSUER_URL: optional,
 
   BARONG_SMTP_HOST: str('localhost'),
   BARONG_SMTP_PORT: int(1025, 1),
@@ -132,6 +155,21 @@ export interface Config {
   app: { name: string; domain: string; uidPrefix: string; firstRegistrationSuperadmin: boolean; kycProvider: 'local' };
   session: { cookieName: string; expireTime: number; secureCookie: boolean; csrfProtection: boolean };
   password: { regexpSource: string; regexp: RegExp; minEntropy: number; useDictionary: boolean };
+  hashing: { memoryCost: number; timeCost: number; parallelism: number };
+  /** AES-256-GCM keys by version; the highest version encrypts, every listed version decrypts. */
+  encryptionKeys: { version: number; key: Buffer }[];
+  /** Private labels (key → value) a user needs to become active (barong.yml activation_requirements). */
+  activationRequirements: Record<string, string>;
+  /** Label keys that force a state, in order; later entries win (barong.yml state_triggers). */
+  stateTriggers: { state: string; labelKeys: string[] }[];
+  limits: {
+    loginMaxAttempts: number;
+    loginMaxAttemptsPerIp: number;
+    loginWindowSeconds: number;
+    codeRequestsMax: number;
+    codeRequestsMaxPerIp: number;
+    codeRequestsWindowSeconds: number;
+  };
   captcha: {
     type: Env['BARONG_CAPTCHA'];
     protectedEndpoints: string[];
@@ -139,7 +177,8 @@ export interface Config {
     geetest: { id?: string; key?: string; apiUrl: string };
   };
   phoneVerification: Env['BARONG_PHONE_VERIFICATION'];
-  auth0: { domain?: string; clientId?: string };
+  /** Auth0 login is configured when clientId and issuerUrl are both set. */
+  auth0: { domain?: string; clientId?: string; issuerUrl?: string };
   smtp: { host: string; port: number; user?: string; password?: string; senderEmail: string; senderName: string; logoLink?: string };
   defaultLanguage: string;
   build: { gitTag?: string; gitSha?: string; buildDate?: string };
@@ -158,6 +197,49 @@ function databaseNameFromUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// Outside production only: a fixed, public development key, so local data stays readable across restarts.
+const DEVELOPMENT_ENCRYPTION_KEY = createHash('sha256').update('barong-ts development encryption key').digest();
+
+function parseEncryptionKeys(value: string | undefined, env: string, problems: string[]): Config['encryptionKeys'] {
+  if (!value) {
+    if (env === 'production') problems.push('BARONG_ENCRYPTION_KEYS: required in production (e.g. "1:<base64 of 32 random bytes>")');
+    return [{ version: 1, key: DEVELOPMENT_ENCRYPTION_KEY }];
+  }
+  const keys: Config['encryptionKeys'] = [];
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [version, encoded = ''] = entry.split(':');
+    const key = Buffer.from(encoded, 'base64');
+    if (!/^\d+$/.test(version ?? '') || key.length !== 32) {
+      problems.push('BARONG_ENCRYPTION_KEYS: each entry must be "<version>:<base64 of 32 bytes>", comma-separated');
+      return [];
+    }
+    keys.push({ version: Number(version), key });
+  }
+  return keys.sort((a, b) => b.version - a.version);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** "key:value,key:value" → { key: value }. */
+function parsePairs(value: string, name: string, problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [key, val] = entry.split(':').map((s) => s.trim());
+    if (!key || !val) {
+      problems.push(`${name}: each entry must be "key:value", comma-separated`);
+      return {};
+    }
+    out[key] = val;
+  }
+  return out;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -187,6 +269,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.BARONG_CAPTCHA === 'geetest' && (!e.BARONG_GEETEST_ID || !e.BARONG_GEETEST_KEY)) {
     problems.push('BARONG_GEETEST_ID and BARONG_GEETEST_KEY: required when BARONG_CAPTCHA=geetest');
   }
+  const auth0IssuerUrl =
+    e.BARONG_AUTH0_ISSUER_URL ?? (e.BARONG_AUTH0_DOMAIN ? `https://${e.BARONG_AUTH0_DOMAIN}/` : undefined);
+  if (auth0IssuerUrl && !isHttpUrl(auth0IssuerUrl)) {
+    problems.push('BARONG_AUTH0_ISSUER_URL (or BARONG_AUTH0_DOMAIN): must give an http(s) URL such as https://tenant.auth0.com/');
+  }
+  const encryptionKeys = parseEncryptionKeys(e.BARONG_ENCRYPTION_KEYS, e.NODE_ENV, problems);
+  const activationRequirements = parsePairs(e.BARONG_ACTIVATION_REQUIREMENTS, 'BARONG_ACTIVATION_REQUIREMENTS', problems);
+  const stateTriggers = Object.entries(parsePairs(e.BARONG_STATE_TRIGGERS, 'BARONG_STATE_TRIGGERS', problems)).map(
+    ([state, keys]) => ({ state, labelKeys: keys.split('|').filter(Boolean) }),
+  );
   if (problems.length) throw new ConfigError(problems);
 
   const dbName =
@@ -227,6 +319,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secureCookie: e.BARONG_COOKIE_SECURE,
       csrfProtection: e.BARONG_CSRF_PROTECTION,
     },
+    hashing: {
+      memoryCost: e.BARONG_ARGON2_MEMORY_COST,
+      timeCost: e.BARONG_ARGON2_TIME_COST,
+      parallelism: e.BARONG_ARGON2_PARALLELISM,
+    },
+    encryptionKeys,
+    activationRequirements,
+    stateTriggers,
+    limits: {
+      loginMaxAttempts: e.BARONG_LOGIN_MAX_ATTEMPTS,
+      loginMaxAttemptsPerIp: e.BARONG_LOGIN_MAX_ATTEMPTS_PER_IP,
+      loginWindowSeconds: e.BARONG_LOGIN_ATTEMPTS_WINDOW,
+      codeRequestsMax: e.BARONG_CODE_REQUESTS_MAX,
+      codeRequestsMaxPerIp: e.BARONG_CODE_REQUESTS_MAX_PER_IP,
+      codeRequestsWindowSeconds: e.BARONG_CODE_REQUESTS_WINDOW,
+    },
     password: {
       regexpSource: e.BARONG_PASSWORD_REGEXP,
       regexp: passwordRegexp,
@@ -244,7 +352,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       geetest: { id: e.BARONG_GEETEST_ID, key: e.BARONG_GEETEST_KEY, apiUrl: e.BARONG_GEETEST_API_URL },
     },
     phoneVerification: e.BARONG_PHONE_VERIFICATION,
-    auth0: { domain: e.BARONG_AUTH0_DOMAIN, clientId: e.BARONG_AUTH0_CLIENT_ID },
+    auth0: { domain: e.BARONG_AUTH0_DOMAIN, clientId: e.BARONG_AUTH0_CLIENT_ID, issuerUrl: auth0IssuerUrl },
     smtp: {
       host: e.BARONG_SMTP_HOST,
       port: e.BARONG_SMTP_PORT,

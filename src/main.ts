@@ -21,7 +21,7 @@ export function loadConfigOrExit(): Config {
 
 export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const services = createServices(config, logger);
+  const services = await createServices(config, logger);
   const { app, routes } = composeApp(services);
   const pending = notImplementedOperations(routes);
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);

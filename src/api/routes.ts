@@ -9,18 +9,33 @@ import type { Config } from '../config.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
 import { createGeneralHandlers, type BuildInfo } from './general/general-handlers.js';
 import { createDocsHandlers } from './docs/docs-handlers.js';
+import { createIdentityHandlers, type IdentityDeps } from './identity/identity-handlers.js';
+import { createCaptchaHandlers, type CaptchaHandlerDeps } from './identity/captcha-handlers.js';
+import { createAuth0Handlers, type Auth0HandlerDeps } from './identity/auth0-handlers.js';
+import { createWhitelinkHandlers, type WhitelinkHandlerDeps } from './identity/whitelink-handlers.js';
 import { NOT_IMPLEMENTED, type RouteTable } from './types.js';
 
-export interface RouteServices {
+export interface RouteServices
+  extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
+    CaptchaHandlerDeps,
+    Auth0HandlerDeps,
+    WhitelinkHandlerDeps {
   config: Config;
   contract: Contract;
   passwordPolicy: PasswordPolicy;
   build: BuildInfo;
+  registration: IdentityDeps['registration'];
+  passwordReset: IdentityDeps['passwordReset'];
+  login: IdentityDeps['login'];
 }
 
 export function buildRouteTable(s: RouteServices): RouteTable {
   const general = createGeneralHandlers(s.config, s.passwordPolicy, s.build);
   const docs = createDocsHandlers(s.contract);
+  const identity = createIdentityHandlers(s);
+  const captcha = createCaptchaHandlers(s);
+  const auth0 = createAuth0Handlers(s);
+  const whitelink = createWhitelinkHandlers(s);
   const todo = NOT_IMPLEMENTED;
 
   return {
@@ -31,17 +46,17 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     getIdentityConfigs: { access: 'public', handler: general.getIdentityConfigs },
     validateIdentityPassword: { access: 'public', handler: general.validateIdentityPassword },
     // identity: users
-    createUser: { access: 'public', handler: todo },
-    registerGeetest: { access: 'public', handler: todo },
-    createWhitelistAccess: { access: 'public', handler: todo },
-    requestEmailConfirmation: { access: 'public', handler: todo },
-    confirmEmail: { access: 'public', handler: todo },
-    requestPasswordReset: { access: 'public', handler: todo },
-    confirmPasswordReset: { access: 'public', handler: todo },
+    createUser: { access: 'public', handler: identity.createUser },
+    registerGeetest: { access: 'public', handler: captcha.registerGeetest },
+    createWhitelistAccess: { access: 'public', handler: whitelink.createWhitelistAccess },
+    requestEmailConfirmation: { access: 'public', handler: identity.requestEmailConfirmation },
+    confirmEmail: { access: 'public', handler: identity.confirmEmail },
+    requestPasswordReset: { access: 'public', handler: identity.requestPasswordReset },
+    confirmPasswordReset: { access: 'public', handler: identity.confirmPasswordReset },
     // identity: sessions
-    createSession: { access: 'public', handler: todo },
-    deleteSession: { access: 'session', handler: todo },
-    createAuth0Session: { access: 'public', handler: todo },
+    createSession: { access: 'public', handler: identity.createSession },
+    deleteSession: { access: 'session', handler: identity.deleteSession },
+    createAuth0Session: { access: 'public', handler: auth0.createAuth0Session },
     // public
     publicPing: { access: 'public', handler: general.publicPing },
     getPublicTime: { access: 'public', handler: general.getPublicTime },

@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * Register Geetest captcha
-         * @description Returns the GeeTest v3 `gt` id and a fresh `challenge` for the captcha widget (only meaningful when the server's captcha type is `geetest`).
+         * @description Returns the GeeTest v3 `gt` id and a fresh `challenge` for the captcha widget. When the server's captcha type is not `geetest`, or GeeTest cannot be reached, the answer is an empty object `{}` (Barong 2.6.49 answers the string `""`).
          */
         get: operations["registerGeetest"];
         put?: never;
@@ -131,7 +131,7 @@ export interface paths {
         put?: never;
         /**
          * Creates new whitelist restriction
-         * @description Exchanges an active whitelink token (created by an admin) for a whitelist restriction on the caller's IP. The token is not consumed; a second call from the same IP fails with `value.taken`. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Exchanges an active whitelink token (issued by an operator with src/cli/whitelink.ts until the admin API exists) for a whitelist restriction on the caller's IP. The token is not consumed while it lives; a second call from the same IP fails with `value.taken`; an unknown or expired token with `identity.user.access.invalid_token`. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["createWhitelistAccess"];
         delete?: never;
@@ -151,7 +151,7 @@ export interface paths {
         put?: never;
         /**
          * Auth0 authentication by id_token
-         * @description Logs in with an Auth0 `id_token` (RS256, verified against the tenant's JWKS). An unknown user with a verified e-mail is created as active. Opens a session and returns the user with its `csrf_token`. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Logs in with an Auth0 `id_token` (RS256, verified against the tenant's JWKS; `iss` the tenant, `aud` the client id, not expired, with an `email` claim). An unknown user whose e-mail Auth0 reports as verified is created as an active member; an unverified one is refused (401). Unlike Barong 2.6.49, an existing account must be allowed to sign in: banned, deleted or otherwise inactive accounts get the same 401 keys as password login, and accounts with 2FA get 401 `identity.session.missing_otp` (this endpoint cannot carry the code). Auth0 not configured, or its JWKS unreachable, answers 422. Opens a session and returns the user with its `csrf_token`. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["createAuth0Session"];
         delete?: never;
@@ -1428,11 +1428,10 @@ export interface operations {
                      * @example dredd.user@example.com
                      */
                     email: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                 };
                 "application/json": {
                     /**
@@ -1440,11 +1439,10 @@ export interface operations {
                      * @example dredd.user@example.com
                      */
                     email: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                 };
             };
         };
@@ -1510,6 +1508,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many code requests for this e-mail or address; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1685,11 +1692,10 @@ export interface operations {
                      * @example dredd.user@example.com
                      */
                     email: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                 };
                 "application/json": {
                     /**
@@ -1697,11 +1703,10 @@ export interface operations {
                      * @example dredd.user@example.com
                      */
                     email: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                 };
             };
         };
@@ -1758,6 +1763,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many code requests for this e-mail or address; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1886,11 +1900,10 @@ export interface operations {
                      * @example ID0000000001
                      */
                     refid?: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                     /**
                      * @description Any additional key: value pairs in json string format
                      * @example {"language":"en"}
@@ -1918,11 +1931,10 @@ export interface operations {
                      * @example ID0000000001
                      */
                     refid?: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                     /**
                      * @description Any additional key: value pairs in json string format
                      * @example {"language":"en"}
@@ -2035,11 +2047,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @example 0f1e2d3c4b5a69788796a5b4c3d2e1f0 */
+                    /** @example 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0 */
                     whitelink_token: string;
                 };
                 "application/json": {
-                    /** @example 0f1e2d3c4b5a69788796a5b4c3d2e1f0 */
+                    /** @example 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0 */
                     whitelink_token: string;
                 };
             };
@@ -2182,6 +2194,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Token not accepted, unknown e-mail not verified, account not active, or 2FA on */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Record is not found */
             404: {
                 headers: {
@@ -2220,6 +2241,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -2271,11 +2301,10 @@ export interface operations {
                     email: string;
                     /** @example Dr3dd-Secret!Pass */
                     password: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                     /**
                      * @description Code from Google Authenticator
                      * @example 123456
@@ -2287,11 +2316,10 @@ export interface operations {
                     email: string;
                     /** @example Dr3dd-Secret!Pass */
                     password: string;
-                    /**
-                     * @description Response from captcha widget
-                     * @example dredd-captcha-response
-                     */
-                    captcha_response?: string;
+                    /** @description Response from captcha widget: the reCAPTCHA token, or for GeeTest an object with `geetest_challenge`, `geetest_validate` and `geetest_seccode` (form: `captcha_response[geetest_challenge]=...`). */
+                    captcha_response?: string | {
+                        [key: string]: string;
+                    };
                     /**
                      * @description Code from Google Authenticator
                      * @example 123456
@@ -2312,6 +2340,24 @@ export interface operations {
             };
             /** @description Required params are empty */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Wrong e-mail or password, account not active, or 2FA code missing */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Wrong 2FA code */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2357,6 +2403,24 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many failed attempts for this account or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };

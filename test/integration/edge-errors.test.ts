@@ -72,10 +72,7 @@ describe('errors at the edge', () => {
   });
 
   it('an operation not built yet answers 501 server.not_implemented', async () => {
-    const res = await request(t.app)
-      .post('/api/v2/barong/identity/users')
-      .type('form')
-      .send({ email: 'someone@example.com', password: 'Tecohvi0-longer' });
+    const res = await request(t.app).post('/api/v2/barong/public/kyc');
     expect(res.status).toBe(501);
     expect(res.body).toEqual({ errors: ['server.not_implemented'] });
   });

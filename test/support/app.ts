@@ -25,9 +25,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_NAME: db.name,
     BARONG_REDIS_PREFIX: `test:${db.name}:`,
     BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
+    BARONG_DOMAIN: 'https://exchange.test',
+    // Cheap hashing in tests only; production keeps OWASP's argon2id parameters.
+    BARONG_ARGON2_MEMORY_COST: '1024',
+    BARONG_ARGON2_TIME_COST: '1',
     ...env,
   });
-  const services = createServices(config, createLogger('silent'));
+  const services = await createServices(config, createLogger('silent'));
   const { app } = composeApp(services);
   return {
     app,
@@ -35,10 +39,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     db,
     async close() {
-      // KEYS ignores ioredis' keyPrefix, so match on it explicitly and strip it again for DEL.
-      const prefix = config.redisPrefix;
-      const keys = await services.redis.keys(`${prefix}*`);
-      if (keys.length) await services.redis.del(...keys.map((k) => k.slice(prefix.length)));
+      const keys = await services.redis.keys(`${config.redisPrefix}*`);
+      if (keys.length) await services.redis.del(...keys);
       await services.close();
       await db.destroy();
     },

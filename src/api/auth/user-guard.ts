@@ -1,0 +1,63 @@
+/**
+ * Who may call the resource API: a Bearer JWT signed by this server, or the session cookie, whose
+ * state-changing requests also need the session's X-CSRF-Token. Barong takes only the Bearer token, which
+ * strands users without a gateway (upstream #1070, #889); we take both. Anything else fails closed with 401.
+ */
+import type { Request, RequestHandler } from 'express';
+import { unauthorized } from '../../errors/app-error.js';
+import type { SessionStore } from '../../domain/sessions/session-store.js';
+import type { SessionJwt } from '../../domain/tokens/session-jwt.js';
+import type { UsersRepository, User } from '../../db/repositories/users-repository.js';
+import { safeEqual, sessionMatchesClient } from '../../domain/sessions/session-binding.js';
+import { SIGN_IN_STATES } from '../../domain/accounts/account-state.js';
+import type { SessionCookie } from './session-cookie.js';
+import { requestContext } from './auth-context.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface UserGuardDeps {
+  sessions: SessionStore;
+  cookie: SessionCookie;
+  sessionJwt: SessionJwt;
+  users: () => UsersRepository;
+  csrfProtection: boolean;
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+function requireActive(user: User | undefined): User {
+  if (!user) throw unauthorized('jwt.decode_and_verify');
+  if (!SIGN_IN_STATES.has(user.state)) throw unauthorized('authz.user_not_active');
+  return user;
+}
+
+export function userGuard(d: UserGuardDeps): RequestHandler {
+  return async (req, _res, next) => {
+    const token = bearerToken(req);
+    if (token) {
+      const claims = await d.sessionJwt.verify(token);
+      if (!claims) throw unauthorized('jwt.decode_and_verify');
+      req.auth = { user: requireActive(await d.users().findByUid(claims.uid)) };
+      return next();
+    }
+    const sessionId = d.cookie.read(req);
+    if (!sessionId) throw unauthorized('jwt.decode_and_verify');
+    const checkCsrf = d.csrfProtection && !SAFE_METHODS.has(req.method);
+    const csrf = req.get('x-csrf-token');
+    if (checkCsrf && !csrf) throw unauthorized('authz.missing_csrf_token');
+    const session = await d.sessions.get(sessionId);
+    if (!session) throw unauthorized('jwt.decode_and_verify');
+    if (checkCsrf && !safeEqual(csrf ?? '', session.csrfToken)) throw unauthorized('authz.csrf_token_mismatch');
+    const ctx = requestContext(req);
+    if (!sessionMatchesClient(session, ctx.ip, ctx.userAgent)) {
+      await d.sessions.destroy(session);
+      throw unauthorized('authz.client_session_mismatch');
+    }
+    req.auth = { session: await d.sessions.touch(session), user: requireActive(await d.users().findByUid(session.uid)) };
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Opens a session after a successful sign-in (login, sign-up, e-mail confirmation, Auth0): always a new id,
+ * so a session id planted before login is worthless (no fixation); any session the request carried ends.
+ */
+import type { Request, Response } from 'express';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { SessionStore } from '../../domain/sessions/session-store.js';
+import type { UnitOfWork } from '../../domain/unit-of-work.js';
+import type { UserPresenter, UserWithFullInfo } from '../presenters/user-presenter.js';
+import type { SessionCookie } from '../auth/session-cookie.js';
+import { requestContext } from '../auth/auth-context.js';
+
+export class SessionOpener {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly cookie: SessionCookie,
+    private readonly uow: UnitOfWork,
+    private readonly presenter: UserPresenter,
+  ) {}
+
+  async open(req: Request, res: Response, user: User): Promise<UserWithFullInfo> {
+    const previous = await this.sessions.get(this.cookie.read(req));
+    if (previous) await this.sessions.destroy(previous);
+    const ctx = requestContext(req);
+    const session = await this.sessions.create(user.uid, ctx.ip, ctx.userAgent);
+    this.cookie.write(res, session.id);
+    const fresh = (await this.uow.repos.users.findById(user.id)) ?? user;
+    return this.presenter.fullInfo(this.uow.repos, fresh, session.csrfToken);
+  }
+}

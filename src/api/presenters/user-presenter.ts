@@ -1,0 +1,77 @@
+/** UserWithFullInfo (reference §2): the account as login, sign-up and /users/me show it. */
+import parsePhoneNumber from 'libphonenumber-js';
+import type { components } from '../../generated/api.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { Repositories } from '../../db/repositories/index.js';
+import type { Label } from '../../db/repositories/labels-repository.js';
+import type { PhoneRecord, ProfileRecord } from '../../db/repositories/kyc-repository.js';
+import type { Encryptor } from '../../lib/encryptor.js';
+import { isoSeconds, isoSecondsOrNull, maskDate, maskName, maskPhone } from './format.js';
+
+type Schemas = components['schemas'];
+export type UserWithFullInfo = Schemas['API_V2_Entities_UserWithFullInfo'];
+
+export const PROFILE_STATES: Record<number, string> = { 0: 'drafted', 1: 'submitted', 3: 'verified', 4: 'rejected' };
+
+export function presentLabel(l: Label): Schemas['API_V2_Entities_Label'] {
+  return { key: l.key, value: l.value, scope: l.scope, created_at: isoSeconds(l.createdAt), updated_at: isoSeconds(l.updatedAt) };
+}
+
+export function presentPhone(p: PhoneRecord, encryptor: Encryptor): Schemas['API_V2_Entities_Phone'] {
+  const digits = encryptor.decrypt(p.numberEncrypted);
+  const callingCode = parsePhoneNumber(`+${digits}`)?.countryCallingCode ?? '';
+  return { country: p.country, number: maskPhone(digits, callingCode), validated_at: p.validatedAt?.toISOString() ?? null };
+}
+
+export function presentProfile(p: ProfileRecord, encryptor: Encryptor): Schemas['API_V2_Entities_Profile'] {
+  return {
+    first_name: encryptor.decryptNullable(p.firstNameEncrypted),
+    last_name: maskName(encryptor.decryptNullable(p.lastNameEncrypted)),
+    dob: maskDate(encryptor.decryptNullable(p.dobEncrypted)),
+    address: encryptor.decryptNullable(p.addressEncrypted),
+    postcode: p.postcode,
+    city: p.city,
+    country: p.country,
+    state: PROFILE_STATES[p.state] ?? 'drafted',
+    metadata: p.metadata,
+    created_at: isoSeconds(p.createdAt),
+    updated_at: isoSeconds(p.updatedAt),
+  };
+}
+
+export class UserPresenter {
+  constructor(private readonly encryptor: Encryptor) {}
+
+  async fullInfo(repos: Repositories, user: User, csrfToken?: string): Promise<UserWithFullInfo> {
+    const [referralUid, labels, phones, profiles, storages] = await Promise.all([
+      repos.users.uidOf(user.referralId),
+      repos.labels.listByUser(user.id),
+      repos.kyc.phones(user.id),
+      repos.kyc.profiles(user.id),
+      repos.kyc.dataStorages(user.id),
+    ]);
+    return {
+      email: user.email,
+      uid: user.uid,
+      role: user.role,
+      level: user.level,
+      otp: user.otp,
+      state: user.state,
+      referral_uid: referralUid,
+      data: user.data,
+      ...(csrfToken ? { csrf_token: csrfToken } : {}),
+      username: user.username,
+      labels: labels.map(presentLabel),
+      phones: phones.map((p) => presentPhone(p, this.encryptor)),
+      profiles: profiles.map((p) => presentProfile(p, this.encryptor)),
+      data_storages: storages.map((s) => ({
+        title: s.title,
+        data: s.data,
+        created_at: isoSeconds(s.createdAt),
+        updated_at: isoSecondsOrNull(s.updatedAt) ?? isoSeconds(s.createdAt),
+      })),
+      created_at: isoSeconds(user.createdAt),
+      updated_at: isoSeconds(user.updatedAt),
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+
+export type LabelScope = 'public' | 'private';
+
+export interface Label {
+  id: number;
+  userId: number;
+  key: string;
+  value: string;
+  scope: LabelScope;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = Record<string, any>;
+const toLabel = (r: Row): Label => ({
+  id: Number(r.id),
+  userId: Number(r.user_id),
+  key: r.key,
+  value: r.value,
+  scope: r.scope,
+  description: r.description,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class LabelsRepository {
+  constructor(private readonly db: Knex) {}
+
+  async listByUser(userId: number, ordering: 'asc' | 'desc' = 'asc'): Promise<Label[]> {
+    const rows = await this.db('labels').where({ user_id: userId }).orderBy([{ column: 'created_at', order: ordering }, { column: 'id', order: ordering }]);
+    return rows.map(toLabel);
+  }
+
+  async find(userId: number, key: string, scope?: LabelScope): Promise<Label | undefined> {
+    const q = this.db('labels').where({ user_id: userId, key });
+    if (scope) q.andWhere({ scope });
+    const r = await q.orderBy('id').first();
+    return r ? toLabel(r) : undefined;
+  }
+
+  async insert(userId: number, key: string, value: string, scope: LabelScope, description: string | null = null): Promise<Label> {
+    const [id] = await this.db('labels').insert({ user_id: userId, key, value, scope, description });
+    return toLabel(await this.db('labels').where({ id }).first());
+  }
+
+  async updateValue(id: number, value: string): Promise<void> {
+    await this.db('labels').where({ id }).update({ value });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('labels').where({ id }).delete();
+  }
+}

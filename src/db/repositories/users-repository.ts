@@ -1,0 +1,130 @@
+import type { Knex } from 'knex';
+
+export interface User {
+  id: number;
+  uid: string;
+  username: string | null;
+  email: string;
+  passwordDigest: string;
+  role: string;
+  data: string | null;
+  level: number;
+  otp: boolean;
+  otpSecretEncrypted: string | null;
+  otpLastStep: number | null;
+  state: string;
+  referralId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
+  Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
+
+type Row = Record<string, any>;
+
+const toUser = (r: Row): User => ({
+  id: Number(r.id),
+  uid: r.uid,
+  username: r.username,
+  email: r.email,
+  passwordDigest: r.password_digest,
+  role: r.role,
+  data: r.data,
+  level: r.level,
+  otp: Boolean(r.otp),
+  otpSecretEncrypted: r.otp_secret_encrypted,
+  otpLastStep: r.otp_last_step === null ? null : Number(r.otp_last_step),
+  state: r.state,
+  referralId: r.referral_id === null ? null : Number(r.referral_id),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const COLUMNS: Record<string, string> = {
+  uid: 'uid',
+  username: 'username',
+  email: 'email',
+  passwordDigest: 'password_digest',
+  role: 'role',
+  data: 'data',
+  level: 'level',
+  otp: 'otp',
+  otpSecretEncrypted: 'otp_secret_encrypted',
+  otpLastStep: 'otp_last_step',
+  state: 'state',
+  referralId: 'referral_id',
+};
+
+function toRow(fields: Partial<User>): Row {
+  const row: Row = {};
+  for (const [k, v] of Object.entries(fields)) if (COLUMNS[k] && v !== undefined) row[COLUMNS[k]] = v;
+  return row;
+}
+
+export class UsersRepository {
+  constructor(private readonly db: Knex) {}
+
+  async findById(id: number): Promise<User | undefined> {
+    const r = await this.db('users').where({ id }).first();
+    return r ? toUser(r) : undefined;
+  }
+
+  async findByUid(uid: string): Promise<User | undefined> {
+    const r = await this.db('users').where({ uid }).first();
+    return r ? toUser(r) : undefined;
+  }
+
+  /** Case-insensitive: the column's collation (utf8mb4_unicode_ci) compares without case. */
+  async findByEmail(email: string): Promise<User | undefined> {
+    const r = await this.db('users').where({ email: email.trim() }).first();
+    return r ? toUser(r) : undefined;
+  }
+
+  async uidOf(id: number | null): Promise<string | null> {
+    if (id === null) return null;
+    const r = await this.db('users').select('uid').where({ id }).first();
+    return r?.uid ?? null;
+  }
+
+  async uidTaken(uid: string): Promise<boolean> {
+    const [user, account] = await Promise.all([
+      this.db('users').where({ uid }).first('id'),
+      this.db('service_accounts').where({ uid }).first('id'),
+    ]);
+    return Boolean(user || account);
+  }
+
+  async usernameTaken(username: string): Promise<boolean> {
+    return Boolean(await this.db('users').where({ username }).first('id'));
+  }
+
+  async count(): Promise<number> {
+    const [r] = await this.db('users').count({ n: '*' });
+    return Number(r?.n ?? 0);
+  }
+
+  /** Serialises concurrent first sign-ups so only one of them can become the first user. */
+  async lockTable(): Promise<void> {
+    await this.db.raw('SELECT id FROM users ORDER BY id LIMIT 1 FOR UPDATE');
+  }
+
+  async insert(user: NewUser): Promise<User> {
+    const [id] = await this.db('users').insert(toRow(user));
+    return (await this.findById(Number(id)))!;
+  }
+
+  async update(id: number, fields: Partial<User>): Promise<void> {
+    const row = toRow(fields);
+    if (Object.keys(row).length) await this.db('users').where({ id }).update(row);
+  }
+
+  /** Accepts a TOTP time step once: succeeds only when it is newer than the last one accepted. */
+  async claimOtpStep(id: number, step: number): Promise<boolean> {
+    const changed = await this.db('users')
+      .where({ id })
+      .andWhere((q) => q.whereNull('otp_last_step').orWhere('otp_last_step', '<', step))
+      .update({ otp_last_step: step });
+    return changed === 1;
+  }
+}

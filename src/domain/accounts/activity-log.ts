@@ -1,0 +1,24 @@
+import type { Repositories } from '../../db/repositories/index.js';
+import type { ActivityResult } from '../../db/repositories/activities-repository.js';
+import type { RequestContext } from './request-context.js';
+
+/** Records a user activity (reference §14) with the caller's IP and user agent. */
+export function recordActivity(
+  repos: Repositories,
+  ctx: RequestContext,
+  userId: number,
+  topic: string,
+  action: string,
+  result: ActivityResult,
+  reason?: string,
+): Promise<void> {
+  return repos.activities.record({
+    userId,
+    userIp: ctx.ip,
+    userAgent: ctx.userAgent,
+    topic,
+    action,
+    result,
+    data: reason ? { reason } : null,
+  });
+}

@@ -1,0 +1,28 @@
+import type { User } from '../../db/repositories/users-repository.js';
+
+/** The user as Barong's Event API shows it (reference §15.2). */
+export function eventUser(user: User, referralUid: string | null) {
+  return {
+    uid: user.uid,
+    username: user.username,
+    email: user.email,
+    role: user.role,
+    level: user.level,
+    otp: user.otp,
+    state: user.state,
+    referral_uid: referralUid,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}
+
+/** The mail language hint of a user: `data.language` when their data is JSON carrying one. */
+export function userLanguage(user: Pick<User, 'data'>): string | null {
+  if (!user.data) return null;
+  try {
+    const data = JSON.parse(user.data) as { language?: unknown };
+    return typeof data.language === 'string' ? data.language : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Sign-up and e-mail confirmation (reference §3.1, §3.3, §3.4).
+ */
+import type { Config } from '../../config.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { unprocessable } from '../../errors/app-error.js';
+import type { PasswordHasher } from '../password-hasher.js';
+import type { PasswordPolicy } from '../password-policy.js';
+import type { UnitOfWork, Work } from '../unit-of-work.js';
+import type { PrivateLabels } from '../labels/private-labels.js';
+import type { AccountTokens } from '../tokens/account-tokens.js';
+import type { CaptchaVerifier } from '../captcha/captcha.js';
+import type { AttemptLimiter } from '../sessions/login-throttle.js';
+import type { RequestContext } from './request-context.js';
+import { recordActivity } from './activity-log.js';
+import { newUid } from './uid.js';
+import { eventUser, userLanguage } from './event-user.js';
+import { dataErrors, emailErrors, passwordErrors, usernameErrors } from './user-rules.js';
+
+export interface SignUp {
+  email: string;
+  password: string;
+  username?: string;
+  refid?: string;
+  data?: string;
+  captcha_response?: unknown;
+}
+
+export interface RegistrationDeps {
+  config: Config;
+  uow: UnitOfWork;
+  hasher: PasswordHasher;
+  passwordPolicy: PasswordPolicy;
+  privateLabels: PrivateLabels;
+  tokens: AccountTokens;
+  captcha: CaptchaVerifier;
+  codeRequests: AttemptLimiter;
+}
+
+export const EMAIL_VERIFIED = ['email', 'verified'] as const;
+
+export class RegistrationService {
+  constructor(private readonly d: RegistrationDeps) {}
+
+  async signUp(input: SignUp, ctx: RequestContext): Promise<User> {
+    await this.d.captcha.check('user_create', input.captcha_response, ctx.ip);
+    const referralId = await this.referral(input.refid);
+    const email = input.email.trim();
+    const username = input.username?.toLowerCase();
+    const errors = [
+      ...emailErrors(email),
+      ...passwordErrors(this.d.passwordPolicy, input.password, [email, username ?? '']),
+      ...usernameErrors(input.username),
+      ...dataErrors(input.data),
+    ];
+    if (!errors.length) {
+      const repos = this.d.uow.repos;
+      if (await repos.users.findByEmail(email)) errors.push('email.taken');
+      if (username && (await repos.users.usernameTaken(username))) errors.push('username.taken');
+    }
+    if (errors.length) throw unprocessable(errors);
+
+    const passwordDigest = await this.d.hasher.hash(input.password);
+    try {
+      return await this.d.uow.run(async (w) => {
+        const uid = await newUid(w.repos, this.d.config.app.uidPrefix);
+        await w.repos.users.lockTable();
+        const first = (await w.repos.users.count()) === 0 && this.d.config.app.firstRegistrationSuperadmin;
+        let user = await w.repos.users.insert({
+          uid,
+          email,
+          passwordDigest,
+          username: username ?? null,
+          data: input.data ?? null,
+          referralId,
+          role: first ? 'superadmin' : 'member',
+          state: 'pending',
+          level: 0,
+        });
+        await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
+        w.emit('model.user.created', { record: eventUser(user, input.refid ?? null) }, this.meta(user));
+        if (first) user = await this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
+        else await this.emitConfirmationToken(w, user);
+        return user;
+      });
+    } catch (err) {
+      if (isDuplicateEntry(err, 'email')) throw unprocessable('email.taken');
+      if (isDuplicateEntry(err, 'username')) throw unprocessable('username.taken');
+      throw err;
+    }
+  }
+
+  /** Resends the confirmation link. Unknown or already active e-mails get the same answer and no mail. */
+  async requestConfirmation(email: string, captchaResponse: unknown, ctx: RequestContext): Promise<void> {
+    await this.d.captcha.check('email_confirmation', captchaResponse, ctx.ip);
+    await this.d.codeRequests.take(email, ctx.ip);
+    const user = await this.d.uow.repos.users.findByEmail(email);
+    if (!user || user.state === 'active') return;
+    await this.d.uow.run((w) => this.emitConfirmationToken(w, user));
+  }
+
+  async confirmEmail(token: string): Promise<User> {
+    const claims = await this.d.tokens.verify(token, 'confirmation');
+    const found = await this.d.uow.repos.users.findByEmail(claims.email);
+    if (!found || found.state === 'active' || found.uid !== claims.uid) {
+      throw unprocessable('identity.user.active_or_doesnt_exist');
+    }
+    if (!(await this.d.tokens.claim(claims.jti))) throw unprocessable('identity.user.utilized_token');
+    return this.d.uow.run(async (w) => {
+      const user = await this.d.privateLabels.set(w, found, ...EMAIL_VERIFIED);
+      const referralUid = await w.repos.users.uidOf(user.referralId);
+      w.emit('system.user.email.confirmed', { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain } }, this.meta(user));
+      return user;
+    });
+  }
+
+  private async emitConfirmationToken(w: Work, user: User): Promise<void> {
+    const token = await this.d.tokens.issue('confirmation', { email: user.email, uid: user.uid });
+    const referralUid = await w.repos.users.uidOf(user.referralId);
+    w.emit(
+      'system.user.email.confirmation.token',
+      { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain, token } },
+      this.meta(user),
+    );
+  }
+
+  private async referral(refid: string | undefined): Promise<number | null> {
+    if (refid === undefined || refid === '') return null;
+    if (!refid.toUpperCase().startsWith(this.d.config.app.uidPrefix)) throw unprocessable('identity.user.invalid_referral_format');
+    const referrer = await this.d.uow.repos.users.findByUid(refid.toUpperCase());
+    if (!referrer) throw unprocessable('identity.user.referral_doesnt_exist');
+    return referrer.id;
+  }
+
+  private meta(user: User) {
+    return { email: user.email, language: userLanguage(user) };
+  }
+}

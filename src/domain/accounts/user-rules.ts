@@ -1,0 +1,41 @@
+/**
+ * The user model's validation, with Barong's error codes (reference §1.4, §11): all problems at once,
+ * attribute by attribute, in the model's order.
+ */
+import validator from 'validator';
+import type { PasswordPolicy } from '../password-policy.js';
+
+export const DATA_MAX_LENGTH = 1024;
+const USERNAME = /^[a-zA-Z0-9]+$/;
+
+export function emailErrors(email: string): string[] {
+  const value = email.trim();
+  if (!value) return ['email.blank'];
+  // Barong's validator accepts dotless domains such as user@localhost.
+  return validator.isEmail(value, { require_tld: false, allow_utf8_local_part: true }) ? [] : ['email.invalid'];
+}
+
+export function usernameErrors(username: string | undefined): string[] {
+  if (username === undefined) return [];
+  const errors: string[] = [];
+  if (username.length < 4) errors.push('username.too_short');
+  if (username.length > 12) errors.push('username.too_long');
+  if (!USERNAME.test(username)) errors.push('username.invalid');
+  return errors;
+}
+
+export function dataErrors(data: string | undefined): string[] {
+  if (data === undefined) return [];
+  if (data.length > DATA_MAX_LENGTH) return ['data.too_long'];
+  try {
+    JSON.parse(data);
+    return [];
+  } catch {
+    return ['data.invalid_format'];
+  }
+}
+
+export function passwordErrors(policy: PasswordPolicy, password: string, related: string[] = []): string[] {
+  if (!password) return ['password.blank'];
+  return policy.violations(password, related);
+}

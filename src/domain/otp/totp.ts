@@ -1,0 +1,46 @@
+/**
+ * TOTP (RFC 6238) with otplib: SHA1, 6 digits, 30 s steps, one step of skew either way. Secrets are stored
+ * encrypted. A code is accepted once only: the matched time step must be newer than the last one accepted
+ * for the user (Vault's "code already used" protection in Barong).
+ */
+import { generateSecret, generateURI, verify } from 'otplib';
+import type { Encryptor } from '../../lib/encryptor.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { Repositories } from '../../db/repositories/index.js';
+
+const CODE = /^\d{6}$/;
+
+export class Totp {
+  constructor(
+    private readonly encryptor: Encryptor,
+    private readonly issuer: string,
+  ) {}
+
+  newSecret(): { secret: string; encrypted: string } {
+    const secret = generateSecret();
+    return { secret, encrypted: this.encryptor.encrypt(secret) };
+  }
+
+  uri(accountName: string, secret: string): string {
+    return generateURI({ issuer: this.issuer, label: accountName, secret });
+  }
+
+  secretOf(user: Pick<User, 'otpSecretEncrypted'>): string | null {
+    return this.encryptor.decryptNullable(user.otpSecretEncrypted);
+  }
+
+  /** The time step the code matches within ±1 step, or null. */
+  async matchingStep(secret: string, code: string): Promise<number | null> {
+    if (!CODE.test(code)) return null;
+    const result = await verify({ secret, token: code, epochTolerance: 30 });
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  }
+
+  /** Checks a user's code and consumes its time step; a replayed code is refused. */
+  async acceptUserCode(repos: Repositories, user: User, code: string | undefined): Promise<boolean> {
+    const secret = this.secretOf(user);
+    if (!secret || !code) return false;
+    const step = await this.matchingStep(secret, code);
+    return step !== null && (await repos.users.claimOtpStep(user.id, step));
+  }
+}

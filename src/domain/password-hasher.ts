@@ -1,0 +1,56 @@
+/**
+ * Password hashing: argon2id (OWASP parameters by default, configurable; cheap ones in tests only), computed
+ * on libuv's thread pool so the event loop keeps serving. Bcrypt digests imported from Barong verify too and
+ * report `needsRehash`, so they are replaced at the next successful login.
+ */
+import { hash, verify, parseOptions } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { randomBytes } from 'node:crypto';
+
+export interface HashingOptions {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enum, which isolatedModules can't read.
+
+export class PasswordHasher {
+  private dummyDigest?: Promise<string>;
+
+  constructor(private readonly options: HashingOptions) {}
+
+  hash(password: string): Promise<string> {
+    return hash(password, { algorithm: ARGON2ID, ...this.options });
+  }
+
+  async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+    if (/^\$2[abxy]\$/.test(digest)) {
+      const ok = await bcryptVerify(password, digest).catch(() => false);
+      return { ok, needsRehash: ok };
+    }
+    const ok = await verify(digest, password).catch(() => false);
+    return { ok, needsRehash: ok && this.isOutdated(digest) };
+  }
+
+  /** Spends the same time as a real verification, for unknown accounts, so timing does not reveal them. */
+  async verifyAgainstNothing(password: string): Promise<false> {
+    this.dummyDigest ??= this.hash(randomBytes(16).toString('hex'));
+    await verify(await this.dummyDigest, password).catch(() => false);
+    return false;
+  }
+
+  private isOutdated(digest: string): boolean {
+    try {
+      const p = parseOptions(digest);
+      return (
+        Number(p.algorithm) !== ARGON2ID ||
+        p.memoryCost !== this.options.memoryCost ||
+        p.timeCost !== this.options.timeCost ||
+        p.parallelism !== this.options.parallelism
+      );
+    } catch {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Whitelinks (reference §3.2): an operator issues a short-lived token; whoever opens the link sends it to
+ * POST /identity/users/access, which whitelists the caller's IP (restriction: whitelist / ip / enabled). The
+ * token lives in Redis as `active` until its TTL ends.
+ * Barong parity: the token is not consumed, so it can whitelist several addresses while it lives; the same
+ * address twice is `value.taken`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../lib/redis.js';
+import type { Logger } from '../../lib/logger.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { unprocessable } from '../../errors/app-error.js';
+import { restrictionIp } from './client-ip.js';
+
+const TOKEN = /^[0-9a-f]{64}$/;
+const ACTIVE = 'active';
+
+export class WhitelinkService {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly uow: UnitOfWork,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A new 64-hex token, valid for `ttlSeconds`. */
+  async issue(ttlSeconds: number): Promise<string> {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError('ttlSeconds must be a positive integer');
+    const token = randomBytes(32).toString('hex');
+    await this.redis.set(this.key(token), ACTIVE, 'EX', ttlSeconds);
+    return token;
+  }
+
+  /** Whitelists `clientIp` when the token is active. */
+  async redeem(token: string, clientIp: string): Promise<void> {
+    const normalised = token.trim().toLowerCase();
+    if (!TOKEN.test(normalised) || (await this.redis.get(this.key(normalised))) !== ACTIVE) {
+      throw unprocessable('identity.user.access.invalid_token');
+    }
+    const value = restrictionIp(clientIp);
+    if (!value) throw unprocessable('value.invalid');
+    const restriction = { category: 'whitelist', scope: 'ip', value } as const;
+    const { restrictions } = this.uow.repos;
+    if (await restrictions.exists(restriction.category, restriction.scope, value)) throw unprocessable('value.taken');
+    try {
+      await restrictions.insert({ ...restriction, state: 'enabled' });
+    } catch (err) {
+      if (isDuplicateEntry(err)) throw unprocessable('value.taken');
+      throw err;
+    }
+    // When /auth caches restrictions (Barong: 5 minutes), this is where the cache must be dropped.
+    this.logger.info({ ip: value }, 'whitelink redeemed: IP whitelisted');
+  }
+
+  private key(token: string): string {
+    return this.keys.key('whitelink', token);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Password login and logout (reference §3.7–3.8), hardened: attempts are throttled per account and IP; an
+ * unknown e-mail costs the same hashing time and gets the same answer as a wrong password; the account state
+ * (banned, deleted …) is revealed only to someone who knows the password, unlike Barong, which checks state
+ * first. 2FA users need a code, accepted once.
+ */
+import { forbidden, notFound, unauthorized } from '../../errors/app-error.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { PasswordHasher } from '../password-hasher.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import type { CaptchaVerifier } from '../captcha/captcha.js';
+import type { Totp } from '../otp/totp.js';
+import type { RequestContext } from '../accounts/request-context.js';
+import { recordActivity } from '../accounts/activity-log.js';
+import { recordSignIn, refuseInactive } from './sign-in.js';
+import type { AttemptLimiter } from './login-throttle.js';
+import type { Session, SessionStore } from './session-store.js';
+
+export interface LoginDeps {
+  uow: UnitOfWork;
+  hasher: PasswordHasher;
+  totp: Totp;
+  captcha: CaptchaVerifier;
+  throttle: AttemptLimiter;
+  sessions: SessionStore;
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+  otp_code?: string;
+  captcha_response?: unknown;
+}
+
+export class LoginService {
+  constructor(private readonly d: LoginDeps) {}
+
+  async login(input: Credentials, ctx: RequestContext): Promise<User> {
+    await this.d.captcha.check('session_create', input.captcha_response, ctx.ip);
+    await this.d.throttle.take(input.email, ctx.ip);
+    const repos = this.d.uow.repos;
+    const user = await repos.users.findByEmail(input.email);
+    if (!user) {
+      await this.d.hasher.verifyAgainstNothing(input.password);
+      throw unauthorized('identity.session.invalid_params');
+    }
+    const { ok, needsRehash } = await this.d.hasher.verify(user.passwordDigest, input.password);
+    if (!ok) {
+      await recordActivity(repos, ctx, user.id, 'session', 'login', 'failed', 'Invalid Email or Password');
+      throw unauthorized('identity.session.invalid_params');
+    }
+    await refuseInactive(repos, ctx, user);
+    let action = 'login';
+    if (user.otp) {
+      action = 'login::2fa';
+      if (!input.otp_code) throw unauthorized('identity.session.missing_otp');
+      if (!(await this.d.totp.acceptUserCode(repos, user, input.otp_code))) {
+        await recordActivity(repos, ctx, user.id, 'session', action, 'failed', 'OTP code is invalid');
+        throw forbidden('identity.session.invalid_otp');
+      }
+    }
+    await this.d.throttle.succeeded(input.email, ctx.ip);
+    if (needsRehash) await repos.users.update(user.id, { passwordDigest: await this.d.hasher.hash(input.password) });
+    await this.d.uow.run((w) => recordSignIn(w, ctx, user, action));
+    return user;
+  }
+
+  async logout(session: Session | undefined, ctx: RequestContext): Promise<void> {
+    const user = session ? await this.d.uow.repos.users.findByUid(session.uid) : undefined;
+    if (!session || !user) throw notFound('identity.session.not_found');
+    await recordActivity(this.d.uow.repos, ctx, user.id, 'session', 'logout', 'succeed');
+    await this.d.sessions.destroy(session);
+  }
+}

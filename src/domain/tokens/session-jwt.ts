@@ -1,0 +1,50 @@
+/**
+ * The JWT a signed-in principal carries to upstream services (reference §5.5): RS256 with the server key,
+ * Barong's claims, and a `kid` naming the key. The resource API and the gateway authorizer share it.
+ */
+import type { User } from '../../db/repositories/users-repository.js';
+import type { JwtKeys } from '../../lib/jwt-keys.js';
+import { signBarongJwt, verifyBarongJwt } from './barong-jwt.js';
+
+export interface SessionClaims {
+  uid: string;
+  email: string;
+  username?: string | null;
+  role: string;
+  level: number;
+  state: string;
+  referral_id?: number | null;
+}
+
+export function userClaims(user: User): SessionClaims {
+  return {
+    uid: user.uid,
+    email: user.email,
+    username: user.username,
+    role: user.role,
+    level: user.level,
+    state: user.state,
+    referral_id: user.referralId,
+  };
+}
+
+export class SessionJwt {
+  constructor(
+    private readonly keys: JwtKeys,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  sign(claims: SessionClaims): Promise<string> {
+    return signBarongJwt(this.keys, 'session', { ...claims }, this.ttlSeconds);
+  }
+
+  /** The claims of a token this server signed, or undefined for anything else (any algorithm but ours included). */
+  async verify(token: string): Promise<SessionClaims | undefined> {
+    try {
+      const payload = await verifyBarongJwt(this.keys, token, 'session');
+      return typeof payload.uid === 'string' ? (payload as unknown as SessionClaims) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

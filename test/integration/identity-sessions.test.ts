@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { generateSecret } from 'otplib';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createUser, sessionCookie, totpCode, uniqueEmail } from '../support/factories.js';
+
+const LOGIN = '/api/v2/barong/identity/sessions';
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ BARONG_LOGIN_MAX_ATTEMPTS: '10', BARONG_LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const login = (body: Record<string, unknown>, cookie?: string) => {
+  const req = request(t.app).post(LOGIN).set('User-Agent', 'vitest-browser/1.0');
+  if (cookie) req.set('Cookie', cookie);
+  return req.send(body);
+};
+
+async function activities(userId: number, action?: string) {
+  const q = t.db.knex('activities').where({ user_id: userId });
+  if (action) q.andWhere({ action });
+  return q.orderBy('id');
+}
+
+describe('POST /identity/sessions', () => {
+  it('logs in: 201, the account with a CSRF token, a fresh HttpOnly SameSite=Lax cookie, a login activity', async () => {
+    const user = await createUser(t);
+    const res = await login({ email: user.email, password: user.password }).expect(201);
+    expect(res.body).toMatchObject({ email: user.email, uid: user.uid, state: 'active', otp: false });
+    expect(res.body.csrf_token).toMatch(/^[0-9a-f]{32}$/);
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).join(';');
+    expect(setCookie).toMatch(/_barong_session=[0-9a-f]{64}/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).not.toMatch(/Secure/);
+    const rows = await activities(user.id, 'login');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ topic: 'session', result: 'succeed', user_agent: 'vitest-browser/1.0' });
+  });
+
+  it('e-mail lookup ignores case', async () => {
+    const user = await createUser(t, { email: uniqueEmail('MiXeD') });
+    await login({ email: user.email.toUpperCase(), password: user.password }).expect(201);
+  });
+
+  it('gives a new session id at every login and ends the one the request carried (no fixation)', async () => {
+    const user = await createUser(t);
+    const first = sessionCookie(await login({ email: user.email, password: user.password }).expect(201))!;
+    const second = sessionCookie(await login({ email: user.email, password: user.password }, first).expect(201))!;
+    expect(second).not.toBe(first);
+    await request(t.app).delete(LOGIN).set('Cookie', first).expect(404, { errors: ['identity.session.not_found'] });
+    await request(t.app).delete(LOGIN).set('Cookie', second).expect(204);
+  });
+
+  it('answers a wrong password and an unknown e-mail identically', async () => {
+    const user = await createUser(t);
+    const wrong = await login({ email: user.email, password: 'Wrong-Password-123' });
+    const unknown = await login({ email: uniqueEmail('nobody'), password: 'Wrong-Password-123' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual({ errors: ['identity.session.invalid_params'] });
+    expect(unknown.body).toEqual(wrong.body);
+    const failed = await activities(user.id, 'login');
+    expect(failed[0]).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: 'Invalid Email or Password' }) });
+  });
+
+  it.each([
+    ['banned', 'identity.session.banned'],
+    ['deleted', 'identity.session.deleted'],
+    ['locked', 'identity.session.not_active'],
+  ])('refuses a %s account with the right password: %s', async (state, key) => {
+    const user = await createUser(t, { state });
+    const res = await login({ email: user.email, password: user.password }).expect(401);
+    expect(res.body).toEqual({ errors: [key] });
+    expect(sessionCookie(res)).toBeUndefined();
+    expect((await activities(user.id, 'login'))[0]).toMatchObject({ result: 'failed' });
+  });
+
+  it('lets a pending user log in (Barong parity)', async () => {
+    const user = await createUser(t, { state: 'pending', level: 0 });
+    await login({ email: user.email, password: user.password }).expect(201);
+  });
+
+  it('missing parameters are 400 with Barong keys', async () => {
+    const res = await request(t.app).post(LOGIN).type('form').send({}).expect(400);
+    expect(res.body).toEqual({ errors: ['identity.session.missing_email', 'identity.session.missing_password'] });
+  });
+
+  describe('with 2FA', () => {
+    it('needs the code: missing 401, wrong 403, right 201, the same code again 403', async () => {
+      const secret = generateSecret();
+      const user = await createUser(t, { otpSecret: secret });
+      const creds = { email: user.email, password: user.password };
+      expect((await login(creds).expect(401)).body).toEqual({ errors: ['identity.session.missing_otp'] });
+      const wrong = (Number(await totpCode(secret)) + 1) % 1_000_000;
+      expect((await login({ ...creds, otp_code: String(wrong).padStart(6, '0') }).expect(403)).body).toEqual({
+        errors: ['identity.session.invalid_otp'],
+      });
+      const code = await totpCode(secret);
+      const ok = await login({ ...creds, otp_code: code }).expect(201);
+      expect(ok.body.otp).toBe(true);
+      await login({ ...creds, otp_code: code }).expect(403);
+      const rows = await activities(user.id, 'login::2fa');
+      expect(rows.map((r) => r.result)).toEqual(['failed', 'succeed', 'failed']);
+    });
+
+    it('accepts one step of clock skew and refuses two', async () => {
+      const secret = generateSecret();
+      const user = await createUser(t, { otpSecret: secret });
+      const creds = { email: user.email, password: user.password };
+      await login({ ...creds, otp_code: await totpCode(secret, -2) }).expect(403);
+      await login({ ...creds, otp_code: await totpCode(secret, 1) }).expect(201);
+    });
+  });
+});
+
+describe('brute force', () => {
+  it('refuses the 11th attempt on an account with 429, even with the right password', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 10; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
+    const res = await login({ email: user.email, password: user.password }).expect(429);
+    expect(res.body).toEqual({ errors: ['identity.session.too_many_attempts'] });
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('answers a locked unknown e-mail the same way as a locked known one', async () => {
+    const email = uniqueEmail('ghost');
+    for (let i = 0; i < 10; i++) await login({ email, password: 'Wrong-Password-1' }).expect(401);
+    expect((await login({ email, password: 'Wrong-Password-1' }).expect(429)).body).toEqual({
+      errors: ['identity.session.too_many_attempts'],
+    });
+  });
+
+  it('never checks more than the limit when 20 wrong attempts arrive at once', async () => {
+    const user = await createUser(t);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => login({ email: user.email, password: 'Wrong-Password-1' })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    expect(await activities(user.id, 'login')).toHaveLength(10);
+  });
+
+  it('a successful login resets the account counter', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
+    await login({ email: user.email, password: user.password }).expect(201);
+    for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
+    await login({ email: user.email, password: user.password }).expect(201);
+  });
+});
+
+describe('DELETE /identity/sessions', () => {
+  it('logs out: 204, the cookie cleared, an activity; the old cookie is then worthless', async () => {
+    const user = await createUser(t);
+    const cookie = sessionCookie(await login({ email: user.email, password: user.password }).expect(201))!;
+    const res = await request(t.app).delete(LOGIN).set('Cookie', cookie).expect(204);
+    expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).join(';')).toMatch(/_barong_session=;/);
+    expect((await activities(user.id, 'logout'))[0]).toMatchObject({ topic: 'session', result: 'succeed' });
+    await request(t.app).delete(LOGIN).set('Cookie', cookie).expect(404, { errors: ['identity.session.not_found'] });
+  });
+
+  it('without a session is 404 identity.session.not_found', async () => {
+    await request(t.app).delete(LOGIN).expect(404, { errors: ['identity.session.not_found'] });
+  });
+});

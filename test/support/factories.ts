@@ -1,0 +1,53 @@
+/** Test data built the way the app builds it (real hashing, real encryption), straight into the test database. */
+import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import type { TestApp } from './app.js';
+import type { User } from '../../src/db/repositories/users-repository.js';
+
+export const STRONG_PASSWORD = 'Tecohvi0-Zah!Sh8ei';
+let counter = 0;
+
+export function uniqueEmail(tag = 'user'): string {
+  counter += 1;
+  return `${tag}.${counter}.${randomBytes(3).toString('hex')}@example.com`;
+}
+
+export interface UserSpec {
+  email?: string;
+  password?: string;
+  state?: string;
+  role?: string;
+  level?: number;
+  /** Turns 2FA on with this base32 secret (stored encrypted, as the app stores it). */
+  otpSecret?: string;
+  data?: string;
+}
+
+export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User & { password: string }> {
+  const password = spec.password ?? STRONG_PASSWORD;
+  const { users } = t.services.uow.repos;
+  const user = await users.insert({
+    uid: `ID${randomBytes(5).toString('hex').toUpperCase()}`,
+    email: spec.email ?? uniqueEmail(),
+    passwordDigest: await t.services.hasher.hash(password),
+    role: spec.role ?? 'member',
+    state: spec.state ?? 'active',
+    level: spec.level ?? 1,
+    data: spec.data ?? null,
+  });
+  if (spec.otpSecret) {
+    await users.update(user.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt(spec.otpSecret) });
+  }
+  return { ...(await users.findById(user.id))!, password };
+}
+
+/** The TOTP code for a secret, `offsetSteps` steps away from now. */
+export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}
+
+/** The session cookie pair (`name=value`) from a response's Set-Cookie. */
+export function sessionCookie(res: { headers: Record<string, unknown> }, name = '_barong_session'): string | undefined {
+  const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
+  return cookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+}
