@@ -1,11 +1,24 @@
 /**
- * `npm run test:contract`: starts the real server on a fresh, migrated and seeded database and runs Dredd
- * against the hand-edited Swagger 2.0 contract (openapi/barong.yaml), with test/contract/hooks.cjs.
- * The server runs with NODE_ENV=test, so it also validates each of its own responses against the contract.
+ * `npm run test:contract`: Dredd against the hand-edited Swagger 2.0 contract (openapi/barong.yaml).
+ *
+ * Starts, on loopback: a fresh migrated and seeded database with fixture users, an SMTP catcher with a small
+ * mailbox API (so hooks can follow links from real mails), an Auth0 tenant stand-in, and the server itself
+ * (`jobs/main.ts --with-api`: the API and the mail worker, as `npm start` runs them) with NODE_ENV=test, so it
+ * also validates its own responses. Then runs Dredd with every hooks file in test/contract/hooks/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
+import { generateSecret } from 'otplib';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createServices } from '../../src/compose.js';
+import { newUid } from '../../src/domain/accounts/uid.js';
 import { createTestDatabase } from '../support/database.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
+import { startAuth0Tenant } from '../support/stand-ins.js';
+
+const PASSWORD = 'Dr3dd-Fixture!Secret';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,8 +31,29 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** GET /mail?to=<address>&subject=<regexp>&n=<k>: the k-th matching mail to that address, waiting up to 10 s. */
+async function startMailbox(smtp: SmtpCatcher): Promise<{ url: string; server: Server }> {
+  const server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://mailbox');
+    const to = url.searchParams.get('to') ?? '';
+    const n = Number(url.searchParams.get('n') ?? '1');
+    const subject = new RegExp(url.searchParams.get('subject') ?? '', 'i');
+    const matches = (m: SmtpCatcher['inbox'][number]) =>
+      (m.to && !Array.isArray(m.to) ? m.to.text : '').includes(to) && subject.test(m.subject ?? '');
+    try {
+      await smtp.waitFor(() => smtp.inbox.filter(matches).length >= n, 10_000);
+      const mail = smtp.inbox.filter(matches)[n - 1]!;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ subject: mail.subject, text: mail.text }));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
 async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 200; i++) {
     if (server.exitCode !== null) throw new Error(`server exited with code ${server.exitCode}`);
     try {
       if ((await fetch(url)).ok) return;
@@ -28,7 +62,38 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`server did not answer ${url} within 15 s`);
+  throw new Error(`server did not answer ${url} within 20 s`);
+}
+
+/** Users and tokens the hooks act with, made through the app's own services. */
+async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
+  const services = await createServices(loadConfig(env), createLogger('silent'));
+  try {
+    const { uow, hasher, privateLabels, encryptor } = services;
+    const passwordDigest = await hasher.hash(PASSWORD);
+    const make = (email: string, role = 'member') =>
+      uow.run(async (w) => {
+        const uid = await newUid(w.repos, services.config.app.uidPrefix);
+        const user = await w.repos.users.insert({ uid, email, passwordDigest, role, state: 'pending', level: 0 });
+        return privateLabels.set(w, user, 'email', 'verified');
+      });
+    const admin = await make('dredd.admin@example.com', 'superadmin');
+    const member = await make('dredd.member@example.com');
+    const reset = await make('dredd.reset@example.com');
+    const twofa = await make('dredd.2fa@example.com');
+    const otpSecret = generateSecret();
+    await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    return {
+      admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
+      member: { email: member.email, uid: member.uid, password: PASSWORD },
+      reset: { email: reset.email, uid: reset.uid, password: PASSWORD },
+      twofa: { email: twofa.email, uid: twofa.uid, password: PASSWORD, otpSecret },
+      whitelinkToken: await services.whitelink.issue(3600),
+      auth0IdToken: idToken,
+    };
+  } finally {
+    await services.close();
+  }
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -41,9 +106,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 async function main(): Promise<number> {
   const db = await createTestDatabase();
   await db.knex.destroy();
+  const smtp = await startSmtpCatcher();
+  const mailbox = await startMailbox(smtp);
+  const tenant = await startAuth0Tenant('dredd-auth0-client');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -52,18 +120,28 @@ async function main(): Promise<number> {
     DATABASE_NAME: db.name,
     BARONG_REDIS_PREFIX: `contract:${db.name}:`,
     BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
+    BARONG_DOMAIN: 'https://exchange.test',
+    BARONG_SMTP_HOST: '127.0.0.1',
+    BARONG_SMTP_PORT: String(smtp.port),
+    BARONG_AUTH0_ISSUER_URL: tenant.issuer,
+    BARONG_AUTH0_CLIENT_ID: 'dredd-auth0-client',
+    BARONG_ARGON2_MEMORY_COST: '1024',
+    BARONG_ARGON2_TIME_COST: '1',
   };
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { stdio: 'inherit', env });
+  const idToken = await tenant.sign({ email: 'dredd.auth0@example.com', email_verified: true });
+  const fixtures = await createFixtures(env, idToken);
+  const server = spawn(process.execPath, ['--import', 'tsx', 'jobs/main.ts', '--with-api'], { stdio: 'inherit', env });
   try {
     await waitForHealth(`${base}/healthz`, server);
     return await run(
       'node_modules/.bin/dredd',
-      ['openapi/barong.yaml', base, '--hookfiles=test/contract/hooks.cjs', '--language=nodejs', '--loglevel=warning'],
-      { ...env, DREDD_SERVER: base },
+      ['openapi/barong.yaml', base, '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
+      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_FIXTURES: JSON.stringify(fixtures) },
     );
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    await Promise.allSettled([smtp.close(), tenant.close(), new Promise((r) => mailbox.server.close(r))]);
     await db.destroy();
   }
 }
@@ -71,7 +149,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(err instanceof Error ? err.stack : err);
     process.exit(1);
   },
 );

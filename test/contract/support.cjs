@@ -1,0 +1,119 @@
+/**
+ * Shared by every Dredd hooks file (test/contract/hooks/*.cjs): which operations are built, per-operation
+ * preparations, and small HTTP helpers against the server under test. Hooks may log in and set headers or ids;
+ * they never rewrite documented bodies (only the file part of a multipart body, which Dredd cannot make).
+ */
+const BASE = '/api/v2/barong';
+const SERVER = process.env.DREDD_SERVER;
+const MAILBOX = process.env.DREDD_MAILBOX;
+const fixtures = JSON.parse(process.env.DREDD_FIXTURES || '{}');
+
+const built = new Set();
+const preparations = new Map();
+const skipReasons = [];
+
+/** Declares operations ('POST /identity/users') whose documented success answers Dredd runs. */
+function build(...keys) {
+  for (const key of keys) built.add(key);
+}
+
+/** Runs `fn(transaction)` before the transaction of `key` expecting `status` (an error status runs only with one). */
+function prepare(key, status, fn) {
+  preparations.set(`${key} ${status}`, fn);
+}
+
+/** Why operations under a path prefix are skipped, printed with each skipped transaction. */
+function skipReason(prefix, reason) {
+  skipReasons.push([prefix, reason]);
+}
+
+function operationKey(t) {
+  return `${t.request.method} ${t.origin.resourceName.replace(BASE, '')}`;
+}
+
+async function http(method, path, { form, json, cookie, csrf, headers = {} } = {}) {
+  const h = { 'User-Agent': 'Dredd/contract', ...headers };
+  let body;
+  if (form) {
+    h['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(form).toString();
+  } else if (json) {
+    h['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  if (cookie) h.Cookie = cookie;
+  if (csrf) h['X-CSRF-Token'] = csrf;
+  const res = await fetch(SERVER + BASE + path, { method, headers: h, body });
+  const text = await res.text();
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = text;
+  }
+  const setCookie = res.headers.get('set-cookie') || '';
+  const session = /(_barong_session=[^;]+)/.exec(setCookie);
+  return { status: res.status, body: data, cookie: session ? session[1] : undefined };
+}
+
+const sessions = new Map();
+/** A logged-in session (cookie and CSRF token) of a fixture user, made once. */
+async function session(name) {
+  if (!sessions.has(name)) {
+    const user = fixtures[name];
+    if (!user) throw new Error(`no fixture user ${name}`);
+    const form = { email: user.email, password: user.password };
+    if (user.otpSecret) form.otp_code = await totp(user.otpSecret);
+    const res = await http('POST', '/identity/sessions', { form });
+    if (res.status !== 201) throw new Error(`fixture login ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    sessions.set(name, { cookie: res.cookie, csrf: res.body.csrf_token });
+  }
+  return sessions.get(name);
+}
+
+/** Sends the transaction as a fixture user's browser would: session cookie and CSRF token. */
+async function actAs(t, name) {
+  const s = await session(name);
+  t.request.headers.Cookie = s.cookie;
+  t.request.headers['X-CSRF-Token'] = s.csrf;
+  t.request.headers['User-Agent'] = 'Dredd/contract';
+}
+
+/** The n-th mail to `to` whose subject matches `subject` (waits for it), as { subject, text }. */
+async function mail(to, subject = '', n = 1) {
+  const query = new URLSearchParams({ to, subject, n: String(n) });
+  const res = await fetch(`${MAILBOX}/mail?${query}`);
+  if (!res.ok) throw new Error(`no mail #${n} to ${to}`);
+  return res.json();
+}
+
+/** A TOTP code for a base32 secret (otplib is ESM; loaded on first use). */
+async function totp(secret, offsetSteps = 0) {
+  const { generate } = await import('otplib');
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}
+
+/** Replaces one form field of a documented body (ids and tokens only). */
+function setFormField(t, name, value) {
+  const params = new URLSearchParams(t.request.body);
+  params.set(name, value);
+  t.request.body = params.toString();
+}
+
+module.exports = {
+  BASE,
+  fixtures,
+  built,
+  preparations,
+  skipReasons,
+  build,
+  prepare,
+  skipReason,
+  operationKey,
+  http,
+  session,
+  actAs,
+  mail,
+  totp,
+  setFormField,
+};
