@@ -10,6 +10,7 @@ const TABLES = [
   'comments',
   'data_storages',
   'documents',
+  'event_outbox',
   'labels',
   'levels',
   'permissions',

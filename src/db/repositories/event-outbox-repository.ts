@@ -1,0 +1,116 @@
+/**
+ * The Event API outbox (migration 20261125000600). Rows are written inside the transaction of the change they
+ * describe; relays claim them with one atomic UPDATE (a token and a lease), so several relays in several
+ * processes never hold the same row at once, and a relay that dies frees its rows when the lease ends.
+ * All times come from the database clock (NOW(3)), so processes on hosts with skewed clocks agree.
+ */
+import type { Knex } from 'knex';
+
+export interface NewOutboxEvent {
+  eventId: string;
+  name: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface OutboxEvent extends NewOutboxEvent {
+  id: number;
+  attempts: number;
+}
+
+const ERROR_MAX = 1024;
+
+/** A delay in milliseconds as a MariaDB interval operand (whole microseconds). */
+const micros = (ms: number) => Math.max(0, Math.round(ms * 1000));
+
+/** How payloads are stored: events carry personal data (names, birth dates, document numbers), so encrypted. */
+export interface PayloadCodec {
+  encode(json: string): string;
+  decode(stored: string): string;
+}
+
+export class EventOutboxRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly codec: PayloadCodec,
+  ) {}
+
+  async insert(events: NewOutboxEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.db('event_outbox').insert(
+      events.map((e) => ({ event_id: e.eventId, name: e.name, payload: this.codec.encode(JSON.stringify(e.payload)), occurred_at: e.occurredAt })),
+    );
+  }
+
+  /** Claims up to `limit` due rows, oldest first, for `leaseMs`; returns them in order. */
+  async claim(token: string, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
+    await this.db.raw(
+      `UPDATE event_outbox SET claimed_by = ?, claimed_until = NOW(3) + INTERVAL ? MICROSECOND
+        WHERE sent_at IS NULL AND available_at <= NOW(3) AND (claimed_until IS NULL OR claimed_until < NOW(3))
+        ORDER BY id LIMIT ?`,
+      [token, micros(leaseMs), limit],
+    );
+    const rows = await this.db('event_outbox')
+      .select('id', 'event_id', 'name', 'payload', 'attempts', 'occurred_at')
+      .where({ claimed_by: token })
+      .whereNull('sent_at')
+      .orderBy('id');
+    return rows.map((r: Record<string, any>) => ({
+      id: Number(r.id),
+      eventId: r.event_id,
+      name: r.name,
+      payload: JSON.parse(this.codec.decode(r.payload)) as Record<string, unknown>,
+      attempts: Number(r.attempts),
+      occurredAt: r.occurred_at,
+    }));
+  }
+
+  /** Marks rows of this claim published. Returns how many were still held by it. */
+  async markSent(token: string, ids: number[]): Promise<number> {
+    if (!ids.length) return 0;
+    return this.db('event_outbox')
+      .where({ claimed_by: token })
+      .whereIn('id', ids)
+      .update({ sent_at: this.db.raw('NOW(3)'), claimed_by: null, claimed_until: null, last_error: null });
+  }
+
+  /** A failed attempt: counts it, keeps the reason, and frees the row again after `retryInMs`. */
+  async markFailed(token: string, id: number, error: string, retryInMs: number): Promise<void> {
+    await this.db('event_outbox')
+      .where({ claimed_by: token, id })
+      .update({
+        attempts: this.db.raw('attempts + 1'),
+        last_error: error.slice(0, ERROR_MAX),
+        available_at: this.db.raw('NOW(3) + INTERVAL ? MICROSECOND', [micros(retryInMs)]),
+        claimed_by: null,
+        claimed_until: null,
+      });
+  }
+
+  /** Gives rows back unattempted (e.g. the broker went away mid-batch), due again after `retryInMs`. */
+  async release(token: string, ids: number[], retryInMs: number): Promise<void> {
+    if (!ids.length) return;
+    await this.db('event_outbox')
+      .where({ claimed_by: token })
+      .whereIn('id', ids)
+      .update({
+        available_at: this.db.raw('NOW(3) + INTERVAL ? MICROSECOND', [micros(retryInMs)]),
+        claimed_by: null,
+        claimed_until: null,
+      });
+  }
+
+  /** Deletes up to `limit` rows sent more than `olderThanMs` ago; returns how many. */
+  async purgeSent(olderThanMs: number, limit = 1000): Promise<number> {
+    const [result] = await this.db.raw(
+      'DELETE FROM event_outbox WHERE sent_at IS NOT NULL AND sent_at < NOW(3) - INTERVAL ? MICROSECOND ORDER BY sent_at, id LIMIT ?',
+      [micros(olderThanMs), limit],
+    );
+    return Number((result as { affectedRows?: number }).affectedRows ?? 0);
+  }
+
+  async countPending(): Promise<number> {
+    const [r] = await this.db('event_outbox').whereNull('sent_at').count({ n: '*' });
+    return Number(r?.n ?? 0);
+  }
+}
