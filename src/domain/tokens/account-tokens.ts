@@ -1,9 +1,9 @@
 /**
- * E-mail confirmation and password reset tokens, as Barong makes them (reference §8.3–8.4): RS256 JWTs signed
- * with the server key, `sub` = `confirmation` or `reset` (so one can never stand in for the other), iss
- * `barong`, aud [peatio, barong], a 20-hex `jti`, expiring after BARONG_JWT_EXPIRE_TIME. Single use: the jti
- * is marked utilized in Redis. A reset token also carries a `reset_token` that must equal the latest one
- * stored for the e-mail, so only the newest reset link works.
+ * E-mail confirmation and password reset tokens, as Barong makes them (reference §8.3–8.4): JWTs signed with
+ * the server key (RS256, or ES256 when configured), `sub` = `confirmation` or `reset` (so one can never stand
+ * in for the other), iss `barong`, aud [peatio, barong], a 20-hex `jti`, expiring after BARONG_JWT_EXPIRE_TIME.
+ * Single use: the jti is marked utilized in Redis. A reset token also carries a `reset_token` that must equal
+ * the latest one stored for the e-mail, so only the newest reset link works.
  */
 import { errors } from 'jose';
 import type { Redis } from 'ioredis';
@@ -23,7 +23,10 @@ export interface AccountTokenClaims {
 
 function decodeErrorKey(err: unknown): string {
   if (err instanceof errors.JWTExpired) return 'jwt.decode_and_verify.expired';
-  if (err instanceof errors.JWSSignatureVerificationFailed) return 'jwt.decode_and_verify.raised';
+  // Barong parity: a key it does not have fails its signature check ("Signature verification raised").
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
+    return 'jwt.decode_and_verify.raised';
+  }
   if (err instanceof errors.JOSEAlgNotAllowed) return 'jwt.decode_and_verify.algorithm';
   if (err instanceof errors.JWTClaimValidationFailed) {
     const claim = err.claim === 'sub' ? String(err.payload.sub ?? 'sub') : err.claim;

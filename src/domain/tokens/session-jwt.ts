@@ -1,6 +1,7 @@
 /**
- * The JWT a signed-in principal carries to upstream services (reference §5.5): RS256 with the server key,
- * Barong's claims, and a `kid` naming the key. The resource API and the gateway authorizer share it.
+ * The JWT a signed-in principal carries to upstream services (reference §5.5): signed with the server key
+ * (RS256, or ES256 when configured), Barong's claims, and a `kid` naming the key, which the JWKS publishes.
+ * The resource API and the gateway authorizer share it; it verifies tokens of every configured key (rotation).
  */
 import type { User } from '../../db/repositories/users-repository.js';
 import type { JwtKeys } from '../../lib/jwt-keys.js';
@@ -38,7 +39,7 @@ export class SessionJwt {
     return signBarongJwt(this.keys, 'session', { ...claims }, this.ttlSeconds);
   }
 
-  /** The claims of a token this server signed, or undefined for anything else (any algorithm but ours included). */
+  /** The claims of a token one of our keys signed, or undefined for anything else (barong-jwt.ts says what is checked). */
   async verify(token: string): Promise<SessionClaims | undefined> {
     try {
       const payload = await verifyBarongJwt(this.keys, token, 'session');

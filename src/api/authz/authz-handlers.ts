@@ -1,0 +1,106 @@
+/**
+ * `ANY /api/v2/barong/auth/{path}` and Barong's own `/api/v2/auth/{path}` (reference §5.1): the gateway forwards the
+ * original method, headers and cookies, with the original path (and query) after `/auth/`. 200 with
+ * `Authorization: Bearer <JWT>` (or without it for a pass-listed path); otherwise Barong's status and `authz.*` key.
+ * Mounted before the body parsers and the contract validator (src/app.ts): the hot path pays for neither.
+ */
+import type { Request } from 'express';
+import type { Config } from '../../config.js';
+import type { Authorizer, AuthzRequest } from '../../domain/authz/authorizer.js';
+import type { Handler, Reply } from '../types.js';
+
+/** The contract's operations of this endpoint, one per HTTP method; one handler serves them all. */
+export const AUTHORIZE_OPERATIONS = [
+  'authorizeGet',
+  'authorizePost',
+  'authorizePut',
+  'authorizePatch',
+  'authorizeDelete',
+  'authorizeHead',
+  'authorizeOptions',
+] as const;
+export type AuthorizeOperation = (typeof AUTHORIZE_OPERATIONS)[number];
+
+export interface AuthzHandlerDeps {
+  authorizer: Authorizer;
+  config: Config;
+}
+
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
+
+/**
+ * The upstream path without leading slash, percent-decoded (Express decodes each segment of `*path`). Better than
+ * Barong: `.` and `..` segments are resolved first, so `resource/../admin` is judged as the `admin` path the
+ * upstream may resolve it to, not as a `resource` path.
+ */
+export function upstreamPath(req: Request): string {
+  const param = (req.params as { path?: string | string[] }).path;
+  const path = Array.isArray(param) ? param.join('/') : (param ?? '');
+  if (!DOT_SEGMENT.test(path)) return path;
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '..') out.pop();
+    else if (segment !== '.') out.push(segment);
+  }
+  return out.join('/');
+}
+
+/** One cookie's value from the Cookie header (cookie-parser runs after this route). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * Barong (`present?`): any of the three headers non-blank → API-key mode, even alongside a session cookie; then all
+ * three must be non-blank. Blank headers alone (a gateway forwarding empty ones) leave cookie mode.
+ */
+function apiKeyHeaders(req: Request): AuthzRequest['apiKey'] {
+  const kid = one(req.headers['x-auth-apikey']);
+  const nonce = one(req.headers['x-auth-nonce']);
+  const signature = one(req.headers['x-auth-signature']);
+  if (!kid?.trim() && !nonce?.trim() && !signature?.trim()) return undefined;
+  return { kid, nonce, signature };
+}
+
+export function createAuthzHandlers(d: AuthzHandlerDeps) {
+  const cookieName = d.config.session.cookieName;
+
+  const authorize = async (req: Request): Promise<Reply<'authorizeGet'>> => {
+    const grant = await d.authorizer.authorize({
+      method: req.method.toUpperCase(),
+      path: upstreamPath(req),
+      ip: req.ip ?? req.socket.remoteAddress ?? '',
+      userAgent: req.get('user-agent') ?? '',
+      sessionId: cookieValue(req.headers.cookie, cookieName),
+      csrfToken: req.get('x-csrf-token'),
+      apiKey: apiKeyHeaders(req),
+      params: () => ({ ...(req.query as Record<string, unknown>) }),
+    });
+    return { status: 200, body: undefined, headers: grant.token ? { Authorization: `Bearer ${grant.token}` } : undefined };
+  };
+
+  // The operations differ only in their method: same parameters, same answers.
+  const handlers: { [O in AuthorizeOperation]: Handler<O> } = {
+    authorizeGet: authorize,
+    authorizePost: authorize,
+    authorizePut: authorize,
+    authorizePatch: authorize,
+    authorizeDelete: authorize,
+    authorizeHead: authorize,
+    authorizeOptions: authorize,
+  };
+  return handlers;
+}

@@ -1,0 +1,25 @@
+/**
+ * Keeps the gateway authorizer's Redis records (authorizer-cache.ts) in step with the database: a domain-event
+ * subscriber, so it runs after the change committed, in the process that made it; the records live in Redis, so
+ * every API process sees the next read miss and refill.
+ *   - `model.user.updated` (level, state, 2FA, data): the user, their service accounts and every API key of both
+ *     (leaving `active` or turning 2FA off deactivates the keys and moves the service accounts in the same change);
+ *   - API_KEY_CHANGED (a key's state or scope changed, or the key was deleted): that key.
+ */
+import type { DomainEvent, EventSubscriber } from '../events/domain-events.js';
+import type { AuthorizerCache } from './authorizer-cache.js';
+
+/** Internal (never published): an API key changed or was deleted; payload `{ kid }`. */
+export const API_KEY_CHANGED = 'internal.api_key.changed';
+
+export function authorizerInvalidation(cache: AuthorizerCache): EventSubscriber {
+  return async (event: DomainEvent): Promise<void> => {
+    if (event.name === 'model.user.updated') {
+      const uid = (event.payload.record as { uid?: unknown } | undefined)?.uid;
+      if (typeof uid === 'string') await cache.invalidateOwner(uid);
+    } else if (event.name === API_KEY_CHANGED) {
+      const kid = event.payload.kid;
+      if (typeof kid === 'string') await cache.invalidateApiKeys([kid]);
+    }
+  };
+}

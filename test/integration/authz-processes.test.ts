@@ -1,0 +1,114 @@
+/**
+ * Two API processes behind one gateway (issue 5, item 7): this test's app and a second real server process
+ * (`src/main.ts`) on the same database and Redis. A restriction changed in one is enforced by the other's endpoint
+ * at once (policy pub/sub), and a session opened in one is authorized by the other with claims that follow a change
+ * made in the first (the claims records live in Redis and are invalidated there).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeJwt } from 'jose';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createUser } from '../support/factories.js';
+import { BROWSER, login } from '../support/account-client.js';
+
+let t: TestApp;
+let second: ChildProcess | undefined;
+let base = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined as T);
+    if (value !== undefined && accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  second = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_NAME: t.config.database.name,
+      BARONG_REDIS_PREFIX: t.config.redisPrefix,
+      BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
+    },
+  });
+  await eventually(
+    () => fetch(`${base}/healthz`).then((r) => r.status),
+    (s) => s === 200,
+    30_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  if (second && second.exitCode === null) {
+    const exited = new Promise((r) => second!.once('exit', r));
+    second.kill('SIGTERM');
+    await exited;
+  }
+  await t?.close();
+});
+
+const viaSecond = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${base}/api/v2/barong/auth/${path}`, { headers: { 'User-Agent': BROWSER, ...headers } });
+
+describe('a second API process', () => {
+  it('enforces a restriction created in the first one at once', async () => {
+    expect((await viaSecond('api/v2/barong/public/ping')).status).toBe(200);
+    const row = await t.services.restrictionsAdmin.create({ category: 'maintenance', scope: 'all', value: 'all' });
+    const res = await eventually(
+      () => viaSecond('api/v2/barong/public/ping'),
+      (r) => r.status === 471,
+    );
+    expect(await res.json()).toEqual({ errors: ['authz.restrict.maintenance'] });
+    await t.services.restrictionsAdmin.delete(row.id);
+    await eventually(
+      () => viaSecond('api/v2/barong/public/ping').then((r) => r.status),
+      (s) => s === 200,
+    );
+  });
+
+  it('authorizes a session opened through the first, with claims that follow a change made in the first', async () => {
+    const pending = await createUser(t, { state: 'pending', level: 0 });
+    const user = await t.services.uow.run((w) => t.services.privateLabels.set(w, pending, 'email', 'verified'));
+    const s = await login(t, { ...user, password: pending.password });
+    const tokenFromSecond = async () => {
+      const res = await viaSecond('api/v2/peatio/account/balances', { Cookie: s.cookie });
+      expect(res.status).toBe(200);
+      return decodeJwt(res.headers.get('authorization')!.replace(/^Bearer /, ''));
+    };
+    expect(await tokenFromSecond()).toMatchObject({ uid: user.uid, level: 1 });
+    await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'phone', 'verified'));
+    expect(await tokenFromSecond()).toMatchObject({ uid: user.uid, level: 2 });
+    // And the first process agrees.
+    const first = await request(t.app)
+      .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
+      .set('Cookie', s.cookie)
+      .set('User-Agent', BROWSER)
+      .expect(200);
+    expect(decodeJwt(first.headers.authorization!.replace(/^Bearer /, ''))).toMatchObject({ level: 2 });
+  });
+});
