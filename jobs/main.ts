@@ -1,5 +1,6 @@
 /**
- * The worker process: `node --import tsx jobs/main.ts` runs the mail worker; `--with-api` also runs the API in
+ * The worker process: `node --import tsx jobs/main.ts` runs the mail and SMS workers (and, with the Event API on, the outbox
+ * relay that publishes events to RabbitMQ); `--with-api` also runs the API in
  * the same process (one-box deployments). SIGTERM/SIGINT: stop the API, let the job in hand finish, close
  * queues and connections, exit 0.
  */
@@ -14,6 +15,8 @@ import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type MailJob } from '../src/queues/mail-queue.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
+import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
+import { startEventRelay } from '../src/events/start-event-relay.js'; // Event API outbox relay
 
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
@@ -57,9 +60,16 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
     logger,
   });
 
+  // SMS: phone codes from the `sms` queue, sent with the provider each job names (jobs/sms/).
+  const sms = await startSmsRole(config, logger);
+
+  // Event API: this process publishes the outbox rows the API writes (src/events/); several workers are safe.
+  const eventRelay = config.eventApi.enabled ? await startEventRelay(config, logger) : undefined;
+
   return {
     async stop() {
-      await worker.close();
+      await eventRelay?.stop();
+      await Promise.all([worker.close(), sms.stop()]);
       await redis.quit().catch(() => redis.disconnect());
       transport.close();
     },

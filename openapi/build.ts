@@ -7,10 +7,12 @@
  * response body against its JSON Schema.
  *
  * The fix-ups after swagger2openapi, each because Swagger 2.0 cannot say it:
+ *   - query parameters allow reserved characters (`allowReserved`), as encodeURIComponent leaves `!'()*` raw;
  *   - request bodies are inlined per operation (swagger2openapi shares them under components);
  *   - every form operation also accepts `application/json` with the same schema (real clients send JSON);
  *   - the session security scheme becomes a cookie (`in: cookie`), Swagger 2.0 only knows headers;
- *   - `upload` file fields on multipart operations accept several files (Barong's `upload[]`);
+ *   - `upload` file fields on multipart operations accept one file or several (Barong's `upload[]`): the validator
+ *     sees one file as a single value and several as an array;
  *   - `captcha_response` is a string (reCAPTCHA token) or an object of strings (GeeTest's geetest_challenge,
  *     geetest_validate, geetest_seccode; as a form `captcha_response[geetest_challenge]=…`, read with qs'
  *     extended parsing), as Barong's `types: [String, Hash]`; the source says `type: string` because Swagger 2.0
@@ -57,6 +59,9 @@ export function fixUp(oas: Json): Json {
       // swagger2openapi shares form bodies through components/requestBodies; each operation gets its own copy.
       const ref: string | undefined = op.requestBody?.$ref;
       if (ref) op.requestBody = structuredClone(sharedBodies[ref.split('/').pop()!]);
+      // Clients build query strings with encodeURIComponent, which leaves RFC 3986 sub-delims (! ' ( ) *) as they
+      // are; without allowReserved the validator refuses e.g. a password containing `!`.
+      for (const param of op.parameters ?? []) if (param.in === 'query') param.allowReserved = true;
       const content: Json | undefined = op.requestBody?.content;
       if (content?.[FORM] && !content[JSON_TYPE]) content[JSON_TYPE] = structuredClone(content[FORM]);
       for (const media of Object.values<Json>(content ?? {})) {
@@ -68,9 +73,10 @@ export function fixUp(oas: Json): Json {
         if (prop.format === 'binary') {
           multipartSchema!.properties[name] = {
             description: prop.description,
-            type: 'array',
-            items: { type: 'string', format: 'binary' },
-            minItems: 1,
+            oneOf: [
+              { type: 'string', format: 'binary' },
+              { type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1 },
+            ],
           };
         }
       }

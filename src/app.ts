@@ -7,8 +7,10 @@ import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import type { Contract } from './api/contract.js';
 import type { RouteTable } from './api/types.js';
-import { buildRouter, type Guards } from './api/router.js';
+import { buildRouters, type Guards } from './api/router.js';
+import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
+import { uploadOptions } from './api/files/upload-options.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,10 +20,11 @@ export interface AppDeps {
   guards: Guards;
   /** Operator endpoints (health, metrics) mounted outside the contract's base path. */
   operatorRoutes?: express.Router;
+  /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
+  fileRoutes?: express.Router;
 }
 
 const BODY_LIMIT = '1mb';
-export const UPLOAD_LIMITS = { fileSize: 10 * 1024 * 1024, files: 10 };
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,8 +37,21 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.http.trustedProxies);
   app.set('query parser', 'extended');
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/metrics' } }) as RequestHandler);
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/metrics' },
+      // Query strings can carry secrets (DELETE /users/me?password=…, signed upload links): log the path only.
+      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+    }) as RequestHandler,
+  );
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
+  if (deps.fileRoutes) app.use(deps.fileRoutes);
+
+  // Gateway authorizer (issue 5): the hot path, before the body parsers and the validator, which it needs neither of.
+  const routers = buildRouters(contract, deps.routes, deps.guards);
+  if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
+  app.use(routers.gateway);
 
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));
@@ -48,11 +64,11 @@ export function createApp(deps: AppDeps): Express {
       // In tests every response is checked against the contract, so a handler that drifts fails its test.
       validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
       validateSecurity: false,
-      fileUploader: { limits: UPLOAD_LIMITS },
+      fileUploader: uploadOptions(config),
       ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
     }),
   );
-  app.use(buildRouter(contract, deps.routes, deps.guards));
+  app.use(routers.api);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

@@ -8,14 +8,16 @@ import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import { createKnex, type Knex } from './db/knex.js';
 import { createRedis, RedisKeys, type Redis } from './lib/redis.js';
-import { loadSigningKey } from './lib/signing-key.js';
-import { jwtKeysFrom, type JwtKeys } from './lib/jwt-keys.js';
+import { loadJwtKeys } from './lib/signing-key.js';
+import type { JwtKeys } from './lib/jwt-keys.js';
 import { Encryptor } from './lib/encryptor.js';
 import { loadContract, type Contract } from './api/contract.js';
 import { PasswordPolicy } from './domain/password-policy.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { EventDispatcher } from './domain/events/domain-events.js';
 import { UnitOfWork } from './domain/unit-of-work.js';
+import { EventOutbox } from './events/event-outbox.js'; // Event API outbox
+import { outboxCodec } from './events/outbox-codec.js';
 import { PrivateLabels } from './domain/labels/private-labels.js';
 import { AccountTokens } from './domain/tokens/account-tokens.js';
 import { SessionStore } from './domain/sessions/session-store.js';
@@ -29,8 +31,45 @@ import { createCaptchaVerifier, createGeetestClient } from './domain/captcha/cre
 import { createAuth0Verifier } from './domain/auth0/auth0-token-verifier.js';
 import { Auth0LoginService } from './domain/auth0/auth0-login-service.js';
 import { WhitelinkService } from './domain/restrictions/whitelink-service.js';
+// authorization policy: GeoIP, cached permissions/restrictions, admin activities (issue 5, item 4)
+import { GeoIp } from './domain/authz/geoip.js';
+import { startAuthzPolicy } from './domain/authz/start-authz-policy.js';
+import { AdminActivityLog } from './domain/authz/admin-activity-log.js';
+import { RestrictionsAdmin } from './domain/authz/restrictions-admin.js';
+import { PermissionsAdmin } from './domain/authz/permissions-admin.js';
+// resource: TOTP, API keys and service accounts
+import { OtpAttempts, OtpCodes } from './domain/otp/otp-attempts.js';
+import { OtpService } from './domain/otp/otp-service.js';
+import { ApiKeyService } from './domain/api-keys/api-key-service.js';
+import { ApiKeySecrets } from './domain/api-keys/api-key-secrets.js';
+import { ServiceAccountService } from './domain/service-accounts/service-account-service.js';
+// resource: account, labels, data storage
+import { AccountService } from './domain/accounts/account-service.js';
+import { PublicLabels } from './domain/labels/public-labels.js';
+import { DataStorageService } from './domain/data-storage/data-storage-service.js';
+// resource: KYC profiles, documents and file storage
+import { ProfilesService } from './domain/kyc/profiles-service.js';
+import { DocumentsService } from './domain/kyc/documents-service.js';
+import { createFileStorage } from './lib/storage/create-file-storage.js';
+import { LocalStorage } from './lib/storage/local-storage.js';
+import { createFileRoutes } from './api/files/file-routes.js';
 import { createMailQueue, type MailQueue } from './queues/mail-queue.js';
 import { mailSubscriber } from './queues/mail-subscriber.js';
+// resource: phones and SMS
+import { createSmsQueue, type SmsQueue } from './queues/sms-queue.js';
+import { smsSubscriber } from './queues/sms-subscriber.js';
+import { PhoneService } from './domain/phones/phone-service.js';
+import { PhoneCodeThrottle } from './domain/phones/phone-code-throttle.js';
+import { SmsFailures } from './domain/phones/sms-failures.js';
+import { createTwilioClient, TwilioVerifyCheck } from './domain/phones/twilio.js';
+// gateway authorizer (issue 5): pass/block rules, Redis-cached principals, nonce guard, JWT reuse
+import { AuthzRules, DEFAULT_AUTHZ_RULES_FILE } from './domain/authz/authz-rules.js';
+import { AuthorizerCache } from './domain/authz/authorizer-cache.js';
+import { authorizerInvalidation } from './domain/authz/authorizer-invalidation.js';
+import { ApiKeyAuthenticator } from './domain/authz/authorizer-api-key.js';
+import { NonceGuard } from './domain/authz/nonce-guard.js';
+import { IssuedTokens } from './domain/authz/issued-tokens.js';
+import { Authorizer } from './domain/authz/authorizer.js';
 import { buildRouteTable } from './api/routes.js';
 import type { BuildInfo } from './api/general/general-handlers.js';
 import type { RouteTable } from './api/types.js';
@@ -58,7 +97,7 @@ export async function createServices(config: Config, logger: Logger) {
   const knex: Knex = createKnex(config.database);
   const redis: Redis = createRedis(config.redisUrl);
   const redisKeys = new RedisKeys(config.redisPrefix);
-  const jwtKeys: JwtKeys = await jwtKeysFrom(loadSigningKey(config, logger));
+  const jwtKeys: JwtKeys = await loadJwtKeys(config, logger);
   const encryptor = new Encryptor(config.encryptionKeys);
   const passwordPolicy = new PasswordPolicy(config.password);
   const hasher = new PasswordHasher(config.hashing);
@@ -66,7 +105,12 @@ export async function createServices(config: Config, logger: Logger) {
 
   const dispatcher = new EventDispatcher(logger);
   dispatcher.subscribe('mail', mailSubscriber(mailQueue));
-  const uow = new UnitOfWork(knex, dispatcher);
+  // resource: phones and SMS (codes go out through the `sms` queue after the commit)
+  const smsQueue: SmsQueue = createSmsQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  dispatcher.subscribe('sms', smsSubscriber(smsQueue));
+  // Event API: with publishing on, every unit of work also writes its events to the outbox in its transaction;
+  // the worker's relay publishes them (src/events/). Off: no rows, no RabbitMQ connection.
+  const uow = new UnitOfWork(knex, dispatcher, config.eventApi.enabled ? new EventOutbox(outboxCodec(encryptor)) : undefined);
 
   const privateLabels = new PrivateLabels(config);
   const tokens = new AccountTokens(jwtKeys, redis, redisKeys, config.jwt.expireTime);
@@ -94,8 +138,78 @@ export async function createServices(config: Config, logger: Logger) {
   const passwordReset = new PasswordResetService({ config, uow, hasher, passwordPolicy, tokens, captcha, codeRequests, sessions });
   const login = new LoginService({ uow, hasher, totp, captcha, throttle: loginThrottle, sessions });
   const auth0 = new Auth0LoginService({ config, verifier: createAuth0Verifier(config, logger), uow, hasher, privateLabels });
-  const whitelink = new WhitelinkService(redis, redisKeys, uow, logger);
+  // authorization policy: in memory, reloaded in every API process when changed (Redis pub/sub) — no SQL per request
+  const geoip = await GeoIp.open(config.geoip, logger);
+  const authz = await startAuthzPolicy({
+    repos: () => uow.repos,
+    redis,
+    keys: redisKeys,
+    geo: geoip,
+    logger,
+    refreshSeconds: config.authzPolicy.refreshSeconds,
+  });
+  const adminActivities = new AdminActivityLog(uow, geoip, logger);
+  const restrictionsAdmin = new RestrictionsAdmin(uow, authz.invalidation, sessions, logger);
+  const permissionsAdmin = new PermissionsAdmin(uow, authz.invalidation);
+  const whitelink = new WhitelinkService(redis, redisKeys, uow, logger, authz.invalidation);
   const sessionJwt = new SessionJwt(jwtKeys, config.jwt.expireTime);
+  // resource: TOTP, API keys and service accounts (every TOTP code a signed-in user submits spends one budget)
+  const otpCodes = new OtpCodes(totp, new OtpAttempts(redis, redisKeys, config.otpAttempts));
+  const otpService = new OtpService({ uow, totp, codes: otpCodes, privateLabels, sessions });
+  const apiKeyService = new ApiKeyService({ uow, codes: otpCodes, encryptor });
+  const apiKeySecrets = new ApiKeySecrets(() => uow.repos, encryptor);
+  const serviceAccountService = new ServiceAccountService(uow);
+  // gateway authorizer: the rules file is followed on change; a user's or key's change drops its cached record
+  const { gatewayAuth } = config;
+  const authzRules = new AuthzRules(gatewayAuth.rulesFile ?? DEFAULT_AUTHZ_RULES_FILE, logger);
+  const authorizerCache = new AuthorizerCache({ redis, keys: redisKeys, repos: () => uow.repos, sessions, ttlSeconds: gatewayAuth.claimsTtlSeconds });
+  dispatcher.subscribe('authorizer-cache', authorizerInvalidation(authorizerCache));
+  const authorizer = new Authorizer({
+    policy: authz.policy,
+    rules: authzRules,
+    cache: authorizerCache,
+    apiKeys: new ApiKeyAuthenticator({
+      cache: authorizerCache,
+      nonces: new NonceGuard(redis, redisKeys, gatewayAuth.nonceLifetimeMs),
+      encryptor,
+      nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
+      strictSignature: gatewayAuth.strictSignature,
+    }),
+    sessions,
+    tokens: new IssuedTokens((claims) => sessionJwt.sign(claims), config.jwt.expireTime),
+    activities: adminActivities,
+    csrfProtection: config.session.csrfProtection,
+  });
+  // resource: phones and SMS
+  const phones = new PhoneService({
+    config,
+    uow,
+    encryptor,
+    privateLabels,
+    throttle: new PhoneCodeThrottle(redis, redisKeys, config.phoneCodes),
+    failures: new SmsFailures(redis, redisKeys, config.phoneCodes.ttlSeconds),
+    ...(config.phoneVerification === 'twilio_verify'
+      ? { verifyCheck: new TwilioVerifyCheck(createTwilioClient(config.twilio), config.twilio.serviceSid ?? '') }
+      : {}),
+    logger,
+  });
+  // resource: account, labels, data storage
+  const accounts = new AccountService({ config, uow, hasher, passwordPolicy, privateLabels, sessions, otpCodes, passwordAttempts: loginThrottle });
+  const publicLabels = new PublicLabels(uow);
+  const dataStorage = new DataStorageService({ uow, privateLabels, titles: config.userStorageTitles });
+
+  // resource: KYC profiles, documents and file storage
+  const fileStorage = createFileStorage(config);
+  const profiles = new ProfilesService({ uow, encryptor, privateLabels });
+  const documents = new DocumentsService({
+    uow,
+    encryptor,
+    privateLabels,
+    storage: fileStorage,
+    logger,
+    documents: config.documents,
+    uploads: config.uploads,
+  });
 
   return {
     config,
@@ -121,12 +235,40 @@ export async function createServices(config: Config, logger: Logger) {
     geetest,
     auth0,
     whitelink,
+    // authorization policy: policy.restrictionFor / permissionFor, geoip.lookup, adminActivities.record
+    geoip,
+    policy: authz.policy,
+    policyInvalidation: authz.invalidation,
+    adminActivities,
+    restrictionsAdmin,
+    permissionsAdmin,
     sessionJwt,
+    otpCodes,
+    otpService,
+    apiKeyService,
+    apiKeySecrets,
+    serviceAccountService,
+    authzRules, // gateway authorizer
+    authorizerCache,
+    authorizer,
+    smsQueue,
+    phones,
+    accounts,
+    publicLabels,
+    dataStorage,
+    fileStorage,
+    profiles,
+    documents,
     presenter: new UserPresenter(encryptor),
     cookie: new SessionCookie(config.session),
     build: buildInfo(config),
     async close() {
-      await Promise.allSettled([mailQueue.close(), knex.destroy(), redis.quit()]);
+      // authorization policy first: pending admin activities still need the database
+      await Promise.allSettled([adminActivities.close(), authz.invalidation.close()]);
+      geoip.close();
+      authzRules.close(); // gateway authorizer
+      fileStorage.close?.();
+      await Promise.allSettled([mailQueue.close(), smsQueue.close(), knex.destroy(), redis.quit()]);
     },
   };
 }
@@ -143,6 +285,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
     routes,
     guards: {
       public: (_req, _res, next) => next(),
+      gateway: (_req, _res, next) => next(), // the gateway authorizer authenticates in its handler
       session: sessionGuard(services.sessions, services.cookie),
       user: userGuard({
         sessions: services.sessions,
@@ -153,6 +296,9 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       }),
     },
     operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
+    // Signed links of the local storage provider (S3 links point at the bucket).
+    fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,
   });
+  app.locals.geoip = services.geoip; // requestContext(req) fills the activity country from it
   return { app, routes };
 }

@@ -1,6 +1,9 @@
 /**
  * Mounts the route table on the contract: every operation of the document gets its handler and its access
  * guard. An operation without a handler, or a handler without an operation, stops the server at start.
+ * Operations of access `gateway` go on a router of their own (src/app.ts installs it before the body parsers and
+ * the validator), where a trailing `{param}` takes the rest of the path, slashes included, and which also answers
+ * under Barong's own base path (GATEWAY_ALIAS_BASE), so existing gateway configurations work unchanged.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors/app-error.js';
@@ -8,6 +11,16 @@ import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
 
 export type Guards = Record<Access, RequestHandler>;
+
+export interface Routers {
+  /** The contract's operations, behind the body parsers and the validator. */
+  api: Router;
+  /** The gateway authorizer's operations. */
+  gateway: Router;
+}
+
+/** Barong mounts the authorizer at `/api/v2/auth/*`; gateways configured for Barong call that path. */
+export const GATEWAY_ALIAS_BASE = '/api/v2';
 
 const notImplemented: RequestHandler = () => {
   throw new AppError(501, 'server.not_implemented');
@@ -27,8 +40,9 @@ function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
   };
 }
 
-export function buildRouter(contract: Contract, table: RouteTable, guards: Guards): Router {
+export function buildRouters(contract: Contract, table: RouteTable, guards: Guards): Routers {
   const router = Router();
+  const gateway = Router();
   const problems: string[] = [];
   const mounted = new Set<string>();
   for (const { path, method, operation } of operationsOf(contract.oas3)) {
@@ -39,15 +53,20 @@ export function buildRouter(contract: Contract, table: RouteTable, guards: Guard
       continue;
     }
     mounted.add(id);
-    const expressPath = contract.basePath + path.replace(/\{([^}]+)\}/g, ':$1');
     const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards[spec.access], toHandler(spec)];
+    if (spec.access === 'gateway') {
+      const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');
+      for (const base of [contract.basePath, GATEWAY_ALIAS_BASE]) gateway[method](base + gatewayPath, ...chain);
+      continue;
+    }
+    const expressPath = contract.basePath + path.replace(/\{([^}]+)\}/g, ':$1');
     router[method](expressPath, ...chain);
   }
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }
   if (problems.length) throw new Error(`route table and contract disagree:\n  ${problems.join('\n  ')}`);
-  return router;
+  return { api: router, gateway };
 }
 
 export function notImplementedOperations(table: RouteTable): OperationId[] {

@@ -1,7 +1,8 @@
 /**
  * The route table: every operationId of the contract, who may call it, and its handler.
  * `public` needs nothing; `session` needs the session cookie; `user` takes the session cookie (with its CSRF
- * token on state-changing methods) or a Bearer JWT signed by this server.
+ * token on state-changing methods) or a Bearer JWT signed by this server; `gateway` is the gateway authorizer,
+ * which authenticates by itself (src/api/authz/).
  * Operations still marked NOT_IMPLEMENTED answer 501 `server.not_implemented`; README lists them.
  */
 import type { Contract } from './contract.js';
@@ -13,13 +14,35 @@ import { createIdentityHandlers, type IdentityDeps } from './identity/identity-h
 import { createCaptchaHandlers, type CaptchaHandlerDeps } from './identity/captcha-handlers.js';
 import { createAuth0Handlers, type Auth0HandlerDeps } from './identity/auth0-handlers.js';
 import { createWhitelinkHandlers, type WhitelinkHandlerDeps } from './identity/whitelink-handlers.js';
+import { createJwksHandlers, type JwksHandlerDeps } from './identity/jwks-handlers.js';
+import { createUsersHandlers, type UsersHandlerDeps } from './resource/users-handlers.js';
+import { createLabelsHandlers, type LabelsHandlerDeps } from './resource/labels-handlers.js';
+import { createDataStorageHandlers, type DataStorageHandlerDeps } from './resource/data-storage-handlers.js';
+import { createPhonesHandlers, type PhonesHandlerDeps } from './resource/phones-handlers.js';
+import { createProfilesHandlers, type ProfilesHandlerDeps } from './resource/profiles-handlers.js';
+import { createDocumentsHandlers, type DocumentsHandlerDeps } from './resource/documents-handlers.js';
+import { createOtpHandlers, type OtpHandlerDeps } from './resource/otp-handlers.js';
+import { createApiKeysHandlers, type ApiKeysHandlerDeps } from './resource/api-keys-handlers.js';
+import { createServiceAccountsHandlers, type ServiceAccountsHandlerDeps } from './resource/service-accounts-handlers.js';
+import { createAuthzHandlers, type AuthzHandlerDeps } from './authz/authz-handlers.js'; // gateway authorizer
 import { NOT_IMPLEMENTED, type RouteTable } from './types.js';
 
 export interface RouteServices
   extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
     CaptchaHandlerDeps,
     Auth0HandlerDeps,
-    WhitelinkHandlerDeps {
+    WhitelinkHandlerDeps,
+    ProfilesHandlerDeps,
+    DocumentsHandlerDeps,
+    PhonesHandlerDeps,
+    JwksHandlerDeps,
+    UsersHandlerDeps,
+    LabelsHandlerDeps,
+    DataStorageHandlerDeps,
+    OtpHandlerDeps,
+    ApiKeysHandlerDeps,
+    ServiceAccountsHandlerDeps,
+    AuthzHandlerDeps {
   config: Config;
   contract: Contract;
   passwordPolicy: PasswordPolicy;
@@ -36,6 +59,17 @@ export function buildRouteTable(s: RouteServices): RouteTable {
   const captcha = createCaptchaHandlers(s);
   const auth0 = createAuth0Handlers(s);
   const whitelink = createWhitelinkHandlers(s);
+  const jwks = createJwksHandlers(s);
+  const users = createUsersHandlers(s);
+  const labels = createLabelsHandlers(s);
+  const dataStorage = createDataStorageHandlers(s);
+  const phones = createPhonesHandlers(s);
+  const profiles = createProfilesHandlers(s);
+  const documents = createDocumentsHandlers(s);
+  const otp = createOtpHandlers(s);
+  const apiKeys = createApiKeysHandlers(s);
+  const serviceAccounts = createServiceAccountsHandlers(s);
+  const authz = createAuthzHandlers(s); // gateway authorizer
   const todo = NOT_IMPLEMENTED;
 
   return {
@@ -57,6 +91,8 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     createSession: { access: 'public', handler: identity.createSession },
     deleteSession: { access: 'session', handler: identity.deleteSession },
     createAuth0Session: { access: 'public', handler: auth0.createAuth0Session },
+    // identity: token keys
+    getJwks: { access: 'public', handler: jwks.getJwks },
     // public
     publicPing: { access: 'public', handler: general.publicPing },
     getPublicTime: { access: 'public', handler: general.getPublicTime },
@@ -69,39 +105,47 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     getSwaggerDoc: { access: 'public', handler: docs.getSwaggerDoc },
     getSwaggerDocByName: { access: 'public', handler: docs.getSwaggerDocByName },
     // resource: the signed-in user
-    getMe: { access: 'user', handler: todo },
-    updateMe: { access: 'user', handler: todo },
-    deleteMe: { access: 'user', handler: todo },
-    changePassword: { access: 'user', handler: todo },
-    listActivity: { access: 'user', handler: todo },
-    listLabels: { access: 'user', handler: todo },
-    getLabel: { access: 'user', handler: todo },
-    createLabel: { access: 'user', handler: todo },
-    updateLabel: { access: 'user', handler: todo },
-    deleteLabel: { access: 'user', handler: todo },
-    getMyProfiles: { access: 'user', handler: todo },
-    createProfile: { access: 'user', handler: todo },
-    updateProfile: { access: 'user', handler: todo },
-    listPhones: { access: 'user', handler: todo },
-    addPhone: { access: 'user', handler: todo },
-    sendPhoneCode: { access: 'user', handler: todo },
-    verifyPhone: { access: 'user', handler: todo },
-    listDocuments: { access: 'user', handler: todo },
-    uploadDocuments: { access: 'user', handler: todo },
-    uploadAddress: { access: 'user', handler: todo },
-    createDataStorage: { access: 'user', handler: todo },
-    generateOtpQrCode: { access: 'user', handler: todo },
-    enableOtp: { access: 'user', handler: todo },
-    verifyOtp: { access: 'user', handler: todo },
-    disableOtp: { access: 'user', handler: todo },
-    listApiKeys: { access: 'user', handler: todo },
-    createApiKey: { access: 'user', handler: todo },
-    updateApiKey: { access: 'user', handler: todo },
-    deleteApiKey: { access: 'user', handler: todo },
-    listServiceAccounts: { access: 'user', handler: todo },
-    listServiceAccountApiKeys: { access: 'user', handler: todo },
-    createServiceAccountApiKey: { access: 'user', handler: todo },
-    updateServiceAccountApiKey: { access: 'user', handler: todo },
-    deleteServiceAccountApiKey: { access: 'user', handler: todo },
+    getMe: { access: 'user', handler: users.getMe },
+    updateMe: { access: 'user', handler: users.updateMe },
+    deleteMe: { access: 'user', handler: users.deleteMe },
+    changePassword: { access: 'user', handler: users.changePassword },
+    listActivity: { access: 'user', handler: users.listActivity },
+    listLabels: { access: 'user', handler: labels.listLabels },
+    getLabel: { access: 'user', handler: labels.getLabel },
+    createLabel: { access: 'user', handler: labels.createLabel },
+    updateLabel: { access: 'user', handler: labels.updateLabel },
+    deleteLabel: { access: 'user', handler: labels.deleteLabel },
+    getMyProfiles: { access: 'user', handler: profiles.getMyProfiles },
+    createProfile: { access: 'user', handler: profiles.createProfile },
+    updateProfile: { access: 'user', handler: profiles.updateProfile },
+    listPhones: { access: 'user', handler: phones.listPhones },
+    addPhone: { access: 'user', handler: phones.addPhone },
+    sendPhoneCode: { access: 'user', handler: phones.sendPhoneCode },
+    verifyPhone: { access: 'user', handler: phones.verifyPhone },
+    listDocuments: { access: 'user', handler: documents.listDocuments },
+    uploadDocuments: { access: 'user', handler: documents.uploadDocuments },
+    uploadAddress: { access: 'user', handler: documents.uploadAddress },
+    createDataStorage: { access: 'user', handler: dataStorage.createDataStorage },
+    generateOtpQrCode: { access: 'user', handler: otp.generateOtpQrCode },
+    enableOtp: { access: 'user', handler: otp.enableOtp },
+    verifyOtp: { access: 'user', handler: otp.verifyOtp },
+    disableOtp: { access: 'user', handler: otp.disableOtp },
+    listApiKeys: { access: 'user', handler: apiKeys.listApiKeys },
+    createApiKey: { access: 'user', handler: apiKeys.createApiKey },
+    updateApiKey: { access: 'user', handler: apiKeys.updateApiKey },
+    deleteApiKey: { access: 'user', handler: apiKeys.deleteApiKey },
+    listServiceAccounts: { access: 'user', handler: serviceAccounts.listServiceAccounts },
+    listServiceAccountApiKeys: { access: 'user', handler: serviceAccounts.listServiceAccountApiKeys },
+    createServiceAccountApiKey: { access: 'user', handler: serviceAccounts.createServiceAccountApiKey },
+    updateServiceAccountApiKey: { access: 'user', handler: serviceAccounts.updateServiceAccountApiKey },
+    deleteServiceAccountApiKey: { access: 'user', handler: serviceAccounts.deleteServiceAccountApiKey },
+    // gateway authorizer (issue 5): every method, one handler; mounted before the parsers and the validator
+    authorizeGet: { access: 'gateway', handler: authz.authorizeGet },
+    authorizePost: { access: 'gateway', handler: authz.authorizePost },
+    authorizePut: { access: 'gateway', handler: authz.authorizePut },
+    authorizePatch: { access: 'gateway', handler: authz.authorizePatch },
+    authorizeDelete: { access: 'gateway', handler: authz.authorizeDelete },
+    authorizeHead: { access: 'gateway', handler: authz.authorizeHead },
+    authorizeOptions: { access: 'gateway', handler: authz.authorizeOptions },
   };
 }

@@ -28,8 +28,11 @@ export interface ApiRequest<O extends OperationId> extends Request<PathOf<O>, un
 
 export type Handler<O extends OperationId> = (req: ApiRequest<O>, res: Response) => Promise<Reply<O>> | Reply<O>;
 
-/** Who may call an operation. Every route must say; an open route says `public`. */
-export type Access = 'public' | 'session' | 'user';
+/**
+ * Who may call an operation. Every route must say; an open route says `public`. `gateway`: the gateway authorizer
+ * (it authenticates by itself), mounted on its own router before the body parsers and the contract validator.
+ */
+export type Access = 'public' | 'session' | 'user' | 'gateway';
 
 export const NOT_IMPLEMENTED = 'not_implemented' as const;
 

@@ -1,6 +1,7 @@
 /**
  * Runs a piece of work in one database transaction with every repository bound to it, collects the domain
- * events it records, and dispatches them only once the transaction has committed.
+ * events it records, and dispatches them only once the transaction has committed. With a transactional sink
+ * (the Event API outbox, src/events/event-outbox.ts) the same events are also written inside the transaction.
  */
 import type { Knex } from 'knex';
 import { repositories, type Repositories } from '../db/repositories/index.js';
@@ -14,10 +15,16 @@ export interface Work {
   emit(name: string, payload: Record<string, unknown>, meta?: DomainEvent['meta']): void;
 }
 
+/** Takes a unit's events inside its transaction, so they commit or roll back with the change they describe. */
+export interface TransactionalEventSink {
+  record(trx: Knex.Transaction, events: readonly DomainEvent[]): Promise<void>;
+}
+
 export class UnitOfWork {
   constructor(
     private readonly knex: Knex,
     private readonly dispatcher: EventDispatcher,
+    private readonly sink?: TransactionalEventSink,
   ) {}
 
   /** Repositories outside any transaction, for reads. */
@@ -30,9 +37,12 @@ export class UnitOfWork {
     for (let attempt = 1; ; attempt++) {
       const events: DomainEvent[] = [];
       try {
-        const result = await this.knex.transaction((trx) =>
-          work({ repos: repositories(trx), emit: (name, payload, meta) => events.push(domainEvent(name, payload, meta)) }),
-        );
+        const result = await this.knex.transaction(async (trx) => {
+          const emit: Work['emit'] = (name, payload, meta) => events.push(domainEvent(name, payload, meta));
+          const value = await work({ repos: repositories(trx), emit });
+          if (this.sink && events.length) await this.sink.record(trx, events);
+          return value;
+        });
         await this.dispatcher.dispatch(events);
         return result;
       } catch (err) {

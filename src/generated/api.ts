@@ -284,6 +284,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/identity/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys of the tokens this server signs
+         * @description A JSON Web Key Set (RFC 7517) with every key a token issued by this server may be signed with: the signing key first, then previous and next keys kept for rotation (`BARONG_JWT_PUBLIC_KEYS_PATH`). Every token header names its key in `kid` (the key's RFC 7638 thumbprint); a key is used only with its own `alg`. Not in Barong, whose consumers are given the public key as a setting. Cacheable for 5 minutes.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/resource/swagger_doc/{name}": {
         parameters: {
             query?: never;
@@ -363,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Create api key for specific service account.
-         * @description Creates an API key for one of the user's (active) service accounts. Needs the owner's 2FA and a valid `totp_code`. Only `HS256` is accepted as algorithm. The answer is the only time the `secret` is shown.
+         * @description Creates an API key for one of the user's (active) service accounts. Needs the owner's 2FA and a valid `totp_code`. The algorithm is `HS256`, `HS384` or `HS512` (Barong: `HS256` only; else 422 `algorithm.inclusion`). The answer is the only time the `secret` is shown.
          */
         post: operations["createServiceAccountApiKey"];
         delete?: never;
@@ -427,7 +447,7 @@ export interface paths {
         put?: never;
         /**
          * Create an api key
-         * @description Creates an API key for the current (active) user. Needs 2FA enabled and a valid `totp_code`. Only `HS256` is accepted as algorithm. The answer is the only time the `secret` is shown.
+         * @description Creates an API key for the current (active) user. Needs 2FA enabled and a valid `totp_code`. The algorithm is `HS256`, `HS384` or `HS512` (Barong: `HS256` only; else 422 `algorithm.inclusion`). The answer is the only time the `secret` is shown.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -471,7 +491,7 @@ export interface paths {
         put?: never;
         /**
          * Verify 2FA code
-         * @description Checks a TOTP code for a user with 2FA enabled. Barong 2.6.49 answers 201 with an empty body, and (quirk) `resource.otp.already_enabled` when 2FA is off; the contract keeps the seed's 200.
+         * @description Checks a TOTP code for a user with 2FA enabled (the code is spent). Barong 2.6.49 answers 201 with an empty body, and (quirk) `resource.otp.already_enabled` when 2FA is off; here 2FA off answers `resource.otp.not_enabled`, and the contract keeps the seed's 200.
          */
         post: operations["verifyOtp"];
         delete?: never;
@@ -491,7 +511,7 @@ export interface paths {
         put?: never;
         /**
          * Disable 2FA
-         * @description Turns 2FA off after checking a TOTP code. All API keys of the user and of its service accounts become `inactive`; the `otp` label is removed.
+         * @description Turns 2FA off after checking a TOTP code. All API keys of the user and of its service accounts become `inactive`; the `otp` label is removed (and, unlike Barong, level and state are recomputed).
          */
         post: operations["disableOtp"];
         delete?: never;
@@ -551,7 +571,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a phone
-         * @description Verifies one of the user's phones with the code sent by SMS or call. Sets `validated_at`, adds the private label `phone: verified` (level 2 when the e-mail is verified) and returns the user.
+         * @description Verifies one of the user's phones with the code sent by SMS or call. Sets `validated_at`, adds the private label `phone: verified` (level 2 when the e-mail is verified) and returns the user. A code works once, until it expires (10 minutes by default) and for a few wrong tries only (5 by default); then a new one must be sent. A wrong, expired or used-up code answers 404 `resource.phone.verification_invalid`. When the last code could not be delivered, the answer is 422 with the reason (e.g. `resource.phone.num_not_valid`).
          */
         post: operations["verifyPhone"];
         delete?: never;
@@ -571,7 +591,7 @@ export interface paths {
         put?: never;
         /**
          * Resend activation code
-         * @description Sends the verification code again to one of the user's (unverified) phones. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Sends a new verification code to one of the user's (unverified) phones; the previous code stops working. When the previous code could not be delivered, answers 422 with the reason instead (once; the next call sends again). Codes per number and per user are limited (429). Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["sendPhoneCode"];
         delete?: never;
@@ -595,7 +615,7 @@ export interface paths {
         put?: never;
         /**
          * Add new phone
-         * @description Adds a phone number (normalised, strictly validated) and sends a verification code. A number already verified by anybody, or already added by this user, is refused. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Adds a phone number (normalised, strictly validated) and sends a verification code. A number already verified by anybody, or already added by this user, is refused. Codes per number and per user are limited (429). `channel` `call` is honoured with Twilio Verify only; otherwise the code goes by SMS. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["addPhone"];
         delete?: never;
@@ -613,13 +633,13 @@ export interface paths {
         };
         /**
          * Return current user documents list
-         * @description The current user's documents (`upload`, `doc_type`, masked `doc_number`, `doc_expire`); `upload` is a URL to the stored file.
+         * @description The current user's documents (`upload`, `doc_type`, masked `doc_number`, `doc_expire`), oldest first. `upload` is a signed link to the stored file that expires after a minute by default (Barong's uploader object `{"url": ...}` is flattened to the URL string).
          */
         get: operations["listDocuments"];
         put?: never;
         /**
          * Upload a new document for current user
-         * @description Uploads identity documents (multipart; one document row per file in `upload`, files jpg/jpeg/png/pdf up to 10 MB). `doc_type` must be one of the server's configured document types (exact case, e.g. `Passport`, `Identity card`, `Driver license`); `doc_expire` is required and must not be in the past when the server requires document expiry. Sets the private label `document: pending`.
+         * @description Uploads identity documents (multipart; one document row per file in `upload`, which may be repeated, also as Barong's `upload[]`). Files: jpg/jpeg/png/pdf by default, checked by extension, declared content type and content (magic bytes), 1 byte up to 10 MB by default (larger answers 413); a batch is stored whole or not at all. `doc_type` must be one of the server's configured document types (exact case, e.g. `Passport`, `Identity card`, `Driver license`); `doc_expire` is required and must not be in the past when the server requires document expiry. At most 10 documents per user by default (400 `resource.documents.limit_reached` / `limit_will_be_reached`). Sets the private label `document: pending` (`address: pending` for `doc_type` Address).
          */
         post: operations["uploadDocuments"];
         delete?: never;
@@ -638,7 +658,7 @@ export interface paths {
         get?: never;
         /**
          * Update a profile for current_user
-         * @description Edits the user's *drafted* profile; `confirm=true` submits it for verification. Barong 2.6.49 answers 404 `resource.profile.doesnt_exist_or_not_editable` when there is no drafted profile (not in the seed).
+         * @description Edits the user's *drafted* profile (only the fields given; a blank value is ignored); `confirm=true` submits it for verification. Answers 404 `resource.profile.doesnt_exist_or_not_editable` when there is no drafted profile, as Barong 2.6.49 does (the seed does not list it).
          */
         put: operations["updateProfile"];
         /**
@@ -734,7 +754,7 @@ export interface paths {
         get?: never;
         /**
          * Sets new account password
-         * @description Changes the password. `new_password` must equal `confirm_password`, differ from the old one and meet the password policy. Other sessions are not logged out.
+         * @description Changes the password. `new_password` must equal `confirm_password`, differ from the old one and meet the password policy. Every other session of the user ends (Barong keeps them); the caller's own session survives.
          */
         put: operations["changePassword"];
         post?: never;
@@ -784,7 +804,7 @@ export interface paths {
         post?: never;
         /**
          * Blocks current user
-         * @description Deletes (blocks) the account after checking the password (and `otp_code` when 2FA is on): adds the private label `delete: by_user`, the user becomes `deleted` and its API keys inactive. Barong 2.6.49 answers 200; the contract keeps the seed's 204.
+         * @description Deletes (blocks) the account after checking the password (and `otp_code` when 2FA is on): adds the private label `delete: by_user`, the user becomes `deleted`, its API keys inactive and every session of the user ends. Barong 2.6.49 answers 200; the contract keeps the seed's 204.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -952,6 +972,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorize a GET request (API gateway)
+         * @description Authorizes a GET request for an API gateway. The gateway calls this path with the original request's method, cookies and headers (`Cookie`, `X-CSRF-Token`, `User-Agent`, `X-Forwarded-For` or `True-Client-IP`, `X-Auth-Apikey`, `X-Auth-Nonce`, `X-Auth-Signature`) and the original path after `/auth/` (the query string may follow; it is not part of the decision). Processing order: restrictions (IP, subnet, country, continent; the whitelink path `api/v2/barong/identity/users/access` is exempt) → block list (401 `authz.permission_denied`) → pass list (200 without `Authorization`) → API-key mode when any `X-Auth-*` header is present (signature of `nonce + kid`, or `METHOD + /path + nonce + kid` in strict mode; each nonce accepted once), otherwise session-cookie mode (`X-CSRF-Token` on POST, PUT, PATCH, DELETE; the session is bound to its User-Agent and /16 network and slides its expiry) → role permissions → 200 with `Authorization: Bearer <JWT>` (RS256 or ES256, Barong's claims, expiring after `BARONG_JWT_EXPIRE_TIME`, keys at `/identity/.well-known/jwks.json`). Answers have no body on success and Barong's `{"errors": [...]}` otherwise; the gateway must copy the `Authorization` header to the upstream request.
+         */
+        get: operations["authorizeGet"];
+        /**
+         * Authorize a PUT request (API gateway)
+         * @description Authorizes a PUT request for an API gateway; the same contract as `authorizeGet`. Cookie mode needs `X-CSRF-Token` (else 401 `authz.missing_csrf_token` / `authz.csrf_token_mismatch`).
+         */
+        put: operations["authorizePut"];
+        /**
+         * Authorize a POST request (API gateway)
+         * @description Authorizes a POST request for an API gateway; the same contract as `authorizeGet`. Cookie mode needs `X-CSRF-Token` (else 401 `authz.missing_csrf_token` / `authz.csrf_token_mismatch`).
+         */
+        post: operations["authorizePost"];
+        /**
+         * Authorize a DELETE request (API gateway)
+         * @description Authorizes a DELETE request for an API gateway; the same contract as `authorizeGet`. Cookie mode needs `X-CSRF-Token` (else 401 `authz.missing_csrf_token` / `authz.csrf_token_mismatch`).
+         */
+        delete: operations["authorizeDelete"];
+        /**
+         * Authorize an OPTIONS request (API gateway)
+         * @description Authorizes an OPTIONS request for an API gateway; the same contract as `authorizeGet`.
+         */
+        options: operations["authorizeOptions"];
+        /**
+         * Authorize a HEAD request (API gateway)
+         * @description Authorizes a HEAD request for an API gateway; the same contract as `authorizeGet`.
+         */
+        head: operations["authorizeHead"];
+        /**
+         * Authorize a PATCH request (API gateway)
+         * @description Authorizes a PATCH request for an API gateway; the same contract as `authorizeGet`. Cookie mode needs `X-CSRF-Token` (else 401 `authz.missing_csrf_token` / `authz.csrf_token_mismatch`).
+         */
+        patch: operations["authorizePatch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1080,8 +1144,8 @@ export interface components {
             upload?: string;
             /** @description Document type: passport, driver license, utility bill, identity card, institutional, address, residental */
             doc_type?: string;
-            /** @description Submasked document number: AB123123 type */
-            doc_number?: string;
+            /** @description Submasked document number: AB123123 type (null for address proofs) */
+            doc_number?: string | null;
             /** @description Expire date of uploaded documents */
             doc_expire?: string | null;
             /** @description Any additional stored data */
@@ -1241,8 +1305,86 @@ export interface components {
             updated_at?: string;
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Authorized. No body. For a protected path the `Authorization` header carries the JWT the gateway forwards upstream; for a pass-listed path there is no `Authorization` header. */
+        Authz200: {
+            headers: {
+                /** @description `Bearer <JWT>`: claims `iat`, `exp` (iat + BARONG_JWT_EXPIRE_TIME), `sub: session`, `iss: barong`, `aud: [peatio, barong]`, `jti`, and `uid, email, username, role, level, state, referral_id` of the user (`uid, email, role, level, state` of a service account); header `kid` names the key in the JWKS */
+                Authorization?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The path is not valid percent-encoding */
+        Authz400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Refused. Session mode: `authz.invalid_session` (no or expired session, unknown user), `authz.missing_csrf_token`, `authz.csrf_token_mismatch`, `authz.client_session_mismatch` (other browser or network: the session is destroyed), `authz.user_not_active`. API-key mode: `authz.unexistent_apikey`, `authz.nonce_not_valid_timestamp`, `authz.nonce_expired`, `authz.invalid_signature`, `authz.nonce_reused` (not in Barong: the nonce was already used with this key), `authz.apikey_not_active`, `authz.invalid_session` (key holder not active or pending), `authz.disabled_2fa`. Either mode: `authz.permission_denied` (block list), `authz.invalid_permission` (role permissions). Restrictions by `ip` or `all` also answer 401 (`authz.restrict.blacklist`, `authz.restrict.blocklogin`) unless the restriction sets its own code. */
+        Authz401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description The client's subnet is restricted (default code of `ip_subnet` restrictions) */
+        Authz403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description API-key mode without all three `X-Auth-Apikey`, `X-Auth-Nonce`, `X-Auth-Signature` */
+        Authz422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description The client's country or continent is restricted (default code of geo restrictions) */
+        Authz423: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Maintenance (default code of maintenance restrictions). A restriction may set any other code; its answer is `{"errors": ["authz.restrict.<category>"]}` with that status. */
+        Authz471: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+         * @example api/v2/barong/resource/users/me
+         */
+        AuthzPath: string;
+        /** @description The session's CSRF token (cookie mode, state-changing methods) */
+        AuthzCsrfToken: string;
+        /** @description API-key mode: the key's kid */
+        AuthzApiKey: string;
+        /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+        AuthzNonce: string;
+        /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+        AuthzSignature: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1263,6 +1405,18 @@ export type SchemaApiV2EntitiesUserWithKyc = components['schemas']['API_V2_Entit
 export type SchemaApiV2EntitiesAdminLabelView = components['schemas']['API_V2_Entities_AdminLabelView'];
 export type SchemaApiV2EntitiesComment = components['schemas']['API_V2_Entities_Comment'];
 export type SchemaApiV2EntitiesServiceAccounts = components['schemas']['API_V2_Entities_ServiceAccounts'];
+export type ResponseAuthz200 = components['responses']['Authz200'];
+export type ResponseAuthz400 = components['responses']['Authz400'];
+export type ResponseAuthz401 = components['responses']['Authz401'];
+export type ResponseAuthz403 = components['responses']['Authz403'];
+export type ResponseAuthz422 = components['responses']['Authz422'];
+export type ResponseAuthz423 = components['responses']['Authz423'];
+export type ResponseAuthz471 = components['responses']['Authz471'];
+export type ParameterAuthzPath = components['parameters']['AuthzPath'];
+export type ParameterAuthzCsrfToken = components['parameters']['AuthzCsrfToken'];
+export type ParameterAuthzApiKey = components['parameters']['AuthzApiKey'];
+export type ParameterAuthzNonce = components['parameters']['AuthzNonce'];
+export type ParameterAuthzSignature = components['parameters']['AuthzSignature'];
 export type $defs = Record<string, never>;
 export interface operations {
     confirmPasswordReset: {
@@ -2862,6 +3016,88 @@ export interface operations {
             };
         };
     };
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Web Key Set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            /**
+                             * @description Key type
+                             * @enum {string}
+                             */
+                            kty: "RSA" | "EC";
+                            /** @description Key id (RFC 7638 thumbprint), as in the token header */
+                            kid: string;
+                            /**
+                             * @description The only algorithm this key verifies
+                             * @enum {string}
+                             */
+                            alg: "RS256" | "ES256";
+                            /** @enum {string} */
+                            use: "sig";
+                            /** @description RSA modulus (base64url) */
+                            n?: string;
+                            /** @description RSA exponent (base64url) */
+                            e?: string;
+                            /**
+                             * @description EC curve
+                             * @enum {string}
+                             */
+                            crv?: "P-256";
+                            /** @description EC x coordinate (base64url) */
+                            x?: string;
+                            /** @description EC y coordinate (base64url) */
+                            y?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
     getSwaggerDocByName: {
         parameters: {
             query?: {
@@ -3016,10 +3252,10 @@ export interface operations {
                      */
                     state?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.service_accounts.2fa_disabled` first, then 422 `resource.service_accounts.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
                 "application/json": {
                     /** @example SIA1B2C3D4E5 */
@@ -3035,10 +3271,10 @@ export interface operations {
                      */
                     state?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.service_accounts.2fa_disabled` first, then 422 `resource.service_accounts.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
             };
         };
@@ -3120,6 +3356,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3160,10 +3405,10 @@ export interface operations {
                 /** @example SIA1B2C3D4E5 */
                 service_account_uid: string;
                 /**
-                 * @description Code from Google Authenticator
+                 * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.service_accounts.2fa_disabled` first, then 422 `resource.service_accounts.missing_totp`), so not marked required here.
                  * @example 123456
                  */
-                totp_code: string;
+                totp_code?: string;
             };
             header?: never;
             path: {
@@ -3204,6 +3449,24 @@ export interface operations {
             };
             /** @description Record is not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3254,10 +3517,10 @@ export interface operations {
                  */
                 ordering?: "asc" | "desc";
                 /**
-                 * @description Name of the field, which result will be ordered by.
+                 * @description Name of the field, which result will be ordered by (defaults to 'id'). Barong takes any column; here only these.
                  * @example id
                  */
-                order_by?: string;
+                order_by?: "id" | "kid" | "algorithm" | "state" | "created_at" | "updated_at";
                 /**
                  * @description Page number (defaults to 1).
                  * @example 1
@@ -3303,6 +3566,24 @@ export interface operations {
             };
             /** @description Invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not one of the user's service accounts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Invalid ordering or paging */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3367,10 +3648,10 @@ export interface operations {
                      */
                     scope?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.service_accounts.2fa_disabled` first, then 422 `resource.service_accounts.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
                 "application/json": {
                     /** @example SIA1B2C3D4E5 */
@@ -3386,10 +3667,10 @@ export interface operations {
                      */
                     scope?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.service_accounts.2fa_disabled` first, then 422 `resource.service_accounts.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
             };
         };
@@ -3414,6 +3695,15 @@ export interface operations {
             };
             /** @description Invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not one of the user's service accounts */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3450,6 +3740,24 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -3695,10 +4003,10 @@ export interface operations {
                  */
                 ordering?: "asc" | "desc";
                 /**
-                 * @description Name of the field, which result will be ordered by.
+                 * @description Name of the field, which result will be ordered by (defaults to 'id'). Barong takes any column; here only these.
                  * @example id
                  */
-                order_by?: string;
+                order_by?: "id" | "kid" | "algorithm" | "state" | "created_at" | "updated_at";
                 /**
                  * @description Page number (defaults to 1).
                  * @example 1
@@ -3742,6 +4050,15 @@ export interface operations {
             };
             /** @description Invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Invalid ordering or paging */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3804,10 +4121,10 @@ export interface operations {
                      */
                     scope?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.api_key.2fa_disabled` first, then 422 `resource.api_key.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
                 "application/json": {
                     /**
@@ -3821,10 +4138,10 @@ export interface operations {
                      */
                     scope?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.api_key.2fa_disabled` first, then 422 `resource.api_key.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
             };
         };
@@ -3897,6 +4214,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3933,12 +4259,12 @@ export interface operations {
     };
     deleteApiKey: {
         parameters: {
-            query: {
+            query?: {
                 /**
-                 * @description Code from Google Authenticator
+                 * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.api_key.2fa_disabled` first, then 422 `resource.api_key.missing_totp`), so not marked required here.
                  * @example 123456
                  */
-                totp_code: string;
+                totp_code?: string;
             };
             header?: never;
             path: {
@@ -3979,6 +4305,24 @@ export interface operations {
             };
             /** @description Record is not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4047,10 +4391,10 @@ export interface operations {
                      */
                     state?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.api_key.2fa_disabled` first, then 422 `resource.api_key.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
                 "application/json": {
                     /**
@@ -4064,10 +4408,10 @@ export interface operations {
                      */
                     state?: string;
                     /**
-                     * @description Code from Google Authenticator
+                     * @description Code from Google Authenticator. Needed, but checked by the server after the 2FA check (Barong's order: 400 `resource.api_key.2fa_disabled` first, then 422 `resource.api_key.missing_totp`), so not marked required here.
                      * @example 123456
                      */
-                    totp_code: string;
+                    totp_code?: string;
                 };
             };
         };
@@ -4142,6 +4486,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4277,6 +4630,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4398,6 +4760,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4533,6 +4904,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4656,7 +5036,7 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     /**
                      * @description Phone number with country code
-                     * @example +12025550143
+                     * @example +12025550144
                      */
                     phone_number: string;
                     /**
@@ -4668,7 +5048,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * @description Phone number with country code
-                     * @example +12025550143
+                     * @example +12025550144
                      */
                     phone_number: string;
                     /**
@@ -4745,6 +5125,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description The last code could not be delivered, or Twilio refused the check */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -4892,6 +5281,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many codes asked for this number or by this user; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5111,6 +5509,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many codes asked for this number or by this user; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5227,7 +5634,7 @@ export interface operations {
                      */
                     doc_number: string;
                     /** @description Array of Rack::Multipart::UploadedFile */
-                    upload: string[];
+                    upload: string | string[];
                     /**
                      * Format: date
                      * @description Document expiration date
@@ -5237,8 +5644,9 @@ export interface operations {
                     /**
                      * @description Category of the submitted document - front/back/selfie etc.
                      * @example front_side
+                     * @enum {string}
                      */
-                    doc_category?: string;
+                    doc_category?: "front_side" | "back_side" | "selfie";
                     /**
                      * @description Identificator for documents to be supplied together
                      * @example 9f86d081884c7d659a2feaa0c55ad015
@@ -5377,7 +5785,7 @@ export interface operations {
                     last_name?: string;
                     /**
                      * Format: date
-                     * @description Date of Birth
+                     * @description Date of Birth (YYYY-MM-DD, not in the future)
                      * @example 1990-01-15
                      */
                     dob?: string;
@@ -5422,7 +5830,7 @@ export interface operations {
                     last_name?: string;
                     /**
                      * Format: date
-                     * @description Date of Birth
+                     * @description Date of Birth (YYYY-MM-DD, not in the future)
                      * @example 1990-01-15
                      */
                     dob?: string;
@@ -5468,6 +5876,15 @@ export interface operations {
             };
             /** @description Invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description No drafted profile to edit */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5572,7 +5989,7 @@ export interface operations {
                     last_name?: string;
                     /**
                      * Format: date
-                     * @description Date of Birth
+                     * @description Date of Birth (YYYY-MM-DD, not in the future)
                      * @example 1990-01-15
                      */
                     dob?: string;
@@ -5617,7 +6034,7 @@ export interface operations {
                     last_name?: string;
                     /**
                      * Format: date
-                     * @description Date of Birth
+                     * @description Date of Birth (YYYY-MM-DD, not in the future)
                      * @example 1990-01-15
                      */
                     dob?: string;
@@ -6413,6 +6830,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Invalid bearer token, session or CSRF token, or the user is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6456,6 +6882,15 @@ export interface operations {
             };
             /** @description Validation errors */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong passwords for this account; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6553,6 +6988,24 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Activity"][];
                 };
             };
+            /** @description Invalid bearer token, session or CSRF token, or the user is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6603,6 +7056,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
+                };
+            };
+            /** @description Invalid bearer token, session or CSRF token, or the user is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Unexpected server error */
@@ -6674,6 +7136,15 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
+            /** @description Invalid bearer token, session or CSRF token, or the user is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -6703,6 +7174,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -6767,6 +7247,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid bearer token, session or CSRF token, or the user is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many wrong passwords for this account; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6822,7 +7329,7 @@ export interface operations {
                      */
                     address: string;
                     /** @description Array of Rack::Multipart::UploadedFile */
-                    upload: string[];
+                    upload: string | string[];
                     /**
                      * @description City of the address (may be blank)
                      * @example Washington
@@ -7350,6 +7857,461 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizeGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizePut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizePost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizeDelete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizeOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizeHead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    authorizePatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (cookie mode, state-changing methods) */
+                "X-CSRF-Token"?: components["parameters"]["AuthzCsrfToken"];
+                /** @description API-key mode: the key's kid */
+                "X-Auth-Apikey"?: components["parameters"]["AuthzApiKey"];
+                /** @description API-key mode: the current time in milliseconds since the epoch; accepted once per key and only within `BARONG_APIKEY_NONCE_LIFETIME` ms (default 5000) of the server's clock, either side */
+                "X-Auth-Nonce"?: components["parameters"]["AuthzNonce"];
+                /** @description API-key mode: lowercase hex HMAC (the key's algorithm, keyed with its secret) of `nonce + kid`; with `BARONG_APIKEY_STRICT_SIGNATURE=true` of `METHOD + "/" + path + nonce + kid` */
+                "X-Auth-Signature"?: components["parameters"]["AuthzSignature"];
+            };
+            path: {
+                /**
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @example api/v2/barong/resource/users/me
+                 */
+                path: components["parameters"]["AuthzPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Authz200"];
+            400: components["responses"]["Authz400"];
+            401: components["responses"]["Authz401"];
+            403: components["responses"]["Authz403"];
+            422: components["responses"]["Authz422"];
+            423: components["responses"]["Authz423"];
+            471: components["responses"]["Authz471"];
             /** @description Unexpected server error */
             500: {
                 headers: {

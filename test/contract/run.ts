@@ -2,14 +2,18 @@
  * `npm run test:contract`: Dredd against the hand-edited Swagger 2.0 contract (openapi/barong.yaml).
  *
  * Starts, on loopback: a fresh migrated and seeded database with fixture users, an SMTP catcher with a small
- * mailbox API (so hooks can follow links from real mails), an Auth0 tenant stand-in, and the server itself
- * (`jobs/main.ts --with-api`: the API and the mail worker, as `npm start` runs them) with NODE_ENV=test, so it
+ * mailbox API (so hooks can follow links from real mails), an Auth0 tenant stand-in, a Twilio stand-in (phone
+ * codes, read back by the hooks), and the server itself (`jobs/main.ts --with-api`: the API with the mail and SMS
+ * workers, as `npm start` runs them) with NODE_ENV=test, so it
  * also validates its own responses. Then runs Dredd with every hooks file in test/contract/hooks/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { generateSecret } from 'otplib';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
@@ -17,8 +21,12 @@ import { newUid } from '../../src/domain/accounts/uid.js';
 import { createTestDatabase } from '../support/database.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { startAuth0Tenant } from '../support/stand-ins.js';
+import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID } from '../support/twilio-stand-in.js';
+import { createKeysFixtures } from './keys-fixtures.js';
 
 const PASSWORD = 'Dr3dd-Fixture!Secret';
+// The password documented in openapi/barong.yaml (deleteMe's `password`, changePassword's `old_password`).
+const DOCUMENTED_PASSWORD = 'Dr3dd-Secret!Pass';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,10 +79,11 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
   try {
     const { uow, hasher, privateLabels, encryptor } = services;
     const passwordDigest = await hasher.hash(PASSWORD);
-    const make = (email: string, role = 'member') =>
+    const documentedDigest = await hasher.hash(DOCUMENTED_PASSWORD);
+    const make = (email: string, role = 'member', digest = passwordDigest) =>
       uow.run(async (w) => {
         const uid = await newUid(w.repos, services.config.app.uidPrefix);
-        const user = await w.repos.users.insert({ uid, email, passwordDigest, role, state: 'pending', level: 0 });
+        const user = await w.repos.users.insert({ uid, email, passwordDigest: digest, role, state: 'pending', level: 0 });
         return privateLabels.set(w, user, 'email', 'verified');
       });
     const admin = await make('dredd.admin@example.com', 'superadmin');
@@ -82,14 +91,33 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const reset = await make('dredd.reset@example.com');
     const twofa = await make('dredd.2fa@example.com');
     const otpSecret = generateSecret();
+    // Phones (hooks/phones.cjs): one adds the documented number, one never has a phone.
+    const phones = await make('dredd.phones@example.com');
+    const phonesNone = await make('dredd.phones-none@example.com');
+    // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
+    const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
+    const pwchange = await make('dredd.pwchange@example.com', 'member', documentedDigest);
+    // KYC fixtures (hooks/kyc.cjs): one with a drafted profile, one without any, one at the document limit.
+    const kyc = await make('dredd.kyc@example.com');
+    const kycNone = await make('dredd.kyc-none@example.com');
+    const kycFull = await make('dredd.kyc-full@example.com');
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
       reset: { email: reset.email, uid: reset.uid, password: PASSWORD },
       twofa: { email: twofa.email, uid: twofa.uid, password: PASSWORD, otpSecret },
+      deletable: { email: deletable.email, uid: deletable.uid, password: DOCUMENTED_PASSWORD },
+      pwchange: { email: pwchange.email, uid: pwchange.uid, password: DOCUMENTED_PASSWORD },
+      kyc: { email: kyc.email, uid: kyc.uid, password: PASSWORD },
+      kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
+      kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
       auth0IdToken: idToken,
+      phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
+      phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
+      // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
+      ...(await createKeysFixtures(services, PASSWORD)),
     };
   } finally {
     await services.close();
@@ -106,9 +134,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 async function main(): Promise<number> {
   const db = await createTestDatabase();
   await db.knex.destroy();
+  // Uploaded KYC files of this run (hooks/kyc.cjs), removed at the end.
+  const uploads = await mkdtemp(path.join(tmpdir(), 'barong-contract-uploads-'));
   const smtp = await startSmtpCatcher();
   const mailbox = await startMailbox(smtp);
   const tenant = await startAuth0Tenant('dredd-auth0-client');
+  // Phones (hooks/phones.cjs): the worker sends codes through the real twilio client to this stand-in.
+  const twilio = await startTwilioStandIn();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -127,6 +159,14 @@ async function main(): Promise<number> {
     BARONG_AUTH0_CLIENT_ID: 'dredd-auth0-client',
     BARONG_ARGON2_MEMORY_COST: '1024',
     BARONG_ARGON2_TIME_COST: '1',
+    BARONG_PHONE_VERIFICATION: 'twilio_sms',
+    BARONG_TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+    BARONG_TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    BARONG_TWILIO_SERVICE_SID: TEST_SERVICE_SID,
+    BARONG_TWILIO_API_BASE: twilio.url,
+    BARONG_STORAGE_LOCAL_PATH: uploads,
+    // The documented data storage title (hooks/account.cjs).
+    BARONG_USER_STORAGE_TITLES: 'personal',
   };
   const idToken = await tenant.sign({ email: 'dredd.auth0@example.com', email_verified: true });
   const fixtures = await createFixtures(env, idToken);
@@ -136,13 +176,14 @@ async function main(): Promise<number> {
     return await run(
       'node_modules/.bin/dredd',
       ['openapi/barong.yaml', base, '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
-      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_FIXTURES: JSON.stringify(fixtures) },
+      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_TWILIO: twilio.url, DREDD_FIXTURES: JSON.stringify(fixtures) },
     );
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
-    await Promise.allSettled([smtp.close(), tenant.close(), new Promise((r) => mailbox.server.close(r))]);
+    await Promise.allSettled([smtp.close(), tenant.close(), twilio.close(), new Promise((r) => mailbox.server.close(r))]);
     await db.destroy();
+    await rm(uploads, { recursive: true, force: true });
   }
 }
 

@@ -57,7 +57,9 @@ export function userGuard(d: UserGuardDeps): RequestHandler {
       await d.sessions.destroy(session);
       throw unauthorized('authz.client_session_mismatch');
     }
-    req.auth = { session: await d.sessions.touch(session), user: requireActive(await d.users().findByUid(session.uid)) };
+    // The user is checked before the session slides: a refused user's session must not be kept alive.
+    const user = requireActive(await d.users().findByUid(session.uid));
+    req.auth = { session: await d.sessions.touch(session), user };
     next();
   };
 }

@@ -4,7 +4,14 @@ import { LabelsRepository } from './labels-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
 import { RestrictionsRepository } from './restrictions-repository.js';
+import { PermissionsRepository } from './permissions-repository.js';
 import { KycRepository } from './kyc-repository.js';
+import { PhonesRepository } from './phones-repository.js';
+import { ProfilesRepository } from './profiles-repository.js';
+import { DocumentsRepository } from './documents-repository.js';
+import { ApiKeysRepository } from './api-keys-repository.js';
+import { ServiceAccountsRepository } from './service-accounts-repository.js';
+import { DataStoragesRepository } from './data-storages-repository.js';
 
 /** Every repository over one connection or transaction, so a service can write several tables atomically. */
 export function repositories(db: Knex) {
@@ -14,7 +21,14 @@ export function repositories(db: Knex) {
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),
     restrictions: new RestrictionsRepository(db),
+    permissions: new PermissionsRepository(db),
     kyc: new KycRepository(db),
+    phones: new PhonesRepository(db),
+    profiles: new ProfilesRepository(db),
+    documents: new DocumentsRepository(db),
+    apiKeys: new ApiKeysRepository(db),
+    serviceAccounts: new ServiceAccountsRepository(db),
+    dataStorages: new DataStoragesRepository(db),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Read access to a user's KYC records for the account views (UserWithFullInfo). */
 import type { Knex } from 'knex';
+import { toProfile } from './profiles-repository.js';
 
 type Row = Record<string, any>;
 
@@ -47,20 +48,13 @@ export class KycRepository {
 
   async profiles(userId: number): Promise<ProfileRecord[]> {
     const rows = await this.db('profiles').where({ user_id: userId }).orderBy('id');
-    return rows.map((r: Row) => ({
-      id: Number(r.id),
-      firstNameEncrypted: r.first_name_encrypted,
-      lastNameEncrypted: r.last_name_encrypted,
-      dobEncrypted: r.dob_encrypted,
-      addressEncrypted: r.address_encrypted,
-      postcode: r.postcode,
-      city: r.city,
-      country: r.country,
-      state: Number(r.state),
-      metadata: r.metadata,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    return rows.map(toProfile);
+  }
+
+  /** Locks the owner's user row until the transaction ends, so per-user checks (one open profile, the document
+   *  limit) and the writes that follow them cannot interleave with a concurrent request of the same user. */
+  async lockOwner(userId: number): Promise<void> {
+    await this.db('users').where({ id: userId }).forUpdate().first('id');
   }
 
   async dataStorages(userId: number): Promise<DataStorageRecord[]> {

@@ -1,12 +1,44 @@
 import type { Knex } from 'knex';
 
+export const RESTRICTION_CATEGORIES = ['whitelist', 'maintenance', 'blacklist', 'blocklogin'] as const;
+export const RESTRICTION_SCOPES = ['continent', 'country', 'ip', 'ip_subnet', 'all'] as const;
+export const RESTRICTION_STATES = ['enabled', 'disabled'] as const;
+export type RestrictionCategory = (typeof RESTRICTION_CATEGORIES)[number];
+export type RestrictionScope = (typeof RESTRICTION_SCOPES)[number];
+export type RestrictionState = (typeof RESTRICTION_STATES)[number];
+
 export interface NewRestriction {
-  category: 'whitelist' | 'maintenance' | 'blacklist' | 'blocklogin';
-  scope: 'continent' | 'country' | 'ip' | 'ip_subnet' | 'all';
+  category: RestrictionCategory;
+  scope: RestrictionScope;
   value: string;
   code?: number | null;
-  state?: 'enabled' | 'disabled';
+  state?: RestrictionState;
 }
+
+export interface Restriction {
+  id: number;
+  category: RestrictionCategory;
+  scope: RestrictionScope;
+  value: string;
+  /** HTTP status to answer with; null = the category/scope default. */
+  code: number | null;
+  state: RestrictionState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = Record<string, any>;
+
+const toRestriction = (r: Row): Restriction => ({
+  id: Number(r.id),
+  category: r.category,
+  scope: r.scope,
+  value: r.value,
+  code: r.code === null ? null : Number(r.code),
+  state: r.state,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 export class RestrictionsRepository {
   constructor(private readonly db: Knex) {}
@@ -18,5 +50,23 @@ export class RestrictionsRepository {
   async insert(r: NewRestriction): Promise<number> {
     const [id] = await this.db('restrictions').insert({ ...r, state: r.state ?? 'enabled', code: r.code ?? null });
     return Number(id);
+  }
+
+  /** The rows the authorizer evaluates, in id order. */
+  async enabled(): Promise<Restriction[]> {
+    return (await this.db('restrictions').where({ state: 'enabled' }).orderBy('id')).map(toRestriction);
+  }
+
+  async findById(id: number): Promise<Restriction | undefined> {
+    const row = await this.db('restrictions').where({ id }).first();
+    return row ? toRestriction(row) : undefined;
+  }
+
+  async update(id: number, fields: Partial<NewRestriction>): Promise<void> {
+    await this.db('restrictions').where({ id }).update(fields);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return (await this.db('restrictions').where({ id }).delete()) > 0;
   }
 }

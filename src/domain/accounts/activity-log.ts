@@ -15,6 +15,7 @@ export function recordActivity(
   return repos.activities.record({
     userId,
     userIp: ctx.ip,
+    userIpCountry: ctx.country ?? null,
     userAgent: ctx.userAgent,
     topic,
     action,

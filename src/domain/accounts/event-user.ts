@@ -1,5 +1,8 @@
 import type { User } from '../../db/repositories/users-repository.js';
 
+/** Barong's `format_iso8601_time`: UTC, whole seconds (`2026-01-02T03:04:05Z`). */
+const iso8601 = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 /** The user as Barong's Event API shows it (reference §15.2). */
 export function eventUser(user: User, referralUid: string | null) {
   return {
@@ -11,8 +14,8 @@ export function eventUser(user: User, referralUid: string | null) {
     otp: user.otp,
     state: user.state,
     referral_uid: referralUid,
-    created_at: user.createdAt.toISOString(),
-    updated_at: user.updatedAt.toISOString(),
+    created_at: iso8601(user.createdAt),
+    updated_at: iso8601(user.updatedAt),
   };
 }
 

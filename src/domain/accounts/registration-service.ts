@@ -79,7 +79,8 @@ export class RegistrationService {
           level: 0,
         });
         await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
-        w.emit('model.user.created', { record: eventUser(user, input.refid ?? null) }, this.meta(user));
+        // The referrer's uid as stored (not the `refid` as typed: lower case, or '' for none).
+        w.emit('model.user.created', { record: eventUser(user, await w.repos.users.uidOf(referralId)) }, this.meta(user));
         if (first) user = await this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
         else await this.emitConfirmationToken(w, user);
         return user;

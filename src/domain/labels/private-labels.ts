@@ -8,6 +8,7 @@ import type { Label } from '../../db/repositories/labels-repository.js';
 import type { Work } from '../unit-of-work.js';
 import { computeLevel, computeState, type AccountRules } from '../accounts/account-state.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
+import { suspendKeysAndAccountsOf } from '../service-accounts/service-account-service.js';
 
 export class PrivateLabels {
   constructor(private readonly rules: AccountRules) {}
@@ -43,6 +44,9 @@ export class PrivateLabels {
     const state = computeState(labels, this.rules);
     if (level === user.level && state === user.state) return user;
     await w.repos.users.update(user.id, { level, state });
+    // Barong §9/§10.3: leaving `active` deactivates every API key of the user and of their service accounts, and
+    // the service accounts take the new state; same transaction, so no key outlives the change.
+    if (state !== user.state && state !== 'active') await suspendKeysAndAccountsOf(w.repos, user.id, state);
     const updated = (await w.repos.users.findById(user.id))!;
     const changes: Record<string, unknown> = {};
     if (level !== user.level) changes.level = user.level;

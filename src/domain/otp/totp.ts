@@ -3,7 +3,8 @@
  * encrypted. A code is accepted once only: the matched time step must be newer than the last one accepted
  * for the user (Vault's "code already used" protection in Barong).
  */
-import { generateSecret, generateURI, verify } from 'otplib';
+import { generateSecret, verify } from 'otplib';
+import QRCode from 'qrcode';
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Repositories } from '../../db/repositories/index.js';
@@ -21,8 +22,20 @@ export class Totp {
     return { secret, encrypted: this.encryptor.encrypt(secret) };
   }
 
+  /**
+   * The provisioning URL as Vault's TOTP engine writes it for Barong:
+   * `otpauth://totp/<issuer>:<email>?algorithm=SHA1&digits=6&issuer=<issuer>&period=30&secret=<BASE32>`.
+   */
   uri(accountName: string, secret: string): string {
-    return generateURI({ issuer: this.issuer, label: accountName, secret });
+    const enc = (s: string) => encodeURIComponent(s).replace(/%40/g, '@');
+    const query = [`algorithm=SHA1`, `digits=6`, `issuer=${enc(this.issuer)}`, `period=30`, `secret=${secret}`];
+    return `otpauth://totp/${enc(this.issuer)}:${enc(accountName)}?${query.join('&')}`;
+  }
+
+  /** A QR code of the provisioning URL: base64 of a 300 px PNG (Barong's size). */
+  async qrCode(url: string): Promise<string> {
+    const png = await QRCode.toBuffer(url, { type: 'png', width: 300, errorCorrectionLevel: 'M' });
+    return png.toString('base64');
   }
 
   secretOf(user: Pick<User, 'otpSecretEncrypted'>): string | null {

@@ -13,6 +13,7 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { restrictionIp } from './client-ip.js';
+import type { PolicyChanges } from '../authz/policy-invalidation.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const ACTIVE = 'active';
@@ -23,6 +24,8 @@ export class WhitelinkService {
     private readonly keys: RedisKeys,
     private readonly uow: UnitOfWork,
     private readonly logger: Logger,
+    /** Absent in the operators' CLI, which only issues tokens. */
+    private readonly policy?: PolicyChanges,
   ) {}
 
   /** A new 64-hex token, valid for `ttlSeconds`. */
@@ -50,8 +53,9 @@ export class WhitelinkService {
       if (isDuplicateEntry(err)) throw unprocessable('value.taken');
       throw err;
     }
-    // When /auth caches restrictions (Barong: 5 minutes), this is where the cache must be dropped.
     this.logger.info({ ip: value }, 'whitelink redeemed: IP whitelisted');
+    // Every API process's cached restrictions now include it (Barong drops its 5-minute cache here).
+    await this.policy?.changed(['restrictions']);
   }
 
   private key(token: string): string {

@@ -1,8 +1,9 @@
 /**
  * Sessions live in Redis (reference §7.1): the cookie holds a random 256-bit id; Redis holds, under the id's
- * SHA-256, the uid, client IP, user agent, CSRF token and expiry, with a sliding TTL of
- * BARONG_SESSION_EXPIRE_TIME. A per-user set indexes them so a user can be logged out everywhere.
- * Reading a session is one Redis round trip.
+ * SHA-256, the uid, client IP, user agent and CSRF token, with a sliding TTL of BARONG_SESSION_EXPIRE_TIME.
+ * The key's TTL is the session's expiry (so sliding is one EXPIRE, which the gateway authorizer folds into its
+ * single round trip); `expireTime` is derived from it. A per-user set indexes the sessions so a user can be
+ * logged out everywhere. Reading a session is one Redis round trip.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -13,9 +14,12 @@ export interface SessionData {
   userIp: string;
   userAgent: string;
   csrfToken: string;
-  /** Unix seconds after which the session is void unless used again. */
+  /** Unix seconds after which the session is void unless used again (the Redis key's TTL). */
   expireTime: number;
 }
+
+/** What Redis holds; the expiry is the key's TTL. */
+type StoredSession = Omit<SessionData, 'expireTime'>;
 
 export interface Session extends SessionData {
   id: string;
@@ -27,7 +31,7 @@ export class SessionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly ttlSeconds: number,
+    readonly ttlSeconds: number,
   ) {}
 
   async create(uid: string, userIp: string, userAgent: string): Promise<Session> {
@@ -50,18 +54,40 @@ export class SessionStore {
   }
 
   async get(id: string | undefined): Promise<Session | undefined> {
-    if (!id || !/^[0-9a-f]{64}$/.test(id)) return undefined;
-    const raw = await this.redis.get(this.sessionKey(digest(id)));
+    const key = this.storageKey(id);
+    if (!key) return undefined;
+    const [[getError, raw], [, pttl]] = (await this.redis.pipeline().get(key).pttl(key).exec()) as [
+      [Error | null, string | null],
+      [Error | null, number],
+    ];
+    if (getError) throw getError;
     if (!raw) return undefined;
-    const data = JSON.parse(raw) as SessionData;
-    if (data.expireTime * 1000 < Date.now()) return undefined;
-    return { id, ...data };
+    return this.parse(id!, raw, Math.floor((Date.now() + (pttl > 0 ? pttl : this.ttlSeconds * 1000)) / 1000));
   }
 
-  /** Slides the expiry forward; returns the refreshed session. */
+  /** The Redis key of a session id; undefined for anything that cannot be one (gateway authorizer). */
+  storageKey(id: string | undefined): string | undefined {
+    return id && /^[0-9a-f]{64}$/.test(id) ? this.sessionKey(digest(id)) : undefined;
+  }
+
+  /** A session from what Redis holds under storageKey(id); undefined when unreadable. */
+  parse(id: string, raw: string, expireTime: number): Session | undefined {
+    try {
+      const { uid, userIp, userAgent, csrfToken } = JSON.parse(raw) as StoredSession;
+      return typeof uid === 'string' ? { id, uid, userIp, userAgent, csrfToken, expireTime } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Slides the expiry forward; returns the refreshed session. Only an existing entry is extended (EXPIRE): a
+   * request still in flight while the session is destroyed (logout, password change) must not bring it back
+   * outside the per-user index.
+   */
   async touch(session: Session): Promise<Session> {
     const refreshed = { ...session, expireTime: this.nextExpiry() };
-    await this.redis.set(this.sessionKey(digest(session.id)), JSON.stringify(this.dataOf(refreshed)), 'EX', this.ttlSeconds);
+    await this.redis.expire(this.sessionKey(digest(session.id)), this.ttlSeconds); // a missing key stays missing
     return refreshed;
   }
 
@@ -82,12 +108,30 @@ export class SessionStore {
       .exec();
   }
 
+  /**
+   * Ends every session of every user (a blocklogin restriction comes into force, reference §6). SCAN, never
+   * KEYS, so Redis keeps serving while it walks; resolves to the number of sessions removed.
+   */
+  async destroyAll(): Promise<number> {
+    let removed = 0;
+    for (const kind of ['session', 'user_sessions']) {
+      const match = `${this.keys.key(kind).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+      for await (const batch of this.redis.scanStream({ match, count: 500 })) {
+        const keys = batch as string[];
+        if (!keys.length) continue;
+        const n = await this.redis.unlink(...keys);
+        if (kind === 'session') removed += n;
+      }
+    }
+    return removed;
+  }
+
   private nextExpiry(): number {
     return Math.floor(Date.now() / 1000) + this.ttlSeconds;
   }
 
-  private dataOf(s: Session): SessionData {
-    return { uid: s.uid, userIp: s.userIp, userAgent: s.userAgent, csrfToken: s.csrfToken, expireTime: s.expireTime };
+  private dataOf(s: Session): StoredSession {
+    return { uid: s.uid, userIp: s.userIp, userAgent: s.userAgent, csrfToken: s.csrfToken };
   }
 
   private sessionKey(hash: string): string {

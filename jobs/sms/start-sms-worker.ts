@@ -1,0 +1,42 @@
+/** The SMS worker's whole graph from the configuration (Redis, queue, providers); jobs/main.ts starts it beside the mail worker. */
+import { Redis } from 'ioredis';
+import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { Encryptor } from '../../src/lib/encryptor.js';
+import { RedisKeys } from '../../src/lib/redis.js';
+import { createQueue } from '../../src/queues/create-queue.js';
+import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
+import { SmsFailures } from '../../src/domain/phones/sms-failures.js';
+import { createSmsProviders } from './sms-providers.js';
+import { startSmsWorker } from './sms-worker.js';
+
+export async function startSmsRole(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const target = { verification: config.phoneVerification, twilioApi: config.twilio.apiBase ?? 'https://*.twilio.com' };
+  if (config.phoneVerification === 'mock') {
+    logger.warn(
+      target,
+      'BARONG_PHONE_VERIFICATION=mock: phone codes are NOT sent and phones cannot be verified. Set twilio_sms or twilio_verify (with BARONG_TWILIO_*) for real SMS',
+    );
+  } else {
+    logger.info(target, 'phone codes are sent through Twilio');
+  }
+
+  const redis = new Redis(config.redisUrl, { connectionName: 'barong-sms-marks', maxRetriesPerRequest: 3 });
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const worker = startSmsWorker({
+    queue,
+    providers: createSmsProviders(config, logger),
+    redis,
+    keyPrefix: config.redisPrefix,
+    encryptor: new Encryptor(config.encryptionKeys),
+    failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
+    logger,
+  });
+
+  return {
+    async stop() {
+      await worker.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

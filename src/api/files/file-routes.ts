@@ -1,0 +1,34 @@
+/**
+ * GET /uploads/<key>?expires=…&signature=…: the files of the local storage provider, outside the contract.
+ * Only a link made by this server for exactly that key, and not yet expired, opens a file (the owner gets it
+ * from GET /resource/documents); anything else is 403 `upload.invalid_signature`.
+ */
+import { Router } from 'express';
+import type { LocalStorage } from '../../lib/storage/local-storage.js';
+
+const first = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function createFileRoutes(storage: LocalStorage): Router {
+  const router = Router();
+  router.get('/uploads/*key', async (req, res) => {
+    const segments = (req.params as { key?: string[] | string }).key ?? [];
+    const key = Array.isArray(segments) ? segments.join('/') : segments;
+    const result = await storage.open(key, first(req.query.expires), first(req.query.signature));
+    if (!result.ok) {
+      const notFound = result.reason === 'not_found';
+      res.status(notFound ? 404 : 403).json({ errors: [notFound ? 'record.not_found' : 'upload.invalid_signature'] });
+      return;
+    }
+    res
+      .status(200)
+      .set({
+        'Content-Type': result.file.contentType,
+        'Content-Length': String(result.file.bytes.length),
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': 'inline',
+      })
+      .end(result.file.bytes);
+  });
+  return router;
+}

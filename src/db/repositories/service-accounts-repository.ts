@@ -1,0 +1,79 @@
+import type { Knex } from 'knex';
+
+export interface ServiceAccount {
+  id: number;
+  uid: string;
+  ownerId: number | null;
+  email: string;
+  role: string;
+  level: number;
+  state: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewServiceAccount = Pick<ServiceAccount, 'uid' | 'ownerId' | 'email' | 'role' | 'level' | 'state'>;
+
+type Row = Record<string, any>;
+
+const toServiceAccount = (r: Row): ServiceAccount => ({
+  id: Number(r.id),
+  uid: r.uid,
+  ownerId: r.owner_id === null ? null : Number(r.owner_id),
+  email: r.email,
+  role: r.role,
+  level: r.level,
+  state: r.state,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class ServiceAccountsRepository {
+  constructor(private readonly db: Knex) {}
+
+  async listByOwner(ownerId: number): Promise<ServiceAccount[]> {
+    const rows = await this.db('service_accounts').where({ owner_id: ownerId }).orderBy('id');
+    return rows.map(toServiceAccount);
+  }
+
+  async findOfOwner(ownerId: number, uid: string): Promise<ServiceAccount | undefined> {
+    const r = await this.db('service_accounts').where({ owner_id: ownerId, uid }).first();
+    return r ? toServiceAccount(r) : undefined;
+  }
+
+  async findById(id: number): Promise<ServiceAccount | undefined> {
+    const r = await this.db('service_accounts').where({ id }).first();
+    return r ? toServiceAccount(r) : undefined;
+  }
+
+  /** Locks the account row for the rest of the transaction and reads it again. */
+  async lock(id: number): Promise<ServiceAccount | undefined> {
+    const r = await this.db('service_accounts').where({ id }).forUpdate().first();
+    return r ? toServiceAccount(r) : undefined;
+  }
+
+  async emailTaken(email: string): Promise<boolean> {
+    const [user, account] = await Promise.all([
+      this.db('users').where({ email }).first('id'),
+      this.db('service_accounts').where({ email }).first('id'),
+    ]);
+    return Boolean(user || account);
+  }
+
+  async insert(account: NewServiceAccount): Promise<ServiceAccount> {
+    const [id] = await this.db('service_accounts').insert({
+      uid: account.uid,
+      owner_id: account.ownerId,
+      email: account.email,
+      role: account.role,
+      level: account.level,
+      state: account.state,
+    });
+    return (await this.findById(Number(id)))!;
+  }
+
+  /** The owner's state reaches every service account they own (Barong §9). */
+  async setStateOfOwner(ownerId: number, state: string): Promise<void> {
+    await this.db('service_accounts').where({ owner_id: ownerId }).andWhereNot({ state }).update({ state });
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * What a signed-in user does to their own account (reference §4.1): replace their `data`, change their
+ * password, read their activity history, delete (block) their account.
+ */
+import type { Config } from '../../config.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { Activity } from '../../db/repositories/activities-repository.js';
+import { badRequest, unprocessable } from '../../errors/app-error.js';
+import type { PasswordHasher } from '../password-hasher.js';
+import type { PasswordPolicy } from '../password-policy.js';
+import type { UnitOfWork, Work } from '../unit-of-work.js';
+import type { PrivateLabels } from '../labels/private-labels.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { OtpCodes } from '../otp/otp-attempts.js';
+import type { AttemptLimiter } from '../sessions/login-throttle.js';
+import type { RequestContext } from './request-context.js';
+import { recordActivity } from './activity-log.js';
+import { eventUser, userLanguage } from './event-user.js';
+import { dataErrors, passwordErrors } from './user-rules.js';
+
+export interface AccountServiceDeps {
+  config: Config;
+  uow: UnitOfWork;
+  hasher: PasswordHasher;
+  passwordPolicy: PasswordPolicy;
+  privateLabels: PrivateLabels;
+  sessions: SessionStore;
+  /** 2FA codes, single use and limited per user. */
+  otpCodes: OtpCodes;
+  /** The login throttle: password checks here spend the same per-account budget, so a stolen session or token
+   * cannot be used to guess the account's password. */
+  passwordAttempts: AttemptLimiter;
+}
+
+export interface PasswordChange {
+  oldPassword: string;
+  newPassword: string;
+  confirmPassword: string;
+}
+
+export type ActivityTopic = 'all' | 'session' | 'otp' | 'password' | 'account';
+
+export interface ActivityQuery {
+  topic: ActivityTopic;
+  /** Unix seconds: created_at ≥ timeFrom. */
+  timeFrom?: number;
+  /** Unix seconds: created_at < timeTo. */
+  timeTo?: number;
+  result?: string;
+  page: number;
+  limit: number;
+}
+
+const PASSWORD_TOPIC = 'password';
+// DATETIME's range; a bound outside it would make an invalid Date.
+const MAX_EPOCH_SECONDS = 253402300799;
+const epochDate = (seconds: number) => new Date(Math.min(Math.max(seconds, 0), MAX_EPOCH_SECONDS) * 1000);
+const PASSWORD_CHANGE = 'password change';
+
+export class AccountService {
+  constructor(private readonly d: AccountServiceDeps) {}
+
+  /** Replaces (does not merge) the user's `data` JSON string. */
+  async updateData(user: User, data: string): Promise<User> {
+    const errors = dataErrors(data);
+    if (errors.length) throw unprocessable(errors);
+    return this.d.uow.run(async (w) => {
+      await w.repos.users.update(user.id, { data });
+      const updated = (await w.repos.users.findById(user.id))!;
+      if (user.data !== data) {
+        const referralUid = await w.repos.users.uidOf(updated.referralId);
+        w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes: { data: user.data } }, this.meta(updated));
+      }
+      return updated;
+    });
+  }
+
+  /**
+   * Barong's order: the password first, then (with 2FA on) the code. The private label `delete: by_user` makes
+   * the user `deleted` through the state triggers; then every session of the user ends (Barong leaves them
+   * for the gateway to refuse).
+   */
+  async deleteSelf(user: User, password: string, otpCode: string | undefined, ctx: RequestContext): Promise<void> {
+    if (!(await this.checkPassword(user, password, ctx))) throw unprocessable('resource.user.invalid_password');
+    await this.d.uow.run(async (w) => {
+      if (user.otp) {
+        if (!otpCode) throw unprocessable('resource.user.missing_otp_code');
+        if (!(await this.d.otpCodes.accept(w.repos, user, otpCode, 'resource.user.too_many_attempts'))) {
+          throw unprocessable('resource.user.invalid_otp');
+        }
+      }
+      const updated = await this.d.privateLabels.set(w, user, 'delete', 'by_user');
+      const referralUid = await w.repos.users.uidOf(updated.referralId);
+      w.emit('system.user.account.deleted', { record: { user: eventUser(updated, referralUid) } }, this.meta(updated));
+    });
+    await this.d.sessions.destroyAllOf(user.uid);
+  }
+
+  /**
+   * Every failure is recorded as a failed `password change` activity. On success every other session of the
+   * user ends (Barong keeps them): `keepSessionId` is the caller's own session when the call came with one.
+   */
+  async changePassword(user: User, change: PasswordChange, ctx: RequestContext, keepSessionId?: string): Promise<void> {
+    const fail = async (error: Error, reason: string): Promise<never> => {
+      await recordActivity(this.d.uow.repos, ctx, user.id, PASSWORD_TOPIC, PASSWORD_CHANGE, 'failed', reason);
+      throw error;
+    };
+    if (change.newPassword !== change.confirmPassword) {
+      await fail(unprocessable('resource.password.doesnt_match'), "New passwords don't match");
+    }
+    if (!(await this.checkPassword(user, change.oldPassword, ctx))) {
+      await fail(badRequest('resource.password.prev_pass_not_correct'), 'Previous password is not correct');
+    }
+    if (change.oldPassword === change.newPassword) {
+      await fail(badRequest('resource.password.no_change_provided'), 'No change provided');
+    }
+    const errors = passwordErrors(this.d.passwordPolicy, change.newPassword, [user.email, user.username ?? '']);
+    if (errors.length) await fail(unprocessable(errors), errors.join(', '));
+
+    const passwordDigest = await this.d.hasher.hash(change.newPassword);
+    await this.d.uow.run(async (w) => {
+      await w.repos.users.update(user.id, { passwordDigest });
+      await recordActivity(w.repos, ctx, user.id, PASSWORD_TOPIC, PASSWORD_CHANGE, 'succeed');
+      await this.announcePasswordChange(w, user);
+    });
+    await this.d.sessions.destroyAllOf(user.uid, keepSessionId);
+  }
+
+  /** The user's activities, newest first. Seed parity: an empty page is `[]` (Barong answers 422). */
+  async activity(user: User, q: ActivityQuery): Promise<{ total: number; items: Activity[] }> {
+    const filter = {
+      userId: user.id,
+      topic: q.topic === 'all' ? undefined : q.topic,
+      result: q.result,
+      from: q.timeFrom === undefined ? undefined : epochDate(q.timeFrom),
+      to: q.timeTo === undefined ? undefined : epochDate(q.timeTo),
+    };
+    const { activities } = this.d.uow.repos;
+    const [total, items] = await Promise.all([activities.count(filter), activities.list(filter, q.page, q.limit)]);
+    return { total, items };
+  }
+
+  private async checkPassword(user: User, password: string, ctx: RequestContext): Promise<boolean> {
+    await this.d.passwordAttempts.take(user.email, ctx.ip);
+    const { ok } = await this.d.hasher.verify(user.passwordDigest, password);
+    if (ok) await this.d.passwordAttempts.succeeded(user.email, ctx.ip);
+    return ok;
+  }
+
+  private async announcePasswordChange(w: Work, user: User): Promise<void> {
+    const referralUid = await w.repos.users.uidOf(user.referralId);
+    w.emit(
+      'system.user.password.change',
+      { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain } },
+      this.meta(user),
+    );
+  }
+
+  private meta(user: User) {
+    return { email: user.email, language: userLanguage(user) };
+  }
+}

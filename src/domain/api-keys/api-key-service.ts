@@ -1,0 +1,131 @@
+/**
+ * API keys of a user or of one of the user's service accounts (reference §4.8, §4.9, §9). Listing is open to the
+ * signed-in owner; every change needs the owner's 2FA on and a fresh TOTP code, checked in Barong's order:
+ * 2FA off → 400 `<area>.2fa_disabled`, no code → 422 `<area>.missing_totp`, wrong code → 422 `<area>.invalid_totp`
+ * (too many wrong codes → 429 `<area>.too_many_attempts`). The secret is stored encrypted and shown only once,
+ * in the answer that creates the key. A key is created or activated only while its holder is `active`.
+ */
+import { badRequest, notFound, unprocessable } from '../../errors/app-error.js';
+import type { ApiKey, ApiKeyPage, KeyHolder } from '../../db/repositories/api-keys-repository.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { Encryptor } from '../../lib/encryptor.js';
+import type { UnitOfWork, Work } from '../unit-of-work.js';
+import type { OtpCodes } from '../otp/otp-attempts.js';
+import { isAlgorithm, isKeyState, newKid, newSecret, parseScope, scopeErrors } from './api-key-rules.js';
+import { API_KEY_CHANGED } from '../authz/authorizer-invalidation.js'; // the gateway authorizer forgets its cached key
+
+/** The error keys of one API area (Barong names them per area). */
+export interface KeyAreaErrors {
+  disabled: string;
+  missing: string;
+  invalid: string;
+  tooMany: string;
+}
+
+export const USER_KEY_ERRORS: KeyAreaErrors = {
+  disabled: 'resource.api_key.2fa_disabled',
+  missing: 'resource.api_key.missing_totp',
+  invalid: 'resource.api_key.invalid_totp',
+  tooMany: 'resource.api_key.too_many_attempts',
+};
+
+export const SERVICE_ACCOUNT_KEY_ERRORS: KeyAreaErrors = {
+  disabled: 'resource.service_accounts.2fa_disabled',
+  missing: 'resource.service_accounts.missing_totp',
+  invalid: 'resource.service_accounts.invalid_totp',
+  tooMany: 'resource.service_accounts.too_many_attempts',
+};
+
+/** Whose keys: the holder, the user who manages them (the holder itself, or the service account's owner). */
+export interface KeyTarget {
+  holder: KeyHolder;
+  owner: User;
+  errors: KeyAreaErrors;
+}
+
+export interface ApiKeyServiceDeps {
+  uow: UnitOfWork;
+  codes: OtpCodes;
+  encryptor: Encryptor;
+}
+
+export class ApiKeyService {
+  constructor(private readonly d: ApiKeyServiceDeps) {}
+
+  list(holder: KeyHolder, page: ApiKeyPage): Promise<{ keys: ApiKey[]; total: number }> {
+    return this.d.uow.repos.apiKeys.list(holder, page);
+  }
+
+  /** A new key; its plain secret is returned this once. */
+  async create(
+    target: KeyTarget,
+    input: { algorithm: string; scope?: string; totpCode?: string },
+  ): Promise<{ key: ApiKey; secret: string }> {
+    await this.secondFactor(target, input.totpCode);
+    const scope = parseScope(input.scope);
+    return this.d.uow.run(async (w) => {
+      const holderState = await this.lockHolder(w, target);
+      const errors = [...(isAlgorithm(input.algorithm) ? [] : ['algorithm.inclusion']), ...scopeErrors(scope)];
+      if (holderState !== 'active') errors.push('key_holder_account.invalid');
+      if (errors.length) throw unprocessable(errors);
+      const secret = newSecret();
+      const key = await w.repos.apiKeys.insert(target.holder, {
+        kid: await newKid(w.repos),
+        algorithm: input.algorithm,
+        scope,
+        secretEncrypted: this.d.encryptor.encrypt(secret),
+        state: 'active',
+      });
+      return { key, secret };
+    });
+  }
+
+  async update(target: KeyTarget, kid: string, input: { scope?: string; state?: string; totpCode?: string }): Promise<ApiKey> {
+    await this.secondFactor(target, input.totpCode);
+    return this.d.uow.run(async (w) => {
+      const holderState = await this.lockHolder(w, target);
+      const key = await w.repos.apiKeys.findByKid(target.holder, kid);
+      if (!key) throw notFound('record.not_found');
+      const scope = input.scope === undefined ? undefined : parseScope(input.scope);
+      const errors = scope ? scopeErrors(scope) : [];
+      if (input.state !== undefined && !isKeyState(input.state)) errors.push('state.inclusion');
+      else if ((input.state ?? key.state) === 'active' && holderState !== 'active') errors.push('state.invalid');
+      if (errors.length) throw unprocessable(errors);
+      w.emit(API_KEY_CHANGED, { kid: key.kid });
+      return w.repos.apiKeys.update(key.id, { scope, state: input.state });
+    });
+  }
+
+  async delete(target: KeyTarget, kid: string, totpCode: string | undefined): Promise<void> {
+    await this.secondFactor(target, totpCode);
+    await this.d.uow.run(async (w) => {
+      await this.lockHolder(w, target);
+      const key = await w.repos.apiKeys.findByKid(target.holder, kid);
+      if (!key) throw notFound('record.not_found');
+      await w.repos.apiKeys.delete(key.id);
+      w.emit(API_KEY_CHANGED, { kid: key.kid });
+    });
+  }
+
+  private async secondFactor(target: KeyTarget, code: string | undefined): Promise<void> {
+    const { owner, errors } = target;
+    if (!owner.otp) throw badRequest(errors.disabled);
+    const trimmed = code?.trim();
+    if (!trimmed) throw unprocessable(errors.missing);
+    if (!(await this.d.codes.accept(this.d.uow.repos, owner, trimmed, errors.tooMany))) throw unprocessable(errors.invalid);
+  }
+
+  /**
+   * Locks the owner's row (and the service account's) until the transaction ends, so 2FA cannot be turned off
+   * nor the holder leave `active` half-way through; answers the holder's state.
+   */
+  private async lockHolder(w: Work, target: KeyTarget): Promise<string> {
+    const owner = await w.repos.apiKeys.lockOwner(target.owner.id);
+    if (!owner) throw notFound('record.not_found');
+    if (!owner.otp) throw badRequest(target.errors.disabled);
+    if (target.holder.type === 'User') return owner.state;
+    const account = await w.repos.serviceAccounts.lock(target.holder.id);
+    if (!account) throw notFound('resource.service_account.doesnt_exist');
+    return account.state;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Profile fields (reference §11.5): names, city and postcode are squished; every field is optional; a blank
+ * value counts as not given. Errors are Barong's model keys (`first_name.invalid`, `dob.invalid`, …) in field order.
+ */
+import validator from 'validator';
+import { charLength, isCalendarDate, metadataError, squish, todayUtc } from './kyc-fields.js';
+
+export interface ProfileInput {
+  first_name?: string;
+  last_name?: string;
+  dob?: string;
+  address?: string;
+  postcode?: string;
+  city?: string;
+  country?: string;
+  metadata?: string;
+}
+
+/** The cleaned values; a key is present only when the client gave a non-blank value. */
+export type ProfileValues = Partial<Record<keyof ProfileInput, string>>;
+
+// Ruby's [[:word:]]: letters, marks, numbers and connector punctuation.
+const WORD = '\\p{L}\\p{M}\\p{N}\\p{Pc}';
+const NAME = new RegExp(`^[${WORD}\\s\\-']+$`, 'u');
+const CITY = new RegExp(`^[${WORD}\\s\\-–.~']+$`, 'u');
+const POSTCODE = new RegExp(`^[${WORD}\\s\\-]+$`, 'u');
+const ADDRESS = new RegExp(`^[${WORD}\\s\\-–,.~;/:#"\\\\&')(]+$`, 'u');
+const MAX = 255;
+
+function textError(field: string, value: string, pattern: RegExp, min = 1): string | undefined {
+  if (charLength(value) < min) return `${field}.too_short`;
+  if (charLength(value) > MAX) return `${field}.too_long`;
+  return pattern.test(value) ? undefined : `${field}.invalid`;
+}
+
+function dobError(dob: string, today: string): string | undefined {
+  if (!isCalendarDate(dob)) return 'dob.invalid_format';
+  return dob > today ? 'dob.invalid' : undefined;
+}
+
+function countryCode(country: string): string | undefined {
+  const upper = country.toUpperCase();
+  return validator.isISO31661Alpha2(upper) || validator.isISO31661Alpha3(upper) ? upper : undefined;
+}
+
+export function normaliseProfile(input: ProfileInput, now = new Date()): { values: ProfileValues; errors: string[] } {
+  const values: ProfileValues = {};
+  const errors: string[] = [];
+  const given = (name: keyof ProfileInput, squished: boolean): string | undefined => {
+    const raw = input[name];
+    if (typeof raw !== 'string') return undefined;
+    const value = squished ? squish(raw) : raw.trim();
+    return value === '' ? undefined : value;
+  };
+  const check = (name: keyof ProfileInput, value: string | undefined, error: (v: string) => string | undefined) => {
+    if (value === undefined) return;
+    const problem = error(value);
+    if (problem) errors.push(problem);
+    else values[name] = value;
+  };
+
+  check('first_name', given('first_name', true), (v) => textError('first_name', v, NAME));
+  check('last_name', given('last_name', true), (v) => textError('last_name', v, NAME));
+  check('dob', given('dob', false), (v) => dobError(v, todayUtc(now)));
+  check('address', given('address', false), (v) => textError('address', v, ADDRESS));
+  check('postcode', given('postcode', true), (v) => textError('postcode', v, POSTCODE, 2));
+  check('city', given('city', true), (v) => textError('city', v, CITY));
+  const country = given('country', true);
+  if (country !== undefined) {
+    const code = countryCode(country);
+    if (code) values.country = code;
+    else errors.push('country.invalid');
+  }
+  check('metadata', given('metadata', false), metadataError);
+  return { values, errors };
+}

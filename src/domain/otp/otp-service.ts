@@ -1,0 +1,110 @@
+/**
+ * 2FA for the signed-in user (reference §4.7, §13): a TOTP secret shown once as an otpauth:// URL and QR code,
+ * turned on with a code for it, checked, and turned off with a code. Failures are recorded as `otp` activities
+ * (Barong's reasons); codes are rate-limited per user (OtpCodes).
+ * Departures from Barong: `verify` with 2FA off answers `resource.otp.not_enabled` (Barong: `already_enabled`);
+ * `disable` removes the `otp` label through PrivateLabels, so level and state are recomputed (Barong skips it).
+ */
+import { badRequest, unprocessable, type AppError } from '../../errors/app-error.js';
+import type { User } from '../../db/repositories/users-repository.js';
+import type { UnitOfWork, Work } from '../unit-of-work.js';
+import type { PrivateLabels } from '../labels/private-labels.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { RequestContext } from '../accounts/request-context.js';
+import { recordActivity } from '../accounts/activity-log.js';
+import { eventUser, userLanguage } from '../accounts/event-user.js';
+import type { Totp } from './totp.js';
+import type { OtpCodes } from './otp-attempts.js';
+
+export interface OtpServiceDeps {
+  uow: UnitOfWork;
+  totp: Totp;
+  codes: OtpCodes;
+  privateLabels: PrivateLabels;
+  sessions: SessionStore;
+}
+
+const TOPIC = 'otp';
+const TOO_MANY = 'resource.otp.too_many_attempts';
+const REASON = {
+  alreadyEnabled: '2FA has been already enabled for this account',
+  notEnabled: '2FA has not been enabled for this account',
+  invalid: 'OTP code is invalid',
+};
+
+export class OtpService {
+  constructor(private readonly d: OtpServiceDeps) {}
+
+  /** A new secret (replacing one not yet enabled), as the otpauth:// URL and a base64 PNG of it. */
+  async generateQrCode(user: User, ctx: RequestContext): Promise<{ barcode: string; url: string }> {
+    const action = 'request QR code for 2FA';
+    if (user.otp) throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
+    const { secret, encrypted } = this.d.totp.newSecret();
+    await this.d.uow.run(async (w) => {
+      // Under the user's row lock: a secret is never replaced once 2FA is on (a concurrent enable).
+      if ((await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
+      // A new secret starts a new code history.
+      await w.repos.users.update(user.id, { otpSecretEncrypted: encrypted, otpLastStep: null });
+      await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
+    });
+    const url = this.d.totp.uri(user.email, secret);
+    return { barcode: await this.d.totp.qrCode(url), url };
+  }
+
+  /** Turns 2FA on; every other session of the user ends (the caller's own survives). */
+  async enable(user: User, code: string, ctx: RequestContext, currentSessionId?: string): Promise<void> {
+    const action = 'enable 2FA';
+    if (user.otp) throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
+    await this.checkCode(user, code, ctx, action);
+    await this.d.uow.run(async (w) => {
+      if ((await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
+      await w.repos.users.update(user.id, { otp: true });
+      await this.announce(w, user);
+      await this.d.privateLabels.set(w, { ...user, otp: true }, 'otp', 'enabled');
+      await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
+    });
+    await this.d.sessions.destroyAllOf(user.uid, currentSessionId);
+  }
+
+  /** Checks a code of a user with 2FA on (and spends it). */
+  async verify(user: User, code: string, ctx: RequestContext): Promise<void> {
+    const action = 'verify 2FA code';
+    if (!user.otp) throw await this.fail(user, ctx, action, REASON.notEnabled, badRequest('resource.otp.not_enabled'));
+    await this.checkCode(user, code, ctx, action);
+  }
+
+  /** Turns 2FA off: every API key of the user and of their service accounts becomes inactive. */
+  async disable(user: User, code: string, ctx: RequestContext): Promise<void> {
+    const action = 'disable 2FA';
+    if (!user.otp) throw await this.fail(user, ctx, action, REASON.notEnabled, badRequest('resource.otp.not_enabled'));
+    await this.checkCode(user, code, ctx, action);
+    await this.d.uow.run(async (w) => {
+      if (!(await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.not_enabled');
+      await w.repos.users.update(user.id, { otp: false });
+      await this.announce(w, user);
+      await w.repos.apiKeys.deactivateAllOfOwner(user.id);
+      await this.d.privateLabels.remove(w, { ...user, otp: false }, 'otp');
+      await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
+    });
+  }
+
+  private async checkCode(user: User, code: string, ctx: RequestContext, action: string): Promise<void> {
+    if (!(await this.d.codes.accept(this.d.uow.repos, user, code.trim(), TOO_MANY))) {
+      throw await this.fail(user, ctx, action, REASON.invalid, unprocessable('resource.otp.invalid'));
+    }
+  }
+
+  /** Barong announces every change of a user: `model.user.updated` with the previous `otp`. */
+  private async announce(w: Work, before: User): Promise<void> {
+    const updated = (await w.repos.users.findById(before.id))!;
+    const referralUid = await w.repos.users.uidOf(updated.referralId);
+    const meta = { email: updated.email, language: userLanguage(updated) };
+    w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes: { otp: before.otp } }, meta);
+  }
+
+  /** Records the failed activity (outside any transaction, so it stays) and hands back the error to throw. */
+  private async fail(user: User, ctx: RequestContext, action: string, reason: string, error: AppError): Promise<AppError> {
+    await recordActivity(this.d.uow.repos, ctx, user.id, TOPIC, action, 'failed', reason);
+    return error;
+  }
+}

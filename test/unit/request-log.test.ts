@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { loadContract } from '../../src/api/contract.js';
+import { REDACTED_PATHS } from '../../src/lib/logger.js';
+import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
+
+describe('request logs', () => {
+  it('never contain query strings, cookies or authorization headers', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const contract = loadContract();
+    const routes = Object.fromEntries(
+      contract.swagger && Object.values(contract.oas3.paths).flatMap((item: any) =>
+        Object.values(item).map((op: any) => [op.operationId, { access: 'public', handler: NOT_IMPLEMENTED }]),
+      ),
+    ) as RouteTable;
+    const pass: express.RequestHandler = (_req, _res, next) => next();
+    const app = createApp({
+      config: loadConfig({ NODE_ENV: 'development' }),
+      logger,
+      contract,
+      routes,
+      guards: { public: pass, session: pass, user: pass, gateway: pass } as never,
+    });
+    await request(app)
+      .delete('/api/v2/barong/resource/users/me?password=Secret-Password-1&otp_code=123456')
+      .set('Cookie', '_barong_session=abc')
+      .set('Authorization', 'Bearer token-value');
+    const log = lines.join('');
+    expect(log).toContain('/api/v2/barong/resource/users/me');
+    for (const secret of ['Secret-Password-1', '123456', 'abc', 'token-value']) expect(log).not.toContain(secret);
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Storage } from '../../src/lib/storage/s3-storage.js';
+import { startS3StandIn, type S3StandIn } from '../support/s3-stand-in.js';
+
+let s3: S3StandIn;
+let storage: S3Storage;
+
+beforeAll(async () => {
+  s3 = await startS3StandIn();
+  storage = new S3Storage({ bucket: 'kyc-bucket', region: 'eu-west-1', endpoint: s3.url, accessKey: 'AKIDSTANDIN', secretKey: 'stand-in-secret', pathStyle: true });
+});
+afterAll(async () => {
+  storage?.close();
+  await s3?.close();
+});
+
+describe('S3Storage', () => {
+  it('puts an object: PUT /<bucket>/<key> with the bytes, content type and a SigV4 Authorization', async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]);
+    await storage.put('documents/ID1/a.png', bytes, 'image/png');
+    const put = s3.requests.at(-1)!;
+    expect(put.method).toBe('PUT');
+    expect(put.path).toBe('/kyc-bucket/documents/ID1/a.png');
+    expect(put.body.equals(bytes)).toBe(true);
+    expect(put.headers['content-type']).toBe('image/png');
+    expect(put.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSTANDIN\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+    expect(put.headers['x-amz-content-sha256']).toBeDefined();
+    expect(s3.objects.get('/kyc-bucket/documents/ID1/a.png')?.equals(bytes)).toBe(true);
+  });
+
+  it('deletes an object: DELETE /<bucket>/<key>, signed', async () => {
+    await storage.delete('documents/ID1/a.png');
+    const del = s3.requests.at(-1)!;
+    expect(del.method).toBe('DELETE');
+    expect(del.path).toBe('/kyc-bucket/documents/ID1/a.png');
+    expect(del.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+    expect(s3.objects.has('/kyc-bucket/documents/ID1/a.png')).toBe(false);
+  });
+
+  it('presigns a GET link on the endpoint with the requested lifetime, without calling S3', async () => {
+    const calls = s3.requests.length;
+    const url = new URL(await storage.url('documents/ID1/a.png', 60));
+    expect(`${url.protocol}//${url.host}`).toBe(s3.url);
+    expect(url.pathname).toBe('/kyc-bucket/documents/ID1/a.png');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+    expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDSTANDIN\/\d{8}\/eu-west-1\/s3\/aws4_request$/);
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(s3.requests.length).toBe(calls);
+  });
+
+  it('uses virtual-hosted addressing when path style is off', async () => {
+    const hosted = new S3Storage({ bucket: 'kyc-bucket', region: 'eu-west-1', endpoint: 'https://s3.example.test', accessKey: 'A', secretKey: 'B', pathStyle: false });
+    const url = new URL(await hosted.url('documents/x.pdf', 30));
+    expect(url.host).toBe('kyc-bucket.s3.example.test');
+    expect(url.pathname).toBe('/documents/x.pdf');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('30');
+    hosted.close();
+  });
+
+  it('surfaces an S3 error', async () => {
+    s3.failPut(1);
+    await expect(storage.put('documents/ID1/b.png', Buffer.from('x'), 'image/png')).rejects.toThrow(/Access Denied/);
+  });
+
+  it('refuses unsafe keys before any request', async () => {
+    const calls = s3.requests.length;
+    await expect(storage.put('../escape', Buffer.from('x'), 'image/png')).rejects.toThrow(/unsafe storage key/);
+    expect(s3.requests.length).toBe(calls);
+  });
+});
