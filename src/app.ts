@@ -40,7 +40,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     pinoHttp({
       logger,
-      autoLogging: { ignore: (req) => req.url === '/metrics' },
+      // The gateway authorizer answers every request of the exchange; logging each would cost more than deciding it.
+      autoLogging: { ignore: (req) => req.url === '/metrics' || /^\/api\/v2\/(barong\/)?auth(\/|$|\?)/.test(req.url ?? '') },
       // Query strings can carry secrets (DELETE /users/me?password=…, signed upload links): log the path only.
       serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
     }) as RequestHandler,
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
+  app.use(routers.guards);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(contract.oas3) as never,

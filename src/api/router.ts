@@ -4,6 +4,8 @@
  * Operations of access `gateway` go on a router of their own (src/app.ts installs it before the body parsers and
  * the validator), where a trailing `{param}` takes the rest of the path, slashes included, and which also answers
  * under Barong's own base path (GATEWAY_ALIAS_BASE), so existing gateway configurations work unchanged.
+ * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
+ * they sent, so an unauthenticated request gets 401, not a validation error about its body.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors/app-error.js';
@@ -17,6 +19,8 @@ export interface Routers {
   api: Router;
   /** The gateway authorizer's operations. */
   gateway: Router;
+  /** The access guards of protected operations, installed before the validator. */
+  guards: Router;
 }
 
 /** Barong mounts the authorizer at `/api/v2/auth/*`; gateways configured for Barong call that path. */
@@ -43,6 +47,7 @@ function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
 export function buildRouters(contract: Contract, table: RouteTable, guards: Guards): Routers {
   const router = Router();
   const gateway = Router();
+  const guardRouter = Router();
   const problems: string[] = [];
   const mounted = new Set<string>();
   for (const { path, method, operation } of operationsOf(contract.oas3)) {
@@ -53,20 +58,30 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
       continue;
     }
     mounted.add(id);
-    const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards[spec.access], toHandler(spec)];
     if (spec.access === 'gateway') {
+      const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)];
       const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');
-      for (const base of [contract.basePath, GATEWAY_ALIAS_BASE]) gateway[method](base + gatewayPath, ...chain);
+      // The bare path too, for gateways that call a fixed address with the original request in X-Forwarded-* (Traefik).
+      const barePath = path.replace(/\/\{[^}]+\}$/, '');
+      for (const base of [contract.basePath, GATEWAY_ALIAS_BASE]) {
+        gateway[method](base + gatewayPath, ...chain);
+        gateway[method](base + barePath, ...chain);
+      }
       continue;
     }
     const expressPath = contract.basePath + path.replace(/\{([^}]+)\}/g, ':$1');
-    router[method](expressPath, ...chain);
+    if (spec.handler === NOT_IMPLEMENTED) {
+      router[method](expressPath, notImplemented);
+      continue;
+    }
+    if (spec.access !== 'public') guardRouter[method](expressPath, guards[spec.access]);
+    router[method](expressPath, toHandler(spec));
   }
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }
   if (problems.length) throw new Error(`route table and contract disagree:\n  ${problems.join('\n  ')}`);
-  return { api: router, gateway };
+  return { api: router, gateway, guards: guardRouter };
 }
 
 export function notImplementedOperations(table: RouteTable): OperationId[] {

@@ -3,7 +3,7 @@
  * `public` needs nothing; `session` needs the session cookie; `user` takes the session cookie (with its CSRF
  * token on state-changing methods) or a Bearer JWT signed by this server; `gateway` is the gateway authorizer,
  * which authenticates by itself (src/api/authz/).
- * Operations still marked NOT_IMPLEMENTED answer 501 `server.not_implemented`; README lists them.
+ * An operation may be marked NOT_IMPLEMENTED (src/api/types.ts): it then answers 501 `server.not_implemented`.
  */
 import type { Contract } from './contract.js';
 import type { Config } from '../config.js';
@@ -25,7 +25,7 @@ import { createOtpHandlers, type OtpHandlerDeps } from './resource/otp-handlers.
 import { createApiKeysHandlers, type ApiKeysHandlerDeps } from './resource/api-keys-handlers.js';
 import { createServiceAccountsHandlers, type ServiceAccountsHandlerDeps } from './resource/service-accounts-handlers.js';
 import { createAuthzHandlers, type AuthzHandlerDeps } from './authz/authz-handlers.js'; // gateway authorizer
-import { NOT_IMPLEMENTED, type RouteTable } from './types.js';
+import type { RouteTable } from './types.js';
 
 export interface RouteServices
   extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
@@ -70,7 +70,6 @@ export function buildRouteTable(s: RouteServices): RouteTable {
   const apiKeys = createApiKeysHandlers(s);
   const serviceAccounts = createServiceAccountsHandlers(s);
   const authz = createAuthzHandlers(s); // gateway authorizer
-  const todo = NOT_IMPLEMENTED;
 
   return {
     // identity: general
@@ -100,7 +99,7 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     getPublicConfigs: { access: 'public', handler: general.getPublicConfigs },
     getAuth0Config: { access: 'public', handler: general.getAuth0Config },
     validatePublicPassword: { access: 'public', handler: general.validatePublicPassword },
-    kycCallback: { access: 'public', handler: todo },
+    kycCallback: { access: 'public', handler: general.kycCallback },
     // resource: documentation (Barong skips the JWT check for swagger paths)
     getSwaggerDoc: { access: 'public', handler: docs.getSwaggerDoc },
     getSwaggerDocByName: { access: 'public', handler: docs.getSwaggerDocByName },

@@ -4,7 +4,7 @@
  * report `needsRehash`, so they are replaced at the next successful login.
  */
 import { hash, verify, parseOptions } from '@node-rs/argon2';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 
 export interface HashingOptions {
@@ -26,7 +26,7 @@ export class PasswordHasher {
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
     if (/^\$2[abxy]\$/.test(digest)) {
-      const ok = await bcryptVerify(password, digest).catch(() => false);
+      const ok = await bcrypt.compare(password, digest).catch(() => false);
       return { ok, needsRehash: ok };
     }
     const ok = await verify(digest, password).catch(() => false);

@@ -963,7 +963,7 @@ export interface paths {
         put?: never;
         /**
          * KYC callback
-         * @description Webhook of the KYCAID provider: schedules fetching the verification result, which then sets the `profile`, `document` and `address` labels to verified or rejected. Barong 2.6.49 answers 200 (422 when the KYC provider is `local`); the contract keeps the seed's 201.
+         * @description Webhook of the KYCAID provider: schedules fetching the verification result, which then sets the `profile`, `document` and `address` labels to verified or rejected. Barong 2.6.49 answers 200 (422 when the KYC provider is `local`); the contract keeps the seed's 201. This server supports the `local` provider only (admins verify by labels), so, as Barong does then, it answers 422 `public.kyc.local_provider`.
          */
         post: operations["kycCallback"];
         delete?: never;
@@ -7855,6 +7855,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description No external KYC provider is configured (BARONG_KYC_PROVIDER=local) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Unexpected server error */

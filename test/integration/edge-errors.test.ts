@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { createUser } from '../support/factories.js';
+import { bearer } from '../support/account-client.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -66,15 +68,24 @@ describe('errors at the edge', () => {
   });
 
   it('a wrong type answers 422 with the parameter named', async () => {
-    const res = await request(t.app).get('/api/v2/barong/resource/users/activity/all?page=abc');
+    const token = await bearer(t, await createUser(t));
+    const res = await request(t.app).get('/api/v2/barong/resource/users/activity/all?page=abc').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(422);
     expect(res.body.errors).toContain('non_integer_page');
   });
 
-  it('an operation not built yet answers 501 server.not_implemented', async () => {
+  it('the KYC webhook is refused as Barong refuses it with the local provider', async () => {
     const res = await request(t.app).post('/api/v2/barong/public/kyc');
-    expect(res.status).toBe(501);
-    expect(res.body).toEqual({ errors: ['server.not_implemented'] });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ errors: ['public.kyc.local_provider'] });
+  });
+
+  it('decides who is calling before what they sent: no credentials and a bad body is 401, not 422', async () => {
+    const res = await request(t.app).put('/api/v2/barong/resource/users/me').send({ data: 42, extra: true });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ errors: ['jwt.decode_and_verify'] });
+    const upload = await request(t.app).post('/api/v2/barong/resource/documents').set('Content-Type', 'text/plain').send('x');
+    expect(upload.status).toBe(401);
   });
 
   it('operator endpoints answer outside the contract', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
+import bcrypt from 'bcryptjs';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser, sessionCookie, totpCode, uniqueEmail } from '../support/factories.js';
 
@@ -78,6 +79,16 @@ describe('POST /identity/sessions', () => {
     expect(res.body).toEqual({ errors: [key] });
     expect(sessionCookie(res)).toBeUndefined();
     expect((await activities(user.id, 'login'))[0]).toMatchObject({ result: 'failed' });
+  });
+
+  it('verifies a bcrypt digest imported from Barong and rehashes it with argon2id at that login', async () => {
+    const user = await createUser(t);
+    await t.services.uow.repos.users.update(user.id, { passwordDigest: bcrypt.hashSync(user.password, 10) });
+    await login({ email: user.email, password: 'Wrong-Password-123' }).expect(401);
+    expect((await t.services.uow.repos.users.findById(user.id))!.passwordDigest).toMatch(/^\$2[aby]\$/);
+    await login({ email: user.email, password: user.password }).expect(201);
+    expect((await t.services.uow.repos.users.findById(user.id))!.passwordDigest).toMatch(/^\$argon2id\$/);
+    await login({ email: user.email, password: user.password }).expect(201);
   });
 
   it('lets a pending user log in (Barong parity)', async () => {

@@ -35,7 +35,10 @@ const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
  */
 export function upstreamPath(req: Request): string {
   const param = (req.params as { path?: string | string[] }).path;
-  const path = Array.isArray(param) ? param.join('/') : (param ?? '');
+  return resolveDots(Array.isArray(param) ? param.join('/') : (param ?? ''));
+}
+
+function resolveDots(path: string): string {
   if (!DOT_SEGMENT.test(path)) return path;
   const out: string[] = [];
   for (const segment of path.split('/')) {
@@ -63,6 +66,28 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
+type TrustFn = (address: string, hop: number) => boolean;
+
+/**
+ * Traefik's forwardAuth calls a fixed address (the bare `/api/v2/barong/auth`) with the original request in
+ * `X-Forwarded-Method` and `X-Forwarded-Uri`. Believed only from a trusted proxy (BARONG_TRUSTED_PROXIES), so a
+ * client talking to the server directly cannot choose what gets authorized.
+ */
+function forwardedRequest(req: Request): { method: string; path: string } | undefined {
+  if ((req.params as { path?: unknown }).path !== undefined) return undefined;
+  const uri = one(req.headers['x-forwarded-uri']);
+  const trusted = req.app.get('trust proxy fn') as TrustFn;
+  if (!uri || !trusted(req.socket.remoteAddress ?? '', 0)) return undefined;
+  const rawPath = uri.split('?')[0]!.replace(/^\/+/, '');
+  let path: string;
+  try {
+    path = rawPath.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    path = rawPath;
+  }
+  return { method: (one(req.headers['x-forwarded-method']) ?? req.method).toUpperCase(), path: resolveDots(path) };
+}
+
 /**
  * Barong (`present?`): any of the three headers non-blank → API-key mode, even alongside a session cookie; then all
  * three must be non-blank. Blank headers alone (a gateway forwarding empty ones) leave cookie mode.
@@ -79,9 +104,10 @@ export function createAuthzHandlers(d: AuthzHandlerDeps) {
   const cookieName = d.config.session.cookieName;
 
   const authorize = async (req: Request): Promise<Reply<'authorizeGet'>> => {
+    const forwarded = forwardedRequest(req);
     const grant = await d.authorizer.authorize({
-      method: req.method.toUpperCase(),
-      path: upstreamPath(req),
+      method: forwarded?.method ?? req.method.toUpperCase(),
+      path: forwarded?.path ?? upstreamPath(req),
       ip: req.ip ?? req.socket.remoteAddress ?? '',
       userAgent: req.get('user-agent') ?? '',
       sessionId: cookieValue(req.headers.cookie, cookieName),

@@ -2,6 +2,7 @@
 import type { Config } from '../../config.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
 import type { Handler } from '../types.js';
+import { unprocessable } from '../../errors/app-error.js';
 
 export interface BuildInfo {
   version: string;
@@ -45,7 +46,13 @@ export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPo
     body: { auth0_domain: config.auth0.domain ?? null, auth0_client_id: config.auth0.clientId ?? null },
   });
 
+  // Barong parity: with the local KYC provider (the only one this server has) the webhook is refused with 422.
+  const kycCallback: Handler<'kycCallback'> = () => {
+    throw unprocessable('public.kyc.local_provider');
+  };
+
   return {
+    kycCallback,
     identityPing,
     publicPing,
     getIdentityTime,

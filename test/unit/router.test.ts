@@ -1,0 +1,39 @@
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { buildRouters } from '../../src/api/router.js';
+import { loadContract, operationsOf } from '../../src/api/contract.js';
+import { errorHandler } from '../../src/api/middleware/error-handler.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
+
+const contract = loadContract();
+const pass: express.RequestHandler = (_req, _res, next) => next();
+const guards = { public: pass, session: pass, user: pass, gateway: pass };
+
+function table(): Record<string, { access: string; handler: unknown }> {
+  return Object.fromEntries(
+    operationsOf(contract.oas3).map(({ operation }) => [operation.operationId, { access: 'public', handler: NOT_IMPLEMENTED }]),
+  );
+}
+
+describe('the route table against the contract', () => {
+  it('an operation marked not implemented answers 501 server.not_implemented from one place', async () => {
+    const { api } = buildRouters(contract, table() as RouteTable, guards);
+    const app = express().use(api).use(errorHandler(createLogger('silent')));
+    const res = await request(app).get('/api/v2/barong/public/ping');
+    expect(res.status).toBe(501);
+    expect(res.body).toEqual({ errors: ['server.not_implemented'] });
+  });
+
+  it('refuses to start when an operation has no handler', () => {
+    const t = table();
+    delete t.createUser;
+    expect(() => buildRouters(contract, t as RouteTable, guards)).toThrow(/createUser has no handler/);
+  });
+
+  it('refuses to start when a handler has no operation', () => {
+    const t = { ...table(), notInTheContract: { access: 'public', handler: NOT_IMPLEMENTED } };
+    expect(() => buildRouters(contract, t as unknown as RouteTable, guards)).toThrow(/notInTheContract has no operation/);
+  });
+});
