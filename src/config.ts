@@ -88,7 +88,8 @@ const schema = z.object({
     .optional()
     .default('_barong_session'),
   BARONG_SESSION_EXPIRE_TIME: int(1800, 1),
-  BARONG_COOKIE_SECURE: bool(false),
+  // Unset: Secure in production (served behind HTTPS), not in development and tests (plain http on loopback).
+  BARONG_COOKIE_SECURE: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }).optional(),
   BARONG_CSRF_PROTECTION: bool(true),
   BARONG_JWT_EXPIRE_TIME: int(3600, 1),
   BARONG_FIRST_REGISTRATION_SUPERADMIN: bool(true),
@@ -549,7 +550,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     session: {
       cookieName: e.BARONG_SESSION_NAME,
       expireTime: e.BARONG_SESSION_EXPIRE_TIME,
-      secureCookie: e.BARONG_COOKIE_SECURE,
+      secureCookie:
+        e.BARONG_COOKIE_SECURE === undefined ? e.NODE_ENV === 'production' : ['true', '1', 'yes'].includes(e.BARONG_COOKIE_SECURE),
       csrfProtection: e.BARONG_CSRF_PROTECTION,
     },
     hashing: {

@@ -18,7 +18,11 @@ const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enu
 export class PasswordHasher {
   private dummyDigest?: Promise<string>;
 
-  constructor(private readonly options: HashingOptions) {}
+  constructor(private readonly options: HashingOptions) {
+    // Made now, not on the first unknown login, which would otherwise cost two hashes and stand out.
+    this.dummyDigest = this.hash(randomBytes(16).toString('hex'));
+    this.dummyDigest.catch(() => undefined);
+  }
 
   hash(password: string): Promise<string> {
     return hash(password, { algorithm: ARGON2ID, ...this.options });

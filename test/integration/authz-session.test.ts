@@ -210,6 +210,17 @@ describe('session cookie mode', () => {
     await authz('get', ORDERS, s).expect(200); // now cached
     await t.services.uow.run((w) => t.services.privateLabels.set(w, user, label, 'yes'));
     await authz('get', ORDERS, s).expect(401, denied('authz.user_not_active'));
+    // The session ended with the refusal: it does not come back if the user is reinstated.
+    expect(await t.services.sessions.get(s.id)).toBeUndefined();
+  });
+
+  it('a session idle past its expiry is gone: 401 and nothing left in Redis', async () => {
+    const { s } = await signedIn();
+    const key = t.services.sessions.storageKey(s.id)!;
+    await t.services.redis.pexpire(key, 50);
+    await new Promise((r) => setTimeout(r, 200));
+    await authz('get', ORDERS, s).expect(401, denied('authz.invalid_session'));
+    expect(await t.services.redis.exists(key)).toBe(0);
   });
 
   it('a pending user is authorized', async () => {

@@ -157,6 +157,18 @@ describe('brute force', () => {
     expect(await activities(user.id, 'login')).toHaveLength(10);
   });
 
+  it('counts the account, not the spelling: full-width or accented variants of a locked e-mail stay locked', async () => {
+    const user = await createUser(t, { email: uniqueEmail('admin') });
+    for (let i = 0; i < 10; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
+    const fullWidth = user.email.replace('a', '\uff41'); // MariaDB's collation matches ａ to a
+    const accented = user.email.replace('a', '\u00e1');
+    for (const variant of [fullWidth, accented]) {
+      expect((await login({ email: variant, password: user.password }).expect(429)).body).toEqual({
+        errors: ['identity.session.too_many_attempts'],
+      });
+    }
+  });
+
   it('a successful login resets the account counter', async () => {
     const user = await createUser(t);
     for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);

@@ -277,6 +277,22 @@ describe('local storage', () => {
   describe('POST /resource/addresses', () => {
     const ADDRESS = { country: 'US', address: '1600 Pennsylvania Avenue NW', city: 'Washington', postcode: '20500' };
 
+    it('refuses a new upload once the step is verified, instead of resetting it to pending (barong#397)', async () => {
+      const { user, token } = await member();
+      await t.services.uow.run(async (w) => {
+        const owner = (await w.repos.users.findById(user.id))!;
+        const withDocument = await t.services.privateLabels.set(w, owner, 'document', 'verified');
+        await t.services.privateLabels.set(w, withDocument, 'address', 'verified');
+      });
+      const doc = await upload(t, token, DOC, [png()]).expect(400);
+      expect(doc.body).toEqual({ errors: ['resource.documents.document_already_verified'] });
+      const address = await upload(t, token, ADDRESS, [png()], '/addresses').expect(400);
+      expect(address.body).toEqual({ errors: ['resource.documents.address_already_verified'] });
+      expect(await docRows(t, user.id)).toHaveLength(0);
+      const labels = await t.db.knex('labels').where({ user_id: user.id, scope: 'private' }).pluck('value');
+      expect(labels).toEqual(['verified', 'verified']);
+    });
+
     it('stores one Address document per file (no number, no expiry needed), shared identificator, address: pending', async () => {
       const { user, token } = await member();
       const res = await upload(t, token, ADDRESS, [{ bytes: PDF, filename: 'bill.pdf', contentType: 'application/pdf' }, png('bill-2.png')], '/addresses').expect(201);

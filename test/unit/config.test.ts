@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BARONG_CAPTCHA: 'recaptcha' })).toThrow(/BARONG_RECAPTCHA_SITE_KEY/);
   });
 
+  it('marks the session cookie Secure in production unless told otherwise', () => {
+    const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys }).session.secureCookie).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_COOKIE_SECURE: 'false' }).session.secureCookie).toBe(false);
+    expect(loadConfig({}).session.secureCookie).toBe(false);
+    expect(loadConfig({ BARONG_COOKIE_SECURE: 'true' }).session.secureCookie).toBe(true);
+  });
+
   it('takes the database name from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3307/barong_prod' }).database.name).toBe('barong_prod');
   });

@@ -57,7 +57,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.set(appError.headers).status(appError.status).json(appError.body);
       return;
     }
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    logger.error({ err, method: req.method, path: req.path }, 'unhandled error'); // never the query: it may hold secrets
     if (res.headersSent) return;
     res.status(500).json({ errors: ['server.internal_error'] });
   };

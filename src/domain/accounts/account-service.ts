@@ -12,7 +12,7 @@ import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { OtpCodes } from '../otp/otp-attempts.js';
-import type { AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
 import { eventUser, userLanguage } from './event-user.js';
@@ -141,9 +141,10 @@ export class AccountService {
   }
 
   private async checkPassword(user: User, password: string, ctx: RequestContext): Promise<boolean> {
-    await this.d.passwordAttempts.take(user.email, ctx.ip);
+    const account = accountKey(user, user.email);
+    await this.d.passwordAttempts.take(account, ctx.ip);
     const { ok } = await this.d.hasher.verify(user.passwordDigest, password);
-    if (ok) await this.d.passwordAttempts.succeeded(user.email, ctx.ip);
+    if (ok) await this.d.passwordAttempts.succeeded(account, ctx.ip);
     return ok;
   }
 

@@ -9,7 +9,7 @@ import type { PasswordPolicy } from '../password-policy.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import type { AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
@@ -32,8 +32,8 @@ export class PasswordResetService {
 
   async request(email: string, captchaResponse: unknown, ctx: RequestContext): Promise<void> {
     await this.d.captcha.check('password_reset', captchaResponse, ctx.ip);
-    await this.d.codeRequests.take(email, ctx.ip);
     const user = await this.d.uow.repos.users.findByEmail(email);
+    await this.d.codeRequests.take(accountKey(user, email), ctx.ip);
     if (!user) return;
     const resetToken = await this.d.tokens.newResetToken(user.email);
     const token = await this.d.tokens.issue('reset', { email: user.email, uid: user.uid, reset_token: resetToken });

@@ -11,7 +11,7 @@ import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import type { AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
 import { newUid } from './uid.js';
@@ -95,8 +95,8 @@ export class RegistrationService {
   /** Resends the confirmation link. Unknown or already active e-mails get the same answer and no mail. */
   async requestConfirmation(email: string, captchaResponse: unknown, ctx: RequestContext): Promise<void> {
     await this.d.captcha.check('email_confirmation', captchaResponse, ctx.ip);
-    await this.d.codeRequests.take(email, ctx.ip);
     const user = await this.d.uow.repos.users.findByEmail(email);
+    await this.d.codeRequests.take(accountKey(user, email), ctx.ip);
     if (!user || user.state === 'active') return;
     await this.d.uow.run((w) => this.emitConfirmationToken(w, user));
   }

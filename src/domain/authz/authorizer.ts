@@ -97,7 +97,12 @@ export class Authorizer {
       throw unauthorized('authz.client_session_mismatch');
     }
     if (!principal) throw unauthorized('authz.invalid_session'); // the user is gone (Barong: 404)
-    if (!SIGN_IN_STATES.has(principal.value.claims.state)) throw unauthorized('authz.user_not_active');
+    if (!SIGN_IN_STATES.has(principal.value.claims.state)) {
+      // The lookup slid the session; a banned or deleted user's session must not live on (nor return on unban).
+      await this.d.sessions.destroy(session);
+      this.d.tokens.forget(holder);
+      throw unauthorized('authz.user_not_active');
+    }
     return { principal, holder };
   }
 

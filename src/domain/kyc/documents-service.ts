@@ -113,6 +113,10 @@ export class DocumentsService {
       }
       return await this.d.uow.run(async (w) => {
         await w.repos.kyc.lockOwner(user.id);
+        // Once verified, a KYC step stays verified: a new upload must not reset it to pending (barong#397).
+        if ((await w.repos.labels.find(user.id, labelKey, 'private'))?.value === 'verified') {
+          throw badRequest(`resource.documents.${labelKey}_already_verified`);
+        }
         await this.checkLimit(user, files.length, w);
         const number = shared.docNumber?.trim() || null;
         const docs: DocumentRecord[] = [];

@@ -13,7 +13,7 @@ import type { Totp } from '../otp/totp.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import { recordSignIn, refuseInactive } from './sign-in.js';
-import type { AttemptLimiter } from './login-throttle.js';
+import { accountKey, type AttemptLimiter } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
 
 export interface LoginDeps {
@@ -37,9 +37,10 @@ export class LoginService {
 
   async login(input: Credentials, ctx: RequestContext): Promise<User> {
     await this.d.captcha.check('session_create', input.captcha_response, ctx.ip);
-    await this.d.throttle.take(input.email, ctx.ip);
     const repos = this.d.uow.repos;
     const user = await repos.users.findByEmail(input.email);
+    const account = accountKey(user, input.email);
+    await this.d.throttle.take(account, ctx.ip);
     if (!user) {
       await this.d.hasher.verifyAgainstNothing(input.password);
       throw unauthorized('identity.session.invalid_params');
@@ -59,7 +60,7 @@ export class LoginService {
         throw forbidden('identity.session.invalid_otp');
       }
     }
-    await this.d.throttle.succeeded(input.email, ctx.ip);
+    await this.d.throttle.succeeded(account, ctx.ip);
     if (needsRehash) await repos.users.update(user.id, { passwordDigest: await this.d.hasher.hash(input.password) });
     await this.d.uow.run((w) => recordSignIn(w, ctx, user, action));
     return user;

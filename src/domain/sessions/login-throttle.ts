@@ -9,6 +9,17 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 
+/**
+ * The counter a login attempt spends. A known account is counted by its uid: MariaDB's collation treats `ａdmin@`,
+ * `ádmin@` and `admin@` as one e-mail, so counting by the typed spelling would give each spelling a fresh budget.
+ * An unknown e-mail is counted by a width-, case- and accent-folded form of it.
+ */
+export function accountKey(user: { uid: string } | undefined, email: string): string {
+  if (user) return `uid:${user.uid}`;
+  const folded = email.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC').trim().toLowerCase();
+  return `email:${folded}`;
+}
+
 export interface ThrottleLimits {
   perAccount: number;
   perIp: number;
@@ -31,7 +42,7 @@ export class AttemptLimiter {
     this.ip = new RateLimiterRedis({ ...common, keyPrefix: keys.key('rl', name, 'ip'), points: limits.perIp });
   }
 
-  /** Takes one attempt for this account and IP, or refuses with 429 and Retry-After. */
+  /** Takes one attempt for this account (see `accountKey`) and IP, or refuses with 429 and Retry-After. */
   async take(account: string, ip: string): Promise<void> {
     try {
       await Promise.all([this.account.consume(this.accountKey(account)), this.ip.consume(ip)]);
@@ -46,6 +57,6 @@ export class AttemptLimiter {
   }
 
   private accountKey(account: string): string {
-    return account.trim().toLowerCase();
+    return account;
   }
 }
