@@ -22,7 +22,6 @@
  * Not part of the test suite: nothing here asserts a timing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { generate, generateSecret } from 'otplib';
 import { Redis } from 'ioredis';
@@ -34,6 +33,7 @@ import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { createTestDatabase } from '../support/database.js';
 import { formatTable, type Row } from './bench-table.js';
+import { freePort, waitForHealth } from '../support/processes.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -68,17 +68,6 @@ interface Fixture {
   keys: Key[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** An active member (e-mail verified, 2FA on) with `keyCount` active HS256 keys, made through the app's services. */
 async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<Fixture> {
   const services = await createServices(loadConfig(env), createLogger('silent'));
@@ -108,19 +97,6 @@ async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<
   } finally {
     await services.close();
   }
-}
-
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (server.exitCode !== null) throw new Error(`server exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not answer ${url} within 30 s`);
 }
 
 /** Logs in as a browser would (2FA code included); answers the `name=value` session cookie. */

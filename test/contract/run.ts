@@ -7,9 +7,8 @@
  * workers, as `npm start` runs them) with NODE_ENV=test, so it
  * also validates its own responses. Then runs Dredd with every hooks file in test/contract/hooks/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { generateSecret } from 'otplib';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,21 +22,11 @@ import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { startAuth0Tenant } from '../support/stand-ins.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID } from '../support/twilio-stand-in.js';
 import { createKeysFixtures } from './keys-fixtures.js';
+import { freePort, waitForHealth } from '../support/processes.js';
 
 const PASSWORD = 'Dr3dd-Fixture!Secret';
 // The password documented in openapi/barong.yaml (deleteMe's `password`, changePassword's `old_password`).
 const DOCUMENTED_PASSWORD = 'Dr3dd-Secret!Pass';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** GET /mail?to=<address>&subject=<regexp>&n=<k>: the k-th matching mail to that address, waiting up to 10 s. */
 async function startMailbox(smtp: SmtpCatcher): Promise<{ url: string; server: Server }> {
@@ -58,19 +47,6 @@ async function startMailbox(smtp: SmtpCatcher): Promise<{ url: string; server: S
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
-}
-
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`server exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not answer ${url} within 20 s`);
 }
 
 /** Users and tokens the hooks act with, made through the app's own services. */
