@@ -34,6 +34,7 @@ import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { createTestDatabase } from '../support/database.js';
 import { formatTable, type Row } from './bench-table.js';
 import { freePort, waitForHealth } from '../support/processes.js';
+import { deleteKeysWithPrefix } from '../support/redis.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -254,8 +255,7 @@ async function main(): Promise<void> {
     const redis = new Redis(loadConfig(env).redisUrl, { lazyConnect: true });
     try {
       await redis.connect();
-      const keys = await redis.keys(`${env.BARONG_REDIS_PREFIX}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!);
     } finally {
       redis.disconnect();
     }

@@ -6,27 +6,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
-import { writeMmdb } from '../support/mmdb-writer.js';
+import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'barong-authz-'));
-const geoPath = join(dir, 'country.mmdb');
-writeMmdb(geoPath);
-
-// Addresses placed by the test database (test/support/mmdb-writer.ts TEST_NETWORKS).
-const JP = '203.0.113.5'; // Japan, Asia
-const DE = '198.51.100.7'; // Germany, Europe
-const BR = '192.0.2.9'; // Brazil, South America
-const FR6 = '2001:db8:fa::5'; // France, Europe
-const UNKNOWN = '100.64.0.1'; // not in the database
-const UNKNOWN6 = '2001:db8:ffff::1';
+const geo = temporaryGeoDatabase();
+const geoPath = geo.path;
+const { JP, DE, BR, FR6, UNKNOWN, UNKNOWN6 } = TEST_IPS;
 const PATH = 'api/v2/peatio/market/orders';
 const LOGIN_PATH = 'api/v2/barong/identity/sessions';
 
@@ -37,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  rmSync(dir, { recursive: true, force: true });
+  geo.remove();
 });
 beforeEach(async () => {
   await t.db.knex('restrictions').del();

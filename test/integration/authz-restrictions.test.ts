@@ -5,22 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
-import { writeMmdb } from '../support/mmdb-writer.js';
+import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'barong-authz-restrict-'));
-const geoPath = join(dir, 'country.mmdb');
-writeMmdb(geoPath);
-
-const JP = '203.0.113.5'; // Japan, Asia
-const DE = '198.51.100.7'; // Germany, Europe
-const UNKNOWN = '100.64.0.1';
+const geo = temporaryGeoDatabase();
+const { JP, DE, UNKNOWN } = TEST_IPS;
 const PING = 'api/v2/barong/public/ping';
 const LOGIN = 'api/v2/barong/identity/sessions';
 const WHITELINK = 'api/v2/barong/identity/users/access';
@@ -28,11 +20,11 @@ const WHITELINK = 'api/v2/barong/identity/users/access';
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_MAXMINDDB_PATH: geoPath });
+  t = await startTestApp({ BARONG_MAXMINDDB_PATH: geo.path });
 });
 afterAll(async () => {
   await t?.close();
-  rmSync(dir, { recursive: true, force: true });
+  geo.remove();
 });
 beforeEach(async () => {
   await t.db.knex('restrictions').del();

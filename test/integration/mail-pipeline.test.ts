@@ -14,6 +14,7 @@ import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queu
 import { MailQueue, type MailJob } from '../../src/queues/mail-queue.js';
 import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
+import { deleteKeysWithPrefix } from '../support/redis.js';
 
 const REDIS_URL = loadConfig({ ...process.env, NODE_ENV: 'test' }).redisUrl;
 const PREFIX = `test:mail:${randomUUID().slice(0, 8)}:`;
@@ -117,14 +118,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysWithPrefix(redis, PREFIX);
   await redis.quit();
   await smtp.close();
 });

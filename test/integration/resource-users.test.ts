@@ -1,7 +1,4 @@
 /** /resource/users: the account, data, self-deletion, password change and activity history (reference §4.1). */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
@@ -9,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
 import { createUser, totpCode, uniqueEmail } from '../support/factories.js';
 import { BROWSER, bearer, login, recordEvents, withSession, withToken } from '../support/account-client.js';
-import { writeMmdb } from '../support/mmdb-writer.js';
+import { temporaryGeoDatabase } from '../support/mmdb-writer.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
 
 let t: TestApp;
@@ -377,8 +374,7 @@ describe('GET /users/activity/{topic}', () => {
 describe('activity records: client IP behind a trusted proxy, GeoIP country', () => {
   let geo: TestApp;
   beforeAll(async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'barong-activity-')), 'country.mmdb');
-    writeMmdb(path); // 203.0.113.0/24 is Japan (test/support/mmdb-writer.ts)
+    const { path } = temporaryGeoDatabase(); // TEST_IPS.JP is Japan
     geo = await startTestApp({ BARONG_MAXMINDDB_PATH: path });
   });
   afterAll(async () => {

@@ -18,6 +18,7 @@ import { createSmsProviders, type SmsProvider } from '../../jobs/sms/sms-provide
 import { smsSentMarkKey, startSmsWorker, type SmsJobResult } from '../../jobs/sms/sms-worker.js';
 import { startSmsRole } from '../../jobs/sms/start-sms-worker.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import { deleteKeysWithPrefix } from '../support/redis.js';
 
 const PREFIX = `test:sms:${randomUUID().slice(0, 8)}:`;
 const TEMPLATE = 'Ваш код {{code}} ({{ code }})';
@@ -122,14 +123,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysWithPrefix(redis, PREFIX);
   await redis.quit();
   await twilio.close();
 });

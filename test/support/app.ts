@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices, composeApp, type Services } from '../../src/compose.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { deleteKeysWithPrefix } from './redis.js';
 
 export interface TestApp {
   app: Express;
@@ -39,8 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     db,
     async close() {
-      const keys = await services.redis.keys(`${config.redisPrefix}*`);
-      if (keys.length) await services.redis.del(...keys);
+      await deleteKeysWithPrefix(services.redis, config.redisPrefix);
       await services.close();
       await db.destroy();
     },

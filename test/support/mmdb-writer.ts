@@ -8,7 +8,9 @@
  * unsigned integers), then `\xAB\xCD\xEFMaxMind.com` and the metadata map. IPv4 networks live under ::/96, where
  * readers look them up.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isIPv4 } from 'node:net';
 
 export type MmdbValue = string | number | bigint | boolean | MmdbValue[] | { [key: string]: MmdbValue };
@@ -231,4 +233,22 @@ export const TEST_NETWORKS: MmdbNetwork[] = [
 
 export function writeMmdb(path: string, networks: MmdbNetwork[] = TEST_NETWORKS, options?: MmdbOptions): void {
   writeFileSync(path, buildMmdb(networks, options));
+}
+
+/** Client addresses and what TEST_NETWORKS says about them. */
+export const TEST_IPS = {
+  JP: '203.0.113.5', // Japan, Asia
+  DE: '198.51.100.7', // Germany, Europe
+  BR: '192.0.2.9', // Brazil, South America
+  FR6: '2001:db8:fa::5', // France, Europe
+  UNKNOWN: '100.64.0.1', // not in the database
+  UNKNOWN6: '2001:db8:ffff::1',
+} as const;
+
+/** TEST_NETWORKS written to a file in a fresh temporary directory; `remove()` deletes both. */
+export function temporaryGeoDatabase(): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'barong-geoip-'));
+  const path = join(dir, 'country.mmdb');
+  writeMmdb(path);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
