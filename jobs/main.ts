@@ -1,7 +1,7 @@
 /**
- * The worker process: `node --import tsx jobs/main.ts` runs the mail and SMS workers (and, with the Event API on, the outbox
- * relay that publishes events to RabbitMQ); `--with-api` also runs the API in
- * the same process (one-box deployments). SIGTERM/SIGINT: stop the API, let the job in hand finish, close
+ * The worker process: `node --import tsx jobs/main.ts` runs the outbox relay (which turns committed work into mail
+ * and SMS jobs, deferred commands and, with the Event API on, RabbitMQ messages) and the mail and SMS workers;
+ * `--with-api` also runs the API in the same process (one-box deployments). SIGTERM/SIGINT: stop the API, let the job in hand finish, close
  * queues and connections, exit 0.
  */
 import path from 'node:path';
@@ -12,11 +12,12 @@ import type { Config } from '../src/config.js';
 import { loadConfigOrExit, startApi } from '../src/main.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';
-import { MAIL_QUEUE_NAME, type MailJob } from '../src/queues/mail-queue.js';
+import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';
+import { Encryptor } from '../src/lib/encryptor.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
-import { startEventRelay } from '../src/events/start-event-relay.js'; // Event API outbox relay
+import { startOutboxRelay } from '../src/events/start-outbox-relay.js';
 
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
@@ -30,7 +31,7 @@ function createSmtpTransport(smtp: Config['smtp']) {
   });
 }
 
-/** The worker's whole graph (SMTP transport, Redis, queue, mail worker); exported so tests can run the real thing. */
+/** The worker's whole graph (outbox relay, SMTP transport, Redis, queues, workers); exported so tests can run the real thing. */
 export async function startWorker(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
   // Fail at start, not on the first job, when a template file is broken or missing.
   logger.info({ templates: loadMailTemplates(), defaultLanguage: config.defaultLanguage }, 'mail templates loaded');
@@ -44,10 +45,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   );
 
   const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
-  const queue = createQueue<MailJob>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const worker = startMailWorker({
     queue,
     transport,
+    encryptor: new Encryptor(config.encryptionKeys),
     redis,
     keyPrefix: config.redisPrefix,
     render: {
@@ -63,12 +65,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   // SMS: phone codes from the `sms` queue, sent with the provider each job names (jobs/sms/).
   const sms = await startSmsRole(config, logger);
 
-  // Event API: this process publishes the outbox rows the API writes (src/events/); several workers are safe.
-  const eventRelay = config.eventApi.enabled ? await startEventRelay(config, logger) : undefined;
+  // The outbox: every piece of work the API deferred (src/events/); several workers are safe.
+  const relay = await startOutboxRelay(config, logger);
 
   return {
     async stop() {
-      await eventRelay?.stop();
+      await relay.stop();
       await Promise.all([worker.close(), sms.stop()]);
       await redis.quit().catch(() => redis.disconnect());
       transport.close();

@@ -16,8 +16,10 @@ import { PasswordPolicy } from './domain/password-policy.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { EventDispatcher } from './domain/events/domain-events.js';
 import { UnitOfWork } from './domain/unit-of-work.js';
-import { EventOutbox } from './events/event-outbox.js'; // Event API outbox
+import { EventOutbox } from './events/event-outbox.js';
 import { outboxCodec } from './events/outbox-codec.js';
+import { outboxNudgeChannel, outboxWants } from './events/outbox-wants.js';
+import { AccountLinks } from './domain/accounts/account-links.js';
 import { PrivateLabels } from './domain/labels/private-labels.js';
 import { AccountTokens } from './domain/tokens/account-tokens.js';
 import { SessionStore } from './domain/sessions/session-store.js';
@@ -53,11 +55,7 @@ import { DocumentsService } from './domain/kyc/documents-service.js';
 import { createFileStorage } from './lib/storage/create-file-storage.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
 import { createFileRoutes } from './api/files/file-routes.js';
-import { createMailQueue, type MailQueue } from './queues/mail-queue.js';
-import { mailSubscriber } from './queues/mail-subscriber.js';
 // resource: phones and SMS
-import { createSmsQueue, type SmsQueue } from './queues/sms-queue.js';
-import { smsSubscriber } from './queues/sms-subscriber.js';
 import { PhoneService } from './domain/phones/phone-service.js';
 import { PhoneCodeThrottle } from './domain/phones/phone-code-throttle.js';
 import { SmsFailures } from './domain/phones/sms-failures.js';
@@ -101,19 +99,21 @@ export async function createServices(config: Config, logger: Logger) {
   const encryptor = new Encryptor(config.encryptionKeys);
   const passwordPolicy = new PasswordPolicy(config.password);
   const hasher = new PasswordHasher(config.hashing);
-  const mailQueue: MailQueue = createMailQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
 
   const dispatcher = new EventDispatcher(logger);
-  dispatcher.subscribe('mail', mailSubscriber(mailQueue));
-  // resource: phones and SMS (codes go out through the `sms` queue after the commit)
-  const smsQueue: SmsQueue = createSmsQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
-  dispatcher.subscribe('sms', smsSubscriber(smsQueue));
-  // Event API: with publishing on, every unit of work also writes its events to the outbox in its transaction;
-  // the worker's relay publishes them (src/events/). Off: no rows, no RabbitMQ connection.
-  const uow = new UnitOfWork(knex, dispatcher, config.eventApi.enabled ? new EventOutbox(outboxCodec(encryptor)) : undefined);
+  // Deferred work (mails, SMS codes, Event API events, deferred requests) goes to the outbox in the transaction of
+  // the change it belongs to; the worker's relay delivers it (src/events/). The API never talks to Bull or RabbitMQ.
+  const nudgeChannel = outboxNudgeChannel(config.redisPrefix);
+  const outbox = new EventOutbox({
+    codec: outboxCodec(encryptor),
+    wants: outboxWants(config.eventApi.enabled),
+    nudge: () => void redis.publish(nudgeChannel, '1').catch(() => undefined), // relays poll anyway
+  });
+  const uow = new UnitOfWork(knex, dispatcher, outbox);
 
   const privateLabels = new PrivateLabels(config);
   const tokens = new AccountTokens(jwtKeys, redis, redisKeys, config.jwt.expireTime);
+  const links = new AccountLinks(config, tokens);
   const sessions = new SessionStore(redis, redisKeys, config.session.expireTime);
   const totp = new Totp(encryptor, config.app.name);
   const geetest = createGeetestClient(config, logger);
@@ -134,7 +134,7 @@ export async function createServices(config: Config, logger: Logger) {
     'identity.user.too_many_requests',
   );
 
-  const registration = new RegistrationService({ config, uow, hasher, passwordPolicy, privateLabels, tokens, captcha, codeRequests });
+  const registration = new RegistrationService({ config, uow, hasher, passwordPolicy, privateLabels, tokens, links, captcha, codeRequests });
   const passwordReset = new PasswordResetService({ config, uow, hasher, passwordPolicy, tokens, captcha, codeRequests, sessions });
   const login = new LoginService({ uow, hasher, totp, captcha, throttle: loginThrottle, sessions });
   const auth0 = new Auth0LoginService({ config, verifier: createAuth0Verifier(config, logger), uow, hasher, privateLabels });
@@ -222,7 +222,6 @@ export async function createServices(config: Config, logger: Logger) {
     contract: loadContract() as Contract,
     passwordPolicy,
     hasher,
-    mailQueue,
     dispatcher,
     uow,
     privateLabels,
@@ -251,7 +250,6 @@ export async function createServices(config: Config, logger: Logger) {
     authzRules, // gateway authorizer
     authorizerCache,
     authorizer,
-    smsQueue,
     phones,
     accounts,
     publicLabels,
@@ -268,7 +266,7 @@ export async function createServices(config: Config, logger: Logger) {
       geoip.close();
       authzRules.close(); // gateway authorizer
       fileStorage.close?.();
-      await Promise.allSettled([mailQueue.close(), smsQueue.close(), knex.destroy(), redis.quit()]);
+      await Promise.allSettled([knex.destroy(), redis.quit()]);
     },
   };
 }

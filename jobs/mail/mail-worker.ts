@@ -7,13 +7,16 @@ import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Redis } from 'ioredis';
 import type { Job, Queue } from '../../src/queues/create-queue.js';
-import type { MailJob } from '../../src/queues/mail-queue.js';
+import { openMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
+import type { Encryptor } from '../../src/lib/encryptor.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { MailRenderError, renderMail, type RenderOptions } from './render.js';
 
 export interface MailWorkerOptions {
-  queue: Queue<MailJob>;
+  queue: Queue<QueuedMail>;
   transport: Transporter;
+  /** Opens the sealed recipient and data (the personal-data keys, config.encryptionKeys). */
+  encryptor: Pick<Encryptor, 'encrypt' | 'decrypt'>;
   /** Plain ioredis (no `keyPrefix`), used for the sent-marks. */
   redis: Redis;
   /** Deployment key prefix (config.redisPrefix); marks are `${keyPrefix}mail:sent:<idempotency key>`. */
@@ -54,8 +57,8 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const log = logger.child({ component: 'mail-worker', queue: queue.name });
   const from = { name: options.from.name, address: options.from.address };
 
-  async function processJob(job: Job<MailJob>): Promise<MailJobResult> {
-    const mail = job.data;
+  async function processJob(job: Job<QueuedMail>): Promise<MailJobResult> {
+    const mail = openJob(job);
     const messageId = messageIdFor(mail.idempotencyKey, from.address);
     const jobLog = log.child({ jobId: job.id, template: mail.template, messageId, attempt: job.attemptsMade + 1 });
     const markKey = sentMarkKey(options.keyPrefix, mail.idempotencyKey);
@@ -89,13 +92,23 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     return { status: 'sent', messageId };
   }
 
-  queue.on('failed', (job: Job<MailJob>, err: Error) => {
+  /** A job whose sealed part cannot be opened (a removed key) can never be sent: straight to the failed set. */
+  function openJob(job: Job<QueuedMail>): MailJob {
+    try {
+      return openMail(job.data, options.encryptor);
+    } catch (err) {
+      void job.discard(); // synchronous in Bull, typed as a promise
+      throw new MailRenderError(`the sealed recipient and data cannot be read (encryption key removed?): ${(err as Error).message}`);
+    }
+  }
+
+  queue.on('failed', (job: Job<QueuedMail>, err: Error) => {
     const attempts = job.opts.attempts ?? 1;
     const fields = { jobId: job.id, template: job.data.template, attemptsMade: job.attemptsMade, attempts, reason: err.message };
     if (job.attemptsMade >= attempts || err instanceof MailRenderError) log.error(fields, 'mail job failed for good; left in the failed set');
     else log.warn(fields, 'mail attempt failed; will retry with backoff');
   });
-  queue.on('stalled', (job: Job<MailJob>) => log.warn({ jobId: job.id }, 'mail job stalled (worker died?); running it again'));
+  queue.on('stalled', (job: Job<QueuedMail>) => log.warn({ jobId: job.id }, 'mail job stalled (worker died?); running it again'));
   queue.on('error', (err: Error) => log.error({ err }, 'mail queue error'));
 
   const processing = queue.process('*', options.concurrency ?? 1, processJob);

@@ -37,10 +37,13 @@ export class PasswordHasher {
     return { ok, needsRehash: ok && this.isOutdated(digest) };
   }
 
-  /** Spends the same time as a real verification, for unknown accounts, so timing does not reveal them. */
+  /**
+   * Spends the same work as a real verification — the same method, a digest made with the same parameters — for
+   * unknown accounts, so timing does not reveal them.
+   */
   async verifyAgainstNothing(password: string): Promise<false> {
     this.dummyDigest ??= this.hash(randomBytes(16).toString('hex'));
-    await verify(await this.dummyDigest, password).catch(() => false);
+    await this.verify(await this.dummyDigest, password);
     return false;
   }
 

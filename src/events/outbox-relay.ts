@@ -1,22 +1,24 @@
 /**
- * The read side of the Event API outbox: claims due rows in id order, signs each (event-envelope.ts), publishes it
- * with a publisher confirm and marks it sent. Delivery to the broker is at least once: a relay that dies after
- * publishing but before marking re-publishes when its lease ends (the token's `jti` and the AMQP message id stay
- * the event's id, so consumers can tell). Several relays, in several processes, are safe: a row is claimed by one
- * atomic UPDATE (event-outbox-repository.ts).
+ * The read side of the outbox: claims due rows in id order, hands each to every consumer (publish to the Event
+ * API, enqueue a mail or an SMS, run a deferred command) and marks it sent once all of them succeeded. Delivery is
+ * at least once: a relay that dies after delivering but before marking delivers again when its lease ends, and a
+ * row that failed in one consumer is delivered again to all of them, so every consumer is idempotent by the
+ * event's id (Bull job ids, the mail worker's sent-marks, the AMQP message id, commands marking their own row done
+ * in their transaction). Several relays, in several processes, are safe: a row is claimed by one atomic UPDATE
+ * (event-outbox-repository.ts).
  *
- * When a whole batch fails (the broker is down or unreachable), every row of it and the relay itself wait the same,
- * growing delay, so rows keep their order and are published in order when the broker is back. When only some rows
- * fail, those wait on their own growing delay, so one bad row never holds the others up.
+ * When a whole batch fails (the broker or Redis is down), every row of it and the relay itself wait the same,
+ * growing delay, so rows keep their order and are delivered in order when the service is back. When only some
+ * rows fail, those wait on their own growing delay, so one bad row never holds the others up.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { EventOutboxRepository, OutboxEvent } from '../db/repositories/event-outbox-repository.js';
-import { eventBody, exchangeFor, routingKeyFor, signEvent, type EventSigningKey } from './event-envelope.js';
-import type { EventPublisher } from './rabbitmq-publisher.js';
+import type { DomainEvent } from '../domain/events/domain-events.js';
+import type { OutboxClaim } from '../domain/unit-of-work.js';
 
 export interface RelayOptions {
-  /** Pause between passes when there is nothing (more) to do. */
+  /** Pause between passes when there is nothing (more) to do and no nudge arrives. */
   pollIntervalMs: number;
   batchSize: number;
   /** How long a claim holds its rows; longer than a batch can take (signing + confirms). */
@@ -28,10 +30,16 @@ export interface RelayOptions {
   retentionMs: number;
 }
 
+/** One destination of outbox rows. Ignores the events it has nothing to do with. */
+export interface OutboxConsumer {
+  readonly name: string;
+  /** At least once: the same event may come again; a throw keeps the row for a retry. */
+  deliver(event: DomainEvent, claim: OutboxClaim): Promise<void>;
+}
+
 export interface RelayDeps {
   outbox: EventOutboxRepository;
-  publisher: EventPublisher;
-  signingKey: EventSigningKey;
+  consumers: readonly OutboxConsumer[];
   logger: Logger;
   options: RelayOptions;
 }
@@ -44,10 +52,15 @@ export interface PassResult {
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
+function asEvent(row: OutboxEvent): DomainEvent {
+  return { id: row.eventId, name: row.name, payload: row.payload, meta: row.meta as DomainEvent['meta'], occurredAt: row.occurredAt };
+}
+
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   private stopped = true;
+  private nudged = false;
   private consecutiveFailures = 0;
   private lastPurge = 0;
 
@@ -59,21 +72,45 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the pass in hand (its publishes are confirmed or time out). */
+  /** Stops polling and waits for the pass in hand (its deliveries finish or time out). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.pass;
   }
 
-  /** One pass: claim a batch, publish it, record the outcome. Exported for tests and one-shot runs. */
+  /** Rows are waiting (another process committed some): run a pass now, or right after the one in hand. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.nudged = true;
+      return;
+    }
+    if (this.consecutiveFailures > 0) return; // backing off: a nudge must not turn into a retry storm
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  /** Passes until no due row is left; for one-shot runs and tests. Returns the totals. */
+  async drain(): Promise<PassResult> {
+    const total: PassResult = { claimed: 0, sent: 0, failed: 0 };
+    for (;;) {
+      const r = await this.runOnce();
+      total.claimed += r.claimed;
+      total.sent += r.sent;
+      total.failed += r.failed;
+      if (!r.claimed || r.failed === r.claimed) return total;
+    }
+  }
+
+  /** One pass: claim a batch, deliver it, record the outcome. */
   async runOnce(): Promise<PassResult> {
     const { outbox, options, logger } = this.d;
     const token = randomUUID();
     const rows = await outbox.claim(token, options.batchSize, options.leaseMs);
     if (!rows.length) return { claimed: 0, sent: 0, failed: 0 };
 
-    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+    const results = await Promise.allSettled(rows.map((row) => this.deliver(row, token)));
     const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((r) => r.id);
     await outbox.markSent(token, sentIds);
 
@@ -83,7 +120,7 @@ export class OutboxRelay {
     });
     if (failed.length === rows.length) this.consecutiveFailures += 1;
     else this.consecutiveFailures = 0;
-    // A whole batch failing is the broker's doing: every row waits as long as the relay does, keeping the order.
+    // A whole batch failing is a dependency's doing: every row waits as long as the relay does, keeping the order.
     const batchDelay = failed.length === rows.length ? this.relayDelay() : undefined;
     for (const { row, reason } of failed) {
       await outbox.markFailed(token, row.id, reason, batchDelay ?? this.retryDelay(row.attempts + 1));
@@ -92,17 +129,20 @@ export class OutboxRelay {
       const first = failed[0]!;
       logger.warn(
         { failed: failed.length, sent: sentIds.length, event: first.row.name, eventId: first.row.eventId, reason: first.reason },
-        'event API: publishing failed; the events stay in the outbox and are retried',
+        'outbox: delivery failed; the rows stay in the outbox and are retried',
       );
     } else {
-      logger.debug({ sent: sentIds.length }, 'event API: events published');
+      logger.debug({ sent: sentIds.length }, 'outbox: rows delivered');
     }
     return { claimed: rows.length, sent: sentIds.length, failed: failed.length };
   }
 
-  private async publish(row: OutboxEvent): Promise<void> {
-    const jws = await signEvent(eventBody(row.name, row.payload), this.d.signingKey, { jti: row.eventId });
-    await this.d.publisher.publish(exchangeFor(row.name), routingKeyFor(row.name), Buffer.from(JSON.stringify(jws)), row.eventId);
+  private async deliver(row: OutboxEvent, token: string): Promise<void> {
+    const event = asEvent(row);
+    const claim = { token, rowId: row.id };
+    const results = await Promise.allSettled(this.d.consumers.map((c) => c.deliver(event, claim)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   private schedule(delayMs: number): void {
@@ -116,16 +156,17 @@ export class OutboxRelay {
 
   private async tick(): Promise<void> {
     let next = this.d.options.pollIntervalMs;
+    this.nudged = false;
     try {
       const result = await this.runOnce();
       if (result.failed && result.failed === result.claimed) next = this.relayDelay();
-      else if (result.claimed === this.d.options.batchSize) next = 0; // more may be waiting
+      else if (result.claimed > 0 || this.nudged) next = 0; // more may be waiting (or were written by this pass)
       await this.purgeIfDue();
     } catch (err) {
       // The database itself failed (the rows are safe where they are); try again later.
       this.consecutiveFailures += 1;
       next = this.relayDelay();
-      this.d.logger.error({ err }, 'event API: outbox relay pass failed');
+      this.d.logger.error({ err }, 'outbox: relay pass failed');
     }
     this.schedule(next);
   }
@@ -135,7 +176,7 @@ export class OutboxRelay {
     if (!retentionMs || Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = Date.now();
     const purged = await this.d.outbox.purgeSent(retentionMs);
-    if (purged) this.d.logger.info({ purged }, 'event API: old sent events removed from the outbox');
+    if (purged) this.d.logger.info({ purged }, 'outbox: old sent rows removed');
   }
 
   private relayDelay(): number {

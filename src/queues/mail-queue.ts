@@ -1,4 +1,5 @@
 /** The mail queue as producers see it: the job's shape and `enqueue`. The worker lives in jobs/mail/. */
+import type { Encryptor } from '../lib/encryptor.js';
 import { createQueue, type CreateQueueOptions, type Queue } from './create-queue.js';
 
 export const MAIL_QUEUE_NAME = 'mail';
@@ -6,7 +7,8 @@ export const MAIL_QUEUE_NAME = 'mail';
 export type MailTemplate = 'email_confirmation' | 'password_reset' | 'password_changed' | 'new_login' | 'label_changed';
 
 /**
- * Fields each template reads from `data` (a missing one fails the job instead of sending a broken mail):
+ * A mail to send. Fields each template reads from `data` (a missing one fails the job instead of sending a broken
+ * mail):
  * - email_confirmation, password_reset: `token`
  * - password_changed: none
  * - new_login: `ip`, `userAgent`
@@ -19,23 +21,53 @@ export interface MailJob {
   language?: string | null;
   data: Record<string, string | number | null>;
   /**
-   * One key per event, e.g. `email_confirmation:<user uid>:<token jti>`. A second enqueue with the same key is a
-   * no-op, and the worker never sends twice for it. It becomes the Bull job id and appears in logs, so it must
-   * not contain the token or anything else secret.
+   * One key per event, e.g. `email_confirmation:<event id>`. A second enqueue with the same key is a no-op, and the
+   * worker never sends twice for it. It becomes the Bull job id and appears in logs, so it must not contain the
+   * token or anything else secret.
    */
   idempotencyKey: string;
 }
 
+/**
+ * What the queue holds in Redis: the recipient and the data (reset and confirmation tokens, IPs) sealed with the
+ * personal-data keys, so neither job data nor the completed/failed job history shows them in clear.
+ */
+export interface QueuedMail {
+  template: MailTemplate;
+  language: string | null;
+  idempotencyKey: string;
+  sealed: string;
+}
+
+type Sealer = Pick<Encryptor, 'encrypt' | 'decrypt'>;
+
+export function sealMail(job: MailJob, sealer: Sealer): QueuedMail {
+  return {
+    template: job.template,
+    language: job.language ?? null,
+    idempotencyKey: job.idempotencyKey,
+    sealed: sealer.encrypt(JSON.stringify({ to: job.to, data: job.data })),
+  };
+}
+
+/** Throws when the sealed part cannot be read (a removed encryption key, a tampered job). */
+export function openMail(queued: QueuedMail, sealer: Sealer): MailJob {
+  const { to, data } = JSON.parse(sealer.decrypt(queued.sealed)) as Pick<MailJob, 'to' | 'data'>;
+  return { template: queued.template, language: queued.language, idempotencyKey: queued.idempotencyKey, to, data };
+}
+
 export class MailQueue {
-  constructor(private readonly queue: Queue<MailJob>) {}
+  constructor(
+    private readonly queue: Queue<QueuedMail>,
+    private readonly sealer: Sealer,
+  ) {}
 
   /**
-   * Call only after the database transaction that produced the event has committed: a mail enqueued inside a
-   * transaction that then rolls back would point at a token that does not exist. If the enqueue itself fails
-   * after the commit, the caller decides (Barong answered 500 when its event broker was down).
+   * Called by the outbox relay, so only for mails whose transaction committed. Several enqueues of one event are
+   * one job (the idempotency key is the job id).
    */
   async enqueue(job: MailJob): Promise<void> {
-    await this.queue.add(job.template, job, { jobId: job.idempotencyKey });
+    await this.queue.add(job.template, sealMail(job, this.sealer), { jobId: job.idempotencyKey });
   }
 
   async close(): Promise<void> {
@@ -43,6 +75,6 @@ export class MailQueue {
   }
 }
 
-export function createMailQueue(options: CreateQueueOptions): MailQueue {
-  return new MailQueue(createQueue<MailJob>(MAIL_QUEUE_NAME, options));
+export function createMailQueue(options: CreateQueueOptions, sealer: Sealer): MailQueue {
+  return new MailQueue(createQueue<QueuedMail>(MAIL_QUEUE_NAME, options), sealer);
 }

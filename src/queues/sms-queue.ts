@@ -15,7 +15,7 @@ export interface SmsJob extends PhoneCodeRequest {
 export class SmsQueue {
   constructor(private readonly queue: Queue<SmsJob>) {}
 
-  /** Call only after the transaction that stored the code has committed (the SMS subscriber does). */
+  /** Called by the outbox relay, so only for codes whose transaction committed. */
   async enqueue(job: SmsJob): Promise<void> {
     await this.queue.add('phone_code', job, { jobId: job.idempotencyKey });
   }

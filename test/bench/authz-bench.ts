@@ -21,20 +21,16 @@
  * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does).
  * Not part of the test suite: nothing here asserts a timing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { generate, generateSecret } from 'otplib';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';
 import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
-import { createTestDatabase } from '../support/database.js';
 import { formatTable, type Row } from './bench-table.js';
-import { freePort, waitForHealth } from '../support/processes.js';
-import { deleteKeysWithPrefix } from '../support/redis.js';
+import { runBench, withBenchServer } from './bench-server.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -201,30 +197,13 @@ async function run(url: string, s: Scenario, duration: number): Promise<{ result
 }
 
 async function main(): Promise<void> {
-  const db = await createTestDatabase();
-  await db.knex.destroy();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_NAME: db.name,
-    BARONG_REDIS_PREFIX: `bench:${db.name}:`,
-    BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
+  const overrides = {
     // Only the fixture's password hash and the one login use argon2; keep them quick.
     BARONG_ARGON2_MEMORY_COST: '1024',
     BARONG_ARGON2_TIME_COST: '1',
   };
-  let server: ChildProcess | undefined;
-  try {
-    const fixture = await createFixture(env, CONNECTIONS);
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { stdio: ['ignore', 'inherit', 'inherit'], env });
-    await waitForHealth(`${base}/healthz`, server);
+  await withBenchServer(overrides, (env) => createFixture(env, CONNECTIONS), async ({ base }, fixture) => {
     const cookie = await login(base, fixture);
-
     const rows: Row[] = [];
     let ceiling: number | undefined;
     console.log(`authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`);
@@ -247,26 +226,7 @@ async function main(): Promise<void> {
       });
     }
     console.log(formatTable(rows));
-  } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => (server!.exitCode !== null ? r(null) : server!.once('exit', r)));
-    }
-    const redis = new Redis(loadConfig(env).redisUrl, { lazyConnect: true });
-    try {
-      await redis.connect();
-      await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!);
-    } finally {
-      redis.disconnect();
-    }
-    await db.destroy();
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exit(1);
-  },
-);
+runBench(main);

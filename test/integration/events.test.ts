@@ -15,7 +15,7 @@ import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqp
 import { generalVerify, type GeneralJWS } from 'jose';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Config } from '../../src/config.js';
-import { startEventRelay, type EventRelayHandle } from '../../src/events/start-event-relay.js';
+import { startOutboxRelay, type OutboxRelayHandle } from '../../src/events/start-outbox-relay.js';
 import { outboxCodec } from '../../src/events/outbox-codec.js';
 import { EventOutboxRepository } from '../../src/db/repositories/event-outbox-repository.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -48,7 +48,7 @@ let connection: ChannelModel;
 let channel: Channel;
 let queue: string;
 const received: Received[] = [];
-const relays: EventRelayHandle[] = [];
+const relays: OutboxRelayHandle[] = [];
 
 function onMessage(msg: ConsumeMessage | null): void {
   if (!msg) return;
@@ -72,8 +72,8 @@ function relayConfig(overrides: Partial<Config['eventApi']> = {}, relay: Partial
   return { ...t.config, eventApi: { ...t.config.eventApi, ...overrides, relay: { ...t.config.eventApi.relay, ...relay } } };
 }
 
-async function startRelay(config: Config = t.config): Promise<EventRelayHandle> {
-  const handle = await startEventRelay(config, logger);
+async function startRelay(config: Config = t.config): Promise<OutboxRelayHandle> {
+  const handle = await startOutboxRelay(config, logger);
   relays.push(handle);
   return handle;
 }
@@ -322,7 +322,8 @@ describe('Event API publishing', () => {
     }
     const [code] = await exited;
     expect(code, output).toBe(0);
-    expect(output).toContain('event API: outbox relay started');
+    expect(output).toContain('outbox relay started');
+    expect(output).toContain('"consumers":["commands","mail","sms","event-api"]');
     expect(output).not.toContain('guest:guest');
   });
 
@@ -357,9 +358,14 @@ describe('Event API off', () => {
     await off?.close();
   });
 
-  it('writes no outbox rows when no RabbitMQ URL or host is set', async () => {
+  it('writes only the rows that become mail or other deferred work when no RabbitMQ URL or host is set', async () => {
     expect(off.config.eventApi.enabled).toBe(false);
-    await request(off.app).post(SIGN_UP).type('form').send({ email: uniqueEmail('events-off'), password: STRONG_PASSWORD }).expect(201);
-    expect(await off.db.knex('event_outbox').count({ n: '*' })).toEqual([{ n: 0 }]);
+    for (const email of [uniqueEmail('events-off'), uniqueEmail('events-off')]) {
+      await request(off.app).post(SIGN_UP).type('form').send({ email, password: STRONG_PASSWORD }).expect(201);
+    }
+    // The first user is the superadmin (a private label, so a label_changed mail); the second gets a confirmation
+    // mail. Events nobody consumes (model.user.created …) are not written.
+    const names = await off.db.knex('event_outbox').orderBy('id').pluck('name');
+    expect(names).toEqual(['model.label.created', 'system.user.email.confirmation.token']);
   });
 });

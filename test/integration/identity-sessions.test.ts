@@ -65,6 +65,7 @@ describe('POST /identity/sessions', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual({ errors: ['identity.session.invalid_params'] });
     expect(unknown.body).toEqual(wrong.body);
+    await t.drainOutbox(); // the failed-login activity is written by the relay (deferred-requests.ts)
     const failed = await activities(user.id, 'login');
     expect(failed[0]).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: 'Invalid Email or Password' }) });
   });
@@ -154,6 +155,7 @@ describe('brute force', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    await t.drainOutbox();
     expect(await activities(user.id, 'login')).toHaveLength(10);
   });
 

@@ -11,12 +11,15 @@ import { pino } from 'pino';
 import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config.js';
 import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
-import { MailQueue, type MailJob } from '../../src/queues/mail-queue.js';
+import { MailQueue, sealMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
+import { Encryptor } from '../../src/lib/encryptor.js';
 import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
 
-const REDIS_URL = loadConfig({ ...process.env, NODE_ENV: 'test' }).redisUrl;
+const CONFIG = loadConfig({ ...process.env, NODE_ENV: 'test' });
+const REDIS_URL = CONFIG.redisUrl;
+const encryptor = new Encryptor(CONFIG.encryptionKeys);
 const PREFIX = `test:mail:${randomUUID().slice(0, 8)}:`;
 const SENDER = { name: 'Barong Test', address: 'noreply@barong.test' };
 const DOMAIN = 'https://barong.test';
@@ -41,7 +44,7 @@ const logger = pino(
 
 interface Pipeline {
   mailQueue: MailQueue;
-  producer: Queue<MailJob>;
+  producer: Queue<QueuedMail>;
   worker: { close(): Promise<void> };
 }
 
@@ -49,11 +52,12 @@ interface Pipeline {
 function startPipeline(options: Partial<CreateQueueOptions> = {}): Pipeline {
   const name = `mail-${++queueNumber}`;
   const queueOptions = { redisUrl: REDIS_URL, prefix: PREFIX, backoffDelayMs: 50, ...options };
-  const producer = createQueue<MailJob>(name, queueOptions);
+  const producer = createQueue<QueuedMail>(name, queueOptions);
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
   const worker = startMailWorker({
-    queue: createQueue<MailJob>(name, queueOptions),
+    queue: createQueue<QueuedMail>(name, queueOptions),
     transport,
+    encryptor,
     redis,
     keyPrefix: PREFIX,
     render: { domain: DOMAIN, appName: 'Barong', logoLink: null, defaultLanguage: 'en' },
@@ -65,7 +69,7 @@ function startPipeline(options: Partial<CreateQueueOptions> = {}): Pipeline {
     await producer.close();
     transport.close();
   });
-  return { mailQueue: new MailQueue(producer), producer, worker };
+  return { mailQueue: new MailQueue(producer, encryptor), producer, worker };
 }
 
 function confirmation(overrides: Partial<MailJob> = {}): MailJob {
@@ -91,7 +95,7 @@ function hrefs(html: string): URL[] {
  * Polls rather than using Bull's job.finished(): that one can miss the completion message (it checks the state on
  * one connection and hears the event on another) and then waits for its 5 s watchdog.
  */
-async function finished(queue: Queue<MailJob>, jobId: string): Promise<MailJobResult> {
+async function finished(queue: Queue<QueuedMail>, jobId: string): Promise<MailJobResult> {
   await until(async () => (await queue.getJob(jobId))?.isCompleted());
   // Read again: a job fetched before it completed carries no return value.
   return (await queue.getJob(jobId))?.returnvalue as MailJobResult;
@@ -205,6 +209,36 @@ describe('mail pipeline', () => {
     expect(logLines.some((l) => l.jobId === job.idempotencyKey && l.msg === 'mail job failed for good; left in the failed set')).toBe(true);
   });
 
+  it('keeps the recipient and the token out of Redis in clear (job data and completed history)', async () => {
+    const { mailQueue, producer } = startPipeline();
+    const job = confirmation();
+    await mailQueue.enqueue(job);
+    await smtp.waitFor(to(job.to));
+    await finished(producer, job.idempotencyKey);
+
+    const stored = JSON.stringify((await producer.getJob(job.idempotencyKey))!.data);
+    expect(stored).not.toContain(String(job.data.token));
+    expect(stored).not.toContain(job.to);
+    const keys = await redis.keys(`${PREFIX}bull:${producer.name}:*`);
+    for (const key of keys) {
+      const dump = (await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '';
+      expect(dump).not.toContain(String(job.data.token));
+      expect(dump).not.toContain(job.to);
+    }
+  });
+
+  it('fails a job whose sealed part cannot be opened at once, without retrying', async () => {
+    const { producer } = startPipeline({ attempts: 5 });
+    const job = confirmation();
+    const other = new Encryptor([{ version: 1, key: Buffer.alloc(32, 7) }]);
+    await producer.add(job.template, sealMail(job, other), { jobId: job.idempotencyKey });
+
+    const failed = await until(async () => (await producer.getFailed()).find((j) => j.id === job.idempotencyKey));
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/cannot be read/);
+    expect(smtp.inbox.filter(to(job.to))).toHaveLength(0);
+  });
+
   it('fails a job that cannot render at once, without retrying', async () => {
     const { mailQueue, producer } = startPipeline({ attempts: 5 });
     const job = confirmation({ data: {} });
@@ -226,7 +260,7 @@ describe('mail pipeline', () => {
     expect(ttl).toBeGreaterThan(7 * 24 * 3600 - 60);
 
     // As if the worker had died after sending and Bull ran the event again under another job id.
-    await producer.add(job.template, job, { jobId: `again:${job.idempotencyKey}` });
+    await producer.add(job.template, sealMail(job, encryptor), { jobId: `again:${job.idempotencyKey}` });
     expect(await finished(producer, `again:${job.idempotencyKey}`)).toMatchObject({ status: 'already_sent' });
     expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
     expect(logLines.some((l) => l.jobId === `again:${job.idempotencyKey}` && String(l.msg).includes('already sent'))).toBe(true);
@@ -252,9 +286,9 @@ describe('mail pipeline', () => {
   });
 
   it('applies the shared defaults and keeps Bull keys under the deployment prefix', async () => {
-    const queue = createQueue<MailJob>(`mail-${++queueNumber}`, { redisUrl: REDIS_URL, prefix: PREFIX });
+    const queue = createQueue<QueuedMail>(`mail-${++queueNumber}`, { redisUrl: REDIS_URL, prefix: PREFIX });
     cleanups.push(() => queue.close());
-    const job = await queue.add('email_confirmation', confirmation(), { delay: 60_000 });
+    const job = await queue.add('email_confirmation', sealMail(confirmation(), encryptor), { delay: 60_000 });
     expect(job.opts).toMatchObject({
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },

@@ -94,7 +94,7 @@ describe('migrations on an empty database', () => {
     await db.migrate.rollback({ migrationSource }, true);
     expect(await tables()).toEqual(KNEX_TABLES);
     const [, files] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-    expect(files).toHaveLength(TABLES.length);
+    expect(files).toEqual(await migrationSource.getMigrations([]));
     expect(await tables()).toEqual([...TABLES, ...KNEX_TABLES].sort());
   }, SLOW);
 

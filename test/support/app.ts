@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices, composeApp, type Services } from '../../src/compose.js';
+import { createOutboxRelay, type OutboxRelayHandle } from '../../src/events/start-outbox-relay.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { deleteKeysWithPrefix } from './redis.js';
 
@@ -14,6 +15,11 @@ export interface TestApp {
   services: Services;
   config: Config;
   db: TestDatabase;
+  /**
+   * Carries out the deferred work of the requests so far, as the worker's relay would (src/events/): runs the real
+   * relay until no due outbox row is left. Mails and SMS become jobs on the queues (sent only if a worker runs).
+   */
+  drainOutbox(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,12 +40,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const services = await createServices(config, createLogger('silent'));
   const { app } = composeApp(services);
+  let relay: Promise<OutboxRelayHandle> | undefined;
   return {
     app,
     services,
     config,
     db,
+    async drainOutbox() {
+      relay ??= createOutboxRelay(config, createLogger('silent'));
+      await (await relay).relay.drain();
+    },
     async close() {
+      await (await relay)?.stop();
       await deleteKeysWithPrefix(services.redis, config.redisPrefix);
       await services.close();
       await db.destroy();

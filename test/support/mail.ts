@@ -3,7 +3,7 @@
  * on the test app's queue, so a mail enqueued by the API is rendered and delivered over SMTP.
  */
 import type { ParsedMail } from 'mailparser';
-import { loadConfig } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startWorker } from '../../jobs/main.js';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp.js';
@@ -20,15 +20,8 @@ export interface MailHarness {
 
 export async function startMailHarness(t: TestApp): Promise<MailHarness> {
   const smtp = await startSmtpCatcher();
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_NAME: t.db.name,
-    BARONG_REDIS_PREFIX: t.config.redisPrefix,
-    BARONG_SMTP_HOST: '127.0.0.1',
-    BARONG_SMTP_PORT: String(smtp.port),
-    BARONG_DOMAIN: t.config.app.domain,
-  });
+  // The app's own settings (database, Redis prefix, signing and encryption keys), as a worker deployed beside it has.
+  const config: Config = { ...t.config, smtp: { ...t.config.smtp, host: '127.0.0.1', port: smtp.port } };
   const worker = await startWorker(config, createLogger('silent'));
   const matches = (to: string, subject?: RegExp) => (m: ParsedMail) =>
     (m.to && !Array.isArray(m.to) ? m.to.text : '').includes(to) && (!subject || subject.test(m.subject ?? ''));

@@ -1,6 +1,7 @@
 /**
- * Forgotten passwords (reference §3.5–3.6), without account enumeration: unknown e-mails get the same answer.
- * Only the latest reset link works, each works once, and a reset ends every session of the user.
+ * Forgotten passwords (reference §3.5–3.6), without account enumeration: unknown e-mails get the same answer
+ * after the same work (the link itself is made and mailed later, deferred-requests.ts). Only the latest reset
+ * link works, each works once, and a reset ends every session of the user.
  */
 import type { Config } from '../../config.js';
 import { notFound, unprocessable } from '../../errors/app-error.js';
@@ -13,6 +14,7 @@ import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
+import { deferRequest, RESET_LINK_REQUESTED } from './deferred-requests.js';
 import { eventUser, userLanguage } from './event-user.js';
 import { passwordErrors } from './user-rules.js';
 
@@ -34,18 +36,7 @@ export class PasswordResetService {
     await this.d.captcha.check('password_reset', captchaResponse, ctx.ip);
     const user = await this.d.uow.repos.users.findByEmail(email);
     await this.d.codeRequests.take(accountKey(user, email), ctx.ip);
-    if (!user) return;
-    const resetToken = await this.d.tokens.newResetToken(user.email);
-    const token = await this.d.tokens.issue('reset', { email: user.email, uid: user.uid, reset_token: resetToken });
-    await this.d.uow.run(async (w) => {
-      await recordActivity(w.repos, ctx, user.id, 'password', 'request password reset', 'succeed');
-      const referralUid = await w.repos.users.uidOf(user.referralId);
-      w.emit(
-        'system.user.password.reset.token',
-        { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain, token } },
-        { email: user.email, language: userLanguage(user) },
-      );
-    });
+    await deferRequest(this.d.uow, RESET_LINK_REQUESTED, user, ctx);
   }
 
   async confirm(token: string, password: string, confirmation: string, ctx: RequestContext): Promise<void> {

@@ -7,13 +7,15 @@ import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';
-import type { UnitOfWork, Work } from '../unit-of-work.js';
+import type { UnitOfWork } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
 import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
+import type { AccountLinks } from './account-links.js';
+import { CONFIRMATION_LINK_REQUESTED, deferRequest } from './deferred-requests.js';
 import { newUid } from './uid.js';
 import { eventUser, userLanguage } from './event-user.js';
 import { dataErrors, emailErrors, passwordErrors, usernameErrors } from './user-rules.js';
@@ -34,6 +36,7 @@ export interface RegistrationDeps {
   passwordPolicy: PasswordPolicy;
   privateLabels: PrivateLabels;
   tokens: AccountTokens;
+  links: AccountLinks;
   captcha: CaptchaVerifier;
   codeRequests: AttemptLimiter;
 }
@@ -82,7 +85,7 @@ export class RegistrationService {
         // The referrer's uid as stored (not the `refid` as typed: lower case, or '' for none).
         w.emit('model.user.created', { record: eventUser(user, await w.repos.users.uidOf(referralId)) }, this.meta(user));
         if (first) user = await this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
-        else await this.emitConfirmationToken(w, user);
+        else await this.d.links.emitConfirmation(w, user);
         return user;
       });
     } catch (err) {
@@ -92,13 +95,15 @@ export class RegistrationService {
     }
   }
 
-  /** Resends the confirmation link. Unknown or already active e-mails get the same answer and no mail. */
+  /**
+   * Resends the confirmation link. Unknown or already active e-mails get the same answer after the same work, and
+   * no mail (the relay decides, deferred-requests.ts).
+   */
   async requestConfirmation(email: string, captchaResponse: unknown, ctx: RequestContext): Promise<void> {
     await this.d.captcha.check('email_confirmation', captchaResponse, ctx.ip);
     const user = await this.d.uow.repos.users.findByEmail(email);
     await this.d.codeRequests.take(accountKey(user, email), ctx.ip);
-    if (!user || user.state === 'active') return;
-    await this.d.uow.run((w) => this.emitConfirmationToken(w, user));
+    await deferRequest(this.d.uow, CONFIRMATION_LINK_REQUESTED, user, ctx);
   }
 
   async confirmEmail(token: string): Promise<User> {
@@ -114,16 +119,6 @@ export class RegistrationService {
       w.emit('system.user.email.confirmed', { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain } }, this.meta(user));
       return user;
     });
-  }
-
-  private async emitConfirmationToken(w: Work, user: User): Promise<void> {
-    const token = await this.d.tokens.issue('confirmation', { email: user.email, uid: user.uid });
-    const referralUid = await w.repos.users.uidOf(user.referralId);
-    w.emit(
-      'system.user.email.confirmation.token',
-      { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain, token } },
-      this.meta(user),
-    );
   }
 
   private async referral(refid: string | undefined): Promise<number | null> {

@@ -1,6 +1,6 @@
 /**
- * The event the phone service records when a code must go out; after the commit the SMS subscriber
- * (src/queues/sms-subscriber.ts) turns it into a job on the `sms` queue. Internal: not one of Barong's Event API
+ * The event the phone service records when a code must go out; it is written to the outbox with the code's
+ * transaction, and the relay (src/queues/sms-consumer.ts) turns it into a job on the `sms` queue. Internal: not one of Barong's Event API
  * events, and a publisher of `system.*`/`model.*` events must not forward it.
  */
 export const PHONE_CODE_REQUESTED = 'internal.phone.code.requested';

@@ -1,6 +1,7 @@
 /**
  * Password login and logout (reference §3.7–3.8), hardened: attempts are throttled per account and IP; an
- * unknown e-mail costs the same hashing time and gets the same answer as a wrong password; the account state
+ * unknown e-mail costs the same hashing time, does the same work (deferred-requests.ts) and gets the same answer
+ * as a wrong password; the account state
  * (banned, deleted …) is revealed only to someone who knows the password, unlike Barong, which checks state
  * first. 2FA users need a code, accepted once.
  */
@@ -12,6 +13,7 @@ import type { CaptchaVerifier } from '../captcha/captcha.js';
 import type { Totp } from '../otp/totp.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
+import { deferRequest, LOGIN_FAILED } from '../accounts/deferred-requests.js';
 import { recordSignIn, refuseInactive } from './sign-in.js';
 import { accountKey, type AttemptLimiter } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
@@ -41,13 +43,12 @@ export class LoginService {
     const user = await repos.users.findByEmail(input.email);
     const account = accountKey(user, input.email);
     await this.d.throttle.take(account, ctx.ip);
-    if (!user) {
-      await this.d.hasher.verifyAgainstNothing(input.password);
-      throw unauthorized('identity.session.invalid_params');
-    }
-    const { ok, needsRehash } = await this.d.hasher.verify(user.passwordDigest, input.password);
-    if (!ok) {
-      await recordActivity(repos, ctx, user.id, 'session', 'login', 'failed', 'Invalid Email or Password');
+    const { ok, needsRehash } = user
+      ? await this.d.hasher.verify(user.passwordDigest, input.password)
+      : { ok: await this.d.hasher.verifyAgainstNothing(input.password), needsRehash: false };
+    if (!user || !ok) {
+      // The failed-login activity of a known user is written later, by the relay: both paths write one outbox row.
+      await deferRequest(this.d.uow, LOGIN_FAILED, user, ctx);
       throw unauthorized('identity.session.invalid_params');
     }
     await refuseInactive(repos, ctx, user);

@@ -1,11 +1,23 @@
 /**
- * Which events become which mails (Barong's mailer.yml, reference §15.3), fed by the domain-event dispatcher
- * after each transaction commits. The event id makes the idempotency key, so one event never mails twice.
+ * Which events become which mails (Barong's mailer.yml, reference §15.3), delivered from the outbox by the relay.
+ * The event id makes the idempotency key, so one event never mails twice.
  */
 import type { DomainEvent } from '../domain/events/domain-events.js';
+import type { OutboxConsumer } from '../events/outbox-relay.js';
 import type { MailJob, MailQueue, MailTemplate } from './mail-queue.js';
 
 type Record_ = { user?: { level?: number; state?: string }; token?: string; user_ip?: string; user_agent?: string; key?: string; value?: string };
+
+/** The events that can become a mail: the outbox keeps these whether or not the Event API is on. */
+export const MAIL_EVENTS: ReadonlySet<string> = new Set([
+  'system.user.email.confirmation.token',
+  'system.user.password.reset.token',
+  'system.user.password.reset',
+  'system.user.password.change',
+  'system.session.create',
+  'model.label.created',
+  'model.label.updated',
+]);
 
 function mailFor(event: DomainEvent): { template: MailTemplate; data: MailJob['data'] } | undefined {
   const record = (event.payload.record ?? {}) as Record_;
@@ -36,15 +48,18 @@ function mailFor(event: DomainEvent): { template: MailTemplate; data: MailJob['d
   }
 }
 
-export function mailSubscriber(queue: MailQueue) {
-  return async (event: DomainEvent): Promise<void> => {
-    const mail = mailFor(event);
-    if (!mail || !event.meta.email) return;
-    await queue.enqueue({
-      ...mail,
-      to: event.meta.email,
-      language: event.meta.language ?? null,
-      idempotencyKey: `${mail.template}:${event.id}`,
-    });
+export function mailConsumer(queue: MailQueue): OutboxConsumer {
+  return {
+    name: 'mail',
+    async deliver(event: DomainEvent): Promise<void> {
+      const mail = mailFor(event);
+      if (!mail || !event.meta.email) return;
+      await queue.enqueue({
+        ...mail,
+        to: event.meta.email,
+        language: event.meta.language ?? null,
+        idempotencyKey: `${mail.template}:${event.id}`,
+      });
+    },
   };
 }

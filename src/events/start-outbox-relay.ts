@@ -1,0 +1,99 @@
+/**
+ * The outbox relay with everything it needs, for the worker process (jobs/main.ts): its own small database pool
+ * and Redis connections, the mail and SMS queues it feeds, the deferred commands it carries out (with the token
+ * signing they need), and — with the Event API on — the server's signing key and a RabbitMQ publisher. Relays
+ * in several worker processes are safe (each row is claimed by one).
+ */
+import type { Config } from '../config.js';
+import type { Logger } from '../lib/logger.js';
+import { createKnex } from '../db/knex.js';
+import { createRedis, RedisKeys } from '../lib/redis.js';
+import { loadJwtKeys } from '../lib/signing-key.js';
+import { Encryptor } from '../lib/encryptor.js';
+import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
+import { EventDispatcher } from '../domain/events/domain-events.js';
+import { UnitOfWork } from '../domain/unit-of-work.js';
+import { AccountTokens } from '../domain/tokens/account-tokens.js';
+import { AccountLinks } from '../domain/accounts/account-links.js';
+import { deferredRequestHandlers } from '../domain/accounts/deferred-requests.js';
+import { createMailQueue } from '../queues/mail-queue.js';
+import { mailConsumer } from '../queues/mail-consumer.js';
+import { createSmsQueue } from '../queues/sms-queue.js';
+import { smsConsumer } from '../queues/sms-consumer.js';
+import { EventOutbox } from './event-outbox.js';
+import { outboxCodec } from './outbox-codec.js';
+import { outboxNudgeChannel, outboxWants } from './outbox-wants.js';
+import { OutboxRelay, type OutboxConsumer } from './outbox-relay.js';
+import { commandConsumer, type CommandHandler } from './command-consumer.js';
+import { eventApiConsumer } from './event-api-consumer.js';
+import { RabbitMqPublisher, redactAmqpUrl } from './rabbitmq-publisher.js';
+
+export interface OutboxRelayHandle {
+  relay: OutboxRelay;
+  /** Starts polling and listening for nudges. */
+  start(): Promise<void>;
+  /** Stops polling, lets the pass in hand finish, closes the queues, connections and the pool. */
+  stop(): Promise<void>;
+}
+
+const RELAY_POOL_MAX = 4;
+
+/** Builds the relay without starting it (tests drain it by hand). */
+export async function createOutboxRelay(config: Config, logger: Logger): Promise<OutboxRelayHandle> {
+  const { eventApi } = config;
+  const knex = createKnex({ ...config.database, poolMax: RELAY_POOL_MAX });
+  const redis = createRedis(config.redisUrl, 'barong-outbox');
+  const keys = new RedisKeys(config.redisPrefix);
+  const encryptor = new Encryptor(config.encryptionKeys);
+  const jwtKeys = await loadJwtKeys(config, logger);
+  const codec = outboxCodec(encryptor);
+  const channel = outboxNudgeChannel(config.redisPrefix);
+  let relay: OutboxRelay | undefined;
+  const nudge = () => {
+    relay?.wake();
+    redis.publish(channel, '1').catch(() => undefined); // relays in other processes; they also poll
+  };
+  const uow = new UnitOfWork(knex, new EventDispatcher(logger), new EventOutbox({ codec, wants: outboxWants(eventApi.enabled), nudge }));
+
+  const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix };
+  const mailQueue = createMailQueue(queueOptions, encryptor);
+  const smsQueue = createSmsQueue(queueOptions);
+  const links = new AccountLinks(config, new AccountTokens(jwtKeys, redis, keys, config.jwt.expireTime));
+  const publisher = eventApi.enabled
+    ? new RabbitMqPublisher(eventApi.url, logger, { connectTimeoutMs: eventApi.connectTimeoutMs, confirmTimeoutMs: eventApi.confirmTimeoutMs })
+    : undefined;
+  const consumers: OutboxConsumer[] = [
+    commandConsumer(uow, deferredRequestHandlers(links) as Record<string, CommandHandler>),
+    mailConsumer(mailQueue),
+    smsConsumer(smsQueue),
+    ...(publisher ? [eventApiConsumer(publisher, { privateKey: jwtKeys.privateKey, alg: jwtKeys.alg })] : []),
+  ];
+  relay = new OutboxRelay({ outbox: new EventOutboxRepository(knex, codec), consumers, logger, options: eventApi.relay });
+  const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
+
+  return {
+    relay,
+    async start() {
+      subscriber.on('message', () => relay.wake());
+      await subscriber.subscribe(channel);
+      relay.start();
+      logger.info(
+        { consumers: consumers.map((c) => c.name), ...(publisher ? { eventApi: redactAmqpUrl(eventApi.url) } : {}), ...eventApi.relay },
+        'outbox relay started',
+      );
+    },
+    async stop() {
+      await relay.stop();
+      await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
+      subscriber.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await knex.destroy();
+    },
+  };
+}
+
+export async function startOutboxRelay(config: Config, logger: Logger): Promise<OutboxRelayHandle> {
+  const handle = await createOutboxRelay(config, logger);
+  await handle.start();
+  return handle;
+}

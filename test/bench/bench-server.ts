@@ -1,0 +1,74 @@
+/**
+ * The benchmarks' common frame: a fresh migrated and seeded database, the API started as its own process
+ * (`node --import tsx src/main.ts`, NODE_ENV=development, LOG_LEVEL=warn, the tests' JWT key) on a free loopback
+ * port, and everything removed again afterwards (process, Redis keys, database), whatever happens in between.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config.js';
+import { createTestDatabase } from '../support/database.js';
+import { freePort, waitForHealth } from '../support/processes.js';
+import { deleteKeysWithPrefix } from '../support/redis.js';
+
+export interface BenchServer {
+  base: string;
+  /** The environment the server runs with (also fit for loadConfig, to build fixtures with the app's services). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs `prepare` (fixtures, before the server starts) and then `bench` against the running server.
+ * `overrides` are added to the server's environment.
+ */
+export async function withBenchServer<F>(
+  overrides: NodeJS.ProcessEnv,
+  prepare: (env: NodeJS.ProcessEnv) => Promise<F>,
+  bench: (server: BenchServer, fixture: F) => Promise<void>,
+): Promise<void> {
+  const db = await createTestDatabase();
+  await db.knex.destroy();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_NAME: db.name,
+    BARONG_REDIS_PREFIX: `bench:${db.name}:`,
+    BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
+    ...overrides,
+  };
+  let server: ChildProcess | undefined;
+  try {
+    const fixture = await prepare(env);
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { stdio: ['ignore', 'inherit', 'inherit'], env });
+    await waitForHealth(`${base}/healthz`, server);
+    await bench({ base, env }, fixture);
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => (server!.exitCode !== null ? r(null) : server!.once('exit', r)));
+    }
+    const redis = new Redis(loadConfig(env).redisUrl, { lazyConnect: true });
+    try {
+      await redis.connect();
+      await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!);
+    } finally {
+      redis.disconnect();
+    }
+    await db.destroy();
+  }
+}
+
+/** Runs a benchmark's main and exits with its outcome. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    },
+  );
+}
