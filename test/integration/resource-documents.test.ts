@@ -277,18 +277,22 @@ describe('local storage', () => {
   describe('POST /resource/addresses', () => {
     const ADDRESS = { country: 'US', address: '1600 Pennsylvania Avenue NW', city: 'Washington', postcode: '20500' };
 
-    it('refuses a new upload once the step is verified, instead of resetting it to pending (barong#397)', async () => {
+    it('refuses a new upload once the step is verified, instead of resetting it to pending (barong#397, security case 25)', async () => {
       const { user, token } = await member();
       await t.services.uow.run(async (w) => {
         const owner = (await w.repos.users.findById(user.id))!;
-        const withDocument = await t.services.privateLabels.set(w, owner, 'document', 'verified');
-        await t.services.privateLabels.set(w, withDocument, 'address', 'verified');
+        const withDocument = await t.services.privateLabels.set(w, owner, 'document', 'verified', { by: 'admin' });
+        await t.services.privateLabels.set(w, withDocument, 'address', 'verified', { by: 'admin' });
       });
-      const doc = await upload(t, token, DOC, [png()]).expect(400);
-      expect(doc.body).toEqual({ errors: ['resource.documents.document_already_verified'] });
-      const address = await upload(t, token, ADDRESS, [png()], '/addresses').expect(400);
-      expect(address.body).toEqual({ errors: ['resource.documents.address_already_verified'] });
+      const doc = await upload(t, token, DOC, [png()]).expect(422);
+      expect(doc.body).toEqual({ errors: ['resource.document.already_verified'] });
+      // An identity document sent as doc_type Address touches the address step.
+      const asAddress = await upload(t, token, { ...DOC, doc_type: 'Address' }, [png()]).expect(422);
+      expect(asAddress.body).toEqual({ errors: ['resource.address.already_verified'] });
+      const address = await upload(t, token, ADDRESS, [png()], '/addresses').expect(422);
+      expect(address.body).toEqual({ errors: ['resource.address.already_verified'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
+      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toEqual([]);
       const labels = await t.db.knex('labels').where({ user_id: user.id, scope: 'private' }).pluck('value');
       expect(labels).toEqual(['verified', 'verified']);
     });
