@@ -111,7 +111,7 @@ export class DocumentsService {
       const keyed = files.map((file) => ({ file, key: `documents/${user.uid}/${randomBytes(16).toString('hex')}.${file.extension}` }));
       for (const { file, key } of keyed) {
         stored.push(key);
-        await this.d.storage.put(key, file.bytes, file.contentType);
+        await this.d.storage.put(key, file.bytes);
       }
       return await this.d.uow.run(async (w) => {
         await w.repos.kyc.lockOwner(user.id);
