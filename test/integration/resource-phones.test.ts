@@ -394,6 +394,19 @@ describe('after the phone step is verified (security case 25)', () => {
     expect((await t.services.uow.repos.users.findById(user.id))!.level).toBe(2);
   });
 
+  it('verifies one of two numbers sent at once, never both', async () => {
+    const user = await verifiedUser();
+    const api = await as(user);
+    const numbers = [newNumber(), newNumber()];
+    for (const n of numbers) await api.add(n).expect(200);
+    const codes = await Promise.all(numbers.map((n) => twilio.codeFor(n)));
+    const results = await Promise.all(numbers.map((n, i) => api.verify(n, codes[i]!)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(results.find((r) => r.status === 422)!.body).toEqual(closed);
+    const phones = await t.db.knex('phones').where({ user_id: user.id }).whereNotNull('validated_at');
+    expect(phones).toHaveLength(1);
+  });
+
   it('an admin can reopen the step; then the user verifies a new number', async () => {
     const user = await verifiedUser();
     const api = await as(user);
