@@ -114,7 +114,7 @@ export async function createServices(config: Config, logger: Logger) {
   const privateLabels = new PrivateLabels(config);
   const tokens = new AccountTokens(jwtKeys, redis, redisKeys, config.jwt.expireTime);
   const links = new AccountLinks(config, tokens);
-  const sessions = new SessionStore(redis, redisKeys, config.session.expireTime);
+  const sessions = new SessionStore(redis, redisKeys, { idleSeconds: config.session.expireTime, maxSeconds: config.session.maxLifetime });
   const totp = new Totp(encryptor, config.app.name);
   const geetest = createGeetestClient(config, logger);
   const captcha: CaptchaVerifier = createCaptchaVerifier(config, logger, geetest);

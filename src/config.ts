@@ -88,6 +88,7 @@ const schema = z.object({
     .optional()
     .default('_barong_session'),
   BARONG_SESSION_EXPIRE_TIME: int(1800, 1),
+  BARONG_SESSION_MAX_LIFETIME: int(86_400, 1),
   // Unset: Secure in production (served behind HTTPS), not in development and tests (plain http on loopback).
   BARONG_COOKIE_SECURE: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }).optional(),
   BARONG_CSRF_PROTECTION: bool(true),
@@ -243,7 +244,8 @@ export interface Config {
     publicKeysBase64: string[];
   };
   app: { name: string; domain: string; uidPrefix: string; firstRegistrationSuperadmin: boolean; kycProvider: 'local' };
-  session: { cookieName: string; expireTime: number; secureCookie: boolean; csrfProtection: boolean };
+  /** expireTime: idle seconds (sliding); maxLifetime: seconds after the login, however busy the session. */
+  session: { cookieName: string; expireTime: number; maxLifetime: number; secureCookie: boolean; csrfProtection: boolean };
   password: { regexpSource: string; regexp: RegExp; minEntropy: number; useDictionary: boolean };
   hashing: { memoryCost: number; timeCost: number; parallelism: number };
   /** AES-256-GCM keys by version; the highest version encrypts, every listed version decrypts. */
@@ -550,6 +552,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     session: {
       cookieName: e.BARONG_SESSION_NAME,
       expireTime: e.BARONG_SESSION_EXPIRE_TIME,
+      maxLifetime: e.BARONG_SESSION_MAX_LIFETIME,
       secureCookie:
         e.BARONG_COOKIE_SECURE === undefined ? e.NODE_ENV === 'production' : ['true', '1', 'yes'].includes(e.BARONG_COOKIE_SECURE),
       csrfProtection: e.BARONG_CSRF_PROTECTION,

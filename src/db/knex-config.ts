@@ -59,6 +59,8 @@ export function knexConfig(db: DatabaseConfig): Knex.Config {
     client: 'mysql2',
     connection: connectionOptions(db),
     pool: { min: 0, max: db.poolMax, afterCreate: useUtc },
+    // A failed query's message shows the statement with `?`, not its values (password digests …); see knex.ts.
+    compileSqlOnError: false,
     migrations: { directory: MIGRATIONS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
     seeds: { directory: SEEDS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
   };

@@ -31,3 +31,21 @@ export async function retryOnDeadlock<T>(statement: () => Promise<T>, attempts =
     }
   }
 }
+
+/**
+ * Makes a failed query's error safe to log, print or store (Bull keeps a failed job's message in Redis): its
+ * message becomes the statement's shape and the server's error code. The copies that hold bound values go out of
+ * sight: mysql2's `sql` (values interpolated) is dropped; the server's own message, which quotes values
+ * (`Duplicate entry '<e-mail>'`, parse errors), stays readable for isDuplicateEntry but not enumerable, so no
+ * serializer (pino, JSON) writes it.
+ */
+export function hideBoundValues(err: unknown, statement: string): void {
+  if (!(err instanceof Error)) return;
+  const e = err as Error & MysqlError & { sql?: string };
+  delete e.sql;
+  if (e.sqlMessage !== undefined) Object.defineProperty(e, 'sqlMessage', { value: e.sqlMessage, enumerable: false });
+  e.message = `${statement} - ${e.code ?? 'query failed'}${e.errno ? ` (${e.errno})` : ''}`;
+  // The stack's first line repeats the message if something formatted it already.
+  const frames = e.stack?.indexOf('\n    at ') ?? -1;
+  e.stack = `${e.name}: ${e.message}${frames >= 0 ? e.stack!.slice(frames) : ''}`;
+}

@@ -423,7 +423,7 @@ export interface paths {
         put?: never;
         /**
          * Create data storage
-         * @description Stores a JSON document under a title. The title must be one of the server's configured `user_storage_titles`, unique per user, and not one of document, label, profile, phone, user. Adds the private label `<title>: recorded`.
+         * @description Stores a JSON document under a title. The title must be one of the server's configured `user_storage_titles`, unique per user, and not one of document, label, profile, phone, user. Adds the private label `<title>: recorded`; when the user holds that label as `verified` (a title that names a verification, e.g. `address`), nothing is stored and the answer is 422 `resource.<title>.already_verified`.
          */
         post: operations["createDataStorage"];
         delete?: never;
@@ -571,7 +571,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a phone
-         * @description Verifies one of the user's phones with the code sent by SMS or call. Sets `validated_at`, adds the private label `phone: verified` (level 2 when the e-mail is verified) and returns the user. A code works once, until it expires (10 minutes by default) and for a few wrong tries only (5 by default); then a new one must be sent. A wrong, expired or used-up code answers 404 `resource.phone.verification_invalid`. When the last code could not be delivered, the answer is 422 with the reason (e.g. `resource.phone.num_not_valid`).
+         * @description Verifies one of the user's phones with the code sent by SMS or call. Sets `validated_at`, adds the private label `phone: verified` (level 2 when the e-mail is verified) and returns the user. A code works once, until it expires (10 minutes by default) and for a few wrong tries only (5 by default); then a new one must be sent. A wrong, expired or used-up code answers 404 `resource.phone.verification_invalid`. When the last code could not be delivered, the answer is 422 with the reason (e.g. `resource.phone.num_not_valid`). A user whose phone is verified already cannot verify another number: 422 `resource.phone.already_verified` (only an admin reopens the step; Barong verifies it).
          */
         post: operations["verifyPhone"];
         delete?: never;
@@ -591,7 +591,7 @@ export interface paths {
         put?: never;
         /**
          * Resend activation code
-         * @description Sends a new verification code to one of the user's (unverified) phones; the previous code stops working. When the previous code could not be delivered, answers 422 with the reason instead (once; the next call sends again). Codes per number and per user are limited (429). Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Sends a new verification code to one of the user's (unverified) phones; the previous code stops working. When the previous code could not be delivered, answers 422 with the reason instead (once; the next call sends again). Codes per number and per user are limited (429). A user whose phone is verified already gets no code: 422 `resource.phone.already_verified`. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["sendPhoneCode"];
         delete?: never;
@@ -615,7 +615,7 @@ export interface paths {
         put?: never;
         /**
          * Add new phone
-         * @description Adds a phone number (normalised, strictly validated) and sends a verification code. A number already verified by anybody, or already added by this user, is refused. Codes per number and per user are limited (429). `channel` `call` is honoured with Twilio Verify only; otherwise the code goes by SMS. Barong 2.6.49 answers 201; the contract keeps the seed's 200.
+         * @description Adds a phone number (normalised, strictly validated) and sends a verification code. A number already verified by anybody, or already added by this user, is refused. Codes per number and per user are limited (429). `channel` `call` is honoured with Twilio Verify only; otherwise the code goes by SMS. A user whose phone is verified already cannot add another: 422 `resource.phone.already_verified` (only an admin reopens the step; Barong lets the user verify a second number). Barong 2.6.49 answers 201; the contract keeps the seed's 200.
          */
         post: operations["addPhone"];
         delete?: never;
@@ -639,7 +639,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a new document for current user
-         * @description Uploads identity documents (multipart; one document row per file in `upload`, which may be repeated, also as Barong's `upload[]`). Files: jpg/jpeg/png/pdf by default, checked by extension, declared content type and content (magic bytes), 1 byte up to 10 MB by default (larger answers 413); a batch is stored whole or not at all. `doc_type` must be one of the server's configured document types (exact case, e.g. `Passport`, `Identity card`, `Driver license`); `doc_expire` is required and must not be in the past when the server requires document expiry. At most 10 documents per user by default (400 `resource.documents.limit_reached` / `limit_will_be_reached`). Sets the private label `document: pending` (`address: pending` for `doc_type` Address).
+         * @description Uploads identity documents (multipart; one document row per file in `upload`, which may be repeated, also as Barong's `upload[]`). Files: jpg/jpeg/png/pdf by default, checked by extension, declared content type and content (magic bytes), 1 byte up to 10 MB by default (larger answers 413); a batch is stored whole or not at all. `doc_type` must be one of the server's configured document types (exact case, e.g. `Passport`, `Identity card`, `Driver license`); `doc_expire` is required and must not be in the past when the server requires document expiry. At most 10 documents per user by default (400 `resource.documents.limit_reached` / `limit_will_be_reached`). Sets the private label `document: pending` (`address: pending` for `doc_type` Address). Once that label is `verified`, nothing is stored and the answer is 422 `resource.document.already_verified` (`resource.address.already_verified`); Barong resets it to pending.
          */
         post: operations["uploadDocuments"];
         delete?: never;
@@ -658,12 +658,12 @@ export interface paths {
         get?: never;
         /**
          * Update a profile for current_user
-         * @description Edits the user's *drafted* profile (only the fields given; a blank value is ignored); `confirm=true` submits it for verification. Answers 404 `resource.profile.doesnt_exist_or_not_editable` when there is no drafted profile, as Barong 2.6.49 does (the seed does not list it).
+         * @description Edits the user's *drafted* profile (only the fields given; a blank value is ignored); `confirm=true` submits it for verification. Answers 404 `resource.profile.doesnt_exist_or_not_editable` when there is no drafted profile, as Barong 2.6.49 does (the seed does not list it). Once the user's profile is verified (private label `profile: verified`), nothing changes and the answer is 422 `resource.profile.already_verified`.
          */
         put: operations["updateProfile"];
         /**
          * Create a profile for current_user
-         * @description Creates a profile in state `drafted` (or `submitted` with `confirm=true`) and sets the private label `profile: <state>`. Only one drafted-or-submitted profile may exist; Barong 2.6.49 reports that as 422 `state.exists`, the contract keeps the seed's 409.
+         * @description Creates a profile in state `drafted` (or `submitted` with `confirm=true`) and sets the private label `profile: <state>`. Only one drafted-or-submitted profile may exist; Barong 2.6.49 reports that as 422 `state.exists`, the contract keeps the seed's 409. Once the user's profile is verified, no new one is made: 422 `resource.profile.already_verified` (Barong makes one and moves the label back to `drafted`).
          */
         post: operations["createProfile"];
         delete?: never;
@@ -823,7 +823,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a new address approval document for current user
-         * @description Uploads proof-of-address files (multipart; one `Address` document per file in `upload`). The address fields are passed to the KYC provider, not stored. Sets the private label `address: pending`.
+         * @description Uploads proof-of-address files (multipart; one `Address` document per file in `upload`). The address fields are passed to the KYC provider, not stored. Sets the private label `address: pending`; once that label is `verified`, nothing is stored and the answer is 422 `resource.address.already_verified` (Barong resets it to pending).
          */
         post: operations["uploadAddress"];
         delete?: never;
@@ -5128,7 +5128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description The last code could not be delivered, or Twilio refused the check */
+            /** @description The last code could not be delivered, Twilio refused the check, or the user's phone is verified already */
             422: {
                 headers: {
                     [name: string]: unknown;

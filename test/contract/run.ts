@@ -67,8 +67,9 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const reset = await make('dredd.reset@example.com');
     const twofa = await make('dredd.2fa@example.com');
     const otpSecret = generateSecret();
-    // Phones (hooks/phones.cjs): one adds the documented number, one never has a phone.
+    // Phones (hooks/phones.cjs): one adds the documented number, one resends to it, one never has a phone.
     const phones = await make('dredd.phones@example.com');
+    const phonesResend = await make('dredd.phones-resend@example.com');
     const phonesNone = await make('dredd.phones-none@example.com');
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
     const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
@@ -92,6 +93,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       auth0IdToken: idToken,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
+      phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
     };

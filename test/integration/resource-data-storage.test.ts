@@ -9,7 +9,7 @@ let t: TestApp;
 let events: DomainEvent[];
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_USER_STORAGE_TITLES: 'personal, Personal ,notes,my notes,ab,user,Phone' });
+  t = await startTestApp({ BARONG_USER_STORAGE_TITLES: 'personal, Personal ,notes,my notes,ab,user,Phone,address,email' });
   events = recordEvents(t);
 });
 afterAll(async () => {
@@ -84,6 +84,20 @@ describe('POST /data_storage', () => {
       errors: ['resource.datastorage.missing_title', 'resource.datastorage.empty_title'],
     });
     await withToken(t, 'post', '/data_storage', token).send({ title: 'notes', data: '' }).expect(422, { errors: ['resource.datastorage.empty_data'] });
+  });
+
+  it('never rewrites a verified label, when a listed title names one: 422 already_verified, nothing stored (security case 25)', async () => {
+    const { user, token } = await member();
+    await t.services.uow.run(async (w) => {
+      const owner = (await w.repos.users.findById(user.id))!;
+      await t.services.privateLabels.set(w, owner, 'address', 'verified', { by: 'admin' });
+    });
+    await withToken(t, 'post', '/data_storage', token).send({ title: 'address', data: '{}' }).expect(422, { errors: ['resource.address.already_verified'] });
+    await withToken(t, 'post', '/data_storage', token).send({ title: 'email', data: '{}' }).expect(422, { errors: ['resource.email.already_verified'] });
+    expect(await storagesOf(user.id)).toEqual([]);
+    const labels = await t.db.knex('labels').where({ user_id: user.id, scope: 'private' }).orderBy('key');
+    expect(labels.map((l) => [l.key, l.value])).toEqual([['address', 'verified'], ['email', 'verified']]);
+    expect((await t.services.uow.repos.users.findById(user.id))!.state).toBe('active');
   });
 
   it("one user's title does not block another's, and neither sees the other's record", async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffd9', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const TEXT = Buffer.from('just some text, not an image');
+const HTML = Buffer.from('<!doctype html><html><body><script>fetch("/api/v2/barong/resource/users/me")</script></body></html>');
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>');
 
 const DOC = { doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01', doc_category: 'front_side' };
 type Part = { name?: string; bytes: Buffer; filename: string; contentType: string };
@@ -199,7 +201,7 @@ describe('local storage', () => {
       const address = await upload(t, token, { country: 'US', address: 'Main St 1', city: 'X', postcode: '1' }, [png()], '/addresses').expect(400);
       expect(address.body).toEqual({ errors: ['resource.documents.limit_reached'] });
       expect(await docRows(t, user.id)).toHaveLength(10);
-      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toHaveLength(20); // each file and its content-type sidecar
+      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toHaveLength(10);
     });
 
     it('holds the limit under concurrent uploads', async () => {
@@ -208,7 +210,7 @@ describe('local storage', () => {
       const results = await Promise.all([1, 2, 3].map(() => upload(t, token, DOC, [png()])));
       expect(results.map((r) => r.status).sort()).toEqual([201, 201, 400]);
       expect(await docRows(t, user.id)).toHaveLength(10);
-      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toHaveLength(20);
+      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toHaveLength(10);
     });
   });
 
@@ -265,6 +267,38 @@ describe('local storage', () => {
       await request(t.app).get(await foreign.url(row.upload, 60)).expect(403, refused);
     });
 
+    it('serves a file as a sandboxed attachment of the type its bytes show', async () => {
+      const { user, token } = await member();
+      await upload(t, token, DOC, [png()]).expect(201);
+      const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map((d: { upload: string }) => d.upload);
+      const [row] = await docRows(t, user.id);
+      const file = await request(t.app).get(link).buffer(true).parse(binary).expect(200);
+      expect(file.headers).toMatchObject({
+        'content-type': 'image/png',
+        'content-disposition': `attachment; filename="${path.basename(row.upload)}"`,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': 'sandbox',
+        'cache-control': 'private, no-store',
+      });
+      expect(Buffer.compare(file.body, PNG)).toBe(0);
+    });
+
+    it('never serves HTML or SVG as a page or an image, whatever sits in storage under whatever name', async () => {
+      const storage = new LocalStorage(dir, uploadSigningKey(t.config));
+      await mkdir(path.join(dir, 'documents/IDPLANTED'), { recursive: true });
+      for (const [name, bytes] of [['page.html', HTML], ['logo.svg', SVG], ['photo.png', HTML], ['scan.pdf', SVG]] as const) {
+        const key = `documents/IDPLANTED/${name}`;
+        await writeFile(path.join(dir, key), bytes);
+        const res = await request(t.app).get(await storage.url(key, 60)).buffer(true).parse(binary).expect(200);
+        expect(res.headers, name).toMatchObject({
+          'content-type': 'application/octet-stream',
+          'content-disposition': `attachment; filename="${name}"`,
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': 'sandbox',
+        });
+      }
+    });
+
     it('refuses path traversal', async () => {
       const storage = new LocalStorage(dir, uploadSigningKey(t.config));
       const link = new URL(await storage.url('documents/x.png', 60), 'http://x');
@@ -277,18 +311,22 @@ describe('local storage', () => {
   describe('POST /resource/addresses', () => {
     const ADDRESS = { country: 'US', address: '1600 Pennsylvania Avenue NW', city: 'Washington', postcode: '20500' };
 
-    it('refuses a new upload once the step is verified, instead of resetting it to pending (barong#397)', async () => {
+    it('refuses a new upload once the step is verified, instead of resetting it to pending (barong#397, security case 25)', async () => {
       const { user, token } = await member();
       await t.services.uow.run(async (w) => {
         const owner = (await w.repos.users.findById(user.id))!;
-        const withDocument = await t.services.privateLabels.set(w, owner, 'document', 'verified');
-        await t.services.privateLabels.set(w, withDocument, 'address', 'verified');
+        const withDocument = await t.services.privateLabels.set(w, owner, 'document', 'verified', { by: 'admin' });
+        await t.services.privateLabels.set(w, withDocument, 'address', 'verified', { by: 'admin' });
       });
-      const doc = await upload(t, token, DOC, [png()]).expect(400);
-      expect(doc.body).toEqual({ errors: ['resource.documents.document_already_verified'] });
-      const address = await upload(t, token, ADDRESS, [png()], '/addresses').expect(400);
-      expect(address.body).toEqual({ errors: ['resource.documents.address_already_verified'] });
+      const doc = await upload(t, token, DOC, [png()]).expect(422);
+      expect(doc.body).toEqual({ errors: ['resource.document.already_verified'] });
+      // An identity document sent as doc_type Address touches the address step.
+      const asAddress = await upload(t, token, { ...DOC, doc_type: 'Address' }, [png()]).expect(422);
+      expect(asAddress.body).toEqual({ errors: ['resource.address.already_verified'] });
+      const address = await upload(t, token, ADDRESS, [png()], '/addresses').expect(422);
+      expect(address.body).toEqual({ errors: ['resource.address.already_verified'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
+      expect(await filesUnder(path.join(dir, 'documents', user.uid))).toEqual([]);
       const labels = await t.db.knex('labels').where({ user_id: user.id, scope: 'private' }).pluck('value');
       expect(labels).toEqual(['verified', 'verified']);
     });
@@ -427,6 +465,24 @@ describe('S3-compatible storage', () => {
     expect(link.searchParams.get('X-Amz-Expires')).toBe('120');
     // No local file route with S3.
     await request(t.app).get('/uploads/documents/x.png?expires=1&signature=x').expect(404);
+  });
+
+  it('stores each object with the type its bytes show; its link makes S3 answer with an attachment of that type', async () => {
+    const user = await createUser(t);
+    const token = await bearer(t, user);
+    await upload(t, token, DOC, [{ bytes: PDF, filename: 'scan.pdf', contentType: 'application/pdf' }]).expect(201);
+    const [row] = await docRows(t, user.id);
+    const name = path.basename(row.upload);
+    expect(s3.objectHeaders.get(`/kyc/${row.upload}`)).toMatchObject({ 'content-type': 'application/pdf' });
+    const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map((d: { upload: string }) => d.upload);
+    const url = new URL(link);
+    expect(url.searchParams.get('response-content-disposition')).toBe(`attachment; filename="${name}"`);
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    const file = await fetch(link);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${name}"`);
+    expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
   });
 
   it('deletes the files it stored when a later one fails: no orphan object, no row', async () => {

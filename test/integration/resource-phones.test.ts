@@ -369,6 +369,61 @@ describe('POST /phones/verify', () => {
   });
 });
 
+describe('after the phone step is verified (security case 25)', () => {
+  const closed = { errors: ['resource.phone.already_verified'] };
+
+  it('refuses to add, resend to or verify another number: 422 already_verified; the verified number and level stay', async () => {
+    const user = await verifiedUser();
+    const api = await as(user);
+    const [first, second] = [newNumber(), newNumber()];
+    await api.add(first).expect(200);
+    await api.add(second).expect(200);
+    const secondCode = await twilio.codeFor(second);
+    await api.verify(first, await twilio.codeFor(first)).expect(201);
+
+    expect((await api.verify(second, secondCode).expect(422)).body).toEqual(closed);
+    expect((await api.send(second).expect(422)).body).toEqual(closed);
+    const third = newNumber();
+    expect((await api.add(third).expect(422)).body).toEqual(closed);
+    expect(twilio.count('messages', third)).toBe(0);
+    // Barong's checks on the number itself still come first.
+    expect((await api.verify(first, '12345').expect(400)).body).toEqual({ errors: ['resource.phone.number_exist'] });
+
+    const phones = await t.db.knex('phones').where({ user_id: user.id }).orderBy('id');
+    expect(phones.map((p) => p.validated_at !== null)).toEqual([true, false]);
+    expect((await t.services.uow.repos.users.findById(user.id))!.level).toBe(2);
+  });
+
+  it('verifies one of two numbers sent at once, never both', async () => {
+    const user = await verifiedUser();
+    const api = await as(user);
+    const numbers = [newNumber(), newNumber()];
+    for (const n of numbers) await api.add(n).expect(200);
+    const codes = await Promise.all(numbers.map((n) => twilio.codeFor(n)));
+    const results = await Promise.all(numbers.map((n, i) => api.verify(n, codes[i]!)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(results.find((r) => r.status === 422)!.body).toEqual(closed);
+    const phones = await t.db.knex('phones').where({ user_id: user.id }).whereNotNull('validated_at');
+    expect(phones).toHaveLength(1);
+  });
+
+  it('an admin can reopen the step; then the user verifies a new number', async () => {
+    const user = await verifiedUser();
+    const api = await as(user);
+    const first = newNumber();
+    await api.add(first).expect(200);
+    await api.verify(first, await twilio.codeFor(first)).expect(201);
+    await t.services.uow.run(async (w) => {
+      const owner = (await w.repos.users.findById(user.id))!;
+      await t.services.privateLabels.set(w, owner, 'phone', 'rejected', { by: 'admin' });
+    });
+    const second = newNumber();
+    await api.add(second).expect(200);
+    const res = await api.verify(second, await twilio.codeFor(second)).expect(201);
+    expect(res.body.labels).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'phone', value: 'verified' })]));
+  });
+});
+
 describe('ownership', () => {
   it("never shows, resends or verifies another user's phone", async () => {
     const [a, b] = [await verifiedUser(), await verifiedUser()];

@@ -168,6 +168,43 @@ describe('PUT /resource/profiles', () => {
   });
 });
 
+describe('after the profile step is verified (security case 25)', () => {
+  const closed = { errors: ['resource.profile.already_verified'] };
+
+  /** What an admin does (the admin API comes later): the profile verified, row and label. */
+  async function verifyProfile(userId: number) {
+    await t.db.knex('profiles').where({ user_id: userId }).update({ state: 3 });
+    await t.services.uow.run(async (w) => {
+      const owner = (await w.repos.users.findById(userId))!;
+      await t.services.privateLabels.set(w, owner, 'profile', 'verified', { by: 'admin' });
+    });
+  }
+
+  it('POST /profiles no longer starts a new one: 422 already_verified, label and rows unchanged, no event', async () => {
+    const { user, token } = await member();
+    await withToken(t, 'post', '/profiles', token).send({ city: 'Paris', confirm: true }).expect(201);
+    await verifyProfile(user.id);
+    const before = events.length;
+    expect((await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon' }).expect(422)).body).toEqual(closed);
+    expect((await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon', confirm: true }).expect(422)).body).toEqual(closed);
+    expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'verified' });
+    expect((await profileRows(user.id)).map((p) => p.state)).toEqual([3]);
+    expect(events.slice(before).filter((e) => (e.payload.record as any)?.user?.uid === user.uid)).toEqual([]);
+  });
+
+  it('PUT /profiles cannot move it back either, even with a drafted profile left over', async () => {
+    const { user, token } = await member();
+    await withToken(t, 'post', '/profiles', token).send({ city: 'Oslo' }).expect(201);
+    await t.services.uow.run(async (w) => {
+      const owner = (await w.repos.users.findById(user.id))!;
+      await t.services.privateLabels.set(w, owner, 'profile', 'verified', { by: 'admin' });
+    });
+    expect((await withToken(t, 'put', '/profiles', token).send({ city: 'Bergen', confirm: true }).expect(422)).body).toEqual(closed);
+    expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'verified' });
+    expect((await profileRows(user.id))[0]).toMatchObject({ city: 'Oslo', state: 0 });
+  });
+});
+
 describe('GET /resource/profiles/me', () => {
   it('answers 404 record.not_found while the user has no profile (the seed), then the profiles', async () => {
     const { token } = await member();

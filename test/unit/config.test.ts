@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'barong_development' });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/1');
-    expect(config.session).toMatchObject({ cookieName: '_barong_session', expireTime: 1800, csrfProtection: true });
+    expect(config.session).toMatchObject({ cookieName: '_barong_session', expireTime: 1800, maxLifetime: 86_400, csrfProtection: true });
     expect(config.app.uidPrefix).toBe('ID');
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -25,6 +25,11 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.startsWith('BARONG_CAPTCHA:'))).toBeDefined();
     expect(lines.find((l) => l.startsWith('BARONG_UID_PREFIX:'))).toContain('2 to 6 letters');
     expect(lines.find((l) => l.startsWith('BARONG_CSRF_PROTECTION:'))).toContain('true or false');
+  });
+
+  it('takes an absolute session lifetime of at least a second', () => {
+    expect(loadConfig({ BARONG_SESSION_MAX_LIFETIME: '3600' }).session.maxLifetime).toBe(3600);
+    expect(() => loadConfig({ BARONG_SESSION_MAX_LIFETIME: '0' })).toThrow(/BARONG_SESSION_MAX_LIFETIME/);
   });
 
   it('needs the captcha keys of the captcha it turns on', () => {

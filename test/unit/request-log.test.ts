@@ -1,19 +1,18 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loadContract } from '../../src/api/contract.js';
-import { REDACTED_PATHS } from '../../src/lib/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
 
 describe('request logs', () => {
   it('never contain query strings, cookies or authorization headers', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
-    const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const logger = createLogger('info', 'barong', sink);
     const contract = loadContract();
     const routes = Object.fromEntries(
       contract.swagger && Object.values(contract.oas3.paths).flatMap((item: any) =>

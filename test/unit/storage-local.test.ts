@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { LocalStorage } from '../../src/lib/storage/local-storage.js';
 import { isSafeKey } from '../../src/lib/storage/file-storage.js';
 
 const KEY = Buffer.alloc(32, 7);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 let dir: string;
 let storage: LocalStorage;
 
@@ -24,14 +25,32 @@ function parts(url: string) {
 
 describe('LocalStorage', () => {
   it('stores a file under its key inside the directory and opens it through its signed link, with its content type', async () => {
-    await storage.put('documents/ID1/a.png', Buffer.from('png bytes'), 'image/png');
-    expect(await readFile(path.join(dir, 'documents/ID1/a.png'), 'utf8')).toBe('png bytes');
+    await storage.put('documents/ID1/a.png', PNG);
+    expect((await readFile(path.join(dir, 'documents/ID1/a.png'))).equals(PNG)).toBe(true);
     expect((await stat(path.join(dir, 'documents/ID1/a.png'))).mode & 0o077).toBe(0);
     const url = await storage.url('documents/ID1/a.png', 60);
     expect(url).toMatch(/^\/uploads\/documents\/ID1\/a\.png\?expires=\d+&signature=[\w-]{43}$/);
     const { key, expires, signature } = parts(url);
     const opened = await storage.open(key, expires, signature);
-    expect(opened).toEqual({ ok: true, file: { bytes: Buffer.from('png bytes'), contentType: 'image/png' } });
+    expect(opened).toEqual({ ok: true, file: { bytes: PNG, contentType: 'image/png' } });
+    expect(await readdir(path.join(dir, 'documents/ID1'))).toEqual(['a.png']);
+  });
+
+  it('opens a file as the type its bytes show, limited to images and PDF: HTML and SVG never as such', async () => {
+    const HTML = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
+    const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await mkdir(path.join(dir, 'documents/ID4'), { recursive: true });
+    for (const [name, bytes, type] of [
+      ['real.pdf', PNG, 'image/png'],
+      ['page.html', HTML, 'application/octet-stream'],
+      ['photo.png', HTML, 'application/octet-stream'],
+      ['logo.svg', SVG, 'application/octet-stream'],
+    ] as const) {
+      // Written behind the storage's back: whatever is on disk, the bytes decide.
+      await writeFile(path.join(dir, 'documents/ID4', name), bytes);
+      const { key, expires, signature } = parts(await storage.url(`documents/ID4/${name}`, 60));
+      expect(await storage.open(key, expires, signature), name).toEqual({ ok: true, file: { bytes, contentType: type } });
+    }
   });
 
   it('signs for the given lifetime', async () => {
@@ -42,7 +61,7 @@ describe('LocalStorage', () => {
   });
 
   it('refuses a signature made for another key, a changed expiry, a forged or missing signature', async () => {
-    await storage.put('documents/ID2/b.png', Buffer.from('other'), 'image/png');
+    await storage.put('documents/ID2/b.png', Buffer.from('other'));
     const a = parts(await storage.url('documents/ID1/a.png', 60));
     expect(await storage.open('documents/ID2/b.png', a.expires, a.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
     expect(await storage.open(a.key, String(Number(a.expires) + 3600), a.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
@@ -73,22 +92,15 @@ describe('LocalStorage', () => {
   it('refuses keys that would leave the directory or are not plain paths', async () => {
     for (const key of ['../x.png', 'a/../../x.png', '/etc/passwd', 'a//b', 'a/./b', '', 'a\\..\\b', 'a/b\0c', '.hidden/../x']) {
       expect(isSafeKey(key), key).toBe(false);
-      await expect(storage.put(key, Buffer.from('x'), 'image/png')).rejects.toThrow(/unsafe storage key/);
+      await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow(/unsafe storage key/);
       await expect(storage.url(key, 60)).rejects.toThrow(/unsafe storage key/);
       expect(await storage.open(key, String(Math.floor(Date.now() / 1000) + 60), 'x')).toMatchObject({ ok: false });
     }
     expect(await readdir(path.dirname(dir))).not.toContain('x.png');
   });
 
-  it('never serves the content-type sidecar of a file', async () => {
-    await expect(storage.url('documents/ID1/a.png.content-type', 60)).resolves.toBeTypeOf('string');
-    const side = parts(await storage.url('documents/ID1/a.png.content-type', 60));
-    expect(await storage.open(side.key, side.expires, side.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
-    await expect(storage.put('x.content-type', Buffer.from('x'), 'text/plain')).rejects.toThrow(/reserved suffix/);
-  });
-
-  it('deletes a file and its sidecar; deleting a missing key is fine', async () => {
-    await storage.put('documents/ID3/c.pdf', Buffer.from('%PDF'), 'application/pdf');
+  it('deletes a file; deleting a missing key is fine', async () => {
+    await storage.put('documents/ID3/c.pdf', Buffer.from('%PDF'));
     await storage.delete('documents/ID3/c.pdf');
     expect(await readdir(path.join(dir, 'documents/ID3'))).toEqual([]);
     await expect(storage.delete('documents/ID3/c.pdf')).resolves.toBeUndefined();

@@ -1,8 +1,6 @@
 import type { Request, Response, CookieOptions } from 'express';
 import type { Config } from '../../config.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** The session cookie: HttpOnly, SameSite=Lax, Secure when configured; Redis holds the real expiry. */
 export class SessionCookie {
   private readonly options: CookieOptions;
@@ -17,7 +15,8 @@ export class SessionCookie {
   }
 
   write(res: Response, sessionId: string): void {
-    res.cookie(this.config.cookieName, sessionId, { ...this.options, maxAge: DAY_MS });
+    // The session can live no longer (Barong: 24 h, the default).
+    res.cookie(this.config.cookieName, sessionId, { ...this.options, maxAge: this.config.maxLifetime * 1000 });
   }
 
   clear(res: Response): void {

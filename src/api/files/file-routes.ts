@@ -1,10 +1,12 @@
 /**
  * GET /uploads/<key>?expires=…&signature=…: the files of the local storage provider, outside the contract.
  * Only a link made by this server for exactly that key, and not yet expired, opens a file (the owner gets it
- * from GET /resource/documents); anything else is 403 `upload.invalid_signature`.
+ * from GET /resource/documents); anything else is 403 `upload.invalid_signature`. A file is a sandboxed
+ * attachment of the type its bytes show: never a page of this origin (served-file.ts).
  */
 import { Router } from 'express';
 import type { LocalStorage } from '../../lib/storage/local-storage.js';
+import { attachmentDisposition, SERVED_FILE_HEADERS } from '../../lib/storage/served-file.js';
 
 const first = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -22,11 +24,10 @@ export function createFileRoutes(storage: LocalStorage): Router {
     res
       .status(200)
       .set({
+        ...SERVED_FILE_HEADERS,
         'Content-Type': result.file.contentType,
         'Content-Length': String(result.file.bytes.length),
-        'Cache-Control': 'private, no-store',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Disposition': 'inline',
+        'Content-Disposition': attachmentDisposition(key),
       })
       .end(result.file.bytes);
   });

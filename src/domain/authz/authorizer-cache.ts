@@ -60,16 +60,23 @@ export function serviceAccountPrincipal(account: ServiceAccount): PrincipalRecor
 
 const GEN_TTL_SECONDS = 24 * 3600;
 
-// KEYS[1] session; ARGV: slide seconds, principal key prefix, principal counter prefix → {session, principal, counter}
+// KEYS[1] session; ARGV: idle seconds, maximum lifetime, now (unix seconds), principal key prefix, principal counter
+// prefix → {session, principal, counter}. The slide never reaches past the session's maximum lifetime; a session
+// past it (or without a login time) is deleted and reads as none, as SessionStore.get does.
 const SESSION_LUA = `
 local s = redis.call('GET', KEYS[1])
 if not s then return {false, false, false} end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
 local ok, d = pcall(cjson.decode, s)
 if not ok or type(d) ~= 'table' or type(d.uid) ~= 'string' then return {s, false, false} end
-local p = redis.call('GET', ARGV[2] .. d.uid)
+local left = (tonumber(d.createdAt) or 0) + tonumber(ARGV[2]) - tonumber(ARGV[3])
+if left <= 0 then
+  redis.call('DEL', KEYS[1])
+  return {false, false, false}
+end
+redis.call('EXPIRE', KEYS[1], math.min(tonumber(ARGV[1]), left))
+local p = redis.call('GET', ARGV[4] .. d.uid)
 if p then return {s, p, false} end
-return {s, false, redis.call('GET', ARGV[3] .. d.uid)}
+return {s, false, redis.call('GET', ARGV[5] .. d.uid)}
 `;
 
 // KEYS[1] key record, KEYS[2] its counter; ARGV: principal key prefix, principal counter prefix
@@ -148,9 +155,11 @@ export class AuthorizerCache {
   async session(id: string | undefined): Promise<SessionLookup> {
     const key = this.d.sessions.storageKey(id);
     if (!key) return {};
-    const ttl = this.d.sessions.ttlSeconds;
-    const [raw, principalRaw, gen] = (await this.sessionScript(key, ttl, this.principalPrefix, this.principalGenPrefix)) as (string | null)[];
-    const session = raw ? this.d.sessions.parse(id!, raw, Math.floor(Date.now() / 1000) + ttl) : undefined;
+    const { idleSeconds, maxSeconds } = this.d.sessions.lifetimes;
+    const now = Math.floor(Date.now() / 1000);
+    const found = await this.sessionScript(key, idleSeconds, maxSeconds, now, this.principalPrefix, this.principalGenPrefix);
+    const [raw, principalRaw, gen] = found as (string | null)[];
+    const session = raw ? this.d.sessions.parse(id!, raw) : undefined;
     if (!session) return {};
     const principal =
       parse<PrincipalRecord>(principalRaw) ?? (await this.fill(session.uid, gen ?? '', () => this.d.repos().users.findByUid(session.uid)));

@@ -104,19 +104,17 @@ export class DocumentsService {
   }
 
   private async save(user: User, shared: Shared, files: CheckedFile[], labelKey: 'document' | 'address'): Promise<DocumentRecord[]> {
+    // Once verified, a step stays verified (barong#397): refused before any file is stored, and again by set().
+    await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, labelKey, 'pending');
     const stored: string[] = [];
     try {
       const keyed = files.map((file) => ({ file, key: `documents/${user.uid}/${randomBytes(16).toString('hex')}.${file.extension}` }));
       for (const { file, key } of keyed) {
         stored.push(key);
-        await this.d.storage.put(key, file.bytes, file.contentType);
+        await this.d.storage.put(key, file.bytes);
       }
       return await this.d.uow.run(async (w) => {
         await w.repos.kyc.lockOwner(user.id);
-        // Once verified, a KYC step stays verified: a new upload must not reset it to pending (barong#397).
-        if ((await w.repos.labels.find(user.id, labelKey, 'private'))?.value === 'verified') {
-          throw badRequest(`resource.documents.${labelKey}_already_verified`);
-        }
         await this.checkLimit(user, files.length, w);
         const number = shared.docNumber?.trim() || null;
         const docs: DocumentRecord[] = [];

@@ -4,6 +4,7 @@
  * Barong checks the extension only (CarrierWave); a renamed executable passes there, not here.
  */
 import { fileTypeFromBuffer } from 'file-type';
+import { FILE_TYPES_BY_EXTENSION } from '../../lib/storage/served-file.js';
 
 /** One uploaded file as the API layer hands it over. */
 export interface UploadedFile {
@@ -19,17 +20,6 @@ export interface CheckedFile extends UploadedFile {
   contentType: string;
 }
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  pdf: 'application/pdf',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  bmp: 'image/bmp',
-};
 
 /** Content types some clients send for the same thing. */
 const MIME_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'image/x-png': 'image/png' };
@@ -53,7 +43,7 @@ export type FileCheck = { ok: true; file: CheckedFile } | { ok: false; key: stri
 
 /** Error keys follow CarrierWave's message names under `upload.` (Barong reports `upload.<message>`). */
 export async function checkUpload(file: UploadedFile, rules: UploadRules): Promise<FileCheck> {
-  const allowedMimes = new Set(rules.extensions.map((e) => MIME_BY_EXTENSION[e]).filter(Boolean));
+  const allowedMimes = new Set(rules.extensions.map((e) => FILE_TYPES_BY_EXTENSION[e]).filter(Boolean));
   if (file.bytes.length < 1) return { ok: false, key: 'upload.min_size_error' };
   if (file.bytes.length > rules.maxBytes) return { ok: false, key: 'upload.max_size_error' };
   const nameExtension = extensionOf(file.originalName);
@@ -64,7 +54,7 @@ export async function checkUpload(file: UploadedFile, rules: UploadRules): Promi
   if (!allowedMimes.has(declared)) return { ok: false, key: 'upload.content_type_whitelist_error' };
   const sniffed = await fileTypeFromBuffer(file.bytes);
   const actual = sniffed ? normalisedMime(sniffed.mime) : undefined;
-  const nameMime = nameExtension ? MIME_BY_EXTENSION[nameExtension] : declared;
+  const nameMime = nameExtension ? FILE_TYPES_BY_EXTENSION[nameExtension] : declared;
   if (!actual || actual !== declared || actual !== nameMime) return { ok: false, key: 'upload.integrity_error' };
   const extension = actual === 'image/jpeg' ? 'jpg' : actual === 'image/tiff' ? 'tif' : sniffed!.ext;
   return { ok: true, file: { ...file, extension, contentType: actual } };

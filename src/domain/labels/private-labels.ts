@@ -2,19 +2,48 @@
  * Writes private labels for the system's own flows (email verified, phone verified, otp enabled, …) and keeps
  * the user's level and state in step with them in the same transaction: on create, update and delete
  * (Barong misses deletes, #775). Events follow Barong: model.label.created/updated, model.user.updated.
+ *
+ * Verified stays verified for the user (security case 25, barong#397): a change a user's own request makes may
+ * neither undo a `verified` label nor redo a verified KYC step (a second phone, a new profile, new documents);
+ * it is refused with 422 `resource.<key>.already_verified`. Only a change made `{ by: 'admin' }` may do either.
  */
 import type { User } from '../../db/repositories/users-repository.js';
-import type { Label } from '../../db/repositories/labels-repository.js';
+import type { Label, LabelsRepository } from '../../db/repositories/labels-repository.js';
+import { unprocessable } from '../../errors/app-error.js';
 import type { Work } from '../unit-of-work.js';
 import { computeLevel, computeState, type AccountRules } from '../accounts/account-state.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
 import { suspendKeysAndAccountsOf } from '../service-accounts/service-account-service.js';
 
+/** Who asks for a change: the user's own request (the default, so a new flow is held by the rule) or an admin. */
+export interface LabelChange {
+  by?: 'user' | 'admin';
+}
+
+const VERIFIED = 'verified';
+/** Steps whose verification an admin gives: once `verified`, the user cannot start them again. */
+const KYC_STEPS = new Set(['phone', 'profile', 'document', 'address']);
+
+/** Why a user may not move `key` from `current` to `next` (undefined: a removal); undefined when they may. */
+export function userChangeRefusal(key: string, current: string | undefined, next: string | undefined): string | undefined {
+  if (current !== VERIFIED) return undefined;
+  return KYC_STEPS.has(key) || next !== VERIFIED ? `resource.${key}.already_verified` : undefined;
+}
+
 export class PrivateLabels {
   constructor(private readonly rules: AccountRules) {}
 
-  async set(w: Work, user: User, key: string, value: string): Promise<User> {
-    const existing = await w.repos.labels.find(user.id, key, 'private');
+  /**
+   * Refuses early what set() would refuse, before a flow does anything it cannot take back (stores a file, sends
+   * a code). set() still decides, under the user's lock: this check alone could race.
+   */
+  async assertUserMayChange(labels: LabelsRepository, user: User, key: string, value: string): Promise<void> {
+    const refusal = userChangeRefusal(key, (await labels.find(user.id, key, 'private'))?.value, value);
+    if (refusal) throw unprocessable(refusal);
+  }
+
+  async set(w: Work, user: User, key: string, value: string, change: LabelChange = {}): Promise<User> {
+    const existing = await this.lockedLabel(w, user, key, value, change);
     if (existing?.value === value) return user;
     let label: Label;
     if (existing) {
@@ -30,8 +59,8 @@ export class PrivateLabels {
     return updated;
   }
 
-  async remove(w: Work, user: User, key: string): Promise<User> {
-    const existing = await w.repos.labels.find(user.id, key, 'private');
+  async remove(w: Work, user: User, key: string, change: LabelChange = {}): Promise<User> {
+    const existing = await this.lockedLabel(w, user, key, undefined, change);
     if (!existing) return user;
     await w.repos.labels.delete(existing.id);
     return this.recompute(w, user);
@@ -54,6 +83,20 @@ export class PrivateLabels {
     const referralUid = await w.repos.users.uidOf(updated.referralId);
     w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes }, this.meta(updated));
     return updated;
+  }
+
+  /**
+   * The label, read under the lock on the user's row that serialises their label changes; refused when the user
+   * may not change it. A flow that reads before calling set() takes that lock first (profiles, documents, phones,
+   * data storage), so its snapshot is not older than the lock. (Not `FOR UPDATE` on the label: for a missing label
+   * that takes a gap lock, and two users' first labels would deadlock each other.)
+   */
+  private async lockedLabel(w: Work, user: User, key: string, next: string | undefined, change: LabelChange): Promise<Label | undefined> {
+    await w.repos.kyc.lockOwner(user.id);
+    const existing = await w.repos.labels.find(user.id, key, 'private');
+    const refusal = change.by === 'admin' ? undefined : userChangeRefusal(key, existing?.value, next);
+    if (refusal) throw unprocessable(refusal);
+    return existing;
   }
 
   private async labelRecord(w: Work, label: Label, user: User) {

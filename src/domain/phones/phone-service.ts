@@ -63,6 +63,7 @@ export class PhoneService {
   /** Adds the number and sends it a code; answers the channel the code goes by. */
   async add(user: User, rawNumber: string, channel?: PhoneChannel): Promise<PhoneChannel> {
     const target = await this.unverifiedTarget(rawNumber);
+    await this.requireOpenStep(user);
     if (await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.index)) throw badRequest(EXISTS);
     await this.d.throttle.take(target.index, user.id);
     const used = this.channelFor(channel);
@@ -88,6 +89,7 @@ export class PhoneService {
    */
   async sendCode(user: User, rawNumber: string, channel?: PhoneChannel): Promise<PhoneChannel> {
     const target = await this.unverifiedTarget(rawNumber);
+    await this.requireOpenStep(user);
     const phone = await this.ownPhone(user, target);
     const failure = await this.d.failures.find(phone.id, phone.codeSentAt);
     if (failure) {
@@ -108,6 +110,7 @@ export class PhoneService {
   /** Verifies the number with its code: `validated_at`, private label `phone: verified`; answers the updated user. */
   async verify(user: User, rawNumber: string, code: string): Promise<User> {
     const target = await this.unverifiedTarget(rawNumber);
+    await this.requireOpenStep(user);
     const phone = await this.ownPhone(user, target);
     const failure = await this.d.failures.find(phone.id, phone.codeSentAt);
     if (failure) throw new AppError(422, failure.key);
@@ -167,8 +170,13 @@ export class PhoneService {
     });
   }
 
-  /** The user's phone row for this number, locked with every row of the number; or why there is none. */
+  /**
+   * The user's phone row for this number, locked with every row of the number; or why there is none. The user's
+   * row is locked first, as every change of their labels does (PrivateLabels), so two numbers verified at once
+   * are decided one after the other.
+   */
   private async lockedPhone(w: Work, user: User, target: Target): Promise<Phone | 'number_exist' | 'doesnt_exist'> {
+    await w.repos.kyc.lockOwner(user.id);
     const rows = await w.repos.phones.lockNumber(target.index);
     if (rows.some((p) => p.validatedAt)) return 'number_exist';
     return rows.find((p) => p.userId === user.id) ?? 'doesnt_exist';
@@ -184,6 +192,14 @@ export class PhoneService {
     await w.repos.phones.markVerified(phone.id, new Date());
     const current = (await w.repos.users.findById(user.id)) ?? user;
     return this.d.privateLabels.set(w, current, 'phone', 'verified');
+  }
+
+  /**
+   * Once the phone step is verified, only an admin reopens it (PrivateLabels' rule); asked after Barong's checks
+   * of the number, before any code is sent or checked.
+   */
+  private requireOpenStep(user: User): Promise<void> {
+    return this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, 'phone', 'verified');
   }
 
   private async unverifiedTarget(rawNumber: string): Promise<Target> {

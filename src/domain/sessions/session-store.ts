@@ -1,9 +1,12 @@
 /**
  * Sessions live in Redis (reference §7.1): the cookie holds a random 256-bit id; Redis holds, under the id's
- * SHA-256, the uid, client IP, user agent and CSRF token, with a sliding TTL of BARONG_SESSION_EXPIRE_TIME.
- * The key's TTL is the session's expiry (so sliding is one EXPIRE, which the gateway authorizer folds into its
- * single round trip); `expireTime` is derived from it. A per-user set indexes the sessions so a user can be
- * logged out everywhere. Reading a session is one Redis round trip.
+ * SHA-256, the uid, client IP, user agent, CSRF token and login time, with a sliding TTL of
+ * BARONG_SESSION_EXPIRE_TIME that never reaches past BARONG_SESSION_MAX_LIFETIME after the login (Barong has no
+ * such limit: a busy session lived for ever). The key's TTL is the session's expiry (so sliding is one EXPIRE,
+ * which the gateway authorizer folds into its single round trip); `expireTime` is derived from it. Every reader
+ * also checks the login time against the maximum, so a session another process made (a lagging clock, an older
+ * setting) ends on time too. A per-user set indexes the sessions so a user can be logged out everywhere; it
+ * expires with the longest session. Reading a session is one Redis round trip.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -16,6 +19,15 @@ export interface SessionData {
   csrfToken: string;
   /** Unix seconds after which the session is void unless used again (the Redis key's TTL). */
   expireTime: number;
+  /** Unix seconds of the login: the session ends BARONG_SESSION_MAX_LIFETIME later, used or not. */
+  createdAt: number;
+}
+
+export interface SessionLifetimes {
+  /** Sliding: seconds without use before the session ends. */
+  idleSeconds: number;
+  /** Absolute: seconds after the login before it ends. */
+  maxSeconds: number;
 }
 
 /** What Redis holds; the expiry is the key's TTL. */
@@ -26,29 +38,27 @@ export interface Session extends SessionData {
 }
 
 const digest = (id: string) => createHash('sha256').update(id).digest('hex');
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export class SessionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    readonly ttlSeconds: number,
+    readonly lifetimes: SessionLifetimes,
   ) {}
 
   async create(uid: string, userIp: string, userAgent: string): Promise<Session> {
     const id = randomBytes(32).toString('hex');
-    const session: Session = {
-      id,
-      uid,
-      userIp,
-      userAgent,
-      csrfToken: randomBytes(16).toString('hex'),
-      expireTime: this.nextExpiry(),
-    };
+    const createdAt = nowSeconds();
+    const ttl = this.slideSeconds(createdAt);
+    const session: Session = { id, uid, userIp, userAgent, csrfToken: randomBytes(16).toString('hex'), createdAt, expireTime: createdAt + ttl };
     const hash = digest(id);
     await this.redis
       .multi()
-      .set(this.sessionKey(hash), JSON.stringify(this.dataOf(session)), 'EX', this.ttlSeconds)
+      .set(this.sessionKey(hash), JSON.stringify(this.dataOf(session)), 'EX', ttl)
       .sadd(this.userKey(uid), hash)
+      // Every session in the set ends within maxSeconds of the newest login, so the set outlives them, then goes.
+      .expire(this.userKey(uid), this.lifetimes.maxSeconds)
       .exec();
     return session;
   }
@@ -61,8 +71,13 @@ export class SessionStore {
       [Error | null, number],
     ];
     if (getError) throw getError;
-    if (!raw) return undefined;
-    return this.parse(id!, raw, Math.floor((Date.now() + (pttl > 0 ? pttl : this.ttlSeconds * 1000)) / 1000));
+    const session = raw ? this.parse(id!, raw) : undefined;
+    if (!session) return undefined;
+    if (this.slideSeconds(session.createdAt) <= 0) {
+      await this.destroy(session);
+      return undefined;
+    }
+    return pttl > 0 ? { ...session, expireTime: Math.floor((Date.now() + pttl) / 1000) } : session;
   }
 
   /** The Redis key of a session id; undefined for anything that cannot be one (gateway authorizer). */
@@ -70,14 +85,25 @@ export class SessionStore {
     return id && /^[0-9a-f]{64}$/.test(id) ? this.sessionKey(digest(id)) : undefined;
   }
 
-  /** A session from what Redis holds under storageKey(id); undefined when unreadable. */
-  parse(id: string, raw: string, expireTime: number): Session | undefined {
+  /**
+   * A session from what Redis holds under storageKey(id), its expiry as sliding it now gives; undefined when
+   * unreadable. One without a login time (made before sessions had a maximum) reads as past its maximum.
+   */
+  parse(id: string, raw: string): Session | undefined {
     try {
-      const { uid, userIp, userAgent, csrfToken } = JSON.parse(raw) as StoredSession;
-      return typeof uid === 'string' ? { id, uid, userIp, userAgent, csrfToken, expireTime } : undefined;
+      const { uid, userIp, userAgent, csrfToken, createdAt: stored } = JSON.parse(raw) as StoredSession;
+      if (typeof uid !== 'string') return undefined;
+      const createdAt = typeof stored === 'number' ? stored : 0;
+      const expireTime = nowSeconds() + Math.max(0, this.slideSeconds(createdAt));
+      return { id, uid, userIp, userAgent, csrfToken, createdAt, expireTime };
     } catch {
       return undefined;
     }
+  }
+
+  /** Seconds a use now extends the session by: the idle expiry, capped by what is left of its lifetime (≤ 0: over). */
+  slideSeconds(createdAt: number): number {
+    return Math.min(this.lifetimes.idleSeconds, createdAt + this.lifetimes.maxSeconds - nowSeconds());
   }
 
   /**
@@ -86,9 +112,10 @@ export class SessionStore {
    * outside the per-user index.
    */
   async touch(session: Session): Promise<Session> {
-    const refreshed = { ...session, expireTime: this.nextExpiry() };
-    await this.redis.expire(this.sessionKey(digest(session.id)), this.ttlSeconds); // a missing key stays missing
-    return refreshed;
+    const ttl = Math.max(0, this.slideSeconds(session.createdAt));
+    // A missing key stays missing; one at the end of its lifetime is left to the TTL it has, which ends it then.
+    if (ttl > 0) await this.redis.expire(this.sessionKey(digest(session.id)), ttl);
+    return { ...session, expireTime: nowSeconds() + ttl };
   }
 
   async destroy(session: Pick<Session, 'id' | 'uid'>): Promise<void> {
@@ -126,12 +153,8 @@ export class SessionStore {
     return removed;
   }
 
-  private nextExpiry(): number {
-    return Math.floor(Date.now() / 1000) + this.ttlSeconds;
-  }
-
   private dataOf(s: Session): StoredSession {
-    return { uid: s.uid, userIp: s.userIp, userAgent: s.userAgent, csrfToken: s.csrfToken };
+    return { uid: s.uid, userIp: s.userIp, userAgent: s.userAgent, csrfToken: s.csrfToken, createdAt: s.createdAt };
   }
 
   private sessionKey(hash: string): string {

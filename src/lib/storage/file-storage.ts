@@ -4,8 +4,11 @@
  * Keys are relative paths made by the server (`documents/<uid>/<random>.<ext>`), never by clients.
  */
 export interface FileStorage {
-  /** Stores `bytes` under `key`, replacing any object already there. */
-  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /**
+   * Stores `bytes` under `key`, replacing any object already there. The caller names no content type: a file is
+   * only ever served as the type its bytes show, and as an attachment (served-file.ts).
+   */
+  put(key: string, bytes: Buffer): Promise<void>;
   /** Removes the object; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** A link that opens the object for `ttlSeconds`, then stops working. */

@@ -1,15 +1,14 @@
 /**
  * Files on the local disk, under a directory outside any served root. They are reachable only through
  * `url()`: `<prefix>/<key>?expires=<unix seconds>&signature=<HMAC-SHA256 of key and expiry>`, checked by
- * `open()` (the /uploads route, src/api/files/file-routes.ts). The content type given to `put()` is kept in a
- * sidecar file next to the object, so the route answers with it.
+ * `open()` (the /uploads route, src/api/files/file-routes.ts), which gives the type the file's bytes show
+ * (served-file.ts), whatever anyone claimed for it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertSafeKey, isSafeKey, type FileStorage } from './file-storage.js';
-
-const TYPE_SUFFIX = '.content-type';
+import { servedTypeOfBytes } from './served-file.js';
 
 export interface StoredFile {
   bytes: Buffer;
@@ -30,19 +29,17 @@ export class LocalStorage implements FileStorage {
     this.root = path.resolve(root);
   }
 
-  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+  async put(key: string, bytes: Buffer): Promise<void> {
     const file = this.pathOf(key);
     await mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader never sees half a file.
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, bytes, { mode: 0o600 });
-    await writeFile(file + TYPE_SUFFIX, contentType, { mode: 0o600 });
     await rename(tmp, file);
   }
 
   async delete(key: string): Promise<void> {
-    const file = this.pathOf(key);
-    await Promise.all([rm(file, { force: true }), rm(file + TYPE_SUFFIX, { force: true })]);
+    await rm(this.pathOf(key), { force: true });
   }
 
   async url(key: string, ttlSeconds: number): Promise<string> {
@@ -55,10 +52,9 @@ export class LocalStorage implements FileStorage {
   /** The file behind a signed link, if the signature is this server's for exactly this key and has not expired. */
   async open(key: string, expires: string | undefined, signature: string | undefined): Promise<OpenResult> {
     if (!this.verify(key, expires, signature)) return { ok: false, reason: 'invalid_signature' };
-    const file = this.pathOf(key);
     try {
-      const [bytes, contentType] = await Promise.all([readFile(file), readFile(file + TYPE_SUFFIX, 'utf8')]);
-      return { ok: true, file: { bytes, contentType } };
+      const bytes = await readFile(this.pathOf(key));
+      return { ok: true, file: { bytes, contentType: await servedTypeOfBytes(bytes) } };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'not_found' };
       throw err;
@@ -66,7 +62,7 @@ export class LocalStorage implements FileStorage {
   }
 
   verify(key: string, expires: string | undefined, signature: string | undefined): boolean {
-    if (!isSafeKey(key) || key.endsWith(TYPE_SUFFIX) || !expires || !signature) return false;
+    if (!isSafeKey(key) || !expires || !signature) return false;
     if (!/^\d{1,12}$/.test(expires)) return false;
     const expiresAt = Number(expires);
     if (expiresAt * 1000 < this.now()) return false;
@@ -82,7 +78,6 @@ export class LocalStorage implements FileStorage {
   /** The absolute path of a key, refusing anything that would leave the storage directory. */
   private pathOf(key: string): string {
     assertSafeKey(key);
-    if (key.endsWith(TYPE_SUFFIX)) throw new Error(`storage key uses a reserved suffix: ${key}`);
     const file = path.resolve(this.root, key);
     if (!file.startsWith(this.root + path.sep)) throw new Error(`storage key escapes the storage directory: ${key}`);
     return file;

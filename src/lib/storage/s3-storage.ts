@@ -1,11 +1,14 @@
 /**
  * Files in an S3-compatible bucket (AWS S3, MinIO, Ceph, …), written with PutObject and read by clients through
  * presigned GET URLs (SigV4, `X-Amz-Expires`). Checksums are sent only where the API requires them, which keeps
- * older S3-compatible servers working.
+ * older S3-compatible servers working. An object is stored with the type its bytes show and as an attachment, and
+ * its link asks S3 to answer so too (response-content-type / -disposition), whatever the object's metadata says
+ * by then. S3 sets no nosniff or CSP header on request; the bucket's own origin keeps the file off ours.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertSafeKey, type FileStorage } from './file-storage.js';
+import { attachmentDisposition, servedTypeOfBytes, servedTypeOfKey } from './served-file.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -35,10 +38,17 @@ export class S3Storage implements FileStorage {
     });
   }
 
-  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+  async put(key: string, bytes: Buffer): Promise<void> {
     assertSafeKey(key);
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }),
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: await servedTypeOfBytes(bytes),
+        ContentDisposition: attachmentDisposition(key),
+        ContentLength: bytes.length,
+      }),
     );
   }
 
@@ -49,7 +59,14 @@ export class S3Storage implements FileStorage {
 
   async url(key: string, ttlSeconds: number): Promise<string> {
     assertSafeKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { expiresIn: ttlSeconds });
+    // The key's extension is the one the server chose from the bytes (documents-service.ts).
+    const get = new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: key,
+      ResponseContentType: servedTypeOfKey(key),
+      ResponseContentDisposition: attachmentDisposition(key),
+    });
+    return getSignedUrl(this.client, get, { expiresIn: ttlSeconds });
   }
 
   close(): void {

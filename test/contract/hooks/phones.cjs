@@ -2,7 +2,8 @@
  * Phones. The server runs with twilio_sms against the runner's Twilio stand-in (DREDD_TWILIO); a code is read
  * back from what the stand-in received, as the user reads it from the phone. Dredd runs verify, then send_code,
  * then add: verify uses its own documented number (+12025550144), so the number that send_code and add document
- * (+12025550143) is never verified by anybody. The member verifies and resends; add acts as a fixture of its own.
+ * (+12025550143) is never verified by anybody. The member verifies; once it has, its phone step is closed
+ * (resource.phone.already_verified), so send_code and add act as fixtures of their own.
  */
 const { build, prepare, http, session, actAs, setFormField } = require('../support.cjs');
 
@@ -34,7 +35,10 @@ prepare('POST /resource/phones/verify', 201, async (t) => {
 // The same request again: the number is verified now (resource.phone.number_exist).
 prepare('POST /resource/phones/verify', 400, () => {});
 
-prepare('POST /resource/phones/send_code', 200, (t) => addPhone('member', documented(t, 'phone_number')));
+prepare('POST /resource/phones/send_code', 200, async (t) => {
+  await actAs(t, 'phonesResend');
+  await addPhone('phonesResend', documented(t, 'phone_number'));
+});
 // A user who never added the number (resource.phone.doesnt_exist).
 prepare('POST /resource/phones/send_code', 404, (t) => actAs(t, 'phonesNone'));
 
@@ -56,7 +60,8 @@ for (const key of ['GET /resource/phones', 'POST /resource/phones', 'POST /resou
  */
 prepare('POST /resource/phones/send_code', 422, async (t) => {
   const number = documented(t, 'phone_number');
-  const s = await session('member');
+  await actAs(t, 'phonesResend');
+  const s = await session('phonesResend');
   const form = (extra) => ({ form: { phone_number: number, ...extra }, cookie: s.cookie, csrf: s.csrf });
   await fetch(`${TWILIO}/_stand-in/fail`, {
     method: 'POST',
