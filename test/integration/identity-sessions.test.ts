@@ -169,6 +169,17 @@ describe('brute force', () => {
     }
   });
 
+  it('the owner of a look-alike account cannot clear another account’s counter by logging in', async () => {
+    const victim = await createUser(t, { email: uniqueEmail('kate') });
+    const lookAlike = await createUser(t, { email: victim.email.replace('k', '\uff4b') });
+    for (let i = 0; i < 9; i++) await login({ email: victim.email, password: 'Wrong-Password-1' }).expect(401);
+    await login({ email: lookAlike.email, password: lookAlike.password }).expect(201);
+    await login({ email: victim.email, password: 'Wrong-Password-1' }).expect(401);
+    expect((await login({ email: victim.email, password: victim.password }).expect(429)).body).toEqual({
+      errors: ['identity.session.too_many_attempts'],
+    });
+  });
+
   it('a successful login resets the account counter', async () => {
     const user = await createUser(t);
     for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
