@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Confirms an account
-         * @description Confirms the e-mail address with the token from the confirmation e-mail (single use). Adds the private label `email: verified` (the user normally becomes `active`, level 1), opens a session and returns the user with a fresh `csrf_token`.
+         * @description Confirms the e-mail address with the token from the confirmation e-mail (single use). Adds the private label `email: verified` (the user normally becomes `active`, level 1). For an `active` account without 2FA it opens a session and returns the user with a fresh `csrf_token`; for any other (banned, locked, still pending, or with 2FA) it answers 201 with the account's `email`, `uid`, `role`, `level`, `otp` and `state` only, no session cookie and no `csrf_token`: the user then logs in normally (with the 2FA code).
          */
         post: operations["confirmEmail"];
         delete?: never;

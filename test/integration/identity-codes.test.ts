@@ -48,6 +48,58 @@ describe('e-mail confirmation', () => {
     expect(res.body.labels).toEqual([expect.objectContaining({ key: 'email', value: 'verified', scope: 'private' })]);
   });
 
+  describe('opens a session only for an active account without 2FA', () => {
+    const NO_SESSION_BODY = ['email', 'level', 'otp', 'role', 'state', 'uid'];
+
+    async function signUpAndConfirmAfter(prepare: (uid: string) => Promise<void>) {
+      const email = uniqueEmail('gated');
+      const token = (await signUpAndGetLink(email)).searchParams.get('confirmation_token')!;
+      const user = (await t.services.uow.repos.users.findByEmail(email))!;
+      await prepare(user.uid);
+      const res = await post('/users/email/confirm_code', { token }).expect(201);
+      return { res, user: (await t.services.uow.repos.users.findById(user.id))! };
+    }
+    const label = (key: string, value: string) => async (uid: string) => {
+      const user = (await t.services.uow.repos.users.findByUid(uid))!;
+      await t.services.uow.run((w) => t.services.privateLabels.set(w, user, key, value));
+    };
+
+    it.each([
+      ['banned', 'ban', 'banned'],
+      ['locked', 'lock', 'suspicious'],
+    ])('a %s account: the address is confirmed, no session, no csrf_token', async (state, key, value) => {
+      const { res, user } = await signUpAndConfirmAfter(label(key, value));
+      expect(Object.keys(res.body).sort()).toEqual(NO_SESSION_BODY);
+      expect(res.body).toMatchObject({ uid: user.uid, state });
+      expect(sessionCookie(res)).toBeUndefined();
+      expect(await t.db.knex('labels').where({ user_id: user.id, key: 'email', scope: 'private' }).first()).toMatchObject({ value: 'verified' });
+    });
+
+    it('an account with 2FA: confirmed and active, but it logs in with its code; the link alone opens nothing', async () => {
+      const { res, user } = await signUpAndConfirmAfter(async (uid) => {
+        const pending = (await t.services.uow.repos.users.findByUid(uid))!;
+        await t.services.uow.repos.users.update(pending.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt('JBSWY3DPEHPK3PXP') });
+      });
+      expect(res.body).toEqual({ email: user.email, uid: user.uid, role: 'member', level: 1, otp: true, state: 'active' });
+      expect(res.body.csrf_token).toBeUndefined();
+      expect(sessionCookie(res)).toBeUndefined();
+      expect((await post('/sessions', { email: user.email, password: STRONG_PASSWORD }).expect(401)).body).toEqual({
+        errors: ['identity.session.missing_otp'],
+      });
+    });
+
+    it('a session the request carried is left as it was, neither ended nor replaced', async () => {
+      const other = await createUser(t);
+      const cookie = sessionCookie(await post('/sessions', { email: other.email, password: other.password }).expect(201))!;
+      const email = uniqueEmail('gated-carried');
+      const token = (await signUpAndGetLink(email)).searchParams.get('confirmation_token')!;
+      await label('ban', 'fraud')((await t.services.uow.repos.users.findByEmail(email))!.uid);
+      const res = await post('/users/email/confirm_code', { token }, cookie).expect(201);
+      expect(sessionCookie(res)).toBeUndefined();
+      await request(t.app).delete(`${API}/sessions`).set('Cookie', cookie).expect(204);
+    });
+  });
+
   it('mails in the user’s language, whatever its case', async () => {
     const email = uniqueEmail('russian');
     await post('/users', { email, password: STRONG_PASSWORD, data: '{"language":"RU"}' }).expect(201);

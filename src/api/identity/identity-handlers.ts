@@ -2,6 +2,8 @@
 import type { RegistrationService } from '../../domain/accounts/registration-service.js';
 import type { PasswordResetService } from '../../domain/accounts/password-reset-service.js';
 import type { LoginService } from '../../domain/sessions/login-service.js';
+import { linkMaySignIn } from '../../domain/sessions/sign-in.js';
+import type { UserPresenter } from '../presenters/user-presenter.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
@@ -13,6 +15,7 @@ export interface IdentityDeps {
   login: LoginService;
   opener: SessionOpener;
   cookie: SessionCookie;
+  presenter: UserPresenter;
 }
 
 export function createIdentityHandlers(d: IdentityDeps) {
@@ -28,6 +31,7 @@ export function createIdentityHandlers(d: IdentityDeps) {
 
   const confirmEmail: Handler<'confirmEmail'> = async (req, res) => {
     const user = await d.registration.confirmEmail(req.body.token);
+    if (!linkMaySignIn(user)) return { status: 201, body: d.presenter.summary(user) };
     return { status: 201, body: await d.opener.open(req, res, user) };
   };
 
