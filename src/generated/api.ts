@@ -2157,6 +2157,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many sign-ups from this address (BARONG_SIGNUP_MAX_PER_IP per BARONG_SIGNUP_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2979,6 +2988,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -7802,6 +7820,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };

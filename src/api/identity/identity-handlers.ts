@@ -3,6 +3,7 @@ import type { RegistrationService } from '../../domain/accounts/registration-ser
 import type { PasswordResetService } from '../../domain/accounts/password-reset-service.js';
 import type { LoginService } from '../../domain/sessions/login-service.js';
 import { linkMaySignIn } from '../../domain/sessions/sign-in.js';
+import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
 import type { UserPresenter } from '../presenters/user-presenter.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';
@@ -16,11 +17,15 @@ export interface IdentityDeps {
   opener: SessionOpener;
   cookie: SessionCookie;
   presenter: UserPresenter;
+  /** Sign-ups per client IP (Barong has no limit): taken before any work, so a flood never reaches argon2. */
+  signUps: IpLimiter;
 }
 
 export function createIdentityHandlers(d: IdentityDeps) {
   const createUser: Handler<'createUser'> = async (req, res) => {
-    const user = await d.registration.signUp(req.body, requestContext(req));
+    const ctx = requestContext(req);
+    await d.signUps.take(ctx.ip, 'identity.user.too_many_requests');
+    const user = await d.registration.signUp(req.body, ctx);
     return { status: 201, body: await d.opener.open(req, res, user) };
   };
 

@@ -3,6 +3,7 @@
  * per account and per client IP, with rate-limiter-flexible, so the limits hold across every API process.
  * A point is taken *before* the password is checked, so parallel attempts can never exceed the limit; a
  * successful login gives the account its points back and returns the IP's point.
+ * The same machinery limits, per IP only, anonymous requests that cost the server work (IpLimiter).
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
@@ -75,5 +76,24 @@ export class AttemptLimiter {
    * attempts on a known account pass exactly as many times as its own counter allows. */
   private async takeInOrder(account: AccountKey): Promise<void> {
     for (const key of account) await this.account.consume(key);
+  }
+}
+
+export interface IpLimits {
+  perIp: number;
+  windowSeconds: number;
+}
+
+/** A per-client-IP budget, in Redis, for anonymous requests that cost the server work (sign-up, password scoring). */
+export class IpLimiter {
+  private readonly ip: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, name: string, limits: IpLimits) {
+    this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
+  }
+
+  /** Takes one request for this IP, or refuses with 429 `errorKey` and Retry-After. */
+  async take(ip: string, errorKey: string): Promise<void> {
+    await withinBudget(errorKey, () => this.ip.consume(ip));
   }
 }
