@@ -2,6 +2,14 @@
  * Password hashing: argon2id (OWASP parameters by default, configurable; cheap ones in tests only), computed
  * on libuv's thread pool so the event loop keeps serving. Bcrypt digests imported from Barong verify too and
  * report `needsRehash`, so they are replaced at the next successful login.
+ *
+ * Passwords are normalised to Unicode NFC before they are hashed or verified, so canonically equivalent spellings
+ * (`é` precomposed, or `e` + U+0301 as some keyboards send it) are one password; nothing else is folded. A digest
+ * made from the password as typed (Barong's, or one made here before normalisation) also verifies against the typed
+ * spelling, and is then rehashed.
+ * bcrypt reads only a password's first 72 bytes, so an imported bcrypt digest cannot tell a longer password from
+ * any other that shares them: it verifies only passwords shorter than 72 bytes (UTF-8), and the owner of a longer
+ * one resets it (OWASP: never let a truncated comparison pass). argon2id has no such limit.
  */
 import { hash, verify, parseOptions } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
@@ -14,6 +22,14 @@ export interface HashingOptions {
 }
 
 const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enum, which isolatedModules can't read.
+const BCRYPT_DIGEST = /^\$2[abxy]\$/;
+const BCRYPT_MAX_BYTES = 72;
+
+/** The spellings a password is tried in: its NFC form first, then, if different, as typed. */
+function spellings(password: string): string[] {
+  const normal = password.normalize('NFC');
+  return normal === password ? [normal] : [normal, password];
+}
 
 export class PasswordHasher {
   private dummyDigest?: Promise<string>;
@@ -25,23 +41,33 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: ARGON2ID, ...this.options });
+    return hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...this.options });
   }
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
-    if (/^\$2[abxy]\$/.test(digest)) {
-      const ok = await bcrypt.compare(password, digest).catch(() => false);
-      return { ok, needsRehash: ok };
+    const imported = BCRYPT_DIGEST.test(digest);
+    const tried = spellings(password);
+    for (const [i, spelling] of tried.entries()) {
+      if (await this.matches(digest, spelling, imported)) {
+        return { ok: true, needsRehash: imported || i > 0 || this.isOutdated(digest) };
+      }
     }
-    const ok = await verify(digest, password).catch(() => false);
-    return { ok, needsRehash: ok && this.isOutdated(digest) };
+    return { ok: false, needsRehash: false };
   }
 
   /** Spends the same time as a real verification, for unknown accounts, so timing does not reveal them. */
   async verifyAgainstNothing(password: string): Promise<false> {
     this.dummyDigest ??= this.hash(randomBytes(16).toString('hex'));
-    await verify(await this.dummyDigest, password).catch(() => false);
+    const dummy = await this.dummyDigest;
+    for (const spelling of spellings(password)) await verify(dummy, spelling).catch(() => false);
     return false;
+  }
+
+  private async matches(digest: string, spelling: string, imported: boolean): Promise<boolean> {
+    if (!imported) return verify(digest, spelling).catch(() => false);
+    // Compared whatever the length, so a long password costs the same time as any other.
+    const ok = await bcrypt.compare(spelling, digest).catch(() => false);
+    return ok && Buffer.byteLength(spelling) < BCRYPT_MAX_BYTES;
   }
 
   private isOutdated(digest: string): boolean {
