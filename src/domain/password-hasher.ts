@@ -46,8 +46,7 @@ export class PasswordHasher {
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
     const imported = BCRYPT_DIGEST.test(digest);
-    const tried = spellings(password);
-    for (const [i, spelling] of tried.entries()) {
+    for (const [i, spelling] of spellings(password).entries()) {
       if (await this.matches(digest, spelling, imported)) {
         return { ok: true, needsRehash: imported || i > 0 || this.isOutdated(digest) };
       }
