@@ -23,7 +23,7 @@ import { AccountLinks } from './domain/accounts/account-links.js';
 import { PrivateLabels } from './domain/labels/private-labels.js';
 import { AccountTokens } from './domain/tokens/account-tokens.js';
 import { SessionStore } from './domain/sessions/session-store.js';
-import { AttemptLimiter } from './domain/sessions/login-throttle.js';
+import { AttemptLimiter, IpLimiter } from './domain/sessions/login-throttle.js';
 import { LoginService } from './domain/sessions/login-service.js';
 import { Totp } from './domain/otp/totp.js';
 import { RegistrationService } from './domain/accounts/registration-service.js';
@@ -133,6 +133,12 @@ export async function createServices(config: Config, logger: Logger) {
     { perAccount: limits.codeRequestsMax, perIp: limits.codeRequestsMaxPerIp, windowSeconds: limits.codeRequestsWindowSeconds },
     'identity.user.too_many_requests',
   );
+  // Anonymous requests that cost work (an argon2 hash and a mail; zxcvbn), limited per IP before the work.
+  const signUps = new IpLimiter(redis, redisKeys, 'signups', { perIp: limits.signUpMaxPerIp, windowSeconds: limits.signUpWindowSeconds });
+  const passwordScoring = new IpLimiter(redis, redisKeys, 'password_validate', {
+    perIp: limits.passwordValidateMaxPerIp,
+    windowSeconds: limits.passwordValidateWindowSeconds,
+  });
 
   const registration = new RegistrationService({ config, uow, hasher, passwordPolicy, privateLabels, tokens, links, captcha, codeRequests });
   const passwordReset = new PasswordResetService({ config, uow, hasher, passwordPolicy, tokens, captcha, codeRequests, sessions });
@@ -231,6 +237,8 @@ export async function createServices(config: Config, logger: Logger) {
     registration,
     passwordReset,
     login,
+    signUps,
+    passwordScoring,
     geetest,
     auth0,
     whitelink,

@@ -110,6 +110,10 @@ const schema = z.object({
   BARONG_CODE_REQUESTS_MAX: int(5, 1),
   BARONG_CODE_REQUESTS_MAX_PER_IP: int(30, 1),
   BARONG_CODE_REQUESTS_WINDOW: int(3600, 1),
+  BARONG_SIGNUP_MAX_PER_IP: int(50, 1),
+  BARONG_SIGNUP_WINDOW: int(3600, 1),
+  BARONG_PASSWORD_VALIDATE_MAX_PER_IP: int(1000, 1),
+  BARONG_PASSWORD_VALIDATE_WINDOW: int(3600, 1),
   // --- TOTP codes (issue 4, items 8-10) ---
   BARONG_OTP_MAX_ATTEMPTS: int(5, 1),
   BARONG_OTP_ATTEMPTS_WINDOW: int(300, 1),
@@ -261,6 +265,12 @@ export interface Config {
     codeRequestsMax: number;
     codeRequestsMaxPerIp: number;
     codeRequestsWindowSeconds: number;
+    /** Sign-ups (an argon2 hash and a mail each) per client IP per window. */
+    signUpMaxPerIp: number;
+    signUpWindowSeconds: number;
+    /** password/validate requests, identity and public together, per client IP per window. */
+    passwordValidateMaxPerIp: number;
+    passwordValidateWindowSeconds: number;
   };
   // --- TOTP codes ---
   /** Codes a signed-in user may submit (2FA, API keys) per window before 429; a right code resets the count. */
@@ -572,6 +582,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       codeRequestsMax: e.BARONG_CODE_REQUESTS_MAX,
       codeRequestsMaxPerIp: e.BARONG_CODE_REQUESTS_MAX_PER_IP,
       codeRequestsWindowSeconds: e.BARONG_CODE_REQUESTS_WINDOW,
+      signUpMaxPerIp: e.BARONG_SIGNUP_MAX_PER_IP,
+      signUpWindowSeconds: e.BARONG_SIGNUP_WINDOW,
+      passwordValidateMaxPerIp: e.BARONG_PASSWORD_VALIDATE_MAX_PER_IP,
+      passwordValidateWindowSeconds: e.BARONG_PASSWORD_VALIDATE_WINDOW,
     },
     // --- TOTP codes ---
     otpAttempts: { maxAttempts: e.BARONG_OTP_MAX_ATTEMPTS, windowSeconds: e.BARONG_OTP_ATTEMPTS_WINDOW },

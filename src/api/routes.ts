@@ -8,6 +8,7 @@
 import type { Contract } from './contract.js';
 import type { Config } from '../config.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
+import type { IpLimiter } from '../domain/sessions/login-throttle.js';
 import { createGeneralHandlers, type BuildInfo } from './general/general-handlers.js';
 import { createDocsHandlers } from './docs/docs-handlers.js';
 import { createIdentityHandlers, type IdentityDeps } from './identity/identity-handlers.js';
@@ -46,6 +47,7 @@ export interface RouteServices
   config: Config;
   contract: Contract;
   passwordPolicy: PasswordPolicy;
+  passwordScoring: IpLimiter;
   build: BuildInfo;
   registration: IdentityDeps['registration'];
   passwordReset: IdentityDeps['passwordReset'];
@@ -53,7 +55,7 @@ export interface RouteServices
 }
 
 export function buildRouteTable(s: RouteServices): RouteTable {
-  const general = createGeneralHandlers(s.config, s.passwordPolicy, s.build);
+  const general = createGeneralHandlers(s.config, s.passwordPolicy, s.build, s.passwordScoring);
   const docs = createDocsHandlers(s.contract);
   const identity = createIdentityHandlers(s);
   const captcha = createCaptchaHandlers(s);

@@ -2,6 +2,15 @@
  * Password hashing: argon2id (OWASP parameters by default, configurable; cheap ones in tests only), computed
  * on libuv's thread pool so the event loop keeps serving. Bcrypt digests imported from Barong verify too and
  * report `needsRehash`, so they are replaced at the next successful login.
+ *
+ * Passwords are normalised to Unicode NFC before they are hashed or verified, so canonically equivalent spellings
+ * (`é` precomposed, or `e` + U+0301 as some keyboards send it) are one password; nothing else is folded. A digest
+ * made from the password as typed (Barong's, or one made here before normalisation) also verifies against the typed
+ * spelling, and is then rehashed.
+ * bcrypt reads only a password's first 72 bytes, so an imported bcrypt digest cannot tell a longer password from
+ * another that shares them. It is the only proof such a user has, so it is accepted once: that first login rehashes
+ * the whole password as typed with argon2id, which reads all of it, and from then on only the whole password works.
+ * (Guessing it needs the first 72 bytes of the real one, which is as hard as guessing the password.)
  */
 import { hash, verify, parseOptions } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
@@ -14,6 +23,13 @@ export interface HashingOptions {
 }
 
 const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enum, which isolatedModules can't read.
+const BCRYPT_DIGEST = /^\$2[abxy]\$/;
+
+/** The spellings a password is tried in: its NFC form first, then, if different, as typed. */
+function spellings(password: string): string[] {
+  const normal = password.normalize('NFC');
+  return normal === password ? [normal] : [normal, password];
+}
 
 export class PasswordHasher {
   private dummyDigest?: Promise<string>;
@@ -25,16 +41,17 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: ARGON2ID, ...this.options });
+    return hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...this.options });
   }
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
-    if (/^\$2[abxy]\$/.test(digest)) {
-      const ok = await bcrypt.compare(password, digest).catch(() => false);
-      return { ok, needsRehash: ok };
+    const imported = BCRYPT_DIGEST.test(digest);
+    for (const [i, spelling] of spellings(password).entries()) {
+      if (await this.matches(digest, spelling, imported)) {
+        return { ok: true, needsRehash: imported || i > 0 || this.isOutdated(digest) };
+      }
     }
-    const ok = await verify(digest, password).catch(() => false);
-    return { ok, needsRehash: ok && this.isOutdated(digest) };
+    return { ok: false, needsRehash: false };
   }
 
   /**
@@ -45,6 +62,11 @@ export class PasswordHasher {
     this.dummyDigest ??= this.hash(randomBytes(16).toString('hex'));
     await this.verify(await this.dummyDigest, password);
     return false;
+  }
+
+  private async matches(digest: string, spelling: string, imported: boolean): Promise<boolean> {
+    if (!imported) return verify(digest, spelling).catch(() => false);
+    return bcrypt.compare(spelling, digest).catch(() => false);
   }
 
   private isOutdated(digest: string): boolean {

@@ -31,13 +31,14 @@ export class PasswordPolicy {
 
   /** Bits of guessing entropy, two decimals. `relatedInputs` (email, username) count as known words. */
   entropy(password: string, relatedInputs: string[] = []): number {
-    const result = this.estimator.check(password.slice(0, MAX_ESTIMATED_LENGTH), relatedInputs);
+    const result = this.estimator.check(password.normalize('NFC').slice(0, MAX_ESTIMATED_LENGTH), relatedInputs);
     return Math.round(result.guessesLog10 * Math.log2(10) * 100) / 100;
   }
 
-  /** Barong's model error codes, in its order: the pattern first, strength second. */
+  /** Barong's model error codes, in its order: the pattern first, strength second. Checks the NFC form, which is
+   * what PasswordHasher stores. */
   violations(password: string, relatedInputs: string[] = []): string[] {
-    if (!this.options.regexp.test(password)) return ['password.requirements'];
+    if (!this.options.regexp.test(password.normalize('NFC'))) return ['password.requirements'];
     if (this.entropy(password, relatedInputs) < this.options.minEntropy) return ['password.weak'];
     return [];
   }

@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Confirms an account
-         * @description Confirms the e-mail address with the token from the confirmation e-mail (single use). Adds the private label `email: verified` (the user normally becomes `active`, level 1), opens a session and returns the user with a fresh `csrf_token`.
+         * @description Confirms the e-mail address with the token from the confirmation e-mail (single use). Adds the private label `email: verified` (the user normally becomes `active`, level 1). For an `active` account without 2FA it opens a session and returns the user with a fresh `csrf_token`; for any other (banned, locked, still pending, or with 2FA) it answers 201 with the account's `email`, `uid`, `role`, `level`, `otp` and `state` only, no session cookie and no `csrf_token`: the user then logs in normally (with the 2FA code).
          */
         post: operations["confirmEmail"];
         delete?: never;
@@ -2157,6 +2157,15 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Too many sign-ups from this address (BARONG_SIGNUP_MAX_PER_IP per BARONG_SIGNUP_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2979,6 +2988,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -7802,6 +7820,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };

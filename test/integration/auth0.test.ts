@@ -151,6 +151,44 @@ describe('existing accounts', () => {
   });
 });
 
+describe('existing accounts: only a verified, exactly matching e-mail signs in', () => {
+  it('an id_token whose e-mail Auth0 has not verified never signs in to the existing account', async () => {
+    const user = await createUser(t);
+    for (const claims of [{ email_verified: false }, {}, { email_verified: 'true' }]) {
+      const res = await auth0Login(t, await tenant.sign({ email: user.email, ...claims })).expect(401);
+      expect(res.body).toEqual(INVALID);
+      expect(sessionCookie(res)).toBeUndefined();
+    }
+    expect(await activities(user.id)).toEqual([]);
+  });
+
+  it('a look-alike of an existing e-mail is another address: it never reaches the existing account', async () => {
+    const user = await createUser(t, { email: uniqueEmail('kate') });
+    const lookAlikes = [
+      user.email.replace('k', '\uff4b'), // FULLWIDTH k
+      user.email.replace('a', '\uff41'), // FULLWIDTH a
+      user.email.replace('a', '\u00e1'), // á
+      user.email.replace('e', 'e\u0301'), // e + combining acute: é in NFD
+    ];
+    for (const email of lookAlikes) {
+      const res = await auth0Login(t, await tenant.sign({ email, email_verified: true })).expect(200);
+      expect(res.body.uid).not.toBe(user.uid);
+      expect(res.body.email).toBe(email);
+    }
+    expect(await activities(user.id)).toEqual([]);
+  });
+
+  it('the same address in another ASCII case or Unicode form is the same account', async () => {
+    const email = uniqueEmail('Ren\u00e9e');
+    const user = await createUser(t, { email });
+    const variants = [email.toUpperCase().replace('\u00c9', '\u00e9'), email.normalize('NFD'), ` ${email} `];
+    for (const variant of variants) {
+      const res = await auth0Login(t, await tenant.sign({ email: variant, email_verified: true })).expect(200);
+      expect(res.body.uid).toBe(user.uid);
+    }
+  });
+});
+
 describe('tenant configuration', () => {
   let unconfigured: TestApp;
   let unreachable: TestApp;

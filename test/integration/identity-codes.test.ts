@@ -2,8 +2,9 @@
  * E-mail confirmation and password reset end to end: the API enqueues, the real mail worker delivers over
  * SMTP, the test follows the link from the inbox like a user would.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import request from 'supertest';
+import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startMailHarness, linkIn, type MailHarness } from '../support/mail.js';
 import { createUser, sessionCookie, uniqueEmail, STRONG_PASSWORD } from '../support/factories.js';
@@ -13,7 +14,8 @@ let t: TestApp;
 let mail: MailHarness;
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_CODE_REQUESTS_MAX: '3', BARONG_CODE_REQUESTS_MAX_PER_IP: '1000' });
+  // A short, non-default token lifetime, so the expiry test shows the setting is the one applied.
+  t = await startTestApp({ BARONG_CODE_REQUESTS_MAX: '3', BARONG_CODE_REQUESTS_MAX_PER_IP: '1000', BARONG_JWT_EXPIRE_TIME: '120' });
   mail = await startMailHarness(t);
   // The first user becomes superadmin without confirmation; the tests want ordinary members.
   await createUser(t, { role: 'superadmin' });
@@ -46,6 +48,58 @@ describe('e-mail confirmation', () => {
     expect(res.body.csrf_token).toMatch(/^[0-9a-f]{32}$/);
     expect(sessionCookie(res)).toBeDefined();
     expect(res.body.labels).toEqual([expect.objectContaining({ key: 'email', value: 'verified', scope: 'private' })]);
+  });
+
+  describe('opens a session only for an active account without 2FA', () => {
+    const NO_SESSION_BODY = ['email', 'level', 'otp', 'role', 'state', 'uid'];
+
+    async function signUpAndConfirmAfter(prepare: (uid: string) => Promise<void>) {
+      const email = uniqueEmail('gated');
+      const token = (await signUpAndGetLink(email)).searchParams.get('confirmation_token')!;
+      const user = (await t.services.uow.repos.users.findByEmail(email))!;
+      await prepare(user.uid);
+      const res = await post('/users/email/confirm_code', { token }).expect(201);
+      return { res, user: (await t.services.uow.repos.users.findById(user.id))! };
+    }
+    const label = (key: string, value: string) => async (uid: string) => {
+      const user = (await t.services.uow.repos.users.findByUid(uid))!;
+      await t.services.uow.run((w) => t.services.privateLabels.set(w, user, key, value));
+    };
+
+    it.each([
+      ['banned', 'ban', 'banned'],
+      ['locked', 'lock', 'suspicious'],
+    ])('a %s account: the address is confirmed, no session, no csrf_token', async (state, key, value) => {
+      const { res, user } = await signUpAndConfirmAfter(label(key, value));
+      expect(Object.keys(res.body).sort()).toEqual(NO_SESSION_BODY);
+      expect(res.body).toMatchObject({ uid: user.uid, state });
+      expect(sessionCookie(res)).toBeUndefined();
+      expect(await t.db.knex('labels').where({ user_id: user.id, key: 'email', scope: 'private' }).first()).toMatchObject({ value: 'verified' });
+    });
+
+    it('an account with 2FA: confirmed and active, but it logs in with its code; the link alone opens nothing', async () => {
+      const { res, user } = await signUpAndConfirmAfter(async (uid) => {
+        const pending = (await t.services.uow.repos.users.findByUid(uid))!;
+        await t.services.uow.repos.users.update(pending.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt('JBSWY3DPEHPK3PXP') });
+      });
+      expect(res.body).toEqual({ email: user.email, uid: user.uid, role: 'member', level: 1, otp: true, state: 'active' });
+      expect(res.body.csrf_token).toBeUndefined();
+      expect(sessionCookie(res)).toBeUndefined();
+      expect((await post('/sessions', { email: user.email, password: STRONG_PASSWORD }).expect(401)).body).toEqual({
+        errors: ['identity.session.missing_otp'],
+      });
+    });
+
+    it('a session the request carried is left as it was, neither ended nor replaced', async () => {
+      const other = await createUser(t);
+      const cookie = sessionCookie(await post('/sessions', { email: other.email, password: other.password }).expect(201))!;
+      const email = uniqueEmail('gated-carried');
+      const token = (await signUpAndGetLink(email)).searchParams.get('confirmation_token')!;
+      await label('ban', 'fraud')((await t.services.uow.repos.users.findByEmail(email))!.uid);
+      const res = await post('/users/email/confirm_code', { token }, cookie).expect(201);
+      expect(sessionCookie(res)).toBeUndefined();
+      await request(t.app).delete(`${API}/sessions`).set('Cookie', cookie).expect(204);
+    });
   });
 
   it('mails in the user’s language, whatever its case', async () => {
@@ -129,6 +183,37 @@ describe('password reset', () => {
     expect((await post('/users/password/confirm_code', body(older)).expect(422)).body).toEqual({ errors: ['identity.user.utilized_token'] });
     await post('/users/password/confirm_code', body(newer)).expect(201);
     expect((await post('/users/password/confirm_code', body(newer)).expect(422)).body).toEqual({ errors: ['identity.user.utilized_token'] });
+  });
+
+  it('a reset link expires BARONG_JWT_EXPIRE_TIME after it was issued: jwt.decode_and_verify.expired', async () => {
+    const user = await createUser(t, { email: uniqueEmail('expiry') });
+    const token = await requestReset(user.email);
+    const { iat, exp } = decodeJwt(token);
+    expect(exp! - iat!).toBe(120);
+    const password = 'Another-Secret-77';
+    const confirm = () => post('/users/password/confirm_code', { reset_password_token: token, password, confirm_password: password });
+    // Only Date is faked: the app reads the clock, the test waits for nothing.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(exp! * 1000);
+      expect((await confirm().expect(422)).body).toEqual({ errors: ['jwt.decode_and_verify.expired'] });
+      await post('/sessions', { email: user.email, password: user.password }).expect(201);
+      vi.setSystemTime((exp! - 1) * 1000);
+      await confirm().expect(201);
+    } finally {
+      vi.useRealTimers();
+    }
+    await post('/sessions', { email: user.email, password }).expect(201);
+  });
+
+  it('a reset token is never accepted as a confirmation token', async () => {
+    const email = uniqueEmail('swap-back');
+    await signUpAndGetLink(email);
+    const token = await requestReset(email);
+    const res = await post('/users/email/confirm_code', { token }).expect(422);
+    expect(res.body).toEqual({ errors: ['jwt.decode_and_verify.reset'] });
+    expect(sessionCookie(res)).toBeUndefined();
+    expect(await t.services.uow.repos.users.findByEmail(email)).toMatchObject({ state: 'pending', level: 0 });
   });
 
   it('a confirmation token is never accepted as a reset token', async () => {

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import bcrypt from 'bcryptjs';
+import type { Express } from 'express';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { composeApp, createServices, type Services } from '../../src/compose.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { createUser, sessionCookie, totpCode, uniqueEmail } from '../support/factories.js';
 
 const LOGIN = '/api/v2/barong/identity/sessions';
@@ -15,8 +18,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const login = (body: Record<string, unknown>, cookie?: string) => {
-  const req = request(t.app).post(LOGIN).set('User-Agent', 'vitest-browser/1.0');
+const login = (body: Record<string, unknown>, cookie?: string, app: Express = t.app) => {
+  const req = request(app).post(LOGIN).set('User-Agent', 'vitest-browser/1.0');
   if (cookie) req.set('Cookie', cookie);
   return req.send(body);
 };
@@ -171,12 +174,53 @@ describe('brute force', () => {
     }
   });
 
+  it('the owner of a look-alike account cannot clear another account’s counter by logging in', async () => {
+    const victim = await createUser(t, { email: uniqueEmail('kate') });
+    const lookAlike = await createUser(t, { email: victim.email.replace('k', '\uff4b') });
+    for (let i = 0; i < 9; i++) await login({ email: victim.email, password: 'Wrong-Password-1' }).expect(401);
+    await login({ email: lookAlike.email, password: lookAlike.password }).expect(201);
+    await login({ email: victim.email, password: 'Wrong-Password-1' }).expect(401);
+    expect((await login({ email: victim.email, password: victim.password }).expect(429)).body).toEqual({
+      errors: ['identity.session.too_many_attempts'],
+    });
+  });
+
   it('a successful login resets the account counter', async () => {
     const user = await createUser(t);
     for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
     await login({ email: user.email, password: user.password }).expect(201);
     for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
     await login({ email: user.email, password: user.password }).expect(201);
+  });
+});
+
+describe('brute force across API processes (security case 30)', () => {
+  // A second instance of the API on the same database and Redis: its own connections and memory, as another process.
+  let second: Services;
+  let secondApp: Express;
+  beforeAll(async () => {
+    second = await createServices(t.config, createLogger('silent'));
+    secondApp = composeApp(second).app;
+  });
+  afterAll(async () => {
+    await second?.close();
+  });
+  const on = (app: Express, user: { email: string }, password: string) => login({ email: user.email, password }, undefined, app);
+
+  it('failed logins on either process count against one limit for the account', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 10; i++) await on(i % 2 ? secondApp : t.app, user, 'Wrong-Password-1').expect(401);
+    for (const app of [t.app, secondApp]) {
+      expect((await on(app, user, user.password).expect(429)).body).toEqual({ errors: ['identity.session.too_many_attempts'] });
+    }
+  });
+
+  it('a successful login on one process resets the counter the other one reads', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 9; i++) await on(t.app, user, 'Wrong-Password-1').expect(401);
+    await on(secondApp, user, user.password).expect(201);
+    for (let i = 0; i < 9; i++) await on(t.app, user, 'Wrong-Password-1').expect(401);
+    await on(t.app, user, user.password).expect(201);
   });
 });
 

@@ -54,7 +54,7 @@ describe('migrations on an empty database', () => {
     return [...byName.values()];
   }
 
-  const user = (email: string, uid: string) => ({ uid, email, password_digest: 'x' });
+  const user = (email: string, uid: string, emailKey = email.toLowerCase()) => ({ uid, email, email_key: emailKey, password_digest: 'x' });
 
   beforeAll(async () => {
     await ensureDatabase(config);
@@ -74,7 +74,8 @@ describe('migrations on an empty database', () => {
 
   it('creates the key indexes', async () => {
     const users = await indexes('users');
-    for (const column of ['email', 'uid', 'username']) expect(users).toContainEqual({ unique: true, columns: [column] });
+    for (const column of ['email_key', 'uid', 'username']) expect(users).toContainEqual({ unique: true, columns: [column] });
+    expect(users).toContainEqual({ unique: false, columns: ['email'] });
     expect(await indexes('api_keys')).toContainEqual({ unique: true, columns: ['kid'] });
     expect(await indexes('labels')).toContainEqual({ unique: true, columns: ['user_id', 'key', 'scope'] });
     expect(await indexes('activities')).toContainEqual({ unique: false, columns: ['user_id', 'created_at'] });
@@ -127,10 +128,21 @@ describe('migrations on an empty database', () => {
     expect(await db('permissions').where({ role: 'sa_maker' })).toEqual([]);
   });
 
-  it('treats emails case-insensitively for uniqueness', async () => {
+  it('keeps e-mail keys unique byte for byte: a look-alike address is another key', async () => {
     await db('users').insert(user('a@x.io', 'ID0000000001'));
     await expect(db('users').insert(user('A@x.io', 'ID0000000002'))).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await db('users').insert(user('\u00e1@x.io', 'ID0000000003'));
+    await db('users').insert(user('\uff41@x.io', 'ID0000000004'));
+    await db('users').whereIn('uid', ['ID0000000003', 'ID0000000004']).delete();
   });
+
+  it('fills email_key for the accounts that exist when the column is added', async () => {
+    await db.migrate.down({ migrationSource, name: '20261201000001_add_users_email_key.ts' });
+    await db('users').insert({ uid: 'ID0000000009', email: ' Rene\u0301e@X.io', password_digest: 'x' });
+    await db.migrate.latest({ migrationSource });
+    expect(await db('users').orderBy('id').select('email_key')).toEqual([{ email_key: 'a@x.io' }, { email_key: 'ren\u00e9e@x.io' }]);
+    await db('users').where({ uid: 'ID0000000009' }).delete();
+  }, SLOW);
 
   it('applies column defaults and cascades user deletion', async () => {
     const row = await db('users').where({ email: 'a@x.io' }).first();

@@ -44,6 +44,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ BARONG_COOKIE_SECURE: 'true' }).session.secureCookie).toBe(true);
   });
 
+  it('limits sign-ups and password scoring per IP: 50 and 1000 an hour by default, at least 1', () => {
+    expect(loadConfig({}).limits).toMatchObject({
+      signUpMaxPerIp: 50,
+      signUpWindowSeconds: 3600,
+      passwordValidateMaxPerIp: 1000,
+      passwordValidateWindowSeconds: 3600,
+    });
+    const env = { BARONG_SIGNUP_MAX_PER_IP: '7', BARONG_SIGNUP_WINDOW: '60', BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '9', BARONG_PASSWORD_VALIDATE_WINDOW: '30' };
+    expect(loadConfig(env).limits).toMatchObject({ signUpMaxPerIp: 7, signUpWindowSeconds: 60, passwordValidateMaxPerIp: 9, passwordValidateWindowSeconds: 30 });
+    for (const name of Object.keys(env)) expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(name));
+  });
+
   it('takes the database name from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3307/barong_prod' }).database.name).toBe('barong_prod');
   });

@@ -1,8 +1,10 @@
 /** The small endpoints Barong serves under both /identity and /public (reference §3). */
 import type { Config } from '../../config.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
+import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
 import type { Handler } from '../types.js';
 import { unprocessable } from '../../errors/app-error.js';
+import { requestContext } from '../auth/auth-context.js';
 
 export interface BuildInfo {
   version: string;
@@ -11,7 +13,8 @@ export interface BuildInfo {
   buildDate: string;
 }
 
-export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPolicy, build: BuildInfo) {
+/** `scoring`: one per-IP budget for both password/validate operations (Barong has none; each score costs CPU). */
+export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPolicy, build: BuildInfo, scoring: IpLimiter) {
   const ping = () => ({ status: 200 as const, body: { ping: 'pong' } });
   const time = () => ({ status: 200 as const, body: { time: Math.floor(Date.now() / 1000) } });
   const version = () => ({
@@ -29,7 +32,10 @@ export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPo
     password_regexp: `(?-mix:${config.password.regexpSource})`,
   };
   const configs = () => ({ status: 200 as const, body: configsBody });
-  const validate = (password: string) => ({ status: 201 as const, body: { entropy: passwordPolicy.entropy(password) } });
+  const validate = async (ip: string, password: string, scope: string) => {
+    await scoring.take(ip, `${scope}.too_many_requests`);
+    return { status: 201 as const, body: { entropy: passwordPolicy.entropy(password) } };
+  };
 
   const identityPing: Handler<'identityPing'> = ping;
   const publicPing: Handler<'publicPing'> = ping;
@@ -39,8 +45,10 @@ export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPo
   const getPublicVersion: Handler<'getPublicVersion'> = version;
   const getIdentityConfigs: Handler<'getIdentityConfigs'> = configs;
   const getPublicConfigs: Handler<'getPublicConfigs'> = configs;
-  const validateIdentityPassword: Handler<'validateIdentityPassword'> = (req) => validate(req.body.password);
-  const validatePublicPassword: Handler<'validatePublicPassword'> = (req) => validate(req.body.password);
+  const validateIdentityPassword: Handler<'validateIdentityPassword'> = (req) =>
+    validate(requestContext(req).ip, req.body.password, 'identity.general');
+  const validatePublicPassword: Handler<'validatePublicPassword'> = (req) =>
+    validate(requestContext(req).ip, req.body.password, 'public.general');
   const getAuth0Config: Handler<'getAuth0Config'> = () => ({
     status: 200,
     body: { auth0_domain: config.auth0.domain ?? null, auth0_client_id: config.auth0.clientId ?? null },

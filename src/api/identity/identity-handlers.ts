@@ -2,6 +2,9 @@
 import type { RegistrationService } from '../../domain/accounts/registration-service.js';
 import type { PasswordResetService } from '../../domain/accounts/password-reset-service.js';
 import type { LoginService } from '../../domain/sessions/login-service.js';
+import { linkMaySignIn } from '../../domain/sessions/sign-in.js';
+import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
+import type { UserPresenter } from '../presenters/user-presenter.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
@@ -13,11 +16,16 @@ export interface IdentityDeps {
   login: LoginService;
   opener: SessionOpener;
   cookie: SessionCookie;
+  presenter: UserPresenter;
+  /** Sign-ups per client IP (Barong has no limit): taken before any work, so a flood never reaches argon2. */
+  signUps: IpLimiter;
 }
 
 export function createIdentityHandlers(d: IdentityDeps) {
   const createUser: Handler<'createUser'> = async (req, res) => {
-    const user = await d.registration.signUp(req.body, requestContext(req));
+    const ctx = requestContext(req);
+    await d.signUps.take(ctx.ip, 'identity.user.too_many_requests');
+    const user = await d.registration.signUp(req.body, ctx);
     return { status: 201, body: await d.opener.open(req, res, user) };
   };
 
@@ -28,6 +36,7 @@ export function createIdentityHandlers(d: IdentityDeps) {
 
   const confirmEmail: Handler<'confirmEmail'> = async (req, res) => {
     const user = await d.registration.confirmEmail(req.body.token);
+    if (!linkMaySignIn(user)) return { status: 201, body: d.presenter.summary(user) };
     return { status: 201, body: await d.opener.open(req, res, user) };
   };
 

@@ -42,6 +42,11 @@ export function presentProfile(p: ProfileRecord, encryptor: Encryptor): Schemas[
 export class UserPresenter {
   constructor(private readonly encryptor: Encryptor) {}
 
+  /** The account in an answer that opens no session: who and in what state, none of its personal data. */
+  summary(user: User): UserWithFullInfo {
+    return { email: user.email, uid: user.uid, role: user.role, level: user.level, otp: user.otp, state: user.state };
+  }
+
   async fullInfo(repos: Repositories, user: User, csrfToken?: string): Promise<UserWithFullInfo> {
     const [referralUid, labels, phones, profiles, storages] = await Promise.all([
       repos.users.uidOf(user.referralId),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { emailKey } from '../../lib/email-key.js';
 
 export interface User {
   id: number;
@@ -59,6 +60,7 @@ const COLUMNS: Record<string, string> = {
 function toRow(fields: Partial<User>): Row {
   const row: Row = {};
   for (const [k, v] of Object.entries(fields)) if (COLUMNS[k] && v !== undefined) row[COLUMNS[k]] = v;
+  if (typeof fields.email === 'string') row.email_key = emailKey(fields.email);
   return row;
 }
 
@@ -75,9 +77,9 @@ export class UsersRepository {
     return r ? toUser(r) : undefined;
   }
 
-  /** Case-insensitive: the column's collation (utf8mb4_unicode_ci) compares without case. */
+  /** The account whose address is `email` under the one normalisation of src/lib/email-key.ts, compared exactly. */
   async findByEmail(email: string): Promise<User | undefined> {
-    const r = await this.db('users').where({ email: email.trim() }).first();
+    const r = await this.db('users').where({ email_key: emailKey(email) }).first();
     return r ? toUser(r) : undefined;
   }
 

@@ -4,13 +4,17 @@
  */
 import validator from 'validator';
 import type { PasswordPolicy } from '../password-policy.js';
+import { emailKey } from '../../lib/email-key.js';
 
 export const DATA_MAX_LENGTH = 1024;
+/** users.email and users.email_key; NFC can spell a character with up to three, so the key is checked too. */
+const EMAIL_MAX_LENGTH = 255;
 const USERNAME = /^[a-zA-Z0-9]+$/;
 
 export function emailErrors(email: string): string[] {
   const value = email.trim();
   if (!value) return ['email.blank'];
+  if (value.length > EMAIL_MAX_LENGTH || emailKey(value).length > EMAIL_MAX_LENGTH) return ['email.invalid'];
   // Barong's validator accepts dotless domains such as user@localhost.
   return validator.isEmail(value, { require_tld: false, allow_utf8_local_part: true }) ? [] : ['email.invalid'];
 }

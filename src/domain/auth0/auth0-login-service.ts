@@ -2,8 +2,10 @@
  * Login with an Auth0 id_token (reference §3.9). Unlike Barong, which skips both checks on this path, an
  * existing account must be in a state that may sign in (the same answers and failed activity as password
  * login), and an account with 2FA is refused with `identity.session.missing_otp`: the id_token proves the
- * e-mail, not the second factor, and this endpoint has no way to carry a code. An unknown e-mail that Auth0
- * reports as verified becomes a new active member; an unverified one is refused.
+ * e-mail, not the second factor, and this endpoint has no way to carry a code. Auth0 must report the e-mail as
+ * verified for any sign-in (Barong checks it only when it creates the user, so an unverified token took over an
+ * existing account), and the account is the one whose address matches exactly (UsersRepository.findByEmail), not
+ * a look-alike. An unknown verified e-mail becomes a new active member.
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
@@ -37,7 +39,7 @@ export class Auth0LoginService {
   async login(idToken: string, ctx: RequestContext): Promise<User> {
     if (!this.d.verifier) throw unprocessable(AUTH0_INVALID);
     const identity = await this.d.verifier.verify(idToken);
-    if (emailErrors(identity.email).length) throw auth0Rejected();
+    if (!identity.emailVerified || emailErrors(identity.email).length) throw auth0Rejected();
     const user = (await this.d.uow.repos.users.findByEmail(identity.email)) ?? (await this.signUp(identity, ctx));
     await this.refuseUnlessAllowed(user, ctx);
     await this.d.uow.run((w) => recordSignIn(w, ctx, user));
@@ -55,7 +57,6 @@ export class Auth0LoginService {
 
   /** A verified e-mail Auth0 vouches for becomes an active member with no usable password. */
   private async signUp(identity: Auth0Identity, ctx: RequestContext): Promise<User> {
-    if (!identity.emailVerified) throw auth0Rejected();
     // Nobody knows this password: the account signs in through Auth0 or after a password reset.
     const passwordDigest = await this.d.hasher.hash(randomBytes(32).toString('base64url'));
     try {

@@ -3,27 +3,50 @@
  * per account and per client IP, with rate-limiter-flexible, so the limits hold across every API process.
  * A point is taken *before* the password is checked, so parallel attempts can never exceed the limit; a
  * successful login gives the account its points back and returns the IP's point.
+ * The same machinery limits, per IP only, anonymous requests that cost the server work (IpLimiter).
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
 import { tooManyRequests } from '../../errors/app-error.js';
+import { emailKey } from '../../lib/email-key.js';
+
+/** The counters one attempt on an account spends, the most specific first (see `accountKey`). */
+export type AccountKey = readonly string[];
+
+/** The address without width, case or accents: `ａdmin@`, `Ádmin@` and `admin@` fold to one. */
+const folded = (email: string) => email.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC').trim().toLowerCase();
 
 /**
- * The counter a login attempt spends. A known account is counted by its uid: MariaDB's collation treats `ａdmin@`,
- * `ádmin@` and `admin@` as one e-mail, so counting by the typed spelling would give each spelling a fresh budget.
- * An unknown e-mail is counted by a width-, case- and accent-folded form of it.
+ * Look-alike spellings of an address (full-width, accented …) are other addresses (src/lib/email-key.ts), yet
+ * they share one counter, the folded address, so guesses cannot be spread over spellings and a locked address
+ * stays locked under each of them. A known account also spends its own counter, by uid, which only its own
+ * successful login resets: the owner of a look-alike account, whose login clears the shared counter, cannot
+ * clear it. An unknown address spends a counter of its own in that place, so both cost the same Redis work and
+ * the time of the answer says nothing about the address (deferred-requests.ts).
  */
-export function accountKey(user: { uid: string } | undefined, email: string): string {
-  if (user) return `uid:${user.uid}`;
-  const folded = email.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC').trim().toLowerCase();
-  return `email:${folded}`;
+export function accountKey(user: { uid: string } | undefined, email: string): AccountKey {
+  return [user ? `uid:${user.uid}` : `address:${emailKey(email)}`, `email:${folded(email)}`];
 }
 
 export interface ThrottleLimits {
   perAccount: number;
   perIp: number;
   windowSeconds: number;
+}
+
+/** Runs the rate-limiter calls; a spent budget becomes 429 `errorKey` with Retry-After. */
+async function withinBudget(errorKey: string, spend: () => Promise<unknown>): Promise<void> {
+  try {
+    await spend();
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    throw tooManyRequests(errorKey, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+  }
+}
+
+function limiter(redis: Redis, keyPrefix: string, points: number, windowSeconds: number): RateLimiterRedis {
+  return new RateLimiterRedis({ storeClient: redis, useRedisPackage: false, keyPrefix, points, duration: windowSeconds });
 }
 
 export class AttemptLimiter {
@@ -37,26 +60,41 @@ export class AttemptLimiter {
     limits: ThrottleLimits,
     private readonly errorKey: string,
   ) {
-    const common = { storeClient: redis, duration: limits.windowSeconds, useRedisPackage: false };
-    this.account = new RateLimiterRedis({ ...common, keyPrefix: keys.key('rl', name, 'account'), points: limits.perAccount });
-    this.ip = new RateLimiterRedis({ ...common, keyPrefix: keys.key('rl', name, 'ip'), points: limits.perIp });
+    this.account = limiter(redis, keys.key('rl', name, 'account'), limits.perAccount, limits.windowSeconds);
+    this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
   }
 
   /** Takes one attempt for this account (see `accountKey`) and IP, or refuses with 429 and Retry-After. */
-  async take(account: string, ip: string): Promise<void> {
-    try {
-      await Promise.all([this.account.consume(this.accountKey(account)), this.ip.consume(ip)]);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      throw tooManyRequests(this.errorKey, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-    }
+  async take(account: AccountKey, ip: string): Promise<void> {
+    await withinBudget(this.errorKey, () => Promise.all([this.takeInOrder(account), this.ip.consume(ip)]));
   }
 
-  async succeeded(account: string, ip: string): Promise<void> {
-    await Promise.all([this.account.delete(this.accountKey(account)), this.ip.reward(ip, 1)]);
+  async succeeded(account: AccountKey, ip: string): Promise<void> {
+    await Promise.all([...account.map((key) => this.account.delete(key)), this.ip.reward(ip, 1)]);
   }
 
-  private accountKey(account: string): string {
-    return account;
+  /** One counter after the other: a later one is spent only by attempts the earlier let through, so parallel
+   * attempts on a known account pass exactly as many times as its own counter allows. */
+  private async takeInOrder(account: AccountKey): Promise<void> {
+    for (const key of account) await this.account.consume(key);
+  }
+}
+
+export interface IpLimits {
+  perIp: number;
+  windowSeconds: number;
+}
+
+/** A per-client-IP budget, in Redis, for anonymous requests that cost the server work (sign-up, password scoring). */
+export class IpLimiter {
+  private readonly ip: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, name: string, limits: IpLimits) {
+    this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
+  }
+
+  /** Takes one request for this IP, or refuses with 429 `errorKey` and Retry-After. */
+  async take(ip: string, errorKey: string): Promise<void> {
+    await withinBudget(errorKey, () => this.ip.consume(ip));
   }
 }

@@ -31,3 +31,11 @@ export async function recordSignIn(w: Work, ctx: RequestContext, user: User, act
     { email: user.email, language: userLanguage(user) },
   );
 }
+
+/**
+ * Whether a mailed link alone (e-mail confirmation) may sign the user in. The link is one factor: an account that
+ * may not sign in, is not yet active, or has 2FA logs in normally instead. Barong signs in anyone with the link.
+ */
+export function linkMaySignIn(user: User): boolean {
+  return user.state === 'active' && !user.otp;
+}

@@ -9,6 +9,7 @@ import { errors } from 'jose';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
 import type { JwtKeys } from '../../lib/jwt-keys.js';
+import { emailKey } from '../../lib/email-key.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { hex, signBarongJwt, verifyBarongJwt } from './barong-jwt.js';
 
@@ -83,7 +84,8 @@ export class AccountTokens {
     await this.redis.del(this.resetKey(email));
   }
 
+  // The account's key, not a case-folded address: a look-alike account must not replace this one's reset.
   private resetKey(email: string): string {
-    return this.redisKeys.key('reset_password', email.trim().toLowerCase());
+    return this.redisKeys.key('reset_password', emailKey(email));
   }
 }
