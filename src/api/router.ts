@@ -7,8 +7,9 @@
  * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
  * they sent, so an unauthenticated request gets 401, not a validation error about its body.
  */
-import { Router, type RequestHandler, type Response } from 'express';
-import { AppError } from '../errors/app-error.js';
+import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { AppError, badRequest } from '../errors/app-error.js';
+import { INVALID_PATH } from '../domain/authz/upstream-path.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
 
@@ -77,6 +78,8 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
     if (spec.access !== 'public') guardRouter[method](expressPath, guards[spec.access]);
     router[method](expressPath, toHandler(spec));
   }
+  // Express decodes `*path` while matching; a path it cannot decode has no canonical form either.
+  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? badRequest(INVALID_PATH) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }

@@ -1315,7 +1315,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The path is not valid percent-encoding */
+        /** @description `authz.invalid_path`: the upstream path (or Traefik's `X-Forwarded-Uri`) has no canonical form, so it is refused rather than guessed: a broken or non-UTF-8 percent-escape, a `%` left after decoding (double encoding), `\`, `#`, a control character, anything outside printable ASCII, or a `..` that climbs above the root */
         Authz400: {
             headers: {
                 [name: string]: unknown;
@@ -1372,7 +1372,7 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+         * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
          * @example api/v2/barong/resource/users/me
          */
         AuthzPath: string;
@@ -7915,7 +7915,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -7980,7 +7980,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8045,7 +8045,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8110,7 +8110,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8175,7 +8175,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8240,7 +8240,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8305,7 +8305,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];

@@ -3,9 +3,9 @@
  * epoch) and `X-Auth-Signature` (lowercase hex HMAC, with the key's algorithm and secret, of the signed string).
  *
  * Signed string: Barong's `<nonce><kid>`; with BARONG_APIKEY_STRICT_SIGNATURE=true instead
- * `<METHOD></path><nonce><kid>` — the upper-case method and the upstream path with its leading slash, percent-decoded,
- * without the query string (e.g. `GET/api/v2/peatio/account/balances1584524005143<kid>`), so a captured signature
- * is worthless for any other method or path.
+ * `<METHOD></path><nonce><kid>` — the upper-case method and the canonical upstream path (upstream-path.ts) with a
+ * leading slash, without the query string (e.g. `GET/api/v2/peatio/account/balances1584524005143<kid>`), so a
+ * captured signature is worthless for any other method or path.
  *
  * Checks in Barong's order, each a 401 unless said: headers (422 authz.invalid_api_key_headers) → unknown kid
  * (authz.unexistent_apikey) → nonce not a positive integer (authz.nonce_not_valid_timestamp) → |now − nonce| ≥
@@ -19,6 +19,7 @@ import { unauthorized, unprocessable } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
 import type { NonceGuard } from './nonce-guard.js';
+import type { CanonicalPath } from './upstream-path.js';
 
 export interface ApiKeyHeaders {
   kid?: string;
@@ -51,7 +52,7 @@ export class ApiKeyAuthenticator {
 
   constructor(private readonly d: ApiKeyAuthDeps) {}
 
-  async authenticate(headers: ApiKeyHeaders, method: string, path: string): Promise<ApiKeyPrincipal> {
+  async authenticate(headers: ApiKeyHeaders, method: string, path: CanonicalPath): Promise<ApiKeyPrincipal> {
     const kid = headers.kid?.trim();
     const nonce = headers.nonce?.trim();
     const signature = headers.signature?.trim();

@@ -21,12 +21,13 @@ import type { AdminActivityLog } from './admin-activity-log.js';
 import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
 import type { ApiKeyAuthenticator, ApiKeyHeaders } from './authorizer-api-key.js';
 import type { IssuedTokens } from './issued-tokens.js';
+import type { CanonicalPath } from './upstream-path.js';
 
 export interface AuthzRequest {
   /** Upper-case HTTP method of the original request. */
   method: string;
-  /** The upstream path without leading slash, percent-decoded, no query string. */
-  path: string;
+  /** The upstream path in its one canonical form (upstream-path.ts), used by every step below alike. */
+  path: CanonicalPath;
   ip: string;
   userAgent: string;
   sessionId?: string;
