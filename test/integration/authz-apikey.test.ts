@@ -225,6 +225,80 @@ describe('Barong-compatible signatures', () => {
     await signed(key).expect(401, denied('authz.unexistent_apikey'));
   });
 
+  describe('one spelling per kid (issue 8, item 4)', () => {
+    /** A key whose kid has letters, so its upper-case spelling differs. */
+    async function lettered() {
+      const otpSecret = generateSecret();
+      const user = await activeUser({ otpSecret });
+      const kid = `abcdef${randomBytes(5).toString('hex')}`;
+      const secret = randomBytes(16).toString('hex');
+      await t.services.uow.repos.apiKeys.insert({ type: 'User', id: user.id }, { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' });
+      const key: Key = { kid, secret, algorithm: 'HS256' };
+      const deleteThroughApi = async (spelling: string) => {
+        await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
+        await request(t.app)
+          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await totpCode(otpSecret)}`)
+          .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
+          .expect(204);
+      };
+      return { key, upper: { ...key, kid: kid.toUpperCase() }, deleteThroughApi };
+    }
+
+    it('another case of the kid is not the key → 401 authz.unexistent_apikey, before and after the key was used', async () => {
+      const { key, upper } = await lettered();
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+      await signed(key).expect(200);
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+      await signed({ ...key, kid: `${key.kid.slice(0, 8)}${key.kid.slice(8).toUpperCase()}` }).expect(401, denied('authz.unexistent_apikey'));
+      // The signing lookup itself is exact, whatever the column's collation matches.
+      expect(await t.services.uow.repos.apiKeys.findAnyByKid(upper.kid)).toBeUndefined();
+      expect((await t.services.uow.repos.apiKeys.findAnyByKid(key.kid))?.kid).toBe(key.kid);
+    });
+
+    it('a key deleted through the API stops working under every spelling at once', async () => {
+      const { key, upper, deleteThroughApi } = await lettered();
+      await signed(upper); // whatever it answers, nothing may be remembered under this spelling
+      await signed(key).expect(200);
+      await deleteThroughApi(key.kid);
+      await signed(key).expect(401, denied('authz.unexistent_apikey'));
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+    });
+
+    it('the resource API finds a key by any case of its kid (as Barong) and drops the record of the kid as issued', async () => {
+      const { key, upper, deleteThroughApi } = await lettered();
+      await signed(key).expect(200);
+      await deleteThroughApi(upper.kid);
+      await signed(key).expect(401, denied('authz.unexistent_apikey'));
+    });
+
+    it('a key created through the API drops whatever was remembered under its kid', async () => {
+      const otpSecret = generateSecret();
+      const user = await activeUser({ otpSecret });
+      const created = await request(t.app)
+        .post(`${RESOURCE}/api_keys`)
+        .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
+        .send({ algorithm: 'HS256', totp_code: await totpCode(otpSecret) })
+        .expect(201);
+      expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe('1');
+      await signed({ kid: created.body.kid, secret: created.body.secret, algorithm: 'HS256' }).expect(200);
+    });
+
+    it('an unknown kid is remembered for a while: asking again costs no SQL', async () => {
+      const ghost = { kid: randomBytes(8).toString('hex'), secret: 'x', algorithm: 'HS256' };
+      const queries: string[] = [];
+      const listener = (q: { sql: string }) => queries.push(q.sql);
+      await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
+      t.services.knex.on('query', listener);
+      try {
+        for (let i = 0; i < 5; i++) await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
+        await signed({ ...ghost, kid: ghost.kid.toUpperCase().replace(/^./, 'F') }).expect(401, denied('authz.unexistent_apikey'));
+      } finally {
+        t.services.knex.removeListener('query', listener);
+      }
+      expect(queries).toEqual([]);
+    });
+  });
+
   it('2FA turned off through the API deactivates the keys → 401 authz.apikey_not_active', async () => {
     const { user, otpSecret, key } = await keyed();
     await signed(key).expect(200);

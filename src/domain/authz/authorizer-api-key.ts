@@ -7,8 +7,8 @@
  * leading slash, without the query string (e.g. `GET/api/v2/peatio/account/balances1584524005143<kid>`), so a
  * captured signature is worthless for any other method or path.
  *
- * Checks in Barong's order, each a 401 unless said: headers (422 authz.invalid_api_key_headers) → unknown kid
- * (authz.unexistent_apikey) → nonce not a positive integer (authz.nonce_not_valid_timestamp) → |now − nonce| ≥
+ * Checks in Barong's order, each a 401 unless said: headers (422 authz.invalid_api_key_headers) → unknown kid, or a
+ * known one spelled in another case (authz.unexistent_apikey) → nonce not a positive integer (authz.nonce_not_valid_timestamp) → |now − nonce| ≥
  * BARONG_APIKEY_NONCE_LIFETIME (authz.nonce_expired) → signature, constant time (authz.invalid_signature) →
  * **nonce already used with this key (authz.nonce_reused; not in Barong)** → key not active (authz.apikey_not_active)
  * → holder not active or pending (authz.invalid_session) → a user holder without 2FA (authz.disabled_2fa).
@@ -40,8 +40,12 @@ export interface ApiKeyAuthDeps {
   strictSignature: boolean;
 }
 
-/** kids are 16 hex characters; anything far from that is not looked up at all. */
-const KID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A kid is 16 lower-case hex characters, as this server and Barong issue them, and only that spelling names the key:
+ * the column's collation would also match `ABCDEF…`, whose cached record a deletion of `abcdef…` never dropped.
+ * Anything else is not looked up at all.
+ */
+const KID = /^[0-9a-f]{16}$/;
 const NONCE = /^\d{1,16}$/;
 const SIGNATURE = /^[0-9a-fA-F]{1,256}$/;
 const MAX_SECRETS = 10_000;
