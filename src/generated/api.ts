@@ -1369,6 +1369,70 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
+        /** @description Restricted client (`ip` or `all` restriction) */
+        Restricted401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Restricted client (`ip_subnet` restriction) */
+        Restricted403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Restricted client (`country` or `continent` restriction) */
+        Restricted423: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Maintenance; a restriction may set its own 4xx or 5xx code instead */
+        Restricted471: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.maintenance"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1412,6 +1476,10 @@ export type ResponseAuthz403 = components['responses']['Authz403'];
 export type ResponseAuthz422 = components['responses']['Authz422'];
 export type ResponseAuthz423 = components['responses']['Authz423'];
 export type ResponseAuthz471 = components['responses']['Authz471'];
+export type ResponseRestricted401 = components['responses']['Restricted401'];
+export type ResponseRestricted403 = components['responses']['Restricted403'];
+export type ResponseRestricted423 = components['responses']['Restricted423'];
+export type ResponseRestricted471 = components['responses']['Restricted471'];
 export type ParameterAuthzPath = components['parameters']['AuthzPath'];
 export type ParameterAuthzCsrfToken = components['parameters']['AuthzCsrfToken'];
 export type ParameterAuthzApiKey = components['parameters']['AuthzApiKey'];
@@ -1483,6 +1551,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -1533,6 +1603,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1619,6 +1691,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description User doesn't exist */
             404: {
                 headers: {
@@ -1669,6 +1743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many code requests for this e-mail or address; see Retry-After */
             429: {
                 headers: {
@@ -1678,6 +1753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1756,6 +1832,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1797,6 +1875,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1883,6 +1963,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1924,6 +2006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many code requests for this e-mail or address; see Retry-After */
             429: {
                 headers: {
@@ -1933,6 +2016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1990,6 +2074,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2116,6 +2204,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2157,6 +2247,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2229,6 +2321,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2270,6 +2364,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2357,6 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -2407,6 +2504,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2569,6 +2668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many failed attempts for this account or address; see Retry-After */
             429: {
                 headers: {
@@ -2578,6 +2678,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2637,6 +2738,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -2646,6 +2749,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2711,6 +2816,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2769,6 +2878,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2824,6 +2937,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2878,6 +2995,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2950,6 +3071,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2982,6 +3105,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3064,6 +3189,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3128,6 +3257,8 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description No API or resource of that name */
             404: {
                 headers: {
@@ -3137,6 +3268,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3189,6 +3322,10 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3306,6 +3443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -3356,6 +3494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3365,6 +3504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3447,6 +3587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -3465,6 +3606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3474,6 +3616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3573,6 +3716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Not one of the user's service accounts */
             404: {
                 headers: {
@@ -3591,6 +3735,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3702,6 +3848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Not one of the user's service accounts */
             404: {
                 headers: {
@@ -3752,6 +3899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3761,6 +3909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3831,6 +3980,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3919,6 +4071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -3960,6 +4113,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4057,6 +4212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Invalid ordering or paging */
             422: {
                 headers: {
@@ -4066,6 +4222,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4173,6 +4331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4214,6 +4373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4223,6 +4383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4303,6 +4464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -4321,6 +4483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4330,6 +4493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4443,6 +4607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -4493,6 +4658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4502,6 +4668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4589,6 +4756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4630,6 +4798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4639,6 +4808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4726,6 +4896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4767,6 +4938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4776,6 +4948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4863,6 +5036,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4904,6 +5078,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4913,6 +5088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4990,6 +5166,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5087,6 +5266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5137,6 +5317,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5238,6 +5420,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5288,6 +5471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many codes asked for this number or by this user; see Retry-After */
             429: {
                 headers: {
@@ -5297,6 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5358,6 +5543,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5459,6 +5647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5509,6 +5698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many codes asked for this number or by this user; see Retry-After */
             429: {
                 headers: {
@@ -5518,6 +5708,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5579,6 +5770,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5688,6 +5882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -5729,6 +5924,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5883,6 +6080,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description No drafted profile to edit */
             404: {
                 headers: {
@@ -5933,6 +6131,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6096,6 +6296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Profile already exists */
             409: {
                 headers: {
@@ -6146,6 +6347,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6207,6 +6410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description User has no profile */
             404: {
                 headers: {
@@ -6216,6 +6420,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6292,6 +6498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6301,6 +6508,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6375,6 +6584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6384,6 +6594,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6477,6 +6689,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6527,6 +6740,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6594,6 +6809,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6691,6 +6909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -6732,6 +6951,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6839,6 +7060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6889,6 +7111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong passwords for this account; see Retry-After */
             429: {
                 headers: {
@@ -6898,6 +7121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6997,6 +7221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Validation errors */
             422: {
                 headers: {
@@ -7006,6 +7231,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7067,6 +7294,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7145,6 +7375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7186,6 +7417,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7256,6 +7489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Validation errors */
             422: {
                 headers: {
@@ -7265,6 +7499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong passwords for this account; see Retry-After */
             429: {
                 headers: {
@@ -7274,6 +7509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7371,6 +7607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7412,6 +7649,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7469,6 +7708,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7534,6 +7777,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7592,6 +7839,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7647,6 +7898,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7701,6 +7956,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7773,6 +8032,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7805,6 +8066,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7857,6 +8120,8 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description No external KYC provider is configured (BARONG_KYC_PROVIDER=local) */
             422: {
                 headers: {
@@ -7866,6 +8131,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {

@@ -187,7 +187,8 @@ describe('the canonical path in restrictions, admin activities and strict signat
   it('blocklogin holds for another spelling of the login path; the whitelink exemption follows the canonical path', async () => {
     const gate = (path: string) => http.send('POST', AUTH + path, { 'User-Agent': BROWSER, 'X-Forwarded-For': '198.51.100.7' });
     const row = await t.services.restrictionsAdmin.create({ category: 'blocklogin', scope: 'ip', value: '198.51.100.7' });
-    for (const path of ['api/v2/barong/identity//sessions', 'api/v2/barong/identity/./sessions', 'api/v2/barong/identity%2Fsessions']) {
+    const spellings = ['api/v2/barong/identity//sessions', 'api/v2/barong/identity/./sessions', 'api/v2/barong/identity%2Fsessions', 'api/v2/barong/identity/sessions/'];
+    for (const path of spellings) {
       expect(await gate(path), path).toMatchObject({ status: 401, body: { errors: ['authz.restrict.blocklogin'] } });
     }
     await t.services.restrictionsAdmin.delete(row.id);

@@ -59,12 +59,14 @@ describe.each(SCOPES)('scope $scope', ({ scope, value, hit, miss, code }) => {
     if (miss) await gate(miss).expect(200);
   });
 
-  it(`blocklogin → ${code} authz.restrict.blocklogin on the login path only (any method)`, async () => {
+  it(`blocklogin → ${code} authz.restrict.blocklogin on the login paths only (any method; the Auth0 login too)`, async () => {
     await restrict({ category: 'blocklogin', scope, value });
     await gate(hit, LOGIN, 'post').expect(code, denial('blocklogin'));
+    await gate(hit, `${LOGIN}/`, 'post').expect(code, denial('blocklogin'));
     await gate(hit, LOGIN, 'delete').expect(code, denial('blocklogin'));
+    await gate(hit, 'api/v2/barong/identity/sessions/auth0', 'post').expect(code, denial('blocklogin'));
     await gate(hit).expect(200);
-    await gate(hit, 'api/v2/barong/identity/sessions/auth0', 'post').expect(200);
+    await gate(hit, `${LOGIN}/other`, 'post').expect(200);
     if (miss) await gate(miss, LOGIN, 'post').expect(200);
   });
 
@@ -109,6 +111,6 @@ describe('restrictions in the processing order', () => {
     await gate(DE).expect(471, denial('maintenance'));
     await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
     await gate(DE).expect(200);
-    expect(t.services.policy.restrictionFor(DE, PING)).toBeUndefined();
+    expect(t.services.policy.restrictionFor(DE, 'other')).toBeUndefined();
   });
 });

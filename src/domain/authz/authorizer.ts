@@ -22,6 +22,7 @@ import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cach
 import type { ApiKeyAuthenticator, ApiKeyHeaders } from './authorizer-api-key.js';
 import type { IssuedTokens } from './issued-tokens.js';
 import type { CanonicalPath } from './upstream-path.js';
+import { restrictedKindOf } from './restrictions.js';
 
 export interface AuthzRequest {
   /** Upper-case HTTP method of the original request. */
@@ -67,7 +68,7 @@ export class Authorizer {
   constructor(private readonly d: AuthorizerDeps) {}
 
   async authorize(req: AuthzRequest): Promise<AuthzGrant> {
-    const denial = this.d.policy.restrictionFor(req.ip, req.path);
+    const denial = this.d.policy.restrictionFor(req.ip, restrictedKindOf(req.path));
     if (denial) throw new AppError(denial.status, denial.key);
     const verdict = this.d.rules.verdict(req.path);
     if (verdict === 'block') throw unauthorized('authz.permission_denied');
