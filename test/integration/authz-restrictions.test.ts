@@ -84,6 +84,25 @@ describe('restrictions in the processing order', () => {
     await gate(JP).expect(451, denial('blacklist'));
   });
 
+  it('a restriction\'s code is a 4xx or 5xx: another is refused (422 code.invalid), and one written by hand is not used', async () => {
+    const admin = t.services.restrictionsAdmin;
+    const keysOf = (p: Promise<unknown>) => p.then(() => undefined, (e: { status: number; keys: string[] }) => [e.status, e.keys]);
+    for (const code of [100, 200, 204, 302, 399, 600]) {
+      expect(await keysOf(restrict({ category: 'blacklist', scope: 'ip', value: JP, code })), String(code)).toEqual([422, ['code.invalid']]);
+    }
+    const row = await restrict({ category: 'blacklist', scope: 'ip', value: JP, code: 400 });
+    expect(await keysOf(admin.update(row.id, { code: 299 }))).toEqual([422, ['code.invalid']]);
+    await gate(JP).expect(400, denial('blacklist'));
+
+    // Rows changed in SQL skip the validation: a denial still never answers 2xx or 3xx.
+    for (const code of [200, 302]) {
+      await t.db.knex('restrictions').update({ code });
+      await t.services.policy.reload();
+      await gate(JP).expect(401, denial('blacklist'));
+      await request(t.app).get('/api/v2/barong/public/ping').set('X-Forwarded-For', JP).expect(401, denial('blacklist'));
+    }
+  });
+
   it('a disabled restriction is ignored; unknown addresses match no geo rule', async () => {
     await restrict({ category: 'blacklist', scope: 'all', value: 'all', state: 'disabled' });
     await restrict({ category: 'blacklist', scope: 'country', value: 'Japan' });

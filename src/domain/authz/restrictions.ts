@@ -54,6 +54,16 @@ export function defaultRestrictionCode(category: RestrictionCategory, scope: Res
   return 401;
 }
 
+/** A restriction denies: its code must say so (a 2xx would let the request through a gateway, a 3xx redirect it). */
+export function isDenialCode(code: number | null | undefined): code is number {
+  return Number.isInteger(code) && code! >= 400 && code! <= 599;
+}
+
+/** The row's own code when it is a denial, else Barong's default: rows changed in SQL skip the admin's validation. */
+function denialStatus(rule: RestrictionRule): number {
+  return isDenialCode(rule.code) ? rule.code : defaultRestrictionCode(rule.category, rule.scope);
+}
+
 interface CompiledCategory {
   all?: RestrictionRule;
   ips: Map<string, RestrictionRule>;
@@ -99,7 +109,7 @@ export class RestrictionSet {
       const { name } = this.categories[i]!;
       if (name === 'whitelist') return undefined;
       if (name === 'blocklogin' && kind !== 'login') continue;
-      return { status: rule.code ?? defaultRestrictionCode(rule.category, rule.scope), key: `authz.restrict.${name}` };
+      return { status: denialStatus(rule), key: `authz.restrict.${name}` };
     }
     return undefined;
   }
