@@ -171,7 +171,7 @@ export async function createServices(config: Config, logger: Logger) {
     cache: authorizerCache,
     apiKeys: new ApiKeyAuthenticator({
       cache: authorizerCache,
-      nonces: new NonceGuard(redis, redisKeys, gatewayAuth.nonceLifetimeMs),
+      nonces: new NonceGuard(redis, redisKeys, gatewayAuth.nonceLifetimeMs, gatewayAuth.nonceClockSkewMs),
       encryptor,
       nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
       strictSignature: gatewayAuth.strictSignature,

@@ -16,6 +16,9 @@ import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
+import { ApiKeyAuthenticator } from '../../src/domain/authz/authorizer-api-key.js';
+import { NonceGuard } from '../../src/domain/authz/nonce-guard.js';
+import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
 const AUTH = '/api/v2/barong/auth/';
 const RESOURCE = '/api/v2/barong/resource';
@@ -380,6 +383,52 @@ describe('Barong-compatible signatures', () => {
       await t.services.uow.run((w) => t.services.privateLabels.set(w, owner, 'lock', 'suspicious'));
       await signed(key).expect(401, denied('authz.apikey_not_active'));
     });
+  });
+});
+
+describe('the nonce store across API processes whose clocks differ (issue 8, item 11)', () => {
+  let t: TestApp;
+  const { activeUser, makeKey } = appFixtures(() => t);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Another API process on the same Redis: its own authenticator and nonce store, its clock `offsetMs` off. */
+  function process(offsetMs: number) {
+    const { gatewayAuth } = t.config;
+    return new ApiKeyAuthenticator({
+      cache: t.services.authorizerCache,
+      nonces: new NonceGuard(t.services.redis, t.services.redisKeys, gatewayAuth.nonceLifetimeMs, gatewayAuth.nonceClockSkewMs),
+      encryptor: t.services.encryptor,
+      nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
+      strictSignature: false,
+      now: () => Date.now() + offsetMs,
+    });
+  }
+
+  it.each([
+    [0, -4000],
+    [2000, -2000],
+  ])('a nonce accepted by a process (clock %i ms off) is refused by one whose clock lags (%i ms) while it could accept it', async (ahead, behind) => {
+    const lifetime = t.config.gatewayAuth.nonceLifetimeMs;
+    expect(ahead - behind).toBeLessThanOrEqual(t.config.gatewayAuth.nonceClockSkewMs);
+    const user = await activeUser({ otpSecret: generateSecret() });
+    const key = await makeKey({ type: 'User', id: user.id });
+    // A nonce near the end of the window of the accepting process.
+    const nonce = Date.now() + ahead - (lifetime - 100);
+    const headers = { kid: key.kid, nonce: String(nonce), signature: hmacHex('HS256', key.secret, `${nonce}${key.kid}`) };
+    const path = canonicalUpstreamPath(BALANCES)!;
+
+    await expect(process(ahead).authenticate(headers, 'GET', path)).resolves.toMatchObject({ kid: key.kid });
+    await expect(process(behind).authenticate(headers, 'GET', path)).rejects.toMatchObject({ status: 401, keys: ['authz.nonce_reused'] });
+    // The lagging process accepts this nonce until its clock reaches nonce + lifetime; the marker must outlive that.
+    const lastAcceptedAt = nonce + lifetime - behind;
+    const markerLivesMs = await t.services.redis.pttl(t.services.redisKeys.key('authz', 'nonce', key.kid, String(nonce)));
+    expect(markerLivesMs).toBeGreaterThanOrEqual(lastAcceptedAt - Date.now());
   });
 });
 

@@ -38,6 +38,8 @@ export interface ApiKeyAuthDeps {
   encryptor: Encryptor;
   nonceLifetimeMs: number;
   strictSignature: boolean;
+  /** This process's clock (ms since the epoch). */
+  now?: () => number;
 }
 
 /**
@@ -66,7 +68,7 @@ export class ApiKeyAuthenticator {
     if (!key) throw unauthorized('authz.unexistent_apikey');
     const nonceMs = Number(nonce);
     if (!NONCE.test(nonce) || !(nonceMs > 0)) throw unauthorized('authz.nonce_not_valid_timestamp');
-    const now = Date.now();
+    const now = (this.d.now ?? Date.now)();
     if (Math.abs(now - nonceMs) >= this.d.nonceLifetimeMs) throw unauthorized('authz.nonce_expired');
     const signed = this.d.strictSignature ? `${method}/${path}${nonce}${kid}` : `${nonce}${kid}`;
     if (!this.verify(key.value.algorithm, key.value.secretEncrypted, signed, signature)) throw unauthorized('authz.invalid_signature');
