@@ -19,7 +19,10 @@
  *     has no oneOf. Anything else (an array, a nested object) fails validation with the parameter's x-error-key;
  *     the captcha verifier decides which of the two shapes the configured captcha needs;
  *   - every operation documents the cross-cutting server answers 500 and 501 with the Errors schema,
- *     and operations with a body 413 and 415, so response validation accepts them and nothing else.
+ *     and operations with a body 413 and 415, so response validation accepts them and nothing else;
+ *   - every operation but the gateway authorizer's documents the IP restrictions' default answers (401, 403, 423,
+ *     471, `authz.restrict.<category>`) where it does not document that status already; the source says so once,
+ *     in `info.description`, rather than on 59 operations.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +51,23 @@ function captchaResponseSchema(prop: Json): Json {
 
 function errorResponse(description: string, key: string): Json {
   return { description, content: { [JSON_TYPE]: { schema: ERRORS_REF, example: { errors: [key] } } } };
+}
+
+/** IP restrictions answer on every operation (src/api/auth/restriction-guard.ts): Barong's default codes. */
+const RESTRICTION_ANSWERS: [string, string, string][] = [
+  ['401', 'Restricted client (`ip` or `all` restriction)', 'authz.restrict.blacklist'],
+  ['403', 'Restricted client (`ip_subnet` restriction)', 'authz.restrict.blacklist'],
+  ['423', 'Restricted client (`country` or `continent` restriction)', 'authz.restrict.blacklist'],
+  ['471', 'Maintenance; a restriction may set its own 4xx or 5xx code instead', 'authz.restrict.maintenance'],
+];
+
+/** Shared by reference, so each operation costs one line of generated types per answer. */
+function documentRestrictions(oas: Json, responses: Json): void {
+  const shared: Json = ((oas.components ??= {}).responses ??= {});
+  for (const [status, description, key] of RESTRICTION_ANSWERS) {
+    shared[`Restricted${status}`] ??= errorResponse(description, key);
+    responses[status] ??= { $ref: `#/components/responses/Restricted${status}` };
+  }
 }
 
 export function fixUp(oas: Json): Json {
@@ -80,6 +100,7 @@ export function fixUp(oas: Json): Json {
           };
         }
       }
+      if (!op.tags?.includes('authz')) documentRestrictions(oas, op.responses);
       op.responses['500'] ??= errorResponse('Unexpected server error', 'server.internal_error');
       op.responses['501'] ??= errorResponse('Not implemented yet', 'server.not_implemented');
       if (content) {

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import type { Contract } from './api/contract.js';
 import type { RouteTable } from './api/types.js';
-import { buildRouters, type Guards } from './api/router.js';
+import { buildRouters, type Guards, type Restrictions } from './api/router.js';
 import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
 import { uploadOptions } from './api/files/upload-options.js';
@@ -22,6 +22,8 @@ export interface AppDeps {
   operatorRoutes?: express.Router;
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
+  /** IP restrictions of each operation, checked before its access guard. */
+  restrictions?: Restrictions;
 }
 
 const BODY_LIMIT = '1mb';
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 
   // Gateway authorizer (issue 5): the hot path, before the body parsers and the validator, which it needs neither of.
-  const routers = buildRouters(contract, deps.routes, deps.guards);
+  const routers = buildRouters(contract, deps.routes, deps.guards, deps.restrictions);
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
 

@@ -76,6 +76,7 @@ import { UserPresenter } from './api/presenters/user-presenter.js';
 import { SessionCookie } from './api/auth/session-cookie.js';
 import { sessionGuard } from './api/auth/session-guard.js';
 import { userGuard } from './api/auth/user-guard.js';
+import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionJwt } from './domain/tokens/session-jwt.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createApp } from './app.js';
@@ -176,7 +177,7 @@ export async function createServices(config: Config, logger: Logger) {
     cache: authorizerCache,
     apiKeys: new ApiKeyAuthenticator({
       cache: authorizerCache,
-      nonces: new NonceGuard(redis, redisKeys, gatewayAuth.nonceLifetimeMs),
+      nonces: new NonceGuard(redis, redisKeys, gatewayAuth.nonceLifetimeMs, gatewayAuth.nonceClockSkewMs),
       encryptor,
       nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
       strictSignature: gatewayAuth.strictSignature,
@@ -301,6 +302,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
         csrfProtection: services.config.session.csrfProtection,
       }),
     },
+    restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
     operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,

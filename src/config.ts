@@ -177,6 +177,7 @@ const schema = z.object({
   // --- gateway authorizer (issue 5, items 1, 2, 6) ---
   BARONG_AUTHZ_RULES_FILE: optional,
   BARONG_APIKEY_NONCE_LIFETIME: int(5000, 1),
+  BARONG_APIKEY_NONCE_CLOCK_SKEW: int(5000, 0),
   BARONG_APIKEY_STRICT_SIGNATURE: bool(false),
   BARONG_GATEWAY: optional.refine((v) => v === undefined || v === 'akamai', { message: 'must be akamai or unset' }),
   BARONG_AUTHZ_CLAIMS_TTL: int(300, 1),
@@ -313,6 +314,8 @@ export interface Config {
     rulesFile?: string;
     /** X-Auth-Nonce must be within this many ms of now (either side). */
     nonceLifetimeMs: number;
+    /** The most the clocks of two API processes may differ (ms): a used nonce is remembered that much longer. */
+    nonceClockSkewMs: number;
     /** API-key signatures cover METHOD + /path + nonce + kid instead of Barong's nonce + kid. */
     strictSignature: boolean;
     /** BARONG_GATEWAY=akamai: the client IP is Akamai's True-Client-IP header when the peer is a trusted proxy. */
@@ -645,6 +648,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     gatewayAuth: {
       rulesFile: e.BARONG_AUTHZ_RULES_FILE,
       nonceLifetimeMs: e.BARONG_APIKEY_NONCE_LIFETIME,
+      nonceClockSkewMs: e.BARONG_APIKEY_NONCE_CLOCK_SKEW,
       strictSignature: e.BARONG_APIKEY_STRICT_SIGNATURE,
       trueClientIp: e.BARONG_GATEWAY === 'akamai',
       claimsTtlSeconds: e.BARONG_AUTHZ_CLAIMS_TTL,

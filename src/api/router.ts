@@ -5,10 +5,12 @@
  * the validator), where a trailing `{param}` takes the rest of the path, slashes included, and which also answers
  * under Barong's own base path (GATEWAY_ALIAS_BASE), so existing gateway configurations work unchanged.
  * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
- * they sent, so an unauthenticated request gets 401, not a validation error about its body.
+ * they sent, so an unauthenticated request gets 401, not a validation error about its body. The operation's IP
+ * restrictions come first there, on every operation but the gateway's (which checks them by itself).
  */
-import { Router, type RequestHandler, type Response } from 'express';
-import { AppError } from '../errors/app-error.js';
+import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { AppError, badRequest } from '../errors/app-error.js';
+import { INVALID_PATH } from '../domain/authz/upstream-path.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
 
@@ -44,7 +46,12 @@ function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
   };
 }
 
-export function buildRouters(contract: Contract, table: RouteTable, guards: Guards): Routers {
+/** An operation's IP-restriction check (src/api/auth/restriction-guard.ts), run before its access guard. */
+export type Restrictions = (operationId: OperationId) => RequestHandler;
+
+const unrestricted: Restrictions = () => (_req, _res, next) => next();
+
+export function buildRouters(contract: Contract, table: RouteTable, guards: Guards, restrictions = unrestricted): Routers {
   const router = Router();
   const gateway = Router();
   const guardRouter = Router();
@@ -74,9 +81,11 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
       router[method](expressPath, notImplemented);
       continue;
     }
-    if (spec.access !== 'public') guardRouter[method](expressPath, guards[spec.access]);
+    guardRouter[method](expressPath, restrictions(id), ...(spec.access === 'public' ? [] : [guards[spec.access]]));
     router[method](expressPath, toHandler(spec));
   }
+  // Express decodes `*path` while matching; a path it cannot decode has no canonical form either.
+  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? badRequest(INVALID_PATH) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }

@@ -1315,7 +1315,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The path is not valid percent-encoding */
+        /** @description `authz.invalid_path`: the upstream path (or Traefik's `X-Forwarded-Uri`) has no canonical form, so it is refused rather than guessed: a broken or non-UTF-8 percent-escape, a `%` left after decoding (double encoding), `\`, `#`, a control character, anything outside printable ASCII, or a `..` that climbs above the root */
         Authz400: {
             headers: {
                 [name: string]: unknown;
@@ -1369,10 +1369,74 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
+        /** @description Restricted client (`ip` or `all` restriction) */
+        Restricted401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Restricted client (`ip_subnet` restriction) */
+        Restricted403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Restricted client (`country` or `continent` restriction) */
+        Restricted423: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.blacklist"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description Maintenance; a restriction may set its own 4xx or 5xx code instead */
+        Restricted471: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "authz.restrict.maintenance"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
     };
     parameters: {
         /**
-         * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+         * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
          * @example api/v2/barong/resource/users/me
          */
         AuthzPath: string;
@@ -1412,6 +1476,10 @@ export type ResponseAuthz403 = components['responses']['Authz403'];
 export type ResponseAuthz422 = components['responses']['Authz422'];
 export type ResponseAuthz423 = components['responses']['Authz423'];
 export type ResponseAuthz471 = components['responses']['Authz471'];
+export type ResponseRestricted401 = components['responses']['Restricted401'];
+export type ResponseRestricted403 = components['responses']['Restricted403'];
+export type ResponseRestricted423 = components['responses']['Restricted423'];
+export type ResponseRestricted471 = components['responses']['Restricted471'];
 export type ParameterAuthzPath = components['parameters']['AuthzPath'];
 export type ParameterAuthzCsrfToken = components['parameters']['AuthzCsrfToken'];
 export type ParameterAuthzApiKey = components['parameters']['AuthzApiKey'];
@@ -1483,6 +1551,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -1533,6 +1603,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1619,6 +1691,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description User doesn't exist */
             404: {
                 headers: {
@@ -1669,6 +1743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many code requests for this e-mail or address; see Retry-After */
             429: {
                 headers: {
@@ -1678,6 +1753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1756,6 +1832,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1797,6 +1875,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1883,6 +1963,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1924,6 +2006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many code requests for this e-mail or address; see Retry-After */
             429: {
                 headers: {
@@ -1933,6 +2016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1990,6 +2074,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2116,6 +2204,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2157,6 +2247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many sign-ups from this address (BARONG_SIGNUP_MAX_PER_IP per BARONG_SIGNUP_WINDOW); see Retry-After */
             429: {
                 headers: {
@@ -2166,6 +2257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2238,6 +2330,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2279,6 +2373,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2366,6 +2462,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -2416,6 +2513,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2578,6 +2677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many failed attempts for this account or address; see Retry-After */
             429: {
                 headers: {
@@ -2587,6 +2687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2646,6 +2747,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -2655,6 +2758,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2720,6 +2825,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2778,6 +2887,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2833,6 +2946,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2887,6 +3004,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2959,6 +3080,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2991,6 +3114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
             429: {
                 headers: {
@@ -3000,6 +3124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3082,6 +3207,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3146,6 +3275,8 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description No API or resource of that name */
             404: {
                 headers: {
@@ -3155,6 +3286,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3207,6 +3340,10 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3324,6 +3461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -3374,6 +3512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3383,6 +3522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3465,6 +3605,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -3483,6 +3624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3492,6 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3591,6 +3734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Not one of the user's service accounts */
             404: {
                 headers: {
@@ -3609,6 +3753,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3720,6 +3866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Not one of the user's service accounts */
             404: {
                 headers: {
@@ -3770,6 +3917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -3779,6 +3927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3849,6 +3998,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3937,6 +4089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -3978,6 +4131,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4075,6 +4230,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Invalid ordering or paging */
             422: {
                 headers: {
@@ -4084,6 +4240,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4191,6 +4349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4232,6 +4391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4241,6 +4401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4321,6 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -4339,6 +4501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4348,6 +4511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4461,6 +4625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -4511,6 +4676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4520,6 +4686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4607,6 +4774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4648,6 +4816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4657,6 +4826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4744,6 +4914,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4785,6 +4956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4794,6 +4966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -4881,6 +5054,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4922,6 +5096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong 2FA codes; retry after the Retry-After seconds */
             429: {
                 headers: {
@@ -4931,6 +5106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5008,6 +5184,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5105,6 +5284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5155,6 +5335,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5256,6 +5438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5306,6 +5489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many codes asked for this number or by this user; see Retry-After */
             429: {
                 headers: {
@@ -5315,6 +5499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5376,6 +5561,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5477,6 +5665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -5527,6 +5716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many codes asked for this number or by this user; see Retry-After */
             429: {
                 headers: {
@@ -5536,6 +5726,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5597,6 +5788,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5706,6 +5900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -5747,6 +5942,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5901,6 +6098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description No drafted profile to edit */
             404: {
                 headers: {
@@ -5951,6 +6149,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6114,6 +6314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Profile already exists */
             409: {
                 headers: {
@@ -6164,6 +6365,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6225,6 +6428,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description User has no profile */
             404: {
                 headers: {
@@ -6234,6 +6438,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6310,6 +6516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6319,6 +6526,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6393,6 +6602,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6402,6 +6612,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6495,6 +6707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6545,6 +6758,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6612,6 +6827,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6709,6 +6927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -6750,6 +6969,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6857,6 +7078,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Record is not found */
             404: {
                 headers: {
@@ -6907,6 +7129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong passwords for this account; see Retry-After */
             429: {
                 headers: {
@@ -6916,6 +7139,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7015,6 +7239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Validation errors */
             422: {
                 headers: {
@@ -7024,6 +7249,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7085,6 +7312,9 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7163,6 +7393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7204,6 +7435,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7274,6 +7507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Validation errors */
             422: {
                 headers: {
@@ -7283,6 +7517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many wrong passwords for this account; see Retry-After */
             429: {
                 headers: {
@@ -7292,6 +7527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7389,6 +7625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7430,6 +7667,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7487,6 +7726,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7552,6 +7795,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7610,6 +7857,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7665,6 +7916,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7719,6 +7974,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7791,6 +8050,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description Request body too large */
             413: {
                 headers: {
@@ -7823,6 +8084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
             /** @description Too many password checks from this address, /identity and /public together (BARONG_PASSWORD_VALIDATE_MAX_PER_IP per BARONG_PASSWORD_VALIDATE_WINDOW); see Retry-After */
             429: {
                 headers: {
@@ -7832,6 +8094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7884,6 +8147,8 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            401: components["responses"]["Restricted401"];
+            403: components["responses"]["Restricted403"];
             /** @description No external KYC provider is configured (BARONG_KYC_PROVIDER=local) */
             422: {
                 headers: {
@@ -7893,6 +8158,8 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7942,7 +8209,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8007,7 +8274,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8072,7 +8339,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8137,7 +8404,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8202,7 +8469,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8267,7 +8534,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];
@@ -8332,7 +8599,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded.
+                 * @description The original request's path without its leading slash; it contains `/` (e.g. `api/v2/peatio/account/balances`), which gateways send unencoded. Every decision takes its one canonical form: percent-escapes decoded once (an encoded `/` separates segments too), `//` collapsed, `.` and `..` resolved; a trailing `/` stays.
                  * @example api/v2/barong/resource/users/me
                  */
                 path: components["parameters"]["AuthzPath"];

@@ -16,6 +16,9 @@ import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
+import { ApiKeyAuthenticator } from '../../src/domain/authz/authorizer-api-key.js';
+import { NonceGuard } from '../../src/domain/authz/nonce-guard.js';
+import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
 const AUTH = '/api/v2/barong/auth/';
 const RESOURCE = '/api/v2/barong/resource';
@@ -225,6 +228,80 @@ describe('Barong-compatible signatures', () => {
     await signed(key).expect(401, denied('authz.unexistent_apikey'));
   });
 
+  describe('one spelling per kid (issue 8, item 4)', () => {
+    /** A key whose kid has letters, so its upper-case spelling differs. */
+    async function lettered() {
+      const otpSecret = generateSecret();
+      const user = await activeUser({ otpSecret });
+      const kid = `abcdef${randomBytes(5).toString('hex')}`;
+      const secret = randomBytes(16).toString('hex');
+      await t.services.uow.repos.apiKeys.insert({ type: 'User', id: user.id }, { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' });
+      const key: Key = { kid, secret, algorithm: 'HS256' };
+      const deleteThroughApi = async (spelling: string) => {
+        await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
+        await request(t.app)
+          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await totpCode(otpSecret)}`)
+          .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
+          .expect(204);
+      };
+      return { key, upper: { ...key, kid: kid.toUpperCase() }, deleteThroughApi };
+    }
+
+    it('another case of the kid is not the key → 401 authz.unexistent_apikey, before and after the key was used', async () => {
+      const { key, upper } = await lettered();
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+      await signed(key).expect(200);
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+      await signed({ ...key, kid: `${key.kid.slice(0, 8)}${key.kid.slice(8).toUpperCase()}` }).expect(401, denied('authz.unexistent_apikey'));
+      // The signing lookup itself is exact, whatever the column's collation matches.
+      expect(await t.services.uow.repos.apiKeys.findAnyByKid(upper.kid)).toBeUndefined();
+      expect((await t.services.uow.repos.apiKeys.findAnyByKid(key.kid))?.kid).toBe(key.kid);
+    });
+
+    it('a key deleted through the API stops working under every spelling at once', async () => {
+      const { key, upper, deleteThroughApi } = await lettered();
+      await signed(upper); // whatever it answers, nothing may be remembered under this spelling
+      await signed(key).expect(200);
+      await deleteThroughApi(key.kid);
+      await signed(key).expect(401, denied('authz.unexistent_apikey'));
+      await signed(upper).expect(401, denied('authz.unexistent_apikey'));
+    });
+
+    it('the resource API finds a key by any case of its kid (as Barong) and drops the record of the kid as issued', async () => {
+      const { key, upper, deleteThroughApi } = await lettered();
+      await signed(key).expect(200);
+      await deleteThroughApi(upper.kid);
+      await signed(key).expect(401, denied('authz.unexistent_apikey'));
+    });
+
+    it('a key created through the API drops whatever was remembered under its kid', async () => {
+      const otpSecret = generateSecret();
+      const user = await activeUser({ otpSecret });
+      const created = await request(t.app)
+        .post(`${RESOURCE}/api_keys`)
+        .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
+        .send({ algorithm: 'HS256', totp_code: await totpCode(otpSecret) })
+        .expect(201);
+      expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe('1');
+      await signed({ kid: created.body.kid, secret: created.body.secret, algorithm: 'HS256' }).expect(200);
+    });
+
+    it('an unknown kid is remembered for a while: asking again costs no SQL', async () => {
+      const ghost = { kid: randomBytes(8).toString('hex'), secret: 'x', algorithm: 'HS256' };
+      const queries: string[] = [];
+      const listener = (q: { sql: string }) => queries.push(q.sql);
+      await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
+      t.services.knex.on('query', listener);
+      try {
+        for (let i = 0; i < 5; i++) await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
+        await signed({ ...ghost, kid: ghost.kid.toUpperCase().replace(/^./, 'F') }).expect(401, denied('authz.unexistent_apikey'));
+      } finally {
+        t.services.knex.removeListener('query', listener);
+      }
+      expect(queries).toEqual([]);
+    });
+  });
+
   it('2FA turned off through the API deactivates the keys → 401 authz.apikey_not_active', async () => {
     const { user, otpSecret, key } = await keyed();
     await signed(key).expect(200);
@@ -306,6 +383,52 @@ describe('Barong-compatible signatures', () => {
       await t.services.uow.run((w) => t.services.privateLabels.set(w, owner, 'lock', 'suspicious'));
       await signed(key).expect(401, denied('authz.apikey_not_active'));
     });
+  });
+});
+
+describe('the nonce store across API processes whose clocks differ (issue 8, item 11)', () => {
+  let t: TestApp;
+  const { activeUser, makeKey } = appFixtures(() => t);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Another API process on the same Redis: its own authenticator and nonce store, its clock `offsetMs` off. */
+  function process(offsetMs: number) {
+    const { gatewayAuth } = t.config;
+    return new ApiKeyAuthenticator({
+      cache: t.services.authorizerCache,
+      nonces: new NonceGuard(t.services.redis, t.services.redisKeys, gatewayAuth.nonceLifetimeMs, gatewayAuth.nonceClockSkewMs),
+      encryptor: t.services.encryptor,
+      nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
+      strictSignature: false,
+      now: () => Date.now() + offsetMs,
+    });
+  }
+
+  it.each([
+    [0, -4000],
+    [2000, -2000],
+  ])('a nonce accepted by a process (clock %i ms off) is refused by one whose clock lags (%i ms) while it could accept it', async (ahead, behind) => {
+    const lifetime = t.config.gatewayAuth.nonceLifetimeMs;
+    expect(ahead - behind).toBeLessThanOrEqual(t.config.gatewayAuth.nonceClockSkewMs);
+    const user = await activeUser({ otpSecret: generateSecret() });
+    const key = await makeKey({ type: 'User', id: user.id });
+    // A nonce near the end of the window of the accepting process.
+    const nonce = Date.now() + ahead - (lifetime - 100);
+    const headers = { kid: key.kid, nonce: String(nonce), signature: hmacHex('HS256', key.secret, `${nonce}${key.kid}`) };
+    const path = canonicalUpstreamPath(BALANCES)!;
+
+    await expect(process(ahead).authenticate(headers, 'GET', path)).resolves.toMatchObject({ kid: key.kid });
+    await expect(process(behind).authenticate(headers, 'GET', path)).rejects.toMatchObject({ status: 401, keys: ['authz.nonce_reused'] });
+    // The lagging process accepts this nonce until its clock reaches nonce + lifetime; the marker must outlive that.
+    const lastAcceptedAt = nonce + lifetime - behind;
+    const markerLivesMs = await t.services.redis.pttl(t.services.redisKeys.key('authz', 'nonce', key.kid, String(nonce)));
+    expect(markerLivesMs).toBeGreaterThanOrEqual(lastAcceptedAt - Date.now());
   });
 });
 

@@ -12,6 +12,8 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
+import { restrictedKindOf } from '../../src/domain/authz/restrictions.js';
+import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
 const geo = temporaryGeoDatabase();
 const geoPath = geo.path;
@@ -34,7 +36,7 @@ beforeEach(async () => {
 });
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
-const verdict = (ip: string, path = PATH) => t.services.policy.restrictionFor(ip, path);
+const verdict = (ip: string, path = PATH) => t.services.policy.restrictionFor(ip, restrictedKindOf(canonicalUpstreamPath(path)!));
 const denial = (status: number, category: string) => ({ status, key: `authz.restrict.${category}` });
 
 async function waitUntil<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
@@ -172,10 +174,12 @@ describe('restrictions: order and precedence', () => {
 describe('restrictions: blocklogin', () => {
   const sessionKeys = () => t.services.redis.keys(`${t.config.redisPrefix}session:*`);
 
-  it('denies only the login path exactly (any method), not other paths nor the Auth0 login', async () => {
+  it('denies only the login paths (with or without a trailing slash; the Auth0 login too), not other paths', async () => {
     await restrict({ category: 'blocklogin', scope: 'country', value: 'Japan' });
     expect(verdict(JP, LOGIN_PATH)).toEqual(denial(423, 'blocklogin'));
-    expect(verdict(JP, `${LOGIN_PATH}/auth0`)).toBeUndefined();
+    expect(verdict(JP, `${LOGIN_PATH}/`)).toEqual(denial(423, 'blocklogin'));
+    expect(verdict(JP, `${LOGIN_PATH}/auth0`)).toEqual(denial(423, 'blocklogin'));
+    expect(verdict(JP, `${LOGIN_PATH}/auth0/x`)).toBeUndefined();
     expect(verdict(JP, PATH)).toBeUndefined();
     expect(verdict(DE, LOGIN_PATH)).toBeUndefined();
   });

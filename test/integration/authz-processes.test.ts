@@ -1,18 +1,22 @@
 /**
  * Two API processes behind one gateway (issue 5, item 7): this test's app and a second real server process
  * (`src/main.ts`) on the same database and Redis. A restriction changed in one is enforced by the other's endpoint
- * at once (policy pub/sub), and a session opened in one is authorized by the other with claims that follow a change
- * made in the first (the claims records live in Redis and are invalidated there).
+ * at once (policy pub/sub); a session opened in one is authorized by the other with claims that follow a change
+ * made in the first (the claims records live in Redis and are invalidated there); an API-key nonce used on one is
+ * refused on the other (issue 8, item 13: the nonce store lives in Redis too).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
+import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { freePort } from '../support/processes.js';
+import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
+import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 
 let t: TestApp;
 let second: ChildProcess | undefined;
@@ -78,6 +82,26 @@ describe('a second API process', () => {
       () => viaSecond('api/v2/barong/public/ping').then((r) => r.status),
       (s) => s === 200,
     );
+  });
+
+  it('refuses an API-key nonce already used on the other process, either way (one nonce store; security case 30)', async () => {
+    const user = await createUser(t, { otpSecret: generateSecret() });
+    const [kid, secret] = [await newKid(t.services.uow.repos), newSecret()];
+    await t.services.uow.repos.apiKeys.insert(
+      { type: 'User', id: user.id },
+      { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' },
+    );
+    const signed = (nonce: string) => ({ 'X-Auth-Apikey': kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', secret, nonce + kid) });
+    const viaFirst = (nonce: string) => request(t.app).get('/api/v2/barong/auth/api/v2/peatio/account/balances').set(signed(nonce));
+
+    const usedOnFirst = String(Date.now());
+    await viaFirst(usedOnFirst).expect(200);
+    const replayed = await viaSecond('api/v2/peatio/account/balances', signed(usedOnFirst));
+    expect({ status: replayed.status, body: await replayed.json() }).toEqual({ status: 401, body: { errors: ['authz.nonce_reused'] } });
+
+    const usedOnSecond = String(Number(usedOnFirst) + 1);
+    expect((await viaSecond('api/v2/peatio/account/balances', signed(usedOnSecond))).status).toBe(200);
+    await viaFirst(usedOnSecond).expect(401, { errors: ['authz.nonce_reused'] });
   });
 
   it('authorizes a session opened through the first, with claims that follow a change made in the first', async () => {

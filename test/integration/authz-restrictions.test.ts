@@ -59,12 +59,14 @@ describe.each(SCOPES)('scope $scope', ({ scope, value, hit, miss, code }) => {
     if (miss) await gate(miss).expect(200);
   });
 
-  it(`blocklogin → ${code} authz.restrict.blocklogin on the login path only (any method)`, async () => {
+  it(`blocklogin → ${code} authz.restrict.blocklogin on the login paths only (any method; the Auth0 login too)`, async () => {
     await restrict({ category: 'blocklogin', scope, value });
     await gate(hit, LOGIN, 'post').expect(code, denial('blocklogin'));
+    await gate(hit, `${LOGIN}/`, 'post').expect(code, denial('blocklogin'));
     await gate(hit, LOGIN, 'delete').expect(code, denial('blocklogin'));
+    await gate(hit, 'api/v2/barong/identity/sessions/auth0', 'post').expect(code, denial('blocklogin'));
     await gate(hit).expect(200);
-    await gate(hit, 'api/v2/barong/identity/sessions/auth0', 'post').expect(200);
+    await gate(hit, `${LOGIN}/other`, 'post').expect(200);
     if (miss) await gate(miss, LOGIN, 'post').expect(200);
   });
 
@@ -80,6 +82,25 @@ describe('restrictions in the processing order', () => {
   it('a restriction\'s own code replaces the default', async () => {
     await restrict({ category: 'blacklist', scope: 'country', value: 'JP', code: 451 });
     await gate(JP).expect(451, denial('blacklist'));
+  });
+
+  it('a restriction\'s code is a 4xx or 5xx: another is refused (422 code.invalid), and one written by hand is not used', async () => {
+    const admin = t.services.restrictionsAdmin;
+    const keysOf = (p: Promise<unknown>) => p.then(() => undefined, (e: { status: number; keys: string[] }) => [e.status, e.keys]);
+    for (const code of [100, 200, 204, 302, 399, 600]) {
+      expect(await keysOf(restrict({ category: 'blacklist', scope: 'ip', value: JP, code })), String(code)).toEqual([422, ['code.invalid']]);
+    }
+    const row = await restrict({ category: 'blacklist', scope: 'ip', value: JP, code: 400 });
+    expect(await keysOf(admin.update(row.id, { code: 299 }))).toEqual([422, ['code.invalid']]);
+    await gate(JP).expect(400, denial('blacklist'));
+
+    // Rows changed in SQL skip the validation: a denial still never answers 2xx or 3xx.
+    for (const code of [200, 302]) {
+      await t.db.knex('restrictions').update({ code });
+      await t.services.policy.reload();
+      await gate(JP).expect(401, denial('blacklist'));
+      await request(t.app).get('/api/v2/barong/public/ping').set('X-Forwarded-For', JP).expect(401, denial('blacklist'));
+    }
   });
 
   it('a disabled restriction is ignored; unknown addresses match no geo rule', async () => {
@@ -109,6 +130,6 @@ describe('restrictions in the processing order', () => {
     await gate(DE).expect(471, denial('maintenance'));
     await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
     await gate(DE).expect(200);
-    expect(t.services.policy.restrictionFor(DE, PING)).toBeUndefined();
+    expect(t.services.policy.restrictionFor(DE, 'other')).toBeUndefined();
   });
 });

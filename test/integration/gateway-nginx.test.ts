@@ -3,7 +3,8 @@
  * configuration README shows) between a client and a tiny upstream that records what it receives. Proves that a
  * browser session and a signed API-key request reach the upstream with a JWT any service can verify against the
  * JWKS, that a bad signature or a missing CSRF token never reaches it, that pass-list paths reach it without
- * Authorization (a client's own header stripped), and what status a client sees when the authorizer refuses.
+ * Authorization (a client's own header stripped), that another spelling of a blocked path (`//`, `%2F`, dot
+ * segments) never reaches it, and what status a client sees when the authorizer refuses.
  *
  * nginx's auth_request knows only three answers: 2xx lets the request through, 401 and 403 are sent to the
  * client as they are, anything else (422 authz.invalid_api_key_headers, 423/471 restrictions, 404) becomes a 500.
@@ -20,6 +21,8 @@ import { createUser, totpCode } from '../support/factories.js';
 import { gatewayServerBlock, NGINX_BINARY, nginxInstalled, startNginx, type Nginx } from '../support/nginx.js';
 import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
+import { rawSend } from '../support/raw-http.js';
+import { login } from '../support/account-client.js';
 
 const BROWSER = 'vitest-gateway/1.0';
 const PROTECTED = '/api/v2/peatio/account/balances';
@@ -178,6 +181,20 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
     expect(upstream.received).toHaveLength(1);
     expect(upstream.received[0]!.url).toBe('/api/v2/peatio/public/markets');
     expect(upstream.received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('another spelling of a blocked path (`//`, `/./`, `%2F`, `x/..`) never reaches the upstream: nginx answers 401', async () => {
+    // An admin may reach all of api/v2 but what the block list holds back.
+    const admin = await createUser(t, { role: 'admin' });
+    const adminSession = await login(t, admin, { userAgent: BROWSER });
+    const asAdmin = { 'User-Agent': BROWSER, Cookie: adminSession.cookie };
+    expect((await rawSend(nginx.url, 'GET', '/api/v2/peatio/admin/x', asAdmin)).status).toBe(200);
+    upstream.received.length = 0;
+    for (const path of ['/api/v2/peatio//management/x', '/api/v2/peatio/./management/x', '/api/v2/peatio%2Fmanagement/x', '/api/v2/peatio/x/../management/x']) {
+      const res = await rawSend(nginx.url, 'GET', path, asAdmin);
+      expect(res.status, path).toBe(401);
+    }
+    expect(upstream.received).toEqual([]);
   });
 
   it('README shows this exact server block', () => {

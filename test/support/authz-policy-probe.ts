@@ -16,6 +16,8 @@ import { createRedis, RedisKeys } from '../../src/lib/redis.js';
 import { repositories } from '../../src/db/repositories/index.js';
 import { GeoIp } from '../../src/domain/authz/geoip.js';
 import { startAuthzPolicy } from '../../src/domain/authz/start-authz-policy.js';
+import { restrictedKindOf } from '../../src/domain/authz/restrictions.js';
+import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger('silent');
@@ -36,7 +38,7 @@ process.stdout.write('ready\n');
 
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, a = '', b = '', c = ''] = line.trim().split(/\s+/);
-  if (command === 'restriction') answer(policy.restrictionFor(a, b));
+  if (command === 'restriction') answer(policy.restrictionFor(a, restrictedKindOf(canonicalUpstreamPath(b)!)));
   else if (command === 'permission') answer(policy.permissionFor(a, b, c));
   else if (command === 'generation') answer(policy.generation);
   else if (command === 'quit') break;

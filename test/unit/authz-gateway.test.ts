@@ -126,16 +126,22 @@ describe('JWT reuse', () => {
 });
 
 describe('request readers', () => {
-  const withParam = (path: string | string[]) => ({ params: { path } }) as unknown as Request;
+  const target = (originalUrl: string) => ({ originalUrl }) as unknown as Request;
 
-  it('upstreamPath joins Express\'s segments and resolves dot segments', () => {
-    expect(upstreamPath(withParam(['api', 'v2', 'peatio', 'orders']))).toBe('api/v2/peatio/orders');
-    expect(upstreamPath(withParam(['api', 'v2', 'x', '']))).toBe('api/v2/x/');
-    expect(upstreamPath(withParam(['api', 'v2', 'resource', '..', 'admin']))).toBe('api/v2/admin');
-    expect(upstreamPath(withParam(['..', '..', 'api', '.', 'v2']))).toBe('api/v2');
-    expect(upstreamPath(withParam('api/v2/a'))).toBe('api/v2/a');
-    expect(upstreamPath(withParam(['api', 'v2', '...', '.x']))).toBe('api/v2/.../.x');
+  it('upstreamPath takes the canonical form of the raw path after either mount, without the query string', () => {
+    expect(upstreamPath(target('/api/v2/barong/auth/api/v2/peatio/orders?x=/../y'))).toBe('api/v2/peatio/orders');
+    expect(upstreamPath(target('/api/v2/auth/api//v2/x/'))).toBe('api/v2/x/');
+    expect(upstreamPath(target('/api/v2/barong/auth/api/v2/resource/../admin'))).toBe('api/v2/admin');
+    expect(upstreamPath(target('/api/v2/barong/auth/api%2Fv2%2Fa'))).toBe('api/v2/a');
+    expect(upstreamPath(target('/api/v2/barong/auth'))).toBe('');
   });
+
+  it.each(['/api/v2/barong/auth/../x', '/api/v2/barong/auth/a%zz', 'http://evil/api/v2/barong/auth/a', '/api/v2/barong/authx/a'])(
+    'upstreamPath refuses %j with 400 authz.invalid_path',
+    (url) => {
+      expect(() => upstreamPath(target(url))).toThrow(expect.objectContaining({ status: 400, body: { errors: ['authz.invalid_path'] } }));
+    },
+  );
 
   it('cookieValue finds one cookie', () => {
     expect(cookieValue('a=1; _barong_session=abc; b=2', '_barong_session')).toBe('abc');

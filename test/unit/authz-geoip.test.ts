@@ -95,7 +95,7 @@ describe('GeoIp', () => {
       expect(geo.lookup('203.0.113.5')?.countryCode).toBe('JP');
       const rule = { id: 1, category: 'blacklist', scope: 'country', value: 'Japan', code: null, state: 'enabled' } as const;
       const restrictions = new RestrictionSet([rule], geo);
-      expect(restrictions.check('203.0.113.5', 'api/v2/x')).toEqual({ status: 423, key: 'authz.restrict.blacklist' });
+      expect(restrictions.check('203.0.113.5', 'other')).toEqual({ status: 423, key: 'authz.restrict.blacklist' });
       const next = join(dir, 'next.mmdb');
       writeMmdb(next, [
         {
@@ -106,8 +106,8 @@ describe('GeoIp', () => {
       renameSync(next, live); // atomically, as geoipupdate does
       await waitUntil(() => geo.lookup('203.0.113.5')?.countryCode === 'KR');
       // Restriction answers remembered per client IP are dropped with the old data.
-      expect(restrictions.check('203.0.113.5', 'api/v2/x')).toBeUndefined();
-      expect(restrictions.check('203.0.113.6', 'api/v2/x')).toBeUndefined();
+      expect(restrictions.check('203.0.113.5', 'other')).toBeUndefined();
+      expect(restrictions.check('203.0.113.6', 'other')).toBeUndefined();
       expect(geo.lookup('198.51.100.1')).toBeUndefined();
       writeFileSync(next, Buffer.from('definitely not a MaxMind database, but long enough to be noticed'));
       renameSync(next, live);

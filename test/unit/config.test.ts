@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BARONG_SESSION_MAX_LIFETIME: '0' })).toThrow(/BARONG_SESSION_MAX_LIFETIME/);
   });
 
+  it('remembers a used API-key nonce past the clock window by the allowed clock skew (BARONG_APIKEY_NONCE_CLOCK_SKEW)', () => {
+    expect(loadConfig({}).gatewayAuth).toMatchObject({ nonceLifetimeMs: 5000, nonceClockSkewMs: 5000 });
+    expect(loadConfig({ BARONG_APIKEY_NONCE_CLOCK_SKEW: '0' }).gatewayAuth.nonceClockSkewMs).toBe(0);
+    expect(() => loadConfig({ BARONG_APIKEY_NONCE_CLOCK_SKEW: '-1' })).toThrow(/BARONG_APIKEY_NONCE_CLOCK_SKEW/);
+  });
+
   it('needs the captcha keys of the captcha it turns on', () => {
     expect(() => loadConfig({ BARONG_CAPTCHA: 'recaptcha' })).toThrow(/BARONG_RECAPTCHA_SITE_KEY/);
   });

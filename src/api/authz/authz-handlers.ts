@@ -8,6 +8,8 @@ import type { Request } from 'express';
 import type { Config } from '../../config.js';
 import type { Authorizer, AuthzRequest } from '../../domain/authz/authorizer.js';
 import type { Handler, Reply } from '../types.js';
+import { badRequest } from '../../errors/app-error.js';
+import { canonicalUpstreamPath, INVALID_PATH, type CanonicalPath } from '../../domain/authz/upstream-path.js';
 
 /** The contract's operations of this endpoint, one per HTTP method; one handler serves them all. */
 export const AUTHORIZE_OPERATIONS = [
@@ -26,26 +28,25 @@ export interface AuthzHandlerDeps {
   config: Config;
 }
 
-const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
+/** Where the authorizer is mounted (src/api/router.ts); Express matched the request against one of these. */
+const GATEWAY_MOUNT = /^\/api\/v2\/(?:barong\/)?auth(?=\/|$)/i;
 
-/**
- * The upstream path without leading slash, percent-decoded (Express decodes each segment of `*path`). Better than
- * Barong: `.` and `..` segments are resolved first, so `resource/../admin` is judged as the `admin` path the
- * upstream may resolve it to, not as a `resource` path.
- */
-export function upstreamPath(req: Request): string {
-  const param = (req.params as { path?: string | string[] }).path;
-  return resolveDots(Array.isArray(param) ? param.join('/') : (param ?? ''));
+function canonicalOrRefused(raw: string | undefined): CanonicalPath {
+  const path = raw === undefined ? undefined : canonicalUpstreamPath(raw);
+  if (path === undefined) throw badRequest(INVALID_PATH);
+  return path;
 }
 
-function resolveDots(path: string): string {
-  if (!DOT_SEGMENT.test(path)) return path;
-  const out: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '..') out.pop();
-    else if (segment !== '.') out.push(segment);
-  }
-  return out.join('/');
+/**
+ * The upstream path after `/auth/`, in its canonical form (src/domain/authz/upstream-path.ts), from the raw request
+ * target: Express's `*path` parameter is already decoded segment by segment, which loses whether a `/` was
+ * encoded and would decode a second time what the canonical form decodes. 400 `authz.invalid_path` when there is
+ * no canonical form.
+ */
+export function upstreamPath(req: Request): CanonicalPath {
+  const pathname = req.originalUrl.split('?', 1)[0]!;
+  const mount = GATEWAY_MOUNT.exec(pathname);
+  return canonicalOrRefused(mount ? pathname.slice(mount[0].length) : undefined);
 }
 
 /** One cookie's value from the Cookie header (cookie-parser runs after this route). */
@@ -73,19 +74,13 @@ type TrustFn = (address: string, hop: number) => boolean;
  * `X-Forwarded-Method` and `X-Forwarded-Uri`. Believed only from a trusted proxy (BARONG_TRUSTED_PROXIES), so a
  * client talking to the server directly cannot choose what gets authorized.
  */
-function forwardedRequest(req: Request): { method: string; path: string } | undefined {
+function forwardedRequest(req: Request): { method: string; path: CanonicalPath } | undefined {
   if ((req.params as { path?: unknown }).path !== undefined) return undefined;
   const uri = one(req.headers['x-forwarded-uri']);
   const trusted = req.app.get('trust proxy fn') as TrustFn;
   if (!uri || !trusted(req.socket.remoteAddress ?? '', 0)) return undefined;
-  const rawPath = uri.split('?')[0]!.replace(/^\/+/, '');
-  let path: string;
-  try {
-    path = rawPath.split('/').map(decodeURIComponent).join('/');
-  } catch {
-    path = rawPath;
-  }
-  return { method: (one(req.headers['x-forwarded-method']) ?? req.method).toUpperCase(), path: resolveDots(path) };
+  const path = canonicalOrRefused(uri.startsWith('/') ? uri.split('?', 1)[0] : undefined);
+  return { method: (one(req.headers['x-forwarded-method']) ?? req.method).toUpperCase(), path };
 }
 
 /**

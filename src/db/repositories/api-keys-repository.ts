@@ -84,10 +84,13 @@ export class ApiKeysRepository {
     return r ? toApiKey(r) : undefined;
   }
 
-  /** Any holder's key: for request signing, where the kid is all the caller names. */
+  /**
+   * Any holder's key: for request signing, where the kid is all the caller names. Exactly this kid: the column's
+   * collation ignores case (and accents), and a signing key must have one spelling, the one its caches are keyed by.
+   */
   async findAnyByKid(kid: string): Promise<ApiKey | undefined> {
     const r = await this.db('api_keys').where({ kid }).first();
-    return r ? toApiKey(r) : undefined;
+    return r && r.kid === kid ? toApiKey(r) : undefined;
   }
 
   async kidTaken(kid: string): Promise<boolean> {

@@ -76,6 +76,8 @@ export class ApiKeyService {
         secretEncrypted: this.d.encryptor.encrypt(secret),
         state: 'active',
       });
+      // The gateway authorizer may remember this kid as unknown for a few seconds; that record goes too.
+      w.emit(API_KEY_CHANGED, { kid: key.kid });
       return { key, secret };
     });
   }

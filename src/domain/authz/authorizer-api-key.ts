@@ -3,12 +3,12 @@
  * epoch) and `X-Auth-Signature` (lowercase hex HMAC, with the key's algorithm and secret, of the signed string).
  *
  * Signed string: Barong's `<nonce><kid>`; with BARONG_APIKEY_STRICT_SIGNATURE=true instead
- * `<METHOD></path><nonce><kid>` — the upper-case method and the upstream path with its leading slash, percent-decoded,
- * without the query string (e.g. `GET/api/v2/peatio/account/balances1584524005143<kid>`), so a captured signature
- * is worthless for any other method or path.
+ * `<METHOD></path><nonce><kid>` — the upper-case method and the canonical upstream path (upstream-path.ts) with a
+ * leading slash, without the query string (e.g. `GET/api/v2/peatio/account/balances1584524005143<kid>`), so a
+ * captured signature is worthless for any other method or path.
  *
- * Checks in Barong's order, each a 401 unless said: headers (422 authz.invalid_api_key_headers) → unknown kid
- * (authz.unexistent_apikey) → nonce not a positive integer (authz.nonce_not_valid_timestamp) → |now − nonce| ≥
+ * Checks in Barong's order, each a 401 unless said: headers (422 authz.invalid_api_key_headers) → unknown kid, or a
+ * known one spelled in another case (authz.unexistent_apikey) → nonce not a positive integer (authz.nonce_not_valid_timestamp) → |now − nonce| ≥
  * BARONG_APIKEY_NONCE_LIFETIME (authz.nonce_expired) → signature, constant time (authz.invalid_signature) →
  * **nonce already used with this key (authz.nonce_reused; not in Barong)** → key not active (authz.apikey_not_active)
  * → holder not active or pending (authz.invalid_session) → a user holder without 2FA (authz.disabled_2fa).
@@ -19,6 +19,7 @@ import { unauthorized, unprocessable } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
 import type { NonceGuard } from './nonce-guard.js';
+import type { CanonicalPath } from './upstream-path.js';
 
 export interface ApiKeyHeaders {
   kid?: string;
@@ -37,10 +38,16 @@ export interface ApiKeyAuthDeps {
   encryptor: Encryptor;
   nonceLifetimeMs: number;
   strictSignature: boolean;
+  /** This process's clock (ms since the epoch). */
+  now?: () => number;
 }
 
-/** kids are 16 hex characters; anything far from that is not looked up at all. */
-const KID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A kid is 16 lower-case hex characters, as this server and Barong issue them, and only that spelling names the key:
+ * the column's collation would also match `ABCDEF…`, whose cached record a deletion of `abcdef…` never dropped.
+ * Anything else is not looked up at all.
+ */
+const KID = /^[0-9a-f]{16}$/;
 const NONCE = /^\d{1,16}$/;
 const SIGNATURE = /^[0-9a-fA-F]{1,256}$/;
 const MAX_SECRETS = 10_000;
@@ -51,7 +58,7 @@ export class ApiKeyAuthenticator {
 
   constructor(private readonly d: ApiKeyAuthDeps) {}
 
-  async authenticate(headers: ApiKeyHeaders, method: string, path: string): Promise<ApiKeyPrincipal> {
+  async authenticate(headers: ApiKeyHeaders, method: string, path: CanonicalPath): Promise<ApiKeyPrincipal> {
     const kid = headers.kid?.trim();
     const nonce = headers.nonce?.trim();
     const signature = headers.signature?.trim();
@@ -61,7 +68,7 @@ export class ApiKeyAuthenticator {
     if (!key) throw unauthorized('authz.unexistent_apikey');
     const nonceMs = Number(nonce);
     if (!NONCE.test(nonce) || !(nonceMs > 0)) throw unauthorized('authz.nonce_not_valid_timestamp');
-    const now = Date.now();
+    const now = (this.d.now ?? Date.now)();
     if (Math.abs(now - nonceMs) >= this.d.nonceLifetimeMs) throw unauthorized('authz.nonce_expired');
     const signed = this.d.strictSignature ? `${method}/${path}${nonce}${kid}` : `${nonce}${kid}`;
     if (!this.verify(key.value.algorithm, key.value.secretEncrypted, signed, signature)) throw unauthorized('authz.invalid_signature');

@@ -3,7 +3,8 @@
  * no SQL (issue 5, item 6):
  *
  *   <prefix>authz:principal:<uid>          a user's or service account's JWT claims, id and 2FA flag (JSON)
- *   <prefix>authz:apikey:<kid>             an API key's algorithm, encrypted secret, state and holder (JSON)
+ *   <prefix>authz:apikey:<kid>             an API key's algorithm, encrypted secret, state and holder (JSON), or
+ *                                          `unknown` for a few seconds after a kid named no key
  *   <prefix>authz:gen:principal:<uid>, <prefix>authz:gen:apikey:<kid>   invalidation counters
  *
  * One Lua call reads a session, slides its TTL and reads its user's record; another reads an API key's record with
@@ -79,11 +80,16 @@ if p then return {s, p, false} end
 return {s, false, redis.call('GET', ARGV[5] .. d.uid)}
 `;
 
+/** Stored under an unknown kid for a while, so asking again costs no SQL. */
+const UNKNOWN_KEY = 'unknown';
+const UNKNOWN_KEY_TTL_SECONDS = 10;
+
 // KEYS[1] key record, KEYS[2] its counter; ARGV: principal key prefix, principal counter prefix
 // → {key record, key counter (on a miss), principal, principal counter (on a miss)}
 const API_KEY_LUA = `
 local k = redis.call('GET', KEYS[1])
 if not k then return {false, redis.call('GET', KEYS[2]), false, false} end
+if k == '${UNKNOWN_KEY}' then return {k, false, false, false} end
 local ok, d = pcall(cjson.decode, k)
 if not ok or type(d) ~= 'table' or type(d.holderUid) ~= 'string' then return {false, redis.call('GET', KEYS[2]), false, false} end
 local p = redis.call('GET', ARGV[1] .. d.holderUid)
@@ -175,6 +181,7 @@ export class AuthorizerCache {
       this.principalPrefix,
       this.principalGenPrefix,
     )) as (string | null)[];
+    if (keyRaw === UNKNOWN_KEY) return {};
     const cached = parse<ApiKeyRecord>(keyRaw);
     const key = cached ?? (await this.fillApiKey(kid, keyGen ?? ''));
     if (!key) return {};
@@ -222,13 +229,21 @@ export class AuthorizerCache {
     return { value, raw };
   }
 
+  /** The key's record from SQL, stored under its kid; an unknown kid is stored too, for a short while. */
   private async fillApiKey(kid: string, gen: string): Promise<Cached<ApiKeyRecord> | undefined> {
     const repos = this.d.repos();
     const key = await repos.apiKeys.findAnyByKid(kid);
-    if (!key) return undefined;
-    const holderUid =
-      key.holderType === 'User' ? await repos.users.uidOf(key.holderId) : ((await repos.serviceAccounts.findById(key.holderId))?.uid ?? null);
-    if (!holderUid) return undefined; // a key without its holder cannot sign anything
+    const holderUid = !key
+      ? null
+      : key.holderType === 'User'
+        ? await repos.users.uidOf(key.holderId)
+        : ((await repos.serviceAccounts.findById(key.holderId))?.uid ?? null);
+    if (!key || !holderUid) {
+      // A key without its holder cannot sign anything either. A key created with this kid later drops the record.
+      const ttl = Math.min(UNKNOWN_KEY_TTL_SECONDS, this.d.ttlSeconds);
+      await this.fillScript(this.apiKeyKey(kid), this.apiKeyGenKey(kid), gen, UNKNOWN_KEY, ttl);
+      return undefined;
+    }
     const value: ApiKeyRecord = {
       id: key.id,
       algorithm: key.algorithm,

@@ -21,12 +21,14 @@ import type { AdminActivityLog } from './admin-activity-log.js';
 import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
 import type { ApiKeyAuthenticator, ApiKeyHeaders } from './authorizer-api-key.js';
 import type { IssuedTokens } from './issued-tokens.js';
+import type { CanonicalPath } from './upstream-path.js';
+import { restrictedKindOf } from './restrictions.js';
 
 export interface AuthzRequest {
   /** Upper-case HTTP method of the original request. */
   method: string;
-  /** The upstream path without leading slash, percent-decoded, no query string. */
-  path: string;
+  /** The upstream path in its one canonical form (upstream-path.ts), used by every step below alike. */
+  path: CanonicalPath;
   ip: string;
   userAgent: string;
   sessionId?: string;
@@ -66,7 +68,7 @@ export class Authorizer {
   constructor(private readonly d: AuthorizerDeps) {}
 
   async authorize(req: AuthzRequest): Promise<AuthzGrant> {
-    const denial = this.d.policy.restrictionFor(req.ip, req.path);
+    const denial = this.d.policy.restrictionFor(req.ip, restrictedKindOf(req.path));
     if (denial) throw new AppError(denial.status, denial.key);
     const verdict = this.d.rules.verdict(req.path);
     if (verdict === 'block') throw unauthorized('authz.permission_denied');

@@ -7,7 +7,7 @@
 import type { Logger } from '../../lib/logger.js';
 import type { GeoLookup } from './geoip.js';
 import { PermissionSet, type PermissionDecision, type PermissionRule } from './permissions.js';
-import { RestrictionSet, type RestrictionDenial, type RestrictionRule } from './restrictions.js';
+import { RestrictionSet, type RestrictedKind, type RestrictionDenial, type RestrictionRule } from './restrictions.js';
 
 export type PolicyPart = 'permissions' | 'restrictions';
 export const POLICY_PARTS: readonly PolicyPart[] = ['permissions', 'restrictions'];
@@ -33,9 +33,9 @@ export class AuthzPolicy {
     this.restrictions = new RestrictionSet([], geo);
   }
 
-  /** Reference §6 for a client IP and a path without leading slash; undefined when the request may go on. */
-  restrictionFor(ip: string, path: string): RestrictionDenial | undefined {
-    return this.restrictions.check(ip, path);
+  /** Reference §6 for a client IP and what the request is; undefined when the request may go on. */
+  restrictionFor(ip: string, kind: RestrictedKind): RestrictionDenial | undefined {
+    return this.restrictions.check(ip, kind);
   }
 
   /** Reference §5.6 for a principal's role, the request method and a path without leading slash. */

@@ -2,7 +2,7 @@
  * Creating, changing and deleting restrictions (the operations behind Barong's admin API, reference §16), with
  * every API process's policy invalidated after the commit. Values are validated and stored canonically so the
  * authorizer compares like with like: `ip` any IPv4/IPv6 address (Barong: IPv4 only), `ip_subnet` an IPv4 or
- * IPv6 CIDR, country/continent free text (code or GeoIP name). A blocklogin row that is enabled after the change
+ * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A blocklogin row that is enabled after the change
  * ends every session of every user (reference §6), as Barong does.
  */
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
@@ -18,6 +18,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { canonicalCidr, parseIp } from './ip-match.js';
 import type { PolicyChanges } from './policy-invalidation.js';
+import { isDenialCode } from './restrictions.js';
 
 export interface RestrictionInput {
   category: string;
@@ -43,7 +44,7 @@ export function validRestriction(input: RestrictionInput): NewRestriction {
   const state = input.state ?? 'enabled';
   if (!includes(RESTRICTION_STATES, state)) errors.push('state.inclusion');
   const code = input.code ?? null;
-  if (code !== null && !(Number.isInteger(code) && code >= 100 && code <= 599)) errors.push('code.invalid');
+  if (code !== null && !isDenialCode(code)) errors.push('code.invalid');
   let value = typeof input.value === 'string' ? input.value.trim() : '';
   if (!value) errors.push('value.blank');
   else if (value.length > VALUE_MAX) errors.push('value.too_long');

@@ -3,7 +3,7 @@
  * Barong's fixed order whitelist → maintenance → blacklist → blocklogin; inside a category the first match wins in
  * the order all → ip → ip_subnet → continent → country (rows in id order inside a scope). A whitelist match ends
  * the evaluation (the request goes on); maintenance and blacklist deny with the row's code; blocklogin denies only
- * the login path.
+ * logins.
  *
  * Country and continent rows match, case-insensitively, the ISO code (`JP`, `EU`) or the GeoIP name in
  * BARONG_GEOIP_LANG (`Japan`, `Europe`). Barong compares names only, so its own seed examples (`USA`, `SA`) never
@@ -12,6 +12,7 @@
 import type { Restriction, RestrictionCategory, RestrictionScope } from '../../db/repositories/restrictions-repository.js';
 import type { GeoLocation, GeoLookup } from './geoip.js';
 import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './ip-match.js';
+import type { CanonicalPath } from './upstream-path.js';
 
 export type RestrictionRule = Pick<Restriction, 'id' | 'category' | 'scope' | 'value' | 'code' | 'state'>;
 
@@ -20,10 +21,26 @@ export interface RestrictionDenial {
   key: `authz.restrict.${RestrictionCategory}`;
 }
 
-/** Barong's login path; a blocklogin match denies it alone (any method, so logout too; not the Auth0 login). */
-export const BLOCKLOGIN_PATH = 'api/v2/barong/identity/sessions';
-/** The whitelink path is never restricted, so an operator's link works during maintenance (reference §5.2). */
+/**
+ * What a request is, as far as restrictions go: a login (the only thing blocklogin denies), the whitelink (never
+ * restricted, so an operator's link works during maintenance, reference §5.2), or anything else. This server's own
+ * operations say it by operationId (src/api/auth/restriction-guard.ts); the gateway by path (restrictedKindOf).
+ */
+export type RestrictedKind = 'login' | 'whitelink' | 'other';
+
+/** Barong's login path and the Auth0 login, which Barong's blocklogin misses. */
+const LOGIN_PATHS = new Set(['api/v2/barong/identity/sessions', 'api/v2/barong/identity/sessions/auth0']);
 export const WHITELINK_PATH = 'api/v2/barong/identity/users/access';
+
+/**
+ * The kind of a gateway request by its canonical path. A login path counts with or without its trailing slash (the
+ * login routes tolerate one); the whitelink exemption takes the exact path only, so a doubt always denies more.
+ * Any method of a login path is a login, as in Barong (logout through the gateway included).
+ */
+export function restrictedKindOf(path: CanonicalPath): RestrictedKind {
+  if (path === WHITELINK_PATH) return 'whitelink';
+  return LOGIN_PATHS.has(path.endsWith('/') ? path.slice(0, -1) : path) ? 'login' : 'other';
+}
 
 const ORDER: readonly RestrictionCategory[] = ['whitelist', 'maintenance', 'blacklist', 'blocklogin'];
 /** Clients repeat: the matches per client IP are remembered (cleared when full, on reload, on a GeoIP change). */
@@ -35,6 +52,16 @@ export function defaultRestrictionCode(category: RestrictionCategory, scope: Res
   if (scope === 'continent' || scope === 'country') return 423;
   if (scope === 'ip_subnet') return 403;
   return 401;
+}
+
+/** A restriction denies: its code must say so (a 2xx would let the request through a gateway, a 3xx redirect it). */
+export function isDenialCode(code: number | null | undefined): code is number {
+  return Number.isInteger(code) && code! >= 400 && code! <= 599;
+}
+
+/** The row's own code when it is a denial, else Barong's default: rows changed in SQL skip the admin's validation. */
+function denialStatus(rule: RestrictionRule): number {
+  return isDenialCode(rule.code) ? rule.code : defaultRestrictionCode(rule.category, rule.scope);
 }
 
 interface CompiledCategory {
@@ -72,17 +99,17 @@ export class RestrictionSet {
     this.memoGeoVersion = geo.version;
   }
 
-  /** `path` has no leading slash. Undefined: the request may go on. */
-  check(ip: string, path: string): RestrictionDenial | undefined {
-    if (!this.categories.length || path === WHITELINK_PATH) return undefined;
+  /** Undefined: the request may go on. */
+  check(ip: string, kind: RestrictedKind): RestrictionDenial | undefined {
+    if (!this.categories.length || kind === 'whitelink') return undefined;
     const hits = this.matches(ip);
     for (let i = 0; i < hits.length; i++) {
       const rule = hits[i];
       if (!rule) continue;
       const { name } = this.categories[i]!;
       if (name === 'whitelist') return undefined;
-      if (name === 'blocklogin' && path !== BLOCKLOGIN_PATH) continue;
-      return { status: rule.code ?? defaultRestrictionCode(rule.category, rule.scope), key: `authz.restrict.${name}` };
+      if (name === 'blocklogin' && kind !== 'login') continue;
+      return { status: denialStatus(rule), key: `authz.restrict.${name}` };
     }
     return undefined;
   }
