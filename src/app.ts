@@ -11,6 +11,7 @@ import { buildRouters, type Guards } from './api/router.js';
 import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
 import { uploadOptions } from './api/files/upload-options.js';
+import { ROUTING } from './api/routing.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,6 +37,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustedProxies);
   app.set('query parser', 'extended');
+  // The validator's route lookup follows this setting; every router follows it too (src/api/routing.ts).
+  app.set('case sensitive routing', ROUTING.caseSensitive);
+  app.set('strict routing', ROUTING.strict);
 
   app.use(
     pinoHttp({

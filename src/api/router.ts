@@ -7,7 +7,8 @@
  * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
  * they sent, so an unauthenticated request gets 401, not a validation error about its body.
  */
-import { Router, type RequestHandler, type Response } from 'express';
+import type { Request, Router, RequestHandler, Response } from 'express';
+import { createRouter } from './routing.js';
 import { AppError } from '../errors/app-error.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
@@ -36,6 +37,15 @@ function send(res: Response, reply: { status: number; body?: unknown; headers?: 
   else res.status(reply.status).json(reply.body);
 }
 
+/**
+ * A handler runs only for a request the validator checked as this very operation. Routing and the validator match
+ * paths separately; should they ever disagree about a spelling (issue 8: letter case), the request names no route
+ * rather than reaching a handler unchecked.
+ */
+function validatedAs(req: Request, id: OperationId): boolean {
+  return (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId === id;
+}
+
 function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
   const handler = spec.handler;
   if (handler === NOT_IMPLEMENTED) return notImplemented;
@@ -44,10 +54,17 @@ function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
   };
 }
 
+function onlyValidated(id: OperationId, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (!validatedAs(req, id)) throw new AppError(404, 'route.not_found');
+    return handler(req, res, next);
+  };
+}
+
 export function buildRouters(contract: Contract, table: RouteTable, guards: Guards): Routers {
-  const router = Router();
-  const gateway = Router();
-  const guardRouter = Router();
+  const router = createRouter();
+  const gateway = createRouter();
+  const guardRouter = createRouter();
   const problems: string[] = [];
   const mounted = new Set<string>();
   for (const { path, method, operation } of operationsOf(contract.oas3)) {
@@ -75,7 +92,7 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
       continue;
     }
     if (spec.access !== 'public') guardRouter[method](expressPath, guards[spec.access]);
-    router[method](expressPath, toHandler(spec));
+    router[method](expressPath, onlyValidated(id, toHandler(spec)));
   }
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);

@@ -37,3 +37,22 @@ describe('the route table against the contract', () => {
     expect(() => buildRouters(contract, t as unknown as RouteTable, guards)).toThrow(/notInTheContract has no operation/);
   });
 });
+
+describe('handlers run only behind the validator', () => {
+  it('a request the validator did not check as this operation names no route, and the handler never runs', async () => {
+    let ran = 0;
+    const t = table();
+    t.publicPing = { access: 'public', handler: async () => ((ran += 1), { status: 200, body: { ping: 'pong' } }) };
+    const { api } = buildRouters(contract, t as RouteTable, guards);
+    const app = express().use(api).use(errorHandler(createLogger('silent')));
+    await request(app).get('/api/v2/barong/public/ping').expect(404, { errors: ['route.not_found'] });
+    const stamped = express()
+      .use((req, _res, next) => {
+        Object.assign(req, { openapi: { schema: { operationId: 'publicPing' } } });
+        next();
+      })
+      .use(api);
+    await request(stamped).get('/api/v2/barong/public/ping').expect(200, { ping: 'pong' });
+    expect(ran).toBe(1);
+  });
+});

@@ -3,13 +3,14 @@
  * Only a link made by this server for exactly that key, and not yet expired, opens a file (the owner gets it
  * from GET /resource/documents); anything else is 403 `upload.invalid_signature`.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createRouter } from '../routing.js';
 import type { LocalStorage } from '../../lib/storage/local-storage.js';
 
 const first = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function createFileRoutes(storage: LocalStorage): Router {
-  const router = Router();
+  const router = createRouter();
   router.get('/uploads/*key', async (req, res) => {
     const segments = (req.params as { key?: string[] | string }).key ?? [];
     const key = Array.isArray(segments) ? segments.join('/') : segments;

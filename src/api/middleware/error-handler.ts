@@ -35,6 +35,8 @@ const STATUS_KEYS: Record<number, string> = {
 /** Classifies anything thrown on the way to a handler as an AppError; unknown failures stay 500. */
 export function toAppError(err: unknown, req: Json): AppError | undefined {
   if (err instanceof AppError) return err;
+  // The router could not percent-decode a path parameter: such a path names no route, like any other misspelling.
+  if (err instanceof URIError && (err as HttpLikeError).status === 400) return new AppError(404, 'route.not_found', { cause: err });
   const e = (err ?? {}) as HttpLikeError;
   const known = BODY_PARSER_KEYS[e.type ?? ''] ?? BODY_PARSER_KEYS[e.code ?? ''];
   if (known) return new AppError(known[0], known[1], { cause: err });
