@@ -10,7 +10,7 @@ import type { RouteTable } from './api/types.js';
 import { buildRouters, type Guards } from './api/router.js';
 import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
-import { uploadOptions } from './api/files/upload-options.js';
+import { bodyReaderFor } from './api/middleware/body-readers.js';
 import { ROUTING } from './api/routing.js';
 
 export interface AppDeps {
@@ -24,8 +24,6 @@ export interface AppDeps {
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
 }
-
-const BODY_LIMIT = '1mb';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -54,14 +52,13 @@ export function createApp(deps: AppDeps): Express {
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 
   // Gateway authorizer (issue 5): the hot path, before the body parsers and the validator, which it needs neither of.
-  const routers = buildRouters(contract, deps.routes, deps.guards);
+  const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config));
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
 
   app.use(cookieParser());
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
-  app.use(routers.guards);
+  // Per operation: its access guard, then its body readers (src/api/middleware/body-readers.ts).
+  app.use(routers.intake);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(contract.oas3) as never,
@@ -70,7 +67,8 @@ export function createApp(deps: AppDeps): Express {
       // In tests every response is checked against the contract, so a handler that drifts fails its test.
       validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
       validateSecurity: false,
-      fileUploader: uploadOptions(config),
+      // Multipart is read by the intake's readers, whose failures keep the operation's scope (issue 8).
+      fileUploader: false,
       ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
     }),
   );

@@ -4,14 +4,16 @@
  * Operations of access `gateway` go on a router of their own (src/app.ts installs it before the body parsers and
  * the validator), where a trailing `{param}` takes the rest of the path, slashes included, and which also answers
  * under Barong's own base path (GATEWAY_ALIAS_BASE), so existing gateway configurations work unchanged.
- * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
- * they sent, so an unauthenticated request gets 401, not a validation error about its body.
+ * Access guards run on a router of their own too (the intake), ahead of the validator, each followed by its
+ * operation's body readers: who is calling is decided before what they sent is read, so an unauthenticated
+ * request gets 401, not an error about its body.
  */
 import type { Request, Router, RequestHandler, Response } from 'express';
 import { createRouter } from './routing.js';
 import { AppError } from '../errors/app-error.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
+import type { BodyReaderFor } from './middleware/body-readers.js';
 
 export type Guards = Record<Access, RequestHandler>;
 
@@ -20,8 +22,8 @@ export interface Routers {
   api: Router;
   /** The gateway authorizer's operations. */
   gateway: Router;
-  /** The access guards of protected operations, installed before the validator. */
-  guards: Router;
+  /** Each operation's access guard (protected operations) and body readers, installed before the validator. */
+  intake: Router;
 }
 
 /** Barong mounts the authorizer at `/api/v2/auth/*`; gateways configured for Barong call that path. */
@@ -61,10 +63,10 @@ function onlyValidated(id: OperationId, handler: RequestHandler): RequestHandler
   };
 }
 
-export function buildRouters(contract: Contract, table: RouteTable, guards: Guards): Routers {
+export function buildRouters(contract: Contract, table: RouteTable, guards: Guards, readBody: BodyReaderFor): Routers {
   const router = createRouter();
   const gateway = createRouter();
-  const guardRouter = createRouter();
+  const intake = createRouter();
   const problems: string[] = [];
   const mounted = new Set<string>();
   for (const { path, method, operation } of operationsOf(contract.oas3)) {
@@ -91,14 +93,15 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
       router[method](expressPath, notImplemented);
       continue;
     }
-    if (spec.access !== 'public') guardRouter[method](expressPath, guards[spec.access]);
+    const admit = [...(spec.access === 'public' ? [] : [guards[spec.access]]), ...readBody(operation)];
+    if (admit.length) intake[method](expressPath, ...admit);
     router[method](expressPath, onlyValidated(id, toHandler(spec)));
   }
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }
   if (problems.length) throw new Error(`route table and contract disagree:\n  ${problems.join('\n  ')}`);
-  return { api: router, gateway, guards: guardRouter };
+  return { api: router, gateway, intake };
 }
 
 export function notImplementedOperations(table: RouteTable): OperationId[] {

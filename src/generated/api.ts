@@ -1474,7 +1474,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1610,7 +1610,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1747,7 +1747,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1874,7 +1874,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2107,7 +2107,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2220,7 +2220,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2339,7 +2339,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.session.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2492,7 +2492,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.session.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2950,6 +2950,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -3288,7 +3297,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.serviceaccount.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3684,7 +3693,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Require 2FA and totp code */
+            /** @description Require 2FA and totp code; or the body cannot be read (`resource.serviceaccount.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,6 +3917,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Invalid bearer token */
@@ -4155,7 +4173,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.apikey.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4425,7 +4443,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.apikey.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,7 +4589,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has not been enabled for this account or code is missing */
+            /** @description 2FA has not been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4708,7 +4726,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has not been enabled for this account or code is missing */
+            /** @description 2FA has not been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4845,7 +4863,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has been enabled for this account or code is missing */
+            /** @description 2FA has been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5069,7 +5087,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5220,7 +5238,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5441,7 +5459,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5670,7 +5688,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the multipart body cannot be read (`resource.document.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5872,6 +5890,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["API_V2_Entities_Profile"];
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Invalid bearer token */
@@ -6078,7 +6105,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Profile"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.profile.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6459,7 +6486,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Label"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.label.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6673,7 +6700,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Label"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.label.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6821,7 +6848,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7136,6 +7163,15 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Invalid bearer token, session or CSRF token, or the user is not active */
             401: {
                 headers: {
@@ -7353,7 +7389,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the multipart body cannot be read (`resource.address.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7771,6 +7807,15 @@ export interface operations {
                         /** @description Password strength, bits of guessing entropy */
                         entropy: number;
                     };
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Request body too large */

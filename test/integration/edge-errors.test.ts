@@ -13,13 +13,13 @@ afterAll(async () => {
 });
 
 describe('errors at the edge', () => {
-  it('malformed JSON is a 400 with an errors body', async () => {
+  it('malformed JSON is a 400 with the operation’s invalid_body key', async () => {
     const res = await request(t.app)
       .post('/api/v2/barong/public/password/validate')
       .set('Content-Type', 'application/json')
       .send('{"password": ');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: ['request.malformed_json'] });
+    expect(res.body).toEqual({ errors: ['public.general.invalid_body'] });
   });
 
   it('an unknown route is a 404 with an errors body, inside and outside the API', async () => {
