@@ -19,7 +19,9 @@
  *     has no oneOf. Anything else (an array, a nested object) fails validation with the parameter's x-error-key;
  *     the captcha verifier decides which of the two shapes the configured captcha needs;
  *   - every operation documents the cross-cutting server answers 500 and 501 with the Errors schema,
- *     and operations with a body 413 and 415, so response validation accepts them and nothing else.
+ *     and operations with a body 413 and 415, so response validation accepts them and nothing else;
+ *   - every operation documents 422: the validator refuses a query parameter the operation does not take, or a
+ *     value of the wrong type, even where Barong's description lists no 422 (the contract fuzzer sends both).
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +82,7 @@ export function fixUp(oas: Json): Json {
           };
         }
       }
+      op.responses['422'] ??= errorResponse('Validation errors (a parameter the operation does not take, or an invalid value)', `${op['x-error-scope'] ?? 'request'}.invalid_<param>`);
       op.responses['500'] ??= errorResponse('Unexpected server error', 'server.internal_error');
       op.responses['501'] ??= errorResponse('Not implemented yet', 'server.not_implemented');
       if (content) {

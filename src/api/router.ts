@@ -8,7 +8,7 @@
  * operation's body readers: who is calling is decided before what they sent is read, so an unauthenticated
  * request gets 401, not an error about its body.
  */
-import type { Request, Router, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Router, RequestHandler, Response } from 'express';
 import { createRouter } from './routing.js';
 import { AppError } from '../errors/app-error.js';
 import { operationsOf, type Contract } from './contract.js';
@@ -97,6 +97,9 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
     if (admit.length) intake[method](expressPath, ...admit);
     router[method](expressPath, onlyValidated(id, toHandler(spec)));
   }
+  // An upstream path the router cannot percent-decode is a bad request to the authorizer, as its contract says,
+  // not a missing route (the error handler answers 404 for undecodable paths elsewhere).
+  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? new AppError(400, 'authz.invalid_path', { cause: err }) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }

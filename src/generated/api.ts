@@ -1990,6 +1990,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.user.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2646,6 +2662,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.session.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2711,6 +2743,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2769,6 +2817,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2824,6 +2888,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2876,6 +2956,22 @@ export interface operations {
                     "application/json": {
                         ping: string;
                     };
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Unexpected server error */
@@ -2991,6 +3087,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3073,6 +3185,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3146,6 +3274,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.swaggerdoc.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -3196,6 +3340,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.swaggerdoc.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Unexpected server error */
@@ -3837,6 +3997,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.serviceaccount.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -5008,6 +5184,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.otp.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5376,6 +5568,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.phone.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -5594,6 +5802,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.document.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -6243,6 +6467,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.profile.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6328,6 +6568,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -6408,6 +6664,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -6618,6 +6890,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -7094,6 +7382,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.user.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7505,6 +7809,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7570,6 +7890,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7628,6 +7964,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7683,6 +8035,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -7735,6 +8103,22 @@ export interface operations {
                     "application/json": {
                         ping: string;
                     };
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Unexpected server error */
@@ -7844,6 +8228,22 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "request.unsupported_media_type"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
                      *       ]
                      *     }
                      */
