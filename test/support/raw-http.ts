@@ -55,8 +55,12 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 export function rawRequest(port: number, r: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    // Node's client frames a GET or DELETE body only with an explicit length; without one the body would be read
+    // as the next request on the connection.
+    const sized = r.body !== undefined && !Object.keys(r.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h));
+    const headers = sized ? { ...r.headers, 'Content-Length': String(Buffer.byteLength(r.body!)) } : r.headers;
     const req = http.request(
-      { host: '127.0.0.1', port, method: r.method ?? 'GET', path: r.path, headers: r.headers, agent, timeout: r.timeoutMs ?? 10_000 },
+      { host: '127.0.0.1', port, method: r.method ?? 'GET', path: r.path, headers, agent, timeout: r.timeoutMs ?? 10_000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
