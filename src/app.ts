@@ -10,7 +10,8 @@ import type { RouteTable } from './api/types.js';
 import { buildRouters, type Guards, type Restrictions } from './api/router.js';
 import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
-import { uploadOptions } from './api/files/upload-options.js';
+import { bodyReaderFor } from './api/middleware/body-readers.js';
+import { ROUTING } from './api/routing.js';
 
 export interface AppDeps {
   config: Config;
@@ -26,8 +27,6 @@ export interface AppDeps {
   restrictions?: Restrictions;
 }
 
-const BODY_LIMIT = '1mb';
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -38,6 +37,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustedProxies);
   app.set('query parser', 'extended');
+  // The validator's route lookup follows this setting; every router follows it too (src/api/routing.ts).
+  app.set('case sensitive routing', ROUTING.caseSensitive);
+  app.set('strict routing', ROUTING.strict);
 
   app.use(
     pinoHttp({
@@ -52,14 +54,13 @@ export function createApp(deps: AppDeps): Express {
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 
   // Gateway authorizer (issue 5): the hot path, before the body parsers and the validator, which it needs neither of.
-  const routers = buildRouters(contract, deps.routes, deps.guards, deps.restrictions);
+  const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
 
   app.use(cookieParser());
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
-  app.use(routers.guards);
+  // Per operation: its access guard, then its body readers (src/api/middleware/body-readers.ts).
+  app.use(routers.intake);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(contract.oas3) as never,
@@ -68,7 +69,8 @@ export function createApp(deps: AppDeps): Express {
       // In tests every response is checked against the contract, so a handler that drifts fails its test.
       validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
       validateSecurity: false,
-      fileUploader: uploadOptions(config),
+      // Multipart is read by the intake's readers, whose failures keep the operation's scope (issue 8).
+      fileUploader: false,
       ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
     }),
   );

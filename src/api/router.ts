@@ -4,15 +4,18 @@
  * Operations of access `gateway` go on a router of their own (src/app.ts installs it before the body parsers and
  * the validator), where a trailing `{param}` takes the rest of the path, slashes included, and which also answers
  * under Barong's own base path (GATEWAY_ALIAS_BASE), so existing gateway configurations work unchanged.
- * Access guards run on a router of their own too, ahead of the validator: who is calling is decided before what
- * they sent, so an unauthenticated request gets 401, not a validation error about its body. The operation's IP
- * restrictions come first there, on every operation but the gateway's (which checks them by itself).
+ * Access guards run on a router of their own too (the intake), ahead of the validator, each preceded by its
+ * operation's IP restrictions (every operation but the gateway's, which checks them by itself) and followed by its
+ * body readers: who is calling, and from where, is decided before what they sent is read, so an unauthenticated
+ * or restricted request gets 401 or its restriction's answer, not an error about its body.
  */
-import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { AppError, badRequest } from '../errors/app-error.js';
+import type { ErrorRequestHandler, Request, Router, RequestHandler, Response } from 'express';
+import { createRouter } from './routing.js';
+import { AppError } from '../errors/app-error.js';
 import { INVALID_PATH } from '../domain/authz/upstream-path.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
+import type { BodyReaderFor } from './middleware/body-readers.js';
 
 export type Guards = Record<Access, RequestHandler>;
 
@@ -21,8 +24,8 @@ export interface Routers {
   api: Router;
   /** The gateway authorizer's operations. */
   gateway: Router;
-  /** The access guards of protected operations, installed before the validator. */
-  guards: Router;
+  /** Each operation's access guard (protected operations) and body readers, installed before the validator. */
+  intake: Router;
 }
 
 /** Barong mounts the authorizer at `/api/v2/auth/*`; gateways configured for Barong call that path. */
@@ -38,6 +41,15 @@ function send(res: Response, reply: { status: number; body?: unknown; headers?: 
   else res.status(reply.status).json(reply.body);
 }
 
+/**
+ * A handler runs only for a request the validator checked as this very operation. Routing and the validator match
+ * paths separately; should they ever disagree about a spelling (issue 8: letter case), the request names no route
+ * rather than reaching a handler unchecked.
+ */
+function validatedAs(req: Request, id: OperationId): boolean {
+  return (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId === id;
+}
+
 function toHandler(spec: RouteSpec<OperationId>): RequestHandler {
   const handler = spec.handler;
   if (handler === NOT_IMPLEMENTED) return notImplemented;
@@ -51,10 +63,23 @@ export type Restrictions = (operationId: OperationId) => RequestHandler;
 
 const unrestricted: Restrictions = () => (_req, _res, next) => next();
 
-export function buildRouters(contract: Contract, table: RouteTable, guards: Guards, restrictions = unrestricted): Routers {
-  const router = Router();
-  const gateway = Router();
-  const guardRouter = Router();
+function onlyValidated(id: OperationId, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (!validatedAs(req, id)) throw new AppError(404, 'route.not_found');
+    return handler(req, res, next);
+  };
+}
+
+export function buildRouters(
+  contract: Contract,
+  table: RouteTable,
+  guards: Guards,
+  readBody: BodyReaderFor,
+  restrictions: Restrictions = unrestricted,
+): Routers {
+  const router = createRouter();
+  const gateway = createRouter();
+  const intake = createRouter();
   const problems: string[] = [];
   const mounted = new Set<string>();
   for (const { path, method, operation } of operationsOf(contract.oas3)) {
@@ -81,16 +106,18 @@ export function buildRouters(contract: Contract, table: RouteTable, guards: Guar
       router[method](expressPath, notImplemented);
       continue;
     }
-    guardRouter[method](expressPath, restrictions(id), ...(spec.access === 'public' ? [] : [guards[spec.access]]));
-    router[method](expressPath, toHandler(spec));
+    const admit = [restrictions(id), ...(spec.access === 'public' ? [] : [guards[spec.access]]), ...readBody(operation)];
+    intake[method](expressPath, ...admit);
+    router[method](expressPath, onlyValidated(id, toHandler(spec)));
   }
-  // Express decodes `*path` while matching; a path it cannot decode has no canonical form either.
-  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? badRequest(INVALID_PATH) : err)) as ErrorRequestHandler);
+  // Express decodes `*path` while matching; a path it cannot decode has no canonical form either: a bad request to
+  // the authorizer, as its contract says, not a missing route (the error handler answers 404 elsewhere).
+  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? new AppError(400, INVALID_PATH, { cause: err }) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }
   if (problems.length) throw new Error(`route table and contract disagree:\n  ${problems.join('\n  ')}`);
-  return { api: router, gateway, guards: guardRouter };
+  return { api: router, gateway, intake };
 }
 
 export function notImplementedOperations(table: RouteTable): OperationId[] {

@@ -1542,7 +1542,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,7 +1682,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1823,7 +1823,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1954,7 +1954,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2076,6 +2076,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.user.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -2195,7 +2211,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2321,7 +2337,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are missing */
+            /** @description Required params are missing; or the body cannot be read (`identity.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2444,7 +2460,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.session.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2600,7 +2616,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`identity.session.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,6 +2774,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.session.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -2827,6 +2859,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -2889,6 +2937,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -2948,6 +3012,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -3006,6 +3086,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -3080,6 +3176,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
             /** @description Request body too large */
@@ -3108,6 +3213,22 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "request.unsupported_media_type"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
                      *       ]
                      *     }
                      */
@@ -3209,6 +3330,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "identity.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -3286,6 +3423,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.swaggerdoc.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -3342,6 +3495,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.swaggerdoc.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -3443,7 +3612,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.serviceaccount.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +4017,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Require 2FA and totp code */
+            /** @description Require 2FA and totp code; or the body cannot be read (`resource.serviceaccount.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3999,6 +4168,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.serviceaccount.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -4078,6 +4263,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Invalid bearer token */
@@ -4331,7 +4525,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.apikey.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4607,7 +4801,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_APIKey"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.apikey.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4756,7 +4950,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has not been enabled for this account or code is missing */
+            /** @description 2FA has not been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4896,7 +5090,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has not been enabled for this account or code is missing */
+            /** @description 2FA has not been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5036,7 +5230,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description 2FA has been enabled for this account or code is missing */
+            /** @description 2FA has been enabled for this account or code is missing; or the body cannot be read (`resource.otp.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5185,6 +5379,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.otp.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -5266,7 +5476,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5420,7 +5630,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5562,6 +5772,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.phone.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -5647,7 +5873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.phone.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5789,6 +6015,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.document.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -5882,7 +6124,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the multipart body cannot be read (`resource.document.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6087,6 +6329,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["API_V2_Entities_Profile"];
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Invalid bearer token */
@@ -6296,7 +6547,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Profile"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.profile.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6438,6 +6689,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.profile.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -6523,6 +6790,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Errors"];
                 };
             };
@@ -6612,6 +6895,22 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -6689,7 +6988,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Label"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.label.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6828,6 +7127,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.label.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -6909,7 +7224,7 @@ export interface operations {
                     "application/json": components["schemas"]["API_V2_Entities_Label"];
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.label.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7060,7 +7375,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the body cannot be read (`resource.user.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7313,6 +7628,22 @@ export interface operations {
                 };
             };
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "resource.user.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -7382,6 +7713,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["API_V2_Entities_UserWithFullInfo"];
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
                 };
             };
             /** @description Invalid bearer token, session or CSRF token, or the user is not active */
@@ -7607,7 +7947,7 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
-            /** @description Required params are empty */
+            /** @description Required params are empty; or the multipart body cannot be read (`resource.address.invalid_body`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7728,6 +8068,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -7797,6 +8153,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -7859,6 +8231,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -7918,6 +8306,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -7976,6 +8380,22 @@ export interface operations {
             };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             423: components["responses"]["Restricted423"];
             471: components["responses"]["Restricted471"];
             /** @description Unexpected server error */
@@ -8050,6 +8470,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
             401: components["responses"]["Restricted401"];
             403: components["responses"]["Restricted403"];
             /** @description Request body too large */
@@ -8078,6 +8507,22 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "request.unsupported_media_type"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "public.general.invalid_<param>"
                      *       ]
                      *     }
                      */

@@ -13,13 +13,13 @@ afterAll(async () => {
 });
 
 describe('errors at the edge', () => {
-  it('malformed JSON is a 400 with an errors body', async () => {
+  it('malformed JSON is a 400 with the operation’s invalid_body key', async () => {
     const res = await request(t.app)
       .post('/api/v2/barong/public/password/validate')
       .set('Content-Type', 'application/json')
       .send('{"password": ');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: ['request.malformed_json'] });
+    expect(res.body).toEqual({ errors: ['public.general.invalid_body'] });
   });
 
   it('an unknown route is a 404 with an errors body, inside and outside the API', async () => {
@@ -86,6 +86,23 @@ describe('errors at the edge', () => {
     expect(res.body).toEqual({ errors: ['jwt.decode_and_verify'] });
     const upload = await request(t.app).post('/api/v2/barong/resource/documents').set('Content-Type', 'text/plain').send('x');
     expect(upload.status).toBe(401);
+  });
+
+  it('an X-Forwarded-For entry that is no address (from a trusted hop) is not taken for the client: no 500', async () => {
+    // Found by the contract fuzzer: the garbage reached the activity row's user_ip column and overflowed it.
+    const user = await createUser(t);
+    for (const forwarded of ['garbage', '1.1.1.1'.repeat(500), '999.1.1.1']) {
+      await request(t.app)
+        .post('/api/v2/barong/identity/users/password/generate_code')
+        .set('X-Forwarded-For', forwarded)
+        .send({ email: user.email })
+        .expect(201);
+    }
+    const ips = await t.db.knex('activities').where({ user_id: user.id }).pluck('user_ip');
+    expect(ips).toHaveLength(3);
+    for (const ip of ips) expect(ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    const gateway = await request(t.app).get('/api/v2/barong/auth/api/v2/barong/public/ping').set('X-Forwarded-For', 'garbage');
+    expect(gateway.status).toBe(200);
   });
 
   it('operator endpoints answer outside the contract', async () => {

@@ -4,7 +4,7 @@
  */
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { createServices, composeApp, type Services } from '../../src/compose.js';
 import { createOutboxRelay, type OutboxRelayHandle } from '../../src/events/start-outbox-relay.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -23,7 +23,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `logger`: where the app logs (silent unless given; the fuzzer keeps the causes of 5xx answers). */
+export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
     ...process.env,
@@ -38,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BARONG_ARGON2_TIME_COST: '1',
     ...env,
   });
-  const services = await createServices(config, createLogger('silent'));
+  const services = await createServices(config, options.logger ?? createLogger('silent'));
   const { app } = composeApp(services);
   let relay: Promise<OutboxRelayHandle> | undefined;
   return {

@@ -10,6 +10,7 @@ import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
 const contract = loadContract();
 const pass: express.RequestHandler = (_req, _res, next) => next();
 const guards = { public: pass, session: pass, user: pass, gateway: pass };
+const noBody = () => [];
 
 function table(): Record<string, { access: string; handler: unknown }> {
   return Object.fromEntries(
@@ -19,7 +20,7 @@ function table(): Record<string, { access: string; handler: unknown }> {
 
 describe('the route table against the contract', () => {
   it('an operation marked not implemented answers 501 server.not_implemented from one place', async () => {
-    const { api } = buildRouters(contract, table() as RouteTable, guards);
+    const { api } = buildRouters(contract, table() as RouteTable, guards, noBody);
     const app = express().use(api).use(errorHandler(createLogger('silent')));
     const res = await request(app).get('/api/v2/barong/public/ping');
     expect(res.status).toBe(501);
@@ -29,11 +30,30 @@ describe('the route table against the contract', () => {
   it('refuses to start when an operation has no handler', () => {
     const t = table();
     delete t.createUser;
-    expect(() => buildRouters(contract, t as RouteTable, guards)).toThrow(/createUser has no handler/);
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/createUser has no handler/);
   });
 
   it('refuses to start when a handler has no operation', () => {
     const t = { ...table(), notInTheContract: { access: 'public', handler: NOT_IMPLEMENTED } };
-    expect(() => buildRouters(contract, t as unknown as RouteTable, guards)).toThrow(/notInTheContract has no operation/);
+    expect(() => buildRouters(contract, t as unknown as RouteTable, guards, noBody)).toThrow(/notInTheContract has no operation/);
+  });
+});
+
+describe('handlers run only behind the validator', () => {
+  it('a request the validator did not check as this operation names no route, and the handler never runs', async () => {
+    let ran = 0;
+    const t = table();
+    t.publicPing = { access: 'public', handler: async () => ((ran += 1), { status: 200, body: { ping: 'pong' } }) };
+    const { api } = buildRouters(contract, t as RouteTable, guards, noBody);
+    const app = express().use(api).use(errorHandler(createLogger('silent')));
+    await request(app).get('/api/v2/barong/public/ping').expect(404, { errors: ['route.not_found'] });
+    const stamped = express()
+      .use((req, _res, next) => {
+        Object.assign(req, { openapi: { schema: { operationId: 'publicPing' } } });
+        next();
+      })
+      .use(api);
+    await request(stamped).get('/api/v2/barong/public/ping').expect(200, { ping: 'pong' });
+    expect(ran).toBe(1);
   });
 });

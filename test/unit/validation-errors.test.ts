@@ -58,4 +58,13 @@ describe('mapValidationFailure', () => {
       'invalid_limit',
     ]);
   });
+
+  it('a 400 listed for unreadable bodies only does not turn missing parameters into 400', () => {
+    const e = mapValidationFailure(
+      [{ path: '/body/username', errorCode: 'required.openapi.validation' }],
+      { operation: op({ responses: { '201': {}, '400': { 'x-unreadable-body-only': true }, '422': {} } }) },
+      { body: {} },
+    );
+    expect(e.status).toBe(422);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { isIP } from 'node:net';
 import type { Session } from '../../domain/sessions/session-store.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { RequestContext } from '../../domain/accounts/request-context.js';
@@ -20,8 +21,18 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The client's address: Express's (the first untrusted X-Forwarded-For entry, see BARONG_TRUSTED_PROXIES), unless
+ * that entry is no address at all (proxy-addr passes on whatever a trusted hop sent); then the nearest hop that is
+ * one, the peer itself. Garbage never becomes an address to log, bind a session to or look up restrictions for.
+ */
+export function clientIp(req: Request): string {
+  const ip = req.ip;
+  return ip && isIP(ip) ? ip : (req.socket.remoteAddress ?? '');
+}
+
 export function requestContext(req: Request): RequestContext {
-  const ip = req.ip ?? req.socket.remoteAddress ?? '';
+  const ip = clientIp(req);
   const country = req.app.locals.geoip?.lookup(ip)?.countryName;
   return { ip, userAgent: req.get('user-agent') ?? '', ...(country ? { country } : {}) };
 }

@@ -10,6 +10,7 @@ import type { Authorizer, AuthzRequest } from '../../domain/authz/authorizer.js'
 import type { Handler, Reply } from '../types.js';
 import { badRequest } from '../../errors/app-error.js';
 import { canonicalUpstreamPath, INVALID_PATH, type CanonicalPath } from '../../domain/authz/upstream-path.js';
+import { clientIp } from '../auth/auth-context.js';
 
 /** The contract's operations of this endpoint, one per HTTP method; one handler serves them all. */
 export const AUTHORIZE_OPERATIONS = [
@@ -103,7 +104,7 @@ export function createAuthzHandlers(d: AuthzHandlerDeps) {
     const grant = await d.authorizer.authorize({
       method: forwarded?.method ?? req.method.toUpperCase(),
       path: forwarded?.path ?? upstreamPath(req),
-      ip: req.ip ?? req.socket.remoteAddress ?? '',
+      ip: clientIp(req),
       userAgent: req.get('user-agent') ?? '',
       sessionId: cookieValue(req.headers.cookie, cookieName),
       csrfToken: req.get('x-csrf-token'),

@@ -4,14 +4,15 @@
  * from GET /resource/documents); anything else is 403 `upload.invalid_signature`. A file is a sandboxed
  * attachment of the type its bytes show: never a page of this origin (served-file.ts).
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createRouter } from '../routing.js';
 import type { LocalStorage } from '../../lib/storage/local-storage.js';
 import { attachmentDisposition, SERVED_FILE_HEADERS } from '../../lib/storage/served-file.js';
 
 const first = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function createFileRoutes(storage: LocalStorage): Router {
-  const router = Router();
+  const router = createRouter();
   router.get('/uploads/*key', async (req, res) => {
     const segments = (req.params as { key?: string[] | string }).key ?? [];
     const key = Array.isArray(segments) ? segments.join('/') : segments;

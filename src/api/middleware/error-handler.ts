@@ -7,23 +7,9 @@ type Json = Record<string, any>;
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
-  type?: string;
-  code?: string;
   errors?: ValidatorDetail[];
   message?: string;
 }
-
-// body-parser and multer failures, by their `type`/`code`.
-const BODY_PARSER_KEYS: Record<string, [number, string]> = {
-  'entity.parse.failed': [400, 'request.malformed_json'],
-  'entity.too.large': [413, 'request.payload_too_large'],
-  'encoding.unsupported': [415, 'request.unsupported_encoding'],
-  'charset.unsupported': [415, 'request.unsupported_charset'],
-  'request.aborted': [400, 'request.aborted'],
-  LIMIT_FILE_SIZE: [413, 'request.payload_too_large'],
-  LIMIT_FILE_COUNT: [413, 'request.too_many_files'],
-  LIMIT_UNEXPECTED_FILE: [422, 'request.unexpected_file'],
-};
 
 const STATUS_KEYS: Record<number, string> = {
   404: 'route.not_found',
@@ -32,12 +18,15 @@ const STATUS_KEYS: Record<number, string> = {
   415: 'request.unsupported_media_type',
 };
 
-/** Classifies anything thrown on the way to a handler as an AppError; unknown failures stay 500. */
+/**
+ * Classifies anything thrown on the way to a handler as an AppError; unknown failures stay 500. Body readers'
+ * failures arrive classified already (body-errors.ts).
+ */
 export function toAppError(err: unknown, req: Json): AppError | undefined {
   if (err instanceof AppError) return err;
+  // The router could not percent-decode a path parameter: such a path names no route, like any other misspelling.
+  if (err instanceof URIError && (err as HttpLikeError).status === 400) return new AppError(404, 'route.not_found', { cause: err });
   const e = (err ?? {}) as HttpLikeError;
-  const known = BODY_PARSER_KEYS[e.type ?? ''] ?? BODY_PARSER_KEYS[e.code ?? ''];
-  if (known) return new AppError(known[0], known[1], { cause: err });
   const status = e.status ?? e.statusCode;
   if (!status || status >= 500) return undefined;
   if (Array.isArray(e.errors) && (status === 400 || status === 422)) {

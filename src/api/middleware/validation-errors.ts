@@ -8,7 +8,8 @@
  *                                 pagination keys `non_integer_page`, `non_positive_page`, `invalid_limit` …)
  * A parameter may name its own key with `x-error-key` (e.g. `resource.user.wrong_topic`).
  * `<scope>` is the operation's `x-error-scope`. Missing or empty parameters answer 400 when the operation
- * lists a 400, else 422; invalid values answer 422.
+ * lists a 400 (other than one for unreadable bodies only, `x-unreadable-body-only`), else 422; invalid values
+ * answer 422.
  */
 import { AppError } from '../../errors/app-error.js';
 
@@ -72,6 +73,7 @@ export function mapValidationFailure(
     }
   }
   const unique = [...new Set(keys)];
-  const status = onlyPresence && op.responses?.['400'] ? 400 : 422;
+  const listed400: Json | undefined = op.responses?.['400'];
+  const status = onlyPresence && listed400 && !listed400['x-unreadable-body-only'] ? 400 : 422;
   return new AppError(status, unique.length ? unique : ['request.invalid']);
 }

@@ -2,7 +2,8 @@
  * Endpoints for operators, outside the published contract: liveness, readiness (database and Redis
  * answer) and Prometheus metrics.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createRouter } from '../routing.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Knex } from '../../db/knex.js';
 import type { Redis } from '../../lib/redis.js';
@@ -10,7 +11,7 @@ import type { Redis } from '../../lib/redis.js';
 export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?: Registry }): Router {
   const registry = deps.registry ?? new Registry();
   if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
-  const router = Router();
+  const router = createRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
