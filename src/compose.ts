@@ -169,7 +169,8 @@ export async function createServices(config: Config, logger: Logger) {
   // gateway authorizer: the rules file is followed on change; a user's or key's change drops its cached record
   const { gatewayAuth } = config;
   const authzRules = new AuthzRules(gatewayAuth.rulesFile ?? DEFAULT_AUTHZ_RULES_FILE, logger);
-  const authorizerCache = new AuthorizerCache({ redis, keys: redisKeys, repos: () => uow.repos, sessions, ttlSeconds: gatewayAuth.claimsTtlSeconds });
+  const authorizerCache = new AuthorizerCache({ redis, keys: redisKeys, repos: () => uow.repos, sessions, ttlSeconds: gatewayAuth.claimsTtlSeconds, logger });
+  void authorizerCache.completeKidSet(); // until it is complete, unknown kids read SQL
   dispatcher.subscribe('authorizer-cache', authorizerInvalidation(authorizerCache));
   const authorizer = new Authorizer({
     policy: authz.policy,

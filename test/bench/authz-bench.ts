@@ -21,6 +21,7 @@
  * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does).
  * Not part of the test suite: nothing here asserts a timing.
  */
+import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
 import autocannon from 'autocannon';
 import { generate, generateSecret } from 'otplib';
 import { loadConfig } from '../../src/config.js';
@@ -86,6 +87,7 @@ async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<
         const k = await newKid(w.repos);
         const row = { kid: k, algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted: encryptor.encrypt(secret), state: 'active' };
         await w.repos.apiKeys.insert({ type: 'User', id: user.id }, row);
+        w.emit(API_KEY_CHANGED, { kid: k }); // as the service does: the gateway authorizer learns the kid
         return k;
       });
       keys.push({ kid, secret, lastNonce: 0 });

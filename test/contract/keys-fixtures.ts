@@ -4,6 +4,7 @@
  * acts as its own user (offset +1 after the login); keys and service accounts are made here, through the
  * repositories, so no transaction needs a second code.
  */
+import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
 import { generateSecret } from 'otplib';
 import type { Services } from '../../src/compose.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
@@ -39,6 +40,7 @@ export async function createKeysFixtures(services: Services, password: string): 
       const kid = await newKid(w.repos);
       const secretEncrypted = encryptor.encrypt(newSecret());
       await w.repos.apiKeys.insert(holder, { kid, algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted, state: 'active' });
+      w.emit(API_KEY_CHANGED, { kid }); // as the service does: the gateway authorizer learns the kid
       return kid;
     });
   const withKey = async (f: KeysFixture): Promise<KeysFixture> => {

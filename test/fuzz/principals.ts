@@ -3,10 +3,9 @@
  * API key each, so that requests get past the guards. Every operation gets a principal of its own, made before
  * the run: a request that logs out, deletes the account or disables 2FA then spoils that operation only.
  */
-import { randomBytes } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import type { TestApp } from '../support/app.js';
-import { createUser, totpCode } from '../support/factories.js';
+import { createApiKey, createUser, totpCode } from '../support/factories.js';
 import { bearer, login, BROWSER } from '../support/account-client.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 
@@ -27,12 +26,7 @@ export async function createPrincipal(t: TestApp): Promise<Principal> {
   const otpSecret = generateSecret();
   const user = await createUser(t, { otpSecret, level: 3 });
   const session = await login(t, user, { otpCode: await totpCode(otpSecret) });
-  const kid = randomBytes(8).toString('hex');
-  const secret = randomBytes(16).toString('hex');
-  await t.services.uow.repos.apiKeys.insert(
-    { type: 'User', id: user.id },
-    { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' },
-  );
+  const { kid, secret } = await createApiKey(t, { type: 'User', id: user.id });
   return { email: user.email, password: user.password, otpSecret, cookie: session.cookie, csrf: session.csrf, token: await bearer(t, user), kid, secret };
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, totpCode, type UserSpec } from '../support/factories.js';
+import { createApiKey, createUser, totpCode, type UserSpec } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
@@ -42,10 +42,7 @@ function appFixtures(get: () => TestApp) {
   };
   const makeKey = async (holder: KeyHolder, algorithm = 'HS256', state = 'active'): Promise<Key> => {
     const t = get();
-    const secret = randomBytes(16).toString('hex');
-    const kid = randomBytes(8).toString('hex');
-    await t.services.uow.repos.apiKeys.insert(holder, { kid, algorithm, scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state });
-    return { kid, secret, algorithm };
+    return createApiKey(t, holder, { algorithm, state });
   };
   /** A gateway call signed with `key` (Barong's `nonce + kid` unless `data` says otherwise). */
   const signed = (
@@ -233,10 +230,7 @@ describe('Barong-compatible signatures', () => {
     async function lettered() {
       const otpSecret = generateSecret();
       const user = await activeUser({ otpSecret });
-      const kid = `abcdef${randomBytes(5).toString('hex')}`;
-      const secret = randomBytes(16).toString('hex');
-      await t.services.uow.repos.apiKeys.insert({ type: 'User', id: user.id }, { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' });
-      const key: Key = { kid, secret, algorithm: 'HS256' };
+      const key: Key = await createApiKey(t, { type: 'User', id: user.id }, { kid: `abcdef${randomBytes(5).toString('hex')}` });
       const deleteThroughApi = async (spelling: string) => {
         await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
         await request(t.app)
@@ -244,7 +238,7 @@ describe('Barong-compatible signatures', () => {
           .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
           .expect(204);
       };
-      return { key, upper: { ...key, kid: kid.toUpperCase() }, deleteThroughApi };
+      return { key, upper: { ...key, kid: key.kid.toUpperCase() }, deleteThroughApi };
     }
 
     it('another case of the kid is not the key → 401 authz.unexistent_apikey, before and after the key was used', async () => {
@@ -284,6 +278,39 @@ describe('Barong-compatible signatures', () => {
         .expect(201);
       expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe('1');
       await signed({ kid: created.body.kid, secret: created.body.secret, algorithm: 'HS256' }).expect(200);
+    });
+
+    it('a flood of different random kids costs no SQL once the set of kids is complete', async () => {
+      await t.services.authorizerCache.completeKidSet();
+      const queries: string[] = [];
+      const listener = (q: { sql: string }) => queries.push(q.sql);
+      t.services.knex.on('query', listener);
+      try {
+        for (let i = 0; i < 20; i++) {
+          const ghost = { kid: randomBytes(8).toString('hex'), secret: 'x', algorithm: 'HS256' };
+          await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
+        }
+      } finally {
+        t.services.knex.removeListener('query', listener);
+      }
+      expect(queries).toEqual([]);
+    });
+
+    it('a key written by hand in SQL works once the set of kids is due again, and is in it afterwards', async () => {
+      const user = await activeUser({ otpSecret: generateSecret() });
+      await t.services.authorizerCache.completeKidSet();
+      const byHand = { kid: randomBytes(8).toString('hex'), secret: randomBytes(16).toString('hex'), algorithm: 'HS256' };
+      await t.services.uow.repos.apiKeys.insert(
+        { type: 'User', id: user.id },
+        { kid: byHand.kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(byHand.secret), state: 'active' },
+      );
+      await signed(byHand).expect(401, denied('authz.unexistent_apikey')); // not announced: unknown until the set is due
+      const ready = t.services.redisKeys.key('authz', 'kids', 'ready');
+      expect(await t.services.redis.ttl(ready)).toBeLessThanOrEqual(t.config.gatewayAuth.claimsTtlSeconds);
+      await t.services.redis.del(ready, t.services.redisKeys.key('authz', 'apikey', byHand.kid)); // as when the mark expires
+      await signed(byHand).expect(200); // read from SQL, and the set is filled again
+      await t.services.authorizerCache.completeKidSet();
+      expect(await t.services.redis.sismember(t.services.redisKeys.key('authz', 'kids'), byHand.kid)).toBe(1);
     });
 
     it('an unknown kid is remembered for a while: asking again costs no SQL', async () => {

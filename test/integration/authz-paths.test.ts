@@ -8,11 +8,10 @@
  * dot segments itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser } from '../support/factories.js';
+import { createApiKey, createUser } from '../support/factories.js';
 import { BROWSER, login, type BrowserSession } from '../support/account-client.js';
 import { rawClient, type RawClient } from '../support/raw-http.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
@@ -35,11 +34,7 @@ function appFixtures(get: () => { t: TestApp; http: RawClient }) {
     const { t } = get();
     const owner = await createUser(t, { otpSecret: generateSecret() });
     const account = await t.services.serviceAccountService.create(owner, { role: 'sa_maker' });
-    const secret = randomBytes(16).toString('hex');
-    const kid = randomBytes(8).toString('hex');
-    const encrypted = t.services.encryptor.encrypt(secret);
-    await t.services.uow.repos.apiKeys.insert({ type: 'ServiceAccount', id: account.id }, { kid, algorithm: 'HS256', scope: [], secretEncrypted: encrypted, state: 'active' });
-    return { kid, secret };
+    return createApiKey(t, { type: 'ServiceAccount', id: account.id });
   };
   const asSession = (s: BrowserSession, method: string, target: string, extra: Record<string, string> = {}) =>
     get().http.send(method, target, { 'User-Agent': BROWSER, Cookie: s.cookie, 'X-CSRF-Token': s.csrf, ...extra });
@@ -209,10 +204,8 @@ describe('the canonical path in restrictions, admin activities and strict signat
 
   it('the strict signature covers the canonical path, whatever spelling was sent', async () => {
     const owner = await createUser(t, { otpSecret: generateSecret() });
-    const secret = randomBytes(16).toString('hex');
-    const kid = randomBytes(8).toString('hex');
-    await t.services.uow.repos.apiKeys.insert({ type: 'User', id: owner.id }, { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' });
-    const key = { kid, secret };
+    const key = await createApiKey(t, { type: 'User', id: owner.id });
+    const { kid } = key;
     const canonical = (nonce: string) => `GET/api/v2/peatio/account/balances${nonce}${kid}`;
     expect((await asKey(key, 'GET', AUTH + 'api/v2/peatio//account/./balances', canonical)).status).toBe(200);
     const asSent = (nonce: string) => `GET/api/v2/peatio//account/./balances${nonce}${kid}`;

@@ -12,10 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser } from '../support/factories.js';
+import { createApiKey, createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { freePort } from '../support/processes.js';
-import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 
 let t: TestApp;
@@ -86,11 +85,7 @@ describe('a second API process', () => {
 
   it('refuses an API-key nonce already used on the other process, either way (one nonce store; security case 30)', async () => {
     const user = await createUser(t, { otpSecret: generateSecret() });
-    const [kid, secret] = [await newKid(t.services.uow.repos), newSecret()];
-    await t.services.uow.repos.apiKeys.insert(
-      { type: 'User', id: user.id },
-      { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' },
-    );
+    const { kid, secret } = await createApiKey(t, { type: 'User', id: user.id });
     const signed = (nonce: string) => ({ 'X-Auth-Apikey': kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', secret, nonce + kid) });
     const viaFirst = (nonce: string) => request(t.app).get('/api/v2/barong/auth/api/v2/peatio/account/balances').set(signed(nonce));
 

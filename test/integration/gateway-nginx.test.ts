@@ -17,9 +17,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, totpCode } from '../support/factories.js';
+import { createApiKey, createUser, totpCode } from '../support/factories.js';
 import { gatewayServerBlock, NGINX_BINARY, nginxInstalled, startNginx, type Nginx } from '../support/nginx.js';
-import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { rawSend } from '../support/raw-http.js';
 import { login } from '../support/account-client.js';
@@ -73,13 +72,7 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
 
     otpSecret = generateSecret();
     user = await createUser(t, { otpSecret });
-    const secret = newSecret();
-    const kid = await newKid(t.services.uow.repos);
-    await t.services.uow.repos.apiKeys.insert(
-      { type: 'User', id: user.id },
-      { kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(secret), state: 'active' },
-    );
-    key = { kid, secret };
+    key = await createApiKey(t, { type: 'User', id: user.id });
 
     // A browser signs in through the gateway (Barong's own API sits behind the same nginx).
     const res = await fetch(`${nginx.url}/api/v2/barong/identity/sessions`, {

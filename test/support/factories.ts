@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import type { TestApp } from './app.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
+import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
 
 export const STRONG_PASSWORD = 'Tecohvi0-Zah!Sh8ei';
 let counter = 0;
@@ -50,4 +51,31 @@ export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
 export function sessionCookie(res: { headers: Record<string, unknown> }, name = '_barong_session'): string | undefined {
   const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
   return cookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+}
+
+export interface ApiKeySpec {
+  algorithm?: string;
+  state?: string;
+  /** 16 lower-case hex characters, as the server makes them (random unless given). */
+  kid?: string;
+}
+
+export interface TestApiKey {
+  kid: string;
+  secret: string;
+  algorithm: string;
+}
+
+/**
+ * An API key stored as the service stores one (the secret encrypted), its kid made known to the gateway
+ * authorizer as key creation does (authorizer-cache.ts: a kid outside that set is unknown without a SQL read).
+ */
+export async function createApiKey(t: TestApp, holder: KeyHolder, spec: ApiKeySpec = {}): Promise<TestApiKey> {
+  const kid = spec.kid ?? randomBytes(8).toString('hex');
+  const secret = randomBytes(16).toString('hex');
+  const algorithm = spec.algorithm ?? 'HS256';
+  const { services } = t;
+  await services.uow.repos.apiKeys.insert(holder, { kid, algorithm, scope: [], secretEncrypted: services.encryptor.encrypt(secret), state: spec.state ?? 'active' });
+  await services.authorizerCache.registerKids([kid]);
+  return { kid, secret, algorithm };
 }

@@ -5,7 +5,6 @@
  * authorizer, the same answers (the row's status, `authz.restrict.<category>`); what a request is comes from its
  * operationId, so no spelling of a path changes it.
  */
-import type { RequestHandler } from 'express';
 import { AppError } from '../../errors/app-error.js';
 import type { AuthzPolicy } from '../../domain/authz/authz-policy.js';
 import type { RestrictedKind } from '../../domain/authz/restrictions.js';

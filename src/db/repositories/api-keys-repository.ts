@@ -93,6 +93,12 @@ export class ApiKeysRepository {
     return r && r.kid === kid ? toApiKey(r) : undefined;
   }
 
+  /** Every kid, a page at a time in id order (the authorizer's filter of existing kids is built from it). */
+  async kidsAfter(afterId: number, limit: number): Promise<{ id: number; kid: string }[]> {
+    const rows = await this.db('api_keys').where('id', '>', afterId).orderBy('id').limit(limit).select('id', 'kid');
+    return rows.map((r: { id: number; kid: string }) => ({ id: Number(r.id), kid: r.kid }));
+  }
+
   async kidTaken(kid: string): Promise<boolean> {
     return Boolean(await this.db('api_keys').where({ kid }).first('id'));
   }

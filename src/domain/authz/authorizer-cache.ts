@@ -6,6 +6,14 @@
  *   <prefix>authz:apikey:<kid>             an API key's algorithm, encrypted secret, state and holder (JSON), or
  *                                          `unknown` for a few seconds after a kid named no key
  *   <prefix>authz:gen:principal:<uid>, <prefix>authz:gen:apikey:<kid>   invalidation counters
+ *   <prefix>authz:kids, <prefix>authz:kids:ready   every kid ever issued, and whether that set is complete
+ *
+ * A kid that names no key is answered from Redis alone: while the kid set is complete (`ready`), a kid outside it
+ * is unknown without a SQL read, so a flood of random kids costs the database nothing; a kid remembered as unknown
+ * costs nothing either. The set only grows (kids of deleted keys stay, and take the ordinary path). Keys made
+ * through the services join it before their creator sees them (the API_KEY_CHANGED subscriber); the `ready` mark
+ * expires after BARONG_AUTHZ_CLAIMS_TTL seconds, after which lookups read SQL again until one process has added
+ * every kid of the table again — so a key written by hand in SQL works within the same bound as other changes.
  *
  * One Lua call reads a session, slides its TTL and reads its user's record; another reads an API key's record with
  * its holder's. A miss reads MariaDB once and fills the record. A change deletes the records and bumps their counter
@@ -16,6 +24,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
+import type { Logger } from '../../lib/logger.js';
 import type { Repositories } from '../../db/repositories/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { ServiceAccount } from '../../db/repositories/service-accounts-repository.js';
@@ -84,11 +93,16 @@ return {s, false, redis.call('GET', ARGV[5] .. d.uid)}
 const UNKNOWN_KEY = 'unknown';
 const UNKNOWN_KEY_TTL_SECONDS = 10;
 
-// KEYS[1] key record, KEYS[2] its counter; ARGV: principal key prefix, principal counter prefix
-// → {key record, key counter (on a miss), principal, principal counter (on a miss)}
+// KEYS[1] key record, KEYS[2] its counter, KEYS[3] the kid set, KEYS[4] its ready mark;
+// ARGV: principal key prefix, principal counter prefix, the kid
+// → {key record, key counter (on a miss), principal, principal counter (on a miss), kid set complete (on a miss)}
 const API_KEY_LUA = `
 local k = redis.call('GET', KEYS[1])
-if not k then return {false, redis.call('GET', KEYS[2]), false, false} end
+if not k then
+  if redis.call('EXISTS', KEYS[4]) == 0 then return {false, redis.call('GET', KEYS[2]), false, false, 0} end
+  if redis.call('SISMEMBER', KEYS[3], ARGV[3]) == 0 then return {'${UNKNOWN_KEY}', false, false, false, 1} end
+  return {false, redis.call('GET', KEYS[2]), false, false, 1}
+end
 if k == '${UNKNOWN_KEY}' then return {k, false, false, false} end
 local ok, d = pcall(cjson.decode, k)
 if not ok or type(d) ~= 'table' or type(d.holderUid) ~= 'string' then return {false, redis.call('GET', KEYS[2]), false, false} end
@@ -137,7 +151,10 @@ export interface AuthorizerCacheDeps {
   repos: () => Repositories;
   sessions: SessionStore;
   ttlSeconds: number;
+  logger: Pick<Logger, 'info' | 'error'>;
 }
+
+const KID_PAGE = 5000;
 
 export class AuthorizerCache {
   private readonly sessionScript: Script;
@@ -145,13 +162,18 @@ export class AuthorizerCache {
   private readonly fillScript: Script;
   private readonly principalPrefix: string;
   private readonly principalGenPrefix: string;
+  private readonly kidSet: string;
+  private readonly kidSetReady: string;
+  private kidSetFilling?: Promise<void>;
 
   constructor(private readonly d: AuthorizerCacheDeps) {
     this.sessionScript = defineScript(d.redis, 'barongAuthzSession', 1, SESSION_LUA);
-    this.apiKeyScript = defineScript(d.redis, 'barongAuthzApiKey', 2, API_KEY_LUA);
+    this.apiKeyScript = defineScript(d.redis, 'barongAuthzApiKey', 4, API_KEY_LUA);
     this.fillScript = defineScript(d.redis, 'barongAuthzFill', 2, FILL_LUA);
     this.principalPrefix = d.keys.key('authz', 'principal', '');
     this.principalGenPrefix = d.keys.key('authz', 'gen', 'principal', '');
+    this.kidSet = d.keys.key('authz', 'kids');
+    this.kidSetReady = d.keys.key('authz', 'kids', 'ready');
   }
 
   /**
@@ -175,13 +197,17 @@ export class AuthorizerCache {
   /** An API key's record and its holder's: one round trip when both are cached. */
   async apiKey(kid: string): Promise<ApiKeyLookup> {
     const keyKey = this.apiKeyKey(kid);
-    const [keyRaw, keyGen, principalRaw, principalGen] = (await this.apiKeyScript(
+    const [keyRaw, keyGen, principalRaw, principalGen, kidSetComplete] = (await this.apiKeyScript(
       keyKey,
       this.apiKeyGenKey(kid),
+      this.kidSet,
+      this.kidSetReady,
       this.principalPrefix,
       this.principalGenPrefix,
-    )) as (string | null)[];
+      kid,
+    )) as (string | number | null)[] as (string | null)[];
     if (keyRaw === UNKNOWN_KEY) return {};
+    if (Number(kidSetComplete) === 0) this.completeKidSet();
     const cached = parse<ApiKeyRecord>(keyRaw);
     const key = cached ?? (await this.fillApiKey(kid, keyGen ?? ''));
     if (!key) return {};
@@ -209,6 +235,36 @@ export class AuthorizerCache {
 
   async invalidateApiKeys(kids: readonly string[]): Promise<void> {
     await this.invalidate([], kids);
+  }
+
+  /** Adds kids to the set of existing ones; a key's kid must be in it before anyone may use the key. */
+  async registerKids(kids: readonly string[]): Promise<void> {
+    if (kids.length) await this.d.redis.sadd(this.kidSet, ...kids);
+  }
+
+  /**
+   * Adds every kid of the table to the set and marks it complete for BARONG_AUTHZ_CLAIMS_TTL seconds. One fill at a
+   * time per process; several processes filling at once only add the same kids. Never throws (lookups read SQL
+   * while the set is not complete).
+   */
+  completeKidSet(): Promise<void> {
+    this.kidSetFilling ??= (async () => {
+      try {
+        let after = 0;
+        for (;;) {
+          const page = await this.d.repos().apiKeys.kidsAfter(after, KID_PAGE);
+          if (!page.length) break;
+          await this.registerKids(page.map((k) => k.kid));
+          after = page[page.length - 1]!.id;
+        }
+        await this.d.redis.set(this.kidSetReady, String(Date.now()), 'EX', this.d.ttlSeconds);
+      } catch (err) {
+        this.d.logger.error({ err }, 'gateway authorizer: the set of API key ids could not be filled; unknown kids read SQL');
+      } finally {
+        this.kidSetFilling = undefined;
+      }
+    })();
+    return this.kidSetFilling;
   }
 
   private async invalidate(uids: readonly string[], kids: readonly string[]): Promise<void> {

@@ -4,7 +4,8 @@
  * every API process sees the next read miss and refill.
  *   - `model.user.updated` (level, state, 2FA, data): the user, their service accounts and every API key of both
  *     (leaving `active` or turning 2FA off deactivates the keys and moves the service accounts in the same change);
- *   - API_KEY_CHANGED (a key's state or scope changed, or the key was deleted): that key.
+ *   - API_KEY_CHANGED (a key was created, changed or deleted): that key; a new key's kid joins the set of existing
+ *     kids (authorizer-cache.ts) before its creator gets the answer.
  */
 import type { DomainEvent, EventSubscriber } from '../events/domain-events.js';
 import type { AuthorizerCache } from './authorizer-cache.js';
@@ -19,7 +20,7 @@ export function authorizerInvalidation(cache: AuthorizerCache): EventSubscriber 
       if (typeof uid === 'string') await cache.invalidateOwner(uid);
     } else if (event.name === API_KEY_CHANGED) {
       const kid = event.payload.kid;
-      if (typeof kid === 'string') await cache.invalidateApiKeys([kid]);
+      if (typeof kid === 'string') await Promise.all([cache.invalidateApiKeys([kid]), cache.registerKids([kid])]);
     }
   };
 }
