@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 
-  // Gateway authorizer (issue 5): the hot path, before the body parsers and the validator, which it needs neither of.
+  // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of.
   const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
       // In tests every response is checked against the contract, so a handler that drifts fails its test.
       validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
       validateSecurity: false,
-      // Multipart is read by the intake's readers, whose failures keep the operation's scope (issue 8).
+      // Multipart is read by the intake's readers, whose failures keep the operation's scope.
       fileUploader: false,
       ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
     }),

@@ -33,7 +33,7 @@ import { createCaptchaVerifier, createGeetestClient } from './domain/captcha/cre
 import { createAuth0Verifier } from './domain/auth0/auth0-token-verifier.js';
 import { Auth0LoginService } from './domain/auth0/auth0-login-service.js';
 import { WhitelinkService } from './domain/restrictions/whitelink-service.js';
-// authorization policy: GeoIP, cached permissions/restrictions, admin activities (issue 5, item 4)
+// authorization policy: GeoIP, cached permissions/restrictions, admin activities
 import { GeoIp } from './domain/authz/geoip.js';
 import { startAuthzPolicy } from './domain/authz/start-authz-policy.js';
 import { AdminActivityLog } from './domain/authz/admin-activity-log.js';
@@ -60,7 +60,7 @@ import { PhoneService } from './domain/phones/phone-service.js';
 import { PhoneCodeThrottle } from './domain/phones/phone-code-throttle.js';
 import { SmsFailures } from './domain/phones/sms-failures.js';
 import { createTwilioClient, TwilioVerifyCheck } from './domain/phones/twilio.js';
-// gateway authorizer (issue 5): pass/block rules, Redis-cached principals, nonce guard, JWT reuse
+// gateway authorizer: pass/block rules, Redis-cached principals, nonce guard, JWT reuse
 import { AuthzRules, DEFAULT_AUTHZ_RULES_FILE } from './domain/authz/authz-rules.js';
 import { AuthorizerCache } from './domain/authz/authorizer-cache.js';
 import { authorizerInvalidation } from './domain/authz/authorizer-invalidation.js';

@@ -43,7 +43,7 @@ function send(res: Response, reply: { status: number; body?: unknown; headers?: 
 
 /**
  * A handler runs only for a request the validator checked as this very operation. Routing and the validator match
- * paths separately; should they ever disagree about a spelling (issue 8: letter case), the request names no route
+ * paths separately; should they ever disagree about a spelling (letter case, say), the request names no route
  * rather than reaching a handler unchecked.
  */
 function validatedAs(req: Request, id: OperationId): boolean {

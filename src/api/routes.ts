@@ -140,7 +140,7 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     createServiceAccountApiKey: { access: 'user', handler: serviceAccounts.createServiceAccountApiKey },
     updateServiceAccountApiKey: { access: 'user', handler: serviceAccounts.updateServiceAccountApiKey },
     deleteServiceAccountApiKey: { access: 'user', handler: serviceAccounts.deleteServiceAccountApiKey },
-    // gateway authorizer (issue 5): every method, one handler; mounted before the parsers and the validator
+    // gateway authorizer: every method, one handler; mounted before the parsers and the validator
     authorizeGet: { access: 'gateway', handler: authz.authorizeGet },
     authorizePost: { access: 'gateway', handler: authz.authorizePost },
     authorizePut: { access: 'gateway', handler: authz.authorizePut },

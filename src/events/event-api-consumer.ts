@@ -1,6 +1,6 @@
 /**
  * The Event API's side of the outbox: Barong's `system.*` and `model.*` events, signed and published to RabbitMQ
- * with a publisher confirm (reference §15.1). The token's `jti` and the AMQP message id are the event's id, so a
+ * with a publisher confirm (docs/events.md). The token's `jti` and the AMQP message id are the event's id, so a
  * consumer can tell a re-publish.
  */
 import type { DomainEvent } from '../domain/events/domain-events.js';

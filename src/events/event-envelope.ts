@@ -1,5 +1,5 @@
 /**
- * Barong's Event API message (reference §15.1): where an event goes and the signed token it travels in.
+ * Barong's Event API message: where an event goes and the signed token it travels in.
  *
  * - Exchange `barong.events.<first segment of the name>` (direct), routing key = the rest of the name
  *   (`system.session.create` → `barong.events.system`, `session.create`).
@@ -15,7 +15,7 @@ import { GeneralSign, type GeneralJWS } from 'jose';
 export const EVENT_API_ISSUER = 'barong';
 /** jwt-multisig names each signature by its signer; Barong's consumers look the key up under `barong`. */
 export const EVENT_API_SIGNER = 'barong';
-/** Reference §15.1 (Barong's docs show 60 s; 2.6.49 signs for an hour). */
+/** Barong 2.6.49 signs its events for an hour (its docs show 60 s). */
 export const EVENT_API_TOKEN_TTL_SECONDS = 3600;
 /** Barong's event categories; any other domain event (internal ones) is never published. */
 export const PUBLISHED_CATEGORIES: readonly string[] = ['system', 'model'];

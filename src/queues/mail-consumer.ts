@@ -1,5 +1,5 @@
 /**
- * Which events become which mails (Barong's mailer.yml, reference §15.3), delivered from the outbox by the relay.
+ * Which events become which mails (Barong's mailer.yml mapping), delivered from the outbox by the relay.
  * The event id makes the idempotency key, so one event never mails twice.
  */
 import type { DomainEvent } from '../domain/events/domain-events.js';

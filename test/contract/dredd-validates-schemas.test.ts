@@ -1,7 +1,7 @@
 /**
  * Proves the contract set-up: Dredd, reading openapi/barong.yaml (Swagger 2.0), checks response bodies against
  * their JSON Schemas — a body with the right keys but a wrong type fails. (Against an OpenAPI 3 document
- * Dredd 14 checks no schema at all; see README.)
+ * Dredd 14 checks no schema at all; see docs/api.md.)
  */
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';

@@ -1,6 +1,6 @@
 /**
  * A real gateway in front of the authorizer: Debian's nginx with `auth_request` (test/support/nginx.ts, the
- * configuration README shows) between a client and a tiny upstream that records what it receives. Proves that a
+ * configuration docs/gateways.md shows) between a client and a tiny upstream that records what it receives. Proves that a
  * browser session and a signed API-key request reach the upstream with a JWT any service can verify against the
  * JWKS, that a bad signature or a missing CSRF token never reaches it, that pass-list paths reach it without
  * Authorization (a client's own header stripped), that another spelling of a blocked path (`//`, `%2F`, dot
@@ -190,7 +190,7 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
     expect(upstream.received).toEqual([]);
   });
 
-  it('README shows this exact server block', () => {
-    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(gatewayServerBlock('80'));
+  it('docs/gateways.md shows this exact server block', () => {
+    expect(readFileSync(new URL('../../docs/gateways.md', import.meta.url), 'utf8')).toContain(gatewayServerBlock('80'));
   });
 });

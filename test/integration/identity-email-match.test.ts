@@ -1,5 +1,5 @@
 /**
- * Which spellings of an e-mail address are the same account (README "Identity"): one normalisation (trim, Unicode
+ * Which spellings of an e-mail address are the same account (docs/security.md, "E-mail addresses"): one normalisation (trim, Unicode
  * NFC, ASCII lower-case), then an exact comparison. MariaDB's accent- and width-insensitive collation must not
  * decide it: a look-alike address is another address, for every lookup (sign-up, login, reset, confirmation).
  */

@@ -1,7 +1,7 @@
 /**
  * Passwords beyond ASCII and beyond bcrypt's 72 bytes (security case 23), through sign-up, login and digests
  * imported from Barong (bcrypt). Passwords are normalised to Unicode NFC before they are checked, hashed or
- * verified (README "Identity").
+ * verified (docs/security.md, "Passwords").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';

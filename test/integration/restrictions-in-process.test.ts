@@ -1,6 +1,6 @@
 /**
  * Issue 8, item 6: IP restrictions hold on this server's own identity, resource and public operations, not only in
- * the gateway authorizer (README's nginx configuration proxies /api/v2/barong/ straight here). One check per
+ * the gateway authorizer (the nginx configuration in docs/gateways.md proxies /api/v2/barong/ straight here). One check per
  * operation, from the same cached policy, before the access guards; blocklogin by operationId (createSession and
  * createAuth0Session), so no spelling of the login path walks around it. Clients come from X-Forwarded-For
  * (loopback is a trusted proxy in tests).

@@ -1,8 +1,8 @@
 /**
  * Debian's nginx as a gateway in front of the app, for test/integration/gateway-nginx.test.ts: `auth_request` asks
  * the authorizer (`/api/v2/barong/auth/<original URI>`) before every request to a protected upstream and hands
- * the JWT it answers to that upstream. The `server {}` block is the one README's "Gateway configurations" shows
- * (the test checks README still contains it word for word); only the listen address and the upstreams' addresses
+ * the JWT it answers to that upstream. The `server {}` block is the one docs/gateways.md shows (the test checks
+ * the page still contains it word for word); only the listen address and the upstreams' addresses
  * differ between the two.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

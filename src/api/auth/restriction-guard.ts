@@ -1,9 +1,9 @@
 /**
- * IP restrictions (reference §6) on this server's own operations. The gateway authorizer checks them for the
- * exchange's services, but gateways proxy `/api/v2/barong/` straight here (README, nginx), so without this a
- * blacklisted client could still sign up, log in and use the resource API. The same in-memory policy as the
- * authorizer, the same answers (the row's status, `authz.restrict.<category>`); what a request is comes from its
- * operationId, so no spelling of a path changes it.
+ * IP restrictions (docs/parity.md#restrictions-on-the-own-api) on this server's own operations. The gateway
+ * authorizer checks them for the exchange's services, but gateways proxy `/api/v2/barong/` straight here (the
+ * nginx configuration in docs/gateways.md does), so without this a blacklisted client could still sign up, log
+ * in and use the resource API. The same in-memory policy as the authorizer, the same answers (the row's status,
+ * `authz.restrict.<category>`); what a request is comes from its operationId, so no spelling of a path changes it.
  */
 import { AppError } from '../../errors/app-error.js';
 import type { AuthzPolicy } from '../../domain/authz/authz-policy.js';

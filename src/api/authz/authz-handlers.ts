@@ -1,5 +1,5 @@
 /**
- * `ANY /api/v2/barong/auth/{path}` and Barong's own `/api/v2/auth/{path}` (reference §5.1): the gateway forwards the
+ * `ANY /api/v2/barong/auth/{path}` and Barong's own `/api/v2/auth/{path}`, the endpoint a gateway asks: it forwards the
  * original method, headers and cookies, with the original path (and query) after `/auth/`. 200 with
  * `Authorization: Bearer <JWT>` (or without it for a pass-listed path); otherwise Barong's status and `authz.*` key.
  * Mounted before the body parsers and the contract validator (src/app.ts): the hot path pays for neither.

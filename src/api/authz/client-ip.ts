@@ -1,5 +1,5 @@
 /**
- * Barong's `BARONG_GATEWAY=akamai` (reference §19): behind Akamai the client's address is the `True-Client-IP`
+ * Barong's `BARONG_GATEWAY=akamai` setting: behind Akamai the client's address is the `True-Client-IP`
  * header. Taken only when the request came from a trusted proxy (BARONG_TRUSTED_PROXIES), so a client talking to
  * the server directly cannot choose its own address; otherwise `req.ip` stays Express's (X-Forwarded-For under
  * `trust proxy`). Set on the app's request prototype, so the authorizer, session binding and activity logs agree.

@@ -1,4 +1,7 @@
-/** The small endpoints Barong serves under both /identity and /public (reference §3). */
+/**
+ * The small endpoints Barong serves under /identity and /public alike (ping, time, version, configs, password
+ * checks), and the public KYC callback.
+ */
 import type { Config } from '../../config.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
 import type { IpLimiter } from '../../domain/sessions/login-throttle.js';

@@ -1,4 +1,4 @@
-/** POST /identity/sessions/auth0: login with an Auth0 id_token (reference §3.9). */
+/** POST /identity/sessions/auth0: login with an Auth0 id_token; Auth0LoginService checks token and account. */
 import type { Auth0LoginService } from '../../domain/auth0/auth0-login-service.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';

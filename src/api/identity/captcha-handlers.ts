@@ -1,4 +1,4 @@
-/** GET /identity/users/register_geetest: a GeeTest v3 challenge for the captcha widget (reference §3, §7.3). */
+/** GET /identity/users/register_geetest: GeeTest v3's `gt` id and a challenge for the captcha widget. */
 import type { GeetestClient } from '../../domain/captcha/geetest.js';
 import type { Handler } from '../types.js';
 

@@ -10,7 +10,7 @@ export interface JwksHandlerDeps {
   jwtKeys: JwtKeys;
 }
 
-/** Short, so a new key reaches caches soon; README "Keys and JWKS" says to publish a key before it signs. */
+/** Short, so a new key reaches caches soon; docs/security.md#rotating-the-signing-key publishes a key before it signs. */
 const CACHE_CONTROL = 'public, max-age=300';
 
 export function createJwksHandlers(d: JwksHandlerDeps) {

@@ -1,4 +1,4 @@
-/** POST /identity/users/access: redeem a whitelink token for the caller's IP (reference §3.2). */
+/** POST /identity/users/access: redeem a whitelink token: the caller's IP is whitelisted while the token lives. */
 import type { WhitelinkService } from '../../domain/restrictions/whitelink-service.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';

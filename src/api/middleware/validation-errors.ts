@@ -1,5 +1,5 @@
 /**
- * Turns express-openapi-validator's failures into Barong's error keys (reference §1.3):
+ * Turns express-openapi-validator's failures into the error keys Barong's Grape validators make:
  *   missing required parameter  → `<scope>.missing_<param>` (and `<scope>.empty_<param>` too when the
  *                                 parameter may not be blank, i.e. declares minLength, as Barong's
  *                                 `allow_blank: false` does)

@@ -1,4 +1,4 @@
-/** Barong's entity formats (reference §2). */
+/** Field formats of Barong's entities: timestamps without fractions, masked names, dates and numbers. */
 
 /** ISO-8601 UTC without fractions: `2020-06-01T07:01:20Z`. */
 export function isoSeconds(date: Date): string {

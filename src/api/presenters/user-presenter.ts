@@ -1,4 +1,4 @@
-/** UserWithFullInfo (reference §2): the account as login, sign-up and /users/me show it. */
+/** UserWithFullInfo, in Barong's field order: the account as login, sign-up and /users/me show it. */
 import parsePhoneNumber from 'libphonenumber-js';
 import type { components } from '../../generated/api.js';
 import type { User } from '../../db/repositories/users-repository.js';

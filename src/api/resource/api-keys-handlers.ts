@@ -1,4 +1,4 @@
-/** /resource/api_keys: the signed-in user's API keys (reference §4.8). */
+/** /resource/api_keys: the signed-in user's API keys; 2FA and its order of checks are ApiKeyService's. */
 import type { components } from '../../generated/api.js';
 import type { ApiKey, ApiKeyPage, KeyHolder } from '../../db/repositories/api-keys-repository.js';
 import type { User } from '../../db/repositories/users-repository.js';

@@ -1,4 +1,4 @@
-/** /resource/otp: 2FA for the signed-in user (reference §4.7). Status codes are the seed's (Barong answers 201). */
+/** /resource/otp: 2FA for the signed-in user. Status codes: docs/parity.md#status-codes-from-the-contract. */
 import type { OtpService } from '../../domain/otp/otp-service.js';
 import { requestContext } from '../auth/auth-context.js';
 import type { Handler } from '../types.js';

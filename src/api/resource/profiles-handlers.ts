@@ -1,4 +1,4 @@
-/** /resource/profiles: the signed-in user's KYC profile (reference §4.3). Masking is the presenter's. */
+/** /resource/profiles: the signed-in user's KYC profile. Masking is the presenter's. */
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { ProfilesService } from '../../domain/kyc/profiles-service.js';
 import { notFound } from '../../errors/app-error.js';

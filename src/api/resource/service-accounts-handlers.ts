@@ -1,6 +1,6 @@
 /**
- * /resource/service_accounts: the signed-in user's service accounts and their API keys (reference §4.9). A
- * service account that is not the caller's answers 404 `resource.service_account.doesnt_exist`, before any 2FA
+ * /resource/service_accounts: the signed-in user's service accounts and their API keys. A service
+ * account that is not the caller's answers 404 `resource.service_account.doesnt_exist`, before any 2FA
  * check (Barong's order). Changes need the owner's 2FA and code.
  */
 import type { components } from '../../generated/api.js';

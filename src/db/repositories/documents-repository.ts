@@ -1,4 +1,4 @@
-/** KYC documents (reference §4.4, §18): one row per stored file; the number is encrypted by the caller. */
+/** KYC documents and proofs of address, one row per stored file as in Barong; the caller encrypts the number. */
 import type { Knex } from 'knex';
 
 type Row = Record<string, any>;

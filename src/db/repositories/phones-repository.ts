@@ -1,5 +1,5 @@
 /**
- * Phones (reference §12): the number encrypted, found by its blind index (`number_index`); the pending
+ * Phones: the number encrypted, found by its blind index (`number_index`); the pending
  * verification code only as a keyed digest, with its expiry, wrong tries and when it was sent.
  */
 import type { Knex } from 'knex';

@@ -1,4 +1,4 @@
-/** Profiles (reference §4.3, §18): personal fields encrypted by the caller; state stored as Barong's tinyint. */
+/** Profiles: personal fields encrypted by the caller; state stored as Barong's tinyint (0 drafted … 4 rejected). */
 import type { Knex } from 'knex';
 import type { ProfileRecord } from './kyc-repository.js';
 

@@ -72,7 +72,7 @@ export class ServiceAccountsRepository {
     return (await this.findById(Number(id)))!;
   }
 
-  /** The owner's state reaches every service account they own (Barong §9). */
+  /** The owner's state reaches every service account they own, as in Barong. */
   async setStateOfOwner(ownerId: number, state: string): Promise<void> {
     await this.db('service_accounts').where({ owner_id: ownerId }).andWhereNot({ state }).update({ state });
   }

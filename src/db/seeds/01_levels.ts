@@ -1,6 +1,6 @@
 /**
  * Barong's default levels (config/seeds.yml). A user's level is the id of the last level in the unbroken
- * chain from id 1 whose key/value the user holds as a private label (reference §10.2), so ids are fixed.
+ * chain from id 1 whose key/value the user holds as a private label, so ids are fixed.
  * Inserts only into an empty table: levels an admin has edited survive re-seeding.
  */
 import type { Knex } from 'knex';

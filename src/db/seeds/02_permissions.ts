@@ -1,6 +1,6 @@
 /**
- * Barong's default permissions, transcribed from openware/barong config/seeds.yml (stored copy at commit
- * 0176d3bd; it matches the 2.6.49 summary in reference §5.6). Verb and action are stored upper-case, as
+ * Barong's default permissions, transcribed from openware/barong config/seeds.yml at commit 0176d3bd (the
+ * same grants as 2.6.49). Verb and action are stored upper-case, as
  * Barong's Permission model stores them. Paths are prefixes without a leading slash.
  * Inserts only into an empty table: permissions an admin has edited survive re-seeding.
  */

@@ -1,5 +1,5 @@
 /**
- * What a signed-in user does to their own account (reference §4.1): replace their `data`, change their
+ * What a signed-in user does to their own account: replace their `data`, change their
  * password, read their activity history, delete (block) their account.
  */
 import type { Config } from '../../config.js';

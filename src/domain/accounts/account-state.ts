@@ -1,5 +1,5 @@
 /**
- * A user's level and state follow from their private labels (reference §10), computed here and nowhere else.
+ * A user's level and state follow from their private labels, computed here and nowhere else.
  *   level: walk the levels by id; the user reaches each one whose (key, value) they hold as a private label,
  *          and stops at the first missing one.
  *   state: `active` when every activation requirement is held (else `pending`); then each state trigger whose

@@ -2,7 +2,7 @@ import type { Repositories } from '../../db/repositories/index.js';
 import type { ActivityResult } from '../../db/repositories/activities-repository.js';
 import type { RequestContext } from './request-context.js';
 
-/** Records a user activity (reference §14) with the caller's IP and user agent. */
+/** Records a user activity (category `user`, a topic, an action, a result) with the caller's IP and user agent. */
 export function recordActivity(
   repos: Repositories,
   ctx: RequestContext,

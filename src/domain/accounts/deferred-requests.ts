@@ -3,7 +3,8 @@
  * link request — do the same work before answering for every e-mail: one row written to the outbox, naming the
  * user when there is one. What differs (an activity row, a token, a mail) happens later, in the outbox relay
  * (src/events/command-consumer.ts), in a transaction that also marks the row done, so it happens exactly once and
- * survives a crash. The time of the answer therefore says nothing about the e-mail (security case 1).
+ * survives a crash. The time of the answer therefore says nothing about the e-mail
+ * (docs/parity.md#deferred-work-for-unknown-e-mails).
  */
 import type { User } from '../../db/repositories/users-repository.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';

@@ -3,7 +3,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 /** Barong's `format_iso8601_time`: UTC, whole seconds (`2026-01-02T03:04:05Z`). */
 const iso8601 = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** The user as Barong's Event API shows it (reference §15.2). */
+/** The user as Barong's Event API shows it: ISO-8601 times without fractions, the referrer as a uid. */
 export function eventUser(user: User, referralUid: string | null) {
   return {
     uid: user.uid,

@@ -1,5 +1,5 @@
 /**
- * Forgotten passwords (reference §3.5–3.6), without account enumeration: unknown e-mails get the same answer
+ * Forgotten passwords, without account enumeration: unknown e-mails get the same answer
  * after the same work (the link itself is made and mailed later, deferred-requests.ts). Only the latest reset
  * link works, each works once, and a reset ends every session of the user.
  */

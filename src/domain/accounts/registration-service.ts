@@ -1,5 +1,7 @@
 /**
- * Sign-up and e-mail confirmation (reference §3.1, §3.3, §3.4).
+ * Sign-up, confirmation link requests and e-mail confirmation. The first user to sign up may become an active
+ * superadmin (BARONG_FIRST_REGISTRATION_SUPERADMIN); a confirmed link opens a session only for an account that
+ * may sign in without a code (docs/parity.md#e-mail-confirmation-sign-in).
  */
 import type { Config } from '../../config.js';
 import type { User } from '../../db/repositories/users-repository.js';

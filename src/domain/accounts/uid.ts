@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../db/repositories/index.js';
 
-/** `<prefix><10 upper-case hex>` (reference §11.4), unique across users and service accounts. */
+/** `<prefix><10 upper-case hex>` from 5 random bytes, unique across users and service accounts. */
 export async function newUid(repos: Repositories, prefix: string): Promise<string> {
   for (;;) {
     const uid = prefix + randomBytes(5).toString('hex').toUpperCase();

@@ -1,5 +1,5 @@
 /**
- * The user model's validation, with Barong's error codes (reference §1.4, §11): all problems at once,
+ * The user model's validation, with Barong's `<attribute>.<code>` error keys: all problems at once,
  * attribute by attribute, in the model's order.
  */
 import validator from 'validator';

@@ -1,8 +1,8 @@
-/** What an API key may be (reference §9), and how its parts are made. */
+/** What an API key may be (an HMAC algorithm, a scope list, a state), and how its kid and secret are made. */
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../db/repositories/index.js';
 
-/** Barong 2.6.49 takes HS256 only; the issue asks for the whole HMAC-SHA2 family. */
+/** Barong 2.6.49 takes HS256 only; here the whole HMAC-SHA2 family (docs/parity.md#api-key-algorithms). */
 export const API_KEY_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export type ApiKeyAlgorithm = (typeof API_KEY_ALGORITHMS)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Request signing with API keys (reference §5.4), for the gateway authorizer: a key's secret is decrypted only
+ * Request signing with API keys, for the gateway authorizer: a key's secret is decrypted only
  * here, when a signature has to be checked. Barong signs `nonce + kid` with HMAC of the key's algorithm and
  * sends the hex digest in X-Auth-Signature; the comparison is constant-time.
  */

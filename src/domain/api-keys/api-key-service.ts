@@ -1,5 +1,5 @@
 /**
- * API keys of a user or of one of the user's service accounts (reference §4.8, §4.9, §9). Listing is open to the
+ * API keys of a user or of one of the user's service accounts. Listing is open to the
  * signed-in owner; every change needs the owner's 2FA on and a fresh TOTP code, checked in Barong's order:
  * 2FA off → 400 `<area>.2fa_disabled`, no code → 422 `<area>.missing_totp`, wrong code → 422 `<area>.invalid_totp`
  * (too many wrong codes → 429 `<area>.too_many_attempts`). The secret is stored encrypted and shown only once,

@@ -1,5 +1,6 @@
 /**
- * Login with an Auth0 id_token (reference §3.9). Unlike Barong, which skips both checks on this path, an
+ * Login with an Auth0 id_token (docs/parity.md#auth0-login-checks).
+ * Unlike Barong, which skips both checks on this path, an
  * existing account must be in a state that may sign in (the same answers and failed activity as password
  * login), and an account with 2FA is refused with `identity.session.missing_otp`: the id_token proves the
  * e-mail, not the second factor, and this endpoint has no way to carry a code. Auth0 must report the e-mail as

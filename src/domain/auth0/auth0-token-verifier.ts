@@ -1,5 +1,5 @@
 /**
- * Verifies an Auth0 `id_token` (reference §3.9): RS256, signed by a key from the tenant's JWKS
+ * Verifies an Auth0 `id_token` as Barong does: RS256, signed by a key from the tenant's JWKS
  * (`<issuer>.well-known/jwks.json`, cached and refreshed by jose), `iss` the tenant's issuer URL, `aud` our client
  * id, not expired, carrying an e-mail address.
  * A token the client got wrong answers 401; a tenant we cannot reach (JWKS down, slow or malformed) is logged and

@@ -1,5 +1,5 @@
 /**
- * Admin activities of the authorizer (reference §5.7, category `admin`): one for every AUDIT-permitted request and
+ * Admin activities of the authorizer (category `admin`, Barong's format): one for every AUDIT-permitted request and
  * every permission denial of a User. `record()` only queues, so the authorizer's answer never waits for MariaDB;
  * a background loop writes the rows (as Barong's ActivityLogger thread does). `flush()` waits until every queued
  * row is written (tests; shutdown). The queue is bounded: past MAX_QUEUED, new entries are dropped and counted

@@ -1,5 +1,5 @@
 /**
- * API-key mode of the gateway authorizer (reference §5.4): `X-Auth-Apikey` (kid), `X-Auth-Nonce` (ms since the
+ * API-key mode of the gateway authorizer: `X-Auth-Apikey` (kid), `X-Auth-Nonce` (ms since the
  * epoch) and `X-Auth-Signature` (lowercase hex HMAC, with the key's algorithm and secret, of the signed string).
  *
  * Signed string: Barong's `<nonce><kid>`; with BARONG_APIKEY_STRICT_SIGNATURE=true instead

@@ -1,12 +1,12 @@
 /**
- * The gateway authorizer (reference §5): decides, for one request an API gateway forwards, whether it may reach its
+ * The gateway authorizer (docs/gateways.md): decides, for one request an API gateway forwards, whether it may reach its
  * upstream and with which JWT. In order:
- *   1. restrictions (§6; the whitelink path is exempt)            → the row's status, authz.restrict.<category>
+ *   1. restrictions (the whitelink path is exempt)                → the row's status, authz.restrict.<category>
  *   2. block list (authz-rules)                                    → 401 authz.permission_denied
  *   3. pass list                                                   → allowed, no JWT
- *   4. API-key mode when any X-Auth-* header is present (authorizer-api-key.ts), else cookie mode (§5.3)
- *   5. permissions (§5.6; audits and user denials become admin activities) → 401 authz.invalid_permission
- *   6. a JWT of the principal's claims (§5.5), reused while the claims are unchanged (issued-tokens.ts)
+ *   4. API-key mode when any X-Auth-* header is present (authorizer-api-key.ts), else cookie mode
+ *   5. permissions (audits and user denials become admin activities) → 401 authz.invalid_permission
+ *   6. a JWT of the principal's claims, reused while the claims are unchanged (issued-tokens.ts)
  * Everything it reads per request is in memory or in Redis (one round trip for a session, two for an API key: the
  * key and its holder, then the nonce marker); nothing reads MariaDB unless a cached record is missing.
  */
@@ -55,7 +55,7 @@ export interface AuthorizerDeps {
   csrfProtection: boolean;
 }
 
-/** Reference §7.2: the methods whose cookie requests need the CSRF token. */
+/** The methods whose cookie requests need the CSRF token, as in Barong (GET, HEAD, OPTIONS go without). */
 const CSRF_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'TRACE']);
 
 interface Principal {
@@ -84,7 +84,7 @@ export class Authorizer {
     return { principal, holder: `k:${kid}` };
   }
 
-  /** Reference §5.3, in Barong's order; the session's expiry slid by the lookup itself (Barong slides before step 5). */
+  /** Cookie mode in Barong's order; the lookup slides the expiry before the user's state is checked, as Barong does. */
   private async bySession(req: AuthzRequest): Promise<Principal> {
     const checkCsrf = this.d.csrfProtection && CSRF_METHODS.has(req.method);
     if (checkCsrf && !req.csrfToken) throw unauthorized('authz.missing_csrf_token');
@@ -108,7 +108,7 @@ export class Authorizer {
     return { principal, holder };
   }
 
-  /** Reference §5.6/§5.7: an AUDIT row or a denial of a user becomes an admin activity (written in the background). */
+  /** An AUDIT row or a denial of a user becomes an admin activity (written in the background). */
   private checkPermission(req: AuthzRequest, principal: PrincipalRecord): void {
     const decision = this.d.policy.permissionFor(principal.claims.role, req.method, req.path);
     if (decision.audit && principal.kind === 'user') {

@@ -33,17 +33,17 @@ export class AuthzPolicy {
     this.restrictions = new RestrictionSet([], geo);
   }
 
-  /** Reference §6 for a client IP and what the request is; undefined when the request may go on. */
+  /** The restriction that denies a client IP this kind of request; undefined when the request may go on. */
   restrictionFor(ip: string, kind: RestrictedKind): RestrictionDenial | undefined {
     return this.restrictions.check(ip, kind);
   }
 
-  /** Reference §5.6 for a principal's role, the request method and a path without leading slash. */
+  /** The permission rows' verdict for a principal's role, the request method and a path without leading slash. */
   permissionFor(role: string, method: string, path: string): PermissionDecision {
     return this.permissions.decide(role, method, path);
   }
 
-  /** A role exists when it has at least one permission row (reference §11.7). */
+  /** A role exists when it has at least one permission row, as in Barong. */
   hasRole(role: string): boolean {
     return this.permissions.hasRole(role);
   }

@@ -1,5 +1,5 @@
 /**
- * The gateway's pass and block lists (reference §5.2), from a YAML file shaped like Barong's authz_rules.yml:
+ * The gateway's pass and block lists, from a YAML file shaped like Barong's authz_rules.yml:
  * `rules: {pass: [...], block: [...]}`, paths without leading slash, matched as plain string prefixes of the upstream
  * path (no slash boundary, as Barong). The bundled authz-rules.yml holds Barong's defaults; BARONG_AUTHZ_RULES_FILE
  * replaces it.

@@ -1,5 +1,5 @@
 /**
- * JWT reuse for the gateway authorizer (issue 5, item 6): signing RS256 costs far more than the rest of a check, so
+ * JWT reuse for the gateway authorizer: signing RS256 costs far more than the rest of a check, so
  * the token issued for a session (or an API key) is handed out again while the caller's claims are unchanged and
  * the token still has more than REUSE_MARGIN seconds to live. The claims' version is the exact record string the
  * cache holds (AuthorizerCache), so any change of the claims — or of anything else in the record — signs anew.

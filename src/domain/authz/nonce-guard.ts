@@ -1,5 +1,5 @@
 /**
- * Better than Barong (reference §5.4: "the same signed nonce can be replayed within the window"): an API key's
+ * Better than Barong (docs/parity.md#nonce-replay), where a signed nonce can be replayed in its window: an API key's
  * nonce is accepted once. The first request with a valid signature claims `<prefix>authz:nonce:<kid>:<nonce>` with
  * SET NX, in the Redis every API process shares. Only requests whose signature verified reach the guard, so nobody
  * without the secret can burn a client's nonces.

@@ -1,5 +1,5 @@
 /**
- * Creating, changing and deleting permissions (the operations behind Barong's admin API, reference §16), with
+ * Creating, changing and deleting permissions (the operations behind Barong's admin API), with
  * every API process's policy invalidated after the commit. Barong's rules: the role must already exist (have a
  * permission row), verb ∈ get post put delete patch head all and action ∈ accept drop audit (any case; stored
  * upper-case). Paths are stored without leading slashes, the form the authorizer compares with.

@@ -1,5 +1,5 @@
 /**
- * Role-based permissions of the authorizer (reference §5.6), compiled once per load into per-role, per-verb lists
+ * Role-based permissions of the authorizer, compiled once per load into per-role, per-verb lists
  * so a decision is a scan of that role's few rows with `startsWith` — no SQL, no allocation when nothing is
  * audited. Rows (role × verb × path prefix → ACCEPT | DROP | AUDIT) are read in id order.
  */
@@ -7,7 +7,7 @@ import type { Permission } from '../../db/repositories/permissions-repository.js
 
 export type PermissionRule = Pick<Permission, 'id' | 'role' | 'verb' | 'path' | 'action' | 'topic'>;
 
-/** An admin activity the caller records (reference §5.7) for a User principal; service accounts are not logged. */
+/** An admin activity the caller records for a User principal; service accounts are not logged. */
 export interface AuditNote {
   /** Already resolved: the first AUDIT row's topic, else the path segment after `admin/`, else `general`. */
   topic: string;
@@ -22,7 +22,7 @@ export const INVALID_PERMISSION = { status: 401, key: 'authz.invalid_permission'
 const ALLOWED: PermissionDecision = Object.freeze({ allowed: true });
 const TOPIC_MAX = 64;
 
-/** Reference §5.7: the permission's topic, else the first path segment after `admin/`, else `general`. */
+/** Barong's activity topic: the permission's topic, else the first path segment after `admin/`, else `general`. */
 export function auditTopic(path: string, permissionTopic: string | null | undefined): string {
   if (permissionTopic) return permissionTopic.slice(0, TOPIC_MAX);
   const at = path.indexOf('admin/');

@@ -1,9 +1,9 @@
 /**
- * Creating, changing and deleting restrictions (the operations behind Barong's admin API, reference §16), with
+ * Creating, changing and deleting restrictions (the operations behind Barong's admin API), with
  * every API process's policy invalidated after the commit. Values are validated and stored canonically so the
  * authorizer compares like with like: `ip` any IPv4/IPv6 address (Barong: IPv4 only), `ip_subnet` an IPv4 or
  * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A blocklogin row that is enabled after the change
- * ends every session of every user (reference §6), as Barong does.
+ * ends every session of every user, as Barong does.
  */
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import {

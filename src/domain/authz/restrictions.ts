@@ -1,5 +1,5 @@
 /**
- * IP and geo restrictions of the authorizer (reference §6), compiled once per load. Categories are evaluated in
+ * IP and geo restrictions of the authorizer, compiled once per load. Categories are evaluated in
  * Barong's fixed order whitelist → maintenance → blacklist → blocklogin; inside a category the first match wins in
  * the order all → ip → ip_subnet → continent → country (rows in id order inside a scope). A whitelist match ends
  * the evaluation (the request goes on); maintenance and blacklist deny with the row's code; blocklogin denies only
@@ -23,7 +23,7 @@ export interface RestrictionDenial {
 
 /**
  * What a request is, as far as restrictions go: a login (the only thing blocklogin denies), the whitelink (never
- * restricted, so an operator's link works during maintenance, reference §5.2), or anything else. This server's own
+ * restricted, so an operator's link works during maintenance, as in Barong), or anything else. This server's own
  * operations say it by operationId (src/api/auth/restriction-guard.ts); the gateway by path (restrictedKindOf).
  */
 export type RestrictedKind = 'login' | 'whitelink' | 'other';

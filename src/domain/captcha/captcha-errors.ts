@@ -1,4 +1,4 @@
-/** Barong's captcha answers (reference §1.5, §7.3) and the shape checks every provider shares. */
+/** Barong's captcha answers (400 required or malformed, 422 failed) and the shape checks every provider shares. */
 import { badRequest, unprocessable, type AppError } from '../../errors/app-error.js';
 import type { CaptchaEndpoint } from './captcha.js';
 

@@ -1,4 +1,4 @@
-/** The captcha check Barong runs on its protected endpoints (reference §7.3). */
+/** The captcha check Barong runs on the endpoints BARONG_CAPTCHA_PROTECTED_ENDPOINTS lists. */
 export const CAPTCHA_ENDPOINTS = ['user_create', 'session_create', 'password_reset', 'email_confirmation'] as const;
 export type CaptchaEndpoint = (typeof CAPTCHA_ENDPOINTS)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Builds the captcha check from the configuration (reference §7.3): none, reCAPTCHA v2 or GeeTest v3, applied
+ * Builds the captcha check from the configuration: none, reCAPTCHA v2 or GeeTest v3, applied
  * only on the endpoints listed in BARONG_CAPTCHA_PROTECTED_ENDPOINTS.
  */
 import type { Config } from '../../config.js';

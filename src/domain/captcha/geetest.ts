@@ -1,5 +1,5 @@
 /**
- * GeeTest v3 (reference §7.3), as Barong's geetest gem speaks it:
+ * GeeTest v3, as Barong's geetest gem speaks it:
  *   register  GET  <api>/register.php?gt=<id>  → a 32-character challenge; the widget gets md5(challenge + key)
  *   validate  the widget's `geetest_validate` must be md5(key + "geetest" + challenge), and
  *             POST <api>/validate.php (seccode) must answer md5(seccode).

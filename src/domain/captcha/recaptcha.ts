@@ -1,5 +1,5 @@
 /**
- * reCAPTCHA v2 (reference §7.3): the widget's token is checked with Google's siteverify (`secret`, `response`;
+ * reCAPTCHA v2: the widget's token is checked with Google's siteverify (`secret`, `response`;
  * like Barong, the client IP is not sent, since behind proxies it is often not the one the widget saw).
  * Anything but `success: true`, including an unreachable or slow provider, fails the check.
  */

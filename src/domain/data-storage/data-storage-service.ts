@@ -1,5 +1,5 @@
 /**
- * Data storage (reference §4.11): a user keeps small JSON documents under titles the operator allows
+ * Data storage: a user keeps small JSON documents under titles the operator allows
  * (BARONG_USER_STORAGE_TITLES), one per title. Each record adds the private label `<title>: recorded`.
  */
 import type { User } from '../../db/repositories/users-repository.js';

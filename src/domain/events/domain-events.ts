@@ -1,6 +1,6 @@
 /**
  * Domain events: what happened, recorded while a transaction runs and dispatched only after it commits.
- * Names and payloads are Barong's Event API (reference §15.2). One dispatcher feeds every subscriber
+ * Names and payloads are those of Barong's Event API (docs/events.md). One dispatcher feeds every subscriber
  * (the mail queue now; the SMS queue and the event publisher too), so they never diverge.
  */
 import { randomUUID } from 'node:crypto';

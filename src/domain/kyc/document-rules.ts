@@ -1,5 +1,5 @@
 /**
- * Document fields (reference §4.4). Two kinds of failure, reported as Barong does: request-level checks with
+ * Document fields. Two kinds of failure, reported as Barong does: request-level checks with
  * their own keys (`resource.documents.*`, checked first), then model checks with `<field>.<code>` keys.
  */
 import { charLength, isCalendarDate, metadataError, todayUtc } from './kyc-fields.js';

@@ -1,5 +1,6 @@
 /**
- * KYC documents and proofs of address (reference §4.4, §4.5). A batch is all or nothing: every check runs
+ * KYC documents and proofs of address (docs/parity.md#all-or-nothing-uploads).
+ * A batch is all or nothing: every check runs
  * before anything is stored; then the files are stored, then the rows are written in one transaction that holds
  * the user's row (so the per-user limit holds under concurrent uploads). If anything fails after the first file
  * was stored, every stored file is deleted again: no orphan rows, no orphan files. Barong saves file by file and
@@ -104,7 +105,8 @@ export class DocumentsService {
   }
 
   private async save(user: User, shared: Shared, files: CheckedFile[], labelKey: 'document' | 'address'): Promise<DocumentRecord[]> {
-    // Once verified, a step stays verified (barong#397): refused before any file is stored, and again by set().
+    // Once verified, a step stays verified (docs/parity.md#verified-stays-verified): refused before any file is
+    // stored, and again by set().
     await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, labelKey, 'pending');
     const stored: string[] = [];
     try {

@@ -1,4 +1,4 @@
-/** Small field rules shared by profiles and documents (reference §11.5, §4.4). */
+/** Small field rules shared by profiles and documents: squished text, calendar dates, JSON metadata. */
 
 /** Trims and collapses inner whitespace, as Rails' `squish`. */
 export function squish(value: string): string {

@@ -1,5 +1,6 @@
 /**
- * Profile fields (reference §11.5): names, city and postcode are squished; every field is optional; a blank
+ * Profile fields, as Barong's model checks them.
+ * Names, city and postcode are squished; every field is optional; a blank
  * value counts as not given. Errors are Barong's model keys (`first_name.invalid`, `dob.invalid`, …) in field order.
  */
 import validator from 'validator';

@@ -1,5 +1,5 @@
 /**
- * Profiles (reference §4.3): one drafted-or-submitted profile per user; PUT edits the drafted one only;
+ * Profiles: one drafted-or-submitted profile per user; PUT edits the drafted one only;
  * `confirm` submits. First/last name, birth date and address are encrypted at rest. Every write sets the private
  * label `profile: <state>` (recomputing level and state) and records model.profile.created/updated, in one
  * transaction that holds the user's row, so two concurrent creates cannot both succeed.

@@ -3,7 +3,8 @@
  * the user's level and state in step with them in the same transaction: on create, update and delete
  * (Barong misses deletes, #775). Events follow Barong: model.label.created/updated, model.user.updated.
  *
- * Verified stays verified for the user (security case 25, barong#397): a change a user's own request makes may
+ * Verified stays verified for the user (docs/parity.md#verified-stays-verified):
+ * a change a user's own request makes may
  * neither undo a `verified` label nor redo a verified KYC step (a second phone, a new profile, new documents);
  * it is refused with 422 `resource.<key>.already_verified`. Only a change made `{ by: 'admin' }` may do either.
  */
@@ -73,7 +74,7 @@ export class PrivateLabels {
     const state = computeState(labels, this.rules);
     if (level === user.level && state === user.state) return user;
     await w.repos.users.update(user.id, { level, state });
-    // Barong §9/§10.3: leaving `active` deactivates every API key of the user and of their service accounts, and
+    // As in Barong, leaving `active` deactivates every API key of the user and of their service accounts, and
     // the service accounts take the new state; same transaction, so no key outlives the change.
     if (state !== user.state && state !== 'active') await suspendKeysAndAccountsOf(w.repos, user.id, state);
     const updated = (await w.repos.users.findById(user.id))!;

@@ -1,5 +1,5 @@
 /**
- * The labels a user manages through the resource API (reference §4.2, §10.1): public labels only. Private
+ * The labels a user manages through the resource API: public labels only, key and value lower-cased. Private
  * labels (written by the system and admins through PrivateLabels) are readable here, never writable.
  * Public labels never change level or state, so nothing is recomputed here.
  */

@@ -1,5 +1,6 @@
 /**
- * 2FA for the signed-in user (reference §4.7, §13): a TOTP secret shown once as an otpauth:// URL and QR code,
+ * 2FA for the signed-in user, with TOTP as Barong's Vault makes it (SHA1, 6 digits, 30 s, one step of skew):
+ * a TOTP secret shown once as an otpauth:// URL and QR code,
  * turned on with a code for it, checked, and turned off with a code. Failures are recorded as `otp` activities
  * (Barong's reasons); codes are rate-limited per user (OtpCodes).
  * Departures from Barong: `verify` with 2FA off answers `resource.otp.not_enabled` (Barong: `already_enabled`);

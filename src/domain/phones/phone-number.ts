@@ -1,5 +1,5 @@
 /**
- * Phone numbers as Barong keeps them (reference §12): parsed as international numbers, strictly valid (full
+ * Phone numbers as Barong keeps them: parsed as international numbers, strictly valid (full
  * metadata, so the number pattern of its region must match, not only its length), stored as digits only,
  * `<country calling code><national number>`, and sent to Twilio as `+<digits>`.
  */

@@ -1,5 +1,5 @@
 /**
- * Phones of the signed-in user (reference §4.6, §12): add a number, (re)send its code, verify it.
+ * Phones of the signed-in user: add a number, (re)send its code, verify it.
  * The checks and their order are Barong's: invalid number → 400 invalid_num; verified by anybody → 400
  * number_exist; (not) the user's → 400 exists / 404 doesnt_exist; wrong code → 404 verification_invalid.
  * Codes are sent by the SMS worker after the commit (PHONE_CODE_REQUESTED → `sms` queue).

@@ -1,7 +1,7 @@
 /**
  * The one place the Twilio client is made (API: Verify checks; worker: sends) and its errors are read.
  * `BARONG_TWILIO_API_BASE` points the real client (its request building, auth and error parsing) at another
- * host — a local stand-in in tests — by rewriting only the scheme and host of each request (toolchain notes §7).
+ * host — a local stand-in in tests — by rewriting only the scheme and host of each request.
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
@@ -32,7 +32,7 @@ export function createTwilioClient(settings: Config['twilio'], timeoutMs = 10_00
   return twilio(settings.accountSid, settings.authToken, { httpClient });
 }
 
-/** Barong's keys for Twilio's error codes (reference §4.6), plus a few codes with the same meaning. */
+/** Barong's keys for Twilio's error codes, plus a few codes with the same meaning. */
 const ERROR_KEYS: Record<number, string> = {
   21612: 'resource.phone.num_not_reachable',
   21614: 'resource.phone.num_not_valid',

@@ -1,5 +1,5 @@
 /**
- * Whitelinks (reference §3.2): an operator issues a short-lived token; whoever opens the link sends it to
+ * Whitelinks: an operator issues a short-lived token; whoever opens the link sends it to
  * POST /identity/users/access, which whitelists the caller's IP (restriction: whitelist / ip / enabled). The
  * token lives in Redis as `active` until its TTL ends.
  * Barong parity: the token is not consumed, so it can whitelist several addresses while it lives; the same

@@ -1,5 +1,5 @@
 /**
- * Service accounts (reference §9): machine identities owned by a user, acting only through API keys that the
+ * Service accounts: machine identities owned by a user, acting only through API keys that the
  * owner manages (with the owner's 2FA). Their uid is `SI` + 10 upper-case hex, unique among users and service
  * accounts; their e-mail defaults to `<owner local part>+<uid>@<owner domain>`; they take the owner's state and
  * level when created, and the owner's state whenever the owner leaves `active` (see PrivateLabels.recompute).
@@ -28,7 +28,7 @@ function defaultEmail(owner: User, uid: string): string {
 }
 
 /**
- * Barong §9/§10.3: a user leaving `active` takes their keys and accounts along: every API key of the user and of
+ * As in Barong, a user leaving `active` takes their keys and accounts along: every API key of the user and of
  * their service accounts becomes `inactive`, and the service accounts take the user's new state.
  */
 export async function suspendKeysAndAccountsOf(repos: Repositories, ownerId: number, state: string): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Password login and logout (reference §3.7–3.8), hardened: attempts are throttled per account and IP; an
+ * Password login and logout, hardened (docs/security.md): attempts are throttled per account and IP; an
  * unknown e-mail costs the same hashing time, does the same work (deferred-requests.ts) and gets the same answer
  * as a wrong password; the account state
  * (banned, deleted …) is revealed only to someone who knows the password, unlike Barong, which checks state

@@ -1,5 +1,5 @@
 /**
- * Barong binds a session to the browser that opened it (reference §5.3): the same User-Agent and a client IP
+ * Barong binds a session to the browser that opened it: the same User-Agent and a client IP
  * in the same /16 (IPv4) or /96 (IPv6) network as at login.
  */
 import ipaddr from 'ipaddr.js';

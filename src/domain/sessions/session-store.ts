@@ -1,5 +1,5 @@
 /**
- * Sessions live in Redis (reference §7.1): the cookie holds a random 256-bit id; Redis holds, under the id's
+ * Sessions live in Redis, as Barong's do: the cookie holds a random 256-bit id; Redis holds, under the id's
  * SHA-256, the uid, client IP, user agent, CSRF token and login time, with a sliding TTL of
  * BARONG_SESSION_EXPIRE_TIME that never reaches past BARONG_SESSION_MAX_LIFETIME after the login (Barong has no
  * such limit: a busy session lived for ever). The key's TTL is the session's expiry (so sliding is one EXPIRE,
@@ -136,7 +136,7 @@ export class SessionStore {
   }
 
   /**
-   * Ends every session of every user (a blocklogin restriction comes into force, reference §6). SCAN, never
+   * Ends every session of every user (a blocklogin restriction comes into force, as in Barong). SCAN, never
    * KEYS, so Redis keeps serving while it walks; resolves to the number of sessions removed.
    */
   async destroyAll(): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * E-mail confirmation and password reset tokens, as Barong makes them (reference §8.3–8.4): JWTs signed with
+ * E-mail confirmation and password reset tokens, as Barong makes them: JWTs signed with
  * the server key (RS256, or ES256 when configured), `sub` = `confirmation` or `reset` (so one can never stand
  * in for the other), iss `barong`, aud [peatio, barong], a 20-hex `jti`, expiring after BARONG_JWT_EXPIRE_TIME.
  * Single use: the jti is marked utilized in Redis. A reset token also carries a `reset_token` that must equal

@@ -1,5 +1,5 @@
 /**
- * Barong's standard claims (reference §8): iss barong, aud [peatio, barong], sub, a 20-hex jti, iat, exp — signed
+ * Barong's standard claims: iss barong, aud [peatio, barong], sub, a 20-hex jti, iat, exp — signed
  * with the signing key, its `kid` in the header.
  *
  * Verification trusts nothing the token says about how to check it: the header's `kid` must name a configured

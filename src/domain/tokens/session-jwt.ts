@@ -1,5 +1,5 @@
 /**
- * The JWT a signed-in principal carries to upstream services (reference §5.5): signed with the server key
+ * The JWT a signed-in principal carries to upstream services: signed with the server key
  * (RS256, or ES256 when configured), Barong's claims, and a `kid` naming the key, which the JWKS publishes.
  * The resource API and the gateway authorizer share it; it verifies tokens of every configured key (rotation).
  */

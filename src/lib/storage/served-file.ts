@@ -1,8 +1,8 @@
 /**
- * How a stored file is handed out (issue 8, item 10): always as a download, and only ever as one of a few image
- * and PDF types, taken from the file's own bytes (or, for a presigned link, from the key's extension, which the
- * server chose from those bytes). Anything else, HTML and SVG above all, is application/octet-stream, so a KYC
- * upload can never run as a page in a browser.
+ * How a stored file is handed out (docs/parity.md#downloads-not-pages): always as a download, and only ever as one
+ * of a few image and PDF types, taken from the file's own bytes (or, for a presigned link, from the key's
+ * extension, which the server chose from those bytes). Anything else, HTML and SVG above all, is
+ * application/octet-stream, so a KYC upload can never run as a page in a browser.
  */
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
