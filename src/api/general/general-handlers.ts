@@ -1,5 +1,5 @@
 /** The small endpoints Barong serves under both /identity and /public (reference §3). */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
 import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
 import type { Handler } from '../types.js';

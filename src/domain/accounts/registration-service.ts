@@ -1,7 +1,7 @@
 /**
  * Sign-up and e-mail confirmation (reference §3.1, §3.3, §3.4).
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
