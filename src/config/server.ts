@@ -19,7 +19,9 @@ export const server = defineArea({
       .enum(NODE_ENVS)
       .optional()
       .default('development')
-      .describe('`test` also validates responses against the contract; `production` makes keys required'),
+      .describe(
+        '`test` also validates responses against the contract; `production` requires the JWT and encryption keys and marks the session cookie Secure',
+      ),
     PORT: int(3000).describe('port the API listens on'),
     HOST: str('0.0.0.0').describe('address the API listens on'),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional().default('info').describe('pino level'),
