@@ -19,6 +19,7 @@ import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { canonicalCidr, parseIp } from './ip-match.js';
 import type { PolicyChanges } from './policy-invalidation.js';
 import { isDenialCode } from './restrictions.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface RestrictionInput {
   category: string;
@@ -38,7 +39,7 @@ const includes = <T extends string>(list: readonly T[], v: unknown): v is T => l
 
 /** Validates a complete restriction; throws 422 with every problem (`<attribute>.<error>`, Barong's model keys). */
 export function validRestriction(input: RestrictionInput): NewRestriction {
-  const errors: string[] = [];
+  const errors: ErrorKey[] = [];
   if (!includes(RESTRICTION_CATEGORIES, input.category)) errors.push('category.inclusion');
   if (!includes(RESTRICTION_SCOPES, input.scope)) errors.push('scope.inclusion');
   const state = input.state ?? 'enabled';

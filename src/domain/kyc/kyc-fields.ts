@@ -1,3 +1,4 @@
+import type { ErrorKey } from '../../errors/error-keys.js';
 /** Small field rules shared by profiles and documents (reference §11.5, §4.4). */
 
 /** Trims and collapses inner whitespace, as Rails' `squish`. */
@@ -26,7 +27,7 @@ export function todayUtc(now: Date = new Date()): string {
 export const METADATA_MAX_BYTES = 65_535;
 
 /** `metadata` is a JSON string (any JSON value, as Barong parses it) that fits its TEXT column. */
-export function metadataError(metadata: string): string | undefined {
+export function metadataError(metadata: string): ErrorKey | undefined {
   if (Buffer.byteLength(metadata, 'utf8') > METADATA_MAX_BYTES) return 'metadata.too_long';
   try {
     JSON.parse(metadata);
