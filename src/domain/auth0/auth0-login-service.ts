@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { User } from '../../db/repositories/users-repository.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import { unauthorized, unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -76,7 +76,7 @@ export class Auth0LoginService {
       });
     } catch (err) {
       // Two first logins of the same new account at once: the loser signs in to the winner's account.
-      if (!isDuplicateEntry(err, 'email')) throw err;
+      if (!(err instanceof UniqueViolation && err.columns.includes('email_key'))) throw err;
       const existing = await this.d.uow.repos.users.findByEmail(identity.email);
       if (!existing) throw err;
       return existing;

@@ -5,7 +5,7 @@
  * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A blocklogin row that is enabled after the change
  * ends every session of every user (reference §6), as Barong does.
  */
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import {
   RESTRICTION_CATEGORIES,
   RESTRICTION_SCOPES,
@@ -13,7 +13,7 @@ import {
   type NewRestriction,
   type Restriction,
 } from '../../db/repositories/restrictions-repository.js';
-import { AppError, notFound, unprocessable } from '../../errors/app-error.js';
+import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { canonicalCidr, parseIp } from './ip-match.js';
@@ -102,7 +102,7 @@ export class RestrictionsAdmin {
         return saved;
       });
     } catch (err) {
-      if (!(err instanceof AppError) && isDuplicateEntry(err)) throw unprocessable('value.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('value.taken');
       throw err;
     }
   }

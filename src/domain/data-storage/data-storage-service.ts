@@ -5,7 +5,7 @@
 import type { User } from '../../db/repositories/users-repository.js';
 import type { DataStorage } from '../../db/repositories/data-storages-repository.js';
 import { unprocessable } from '../../errors/app-error.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import { isValidLabelKey } from '../labels/public-labels.js';
@@ -69,7 +69,7 @@ export class DataStorageService {
         return record;
       });
     } catch (err) {
-      if (isDuplicateEntry(err)) throw unprocessable('title.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('title.taken');
       throw err;
     }
   }

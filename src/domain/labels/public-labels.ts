@@ -6,7 +6,7 @@
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Label } from '../../db/repositories/labels-repository.js';
 import { badRequest, notFound, unprocessable } from '../../errors/app-error.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
 import { validationKey, type ErrorKey } from '../../errors/error-keys.js';
@@ -66,7 +66,7 @@ export class PublicLabels {
         return label;
       });
     } catch (err) {
-      if (isDuplicateEntry(err)) throw unprocessable('key.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('key.taken');
       throw err;
     }
   }
