@@ -3,7 +3,6 @@
  * naming the index and its columns (never the duplicate value); every other failure passes as the driver threw it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKnex, type Knex } from '../../src/db/knex.js';
 import { UniqueViolation } from '../../src/db/db-errors.js';
 import { repositories } from '../../src/db/repositories/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -11,23 +10,17 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 const EMAIL = 'taken.address@example.com';
 
 let db: TestDatabase;
-let knex: Knex;
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  knex = createKnex(db.config);
 });
-afterAll(async () => {
-  await knex?.destroy();
-  await db?.destroy();
-});
+afterAll(() => db?.destroy());
 
 const user = (uid: string, email: string, username: string | null = null) =>
   ({ uid, email, username, passwordDigest: 'digest', role: 'member', state: 'pending', level: 0 }) as const;
 
 describe('repository errors', () => {
   it('a duplicate is a UniqueViolation with the index and its columns, and without the value', async () => {
-    const { users } = repositories(knex);
+    const { users } = repositories(db.knex);
     await users.insert(user('ID00000000A1', EMAIL, 'takenname'));
     const error = await users.insert(user('ID00000000A2', EMAIL)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UniqueViolation);
@@ -39,7 +32,7 @@ describe('repository errors', () => {
   });
 
   it('names every column of a composite index, also inside a transaction', async () => {
-    const error = await knex
+    const error = await db.knex
       .transaction(async (trx) => {
         const { labels, users } = repositories(trx);
         const owner = await users.insert(user('ID00000000B1', 'labels@example.com'));
@@ -51,7 +44,7 @@ describe('repository errors', () => {
   });
 
   it('passes any other failure as the driver threw it', async () => {
-    const error = await repositories(knex)
+    const error = await repositories(db.knex)
       .users.insert(user('ID'.padEnd(40, '0'), 'long@example.com'))
       .catch((err: unknown) => err);
     expect(error).not.toBeInstanceOf(UniqueViolation);
