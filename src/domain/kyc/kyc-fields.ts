@@ -1,5 +1,6 @@
-import type { ErrorKey } from '../../errors/error-keys.js';
 /** Small field rules shared by profiles and documents (reference §11.5, §4.4). */
+
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 /** Trims and collapses inner whitespace, as Rails' `squish`. */
 export function squish(value: string): string {

@@ -4,9 +4,9 @@
  * host — a local stand-in in tests — by rewriting only the scheme and host of each request (toolchain notes §7).
  */
 import twilio from 'twilio';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../../config.js';
-import type { ErrorKey } from '../../errors/error-keys.js';
 
 type RequestOptions<T> = RequestClient.RequestOptions<T>;
 
@@ -33,7 +33,7 @@ export function createTwilioClient(settings: Config['twilio'], timeoutMs = 10_00
   return twilio(settings.accountSid, settings.authToken, { httpClient });
 }
 
-/** Barong's keys for Twilio's error codes (reference §4.6), plus a few codes with the same meaning. */
+/** Barong's keys for Twilio's error codes, plus a few codes with the same meaning. */
 const ERROR_KEYS: Record<number, ErrorKey> = {
   21612: 'resource.phone.num_not_reachable',
   21614: 'resource.phone.num_not_valid',
