@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/api/contract.js';
 import { CONTRACT_ONLY_KEYS, ERROR_KEYS, ERROR_SCOPES, isErrorKey } from '../../src/errors/error-keys.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 const root = path.resolve(import.meta.dirname, '../..');
 const contract = loadContract().swagger;
@@ -36,8 +36,8 @@ function documented(node: unknown, found: Documented = { keys: new Set(), errorK
     node.forEach((item) => documented(item, found));
   } else if (node && typeof node === 'object') {
     for (const [name, value] of Object.entries(node as Json)) {
-      if (name === 'x-error-key') found.errorKeys.add(value);
-      if (name === 'x-error-scope') found.scopes.add(value);
+      if (name === 'x-error-key') found.errorKeys.add(String(value));
+      if (name === 'x-error-scope') found.scopes.add(String(value));
       const examples = name === 'errors' ? value : name === 'example' && (node as Json).type === 'array' ? value : undefined;
       if (Array.isArray(examples)) examples.filter((e) => typeof e === 'string').forEach((e) => found.keys.add(e));
       documented(value, found);
