@@ -19,7 +19,7 @@ export type RestrictionRule = Pick<Restriction, 'id' | 'category' | 'scope' | 'v
 
 /** A whitelist match lets the request go on; every other category denies with its own key. */
 type DenyingCategory = Exclude<RestrictionCategory, 'whitelist'>;
-export const restrictionKey = (category: DenyingCategory) => `authz.restrict.${category}` as const satisfies ErrorKey;
+const restrictionKey = (category: DenyingCategory) => `authz.restrict.${category}` as const satisfies ErrorKey;
 
 export interface RestrictionDenial {
   status: number;
