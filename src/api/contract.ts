@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
+import type { ErrorScope } from '../errors/error-keys.js';
 
 type Json = Record<string, any>;
 
@@ -36,4 +37,9 @@ export function operationsOf(doc: Json): ContractOperation[] {
     for (const method of HTTP_METHODS) if (item[method]) out.push({ path, method, operation: item[method] });
   }
   return out;
+}
+
+/** The prefix of the keys the validator makes for an operation; the catalogue lists every one the contract names. */
+export function errorScopeOf(operation: Json): ErrorScope {
+  return operation['x-error-scope'] ?? 'request';
 }

@@ -1,4 +1,6 @@
 /** MySQL/MariaDB errors translated in one place (Directus-style). */
+import { UniqueViolation } from './db-errors.js';
+
 interface MysqlError {
   code?: string;
   errno?: number;
@@ -10,6 +12,42 @@ export function isDuplicateEntry(err: unknown, column?: string): boolean {
   const e = err as MysqlError;
   if (e?.code !== 'ER_DUP_ENTRY') return false;
   return column === undefined || (e.sqlMessage ?? '').includes(column);
+}
+
+/** The index in `Duplicate entry '…' for key '<index>'` (MySQL 8 writes `<table>.<index>`); read from the end, past the value. */
+const DUPLICATE_INDEX = / for key '(?:[^'.]*\.)?([^']*)'$/;
+
+/** The driver's errors that callers act on, as domain errors (db-errors.ts); any other error as it is. */
+export function translateMysqlError(err: unknown): unknown {
+  if (!isDuplicateEntry(err)) return err;
+  const index = DUPLICATE_INDEX.exec((err as MysqlError).sqlMessage ?? '')?.[1] ?? 'unknown';
+  return new UniqueViolation(index, { cause: err });
+}
+
+/**
+ * The same repository, every method of which throws translated errors (translateMysqlError). Methods that return
+ * something other than a promise are left alone: a query builder must stay composable.
+ */
+export function translatingErrors<T extends object>(repository: T): T {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise
+          ? result.catch((err: unknown) => {
+              throw translateMysqlError(err);
+            })
+          : result;
+      };
+    },
+  });
+}
+
+/** A bag of repositories (repositories/index.ts), each translating its errors. */
+export function eachTranslatingErrors<T extends Record<string, object>>(repositories: T): T {
+  return Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, translatingErrors(repository)])) as T;
 }
 
 export function isDeadlock(err: unknown): boolean {

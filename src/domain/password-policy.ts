@@ -9,6 +9,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
+import type { ErrorKey } from '../errors/error-keys.js';
 
 export interface PasswordPolicyOptions {
   regexp: RegExp;
@@ -37,7 +38,7 @@ export class PasswordPolicy {
 
   /** Barong's model error codes, in its order: the pattern first, strength second. Checks the NFC form, which is
    * what PasswordHasher stores. */
-  violations(password: string, relatedInputs: string[] = []): string[] {
+  violations(password: string, relatedInputs: string[] = []): ErrorKey[] {
     if (!this.options.regexp.test(password.normalize('NFC'))) return ['password.requirements'];
     if (this.entropy(password, relatedInputs) < this.options.minEntropy) return ['password.weak'];
     return [];

@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import { createRouter } from '../routing.js';
 import type { LocalStorage } from '../../lib/storage/local-storage.js';
 import { attachmentDisposition, SERVED_FILE_HEADERS } from '../../lib/storage/served-file.js';
+import { errorBody } from '../../errors/app-error.js';
 
 const first = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -19,7 +20,7 @@ export function createFileRoutes(storage: LocalStorage): Router {
     const result = await storage.open(key, first(req.query.expires), first(req.query.signature));
     if (!result.ok) {
       const notFound = result.reason === 'not_found';
-      res.status(notFound ? 404 : 403).json({ errors: [notFound ? 'record.not_found' : 'upload.invalid_signature'] });
+      res.status(notFound ? 404 : 403).json(errorBody(notFound ? 'record.not_found' : 'upload.invalid_signature'));
       return;
     }
     res

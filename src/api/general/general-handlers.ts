@@ -8,6 +8,7 @@ import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
 import type { Handler } from '../types.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { requestContext } from '../auth/auth-context.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface BuildInfo {
   version: string;
@@ -35,8 +36,8 @@ export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPo
     password_regexp: `(?-mix:${config.password.regexpSource})`,
   };
   const configs = () => ({ status: 200 as const, body: configsBody });
-  const validate = async (ip: string, password: string, scope: string) => {
-    await scoring.take(ip, `${scope}.too_many_requests`);
+  const validate = async (ip: string, password: string, tooMany: ErrorKey) => {
+    await scoring.take(ip, tooMany);
     return { status: 201 as const, body: { entropy: passwordPolicy.entropy(password) } };
   };
 
@@ -49,9 +50,9 @@ export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPo
   const getIdentityConfigs: Handler<'getIdentityConfigs'> = configs;
   const getPublicConfigs: Handler<'getPublicConfigs'> = configs;
   const validateIdentityPassword: Handler<'validateIdentityPassword'> = (req) =>
-    validate(requestContext(req).ip, req.body.password, 'identity.general');
+    validate(requestContext(req).ip, req.body.password, 'identity.general.too_many_requests');
   const validatePublicPassword: Handler<'validatePublicPassword'> = (req) =>
-    validate(requestContext(req).ip, req.body.password, 'public.general');
+    validate(requestContext(req).ip, req.body.password, 'public.general.too_many_requests');
   const getAuth0Config: Handler<'getAuth0Config'> = () => ({
     status: 200,
     body: { auth0_domain: config.auth0.domain ?? null, auth0_client_id: config.auth0.clientId ?? null },

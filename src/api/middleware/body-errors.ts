@@ -7,6 +7,7 @@
  * reader threw" decides, not the message. A reader's own fault (status 5xx, e.g. a stream read twice) stays a 500.
  */
 import { AppError } from '../../errors/app-error.js';
+import { validationKey, type ErrorKey, type ErrorScope } from '../../errors/error-keys.js';
 
 interface ReaderError {
   status?: number;
@@ -26,17 +27,17 @@ const TOO_LARGE = new Set([
   'LIMIT_FIELD_COUNT',
 ]);
 
-const NOT_DECODED: Record<string, string> = {
+const NOT_DECODED: Record<string, ErrorKey> = {
   'encoding.unsupported': 'request.unsupported_encoding',
   'charset.unsupported': 'request.unsupported_charset',
 };
 
-export function bodyReadError(err: unknown, scope: string): Error {
+export function bodyReadError(err: unknown, scope: ErrorScope): Error {
   const e = (err ?? {}) as ReaderError;
   const kind = e.type ?? (e.name === 'MulterError' ? e.code : undefined) ?? '';
   if (TOO_LARGE.has(kind)) return new AppError(413, 'request.payload_too_large', { cause: err });
   const notDecoded = NOT_DECODED[kind];
   if (notDecoded) return new AppError(415, notDecoded, { cause: err });
   if ((e.status ?? 400) >= 500) return err instanceof Error ? err : new Error(String(err));
-  return new AppError(400, `${scope}.invalid_body`, { cause: err });
+  return new AppError(400, validationKey(scope, 'invalid', 'body'), { cause: err });
 }

@@ -8,6 +8,8 @@ import express, { type RequestHandler } from 'express';
 import multer from 'multer';
 import type { Config } from '../../config/index.js';
 import { AppError } from '../../errors/app-error.js';
+import { validationKey, type ErrorScope } from '../../errors/error-keys.js';
+import { errorScopeOf } from '../contract.js';
 import { uploadOptions } from '../files/upload-options.js';
 import { bodyReadError } from './body-errors.js';
 
@@ -32,17 +34,17 @@ const fileFieldsInBody: RequestHandler = (req, _res, next) => {
 const BOUNDARY = /;\s*boundary\s*=\s*(?:"[^"]{1,70}"|[^\s;"]{1,70})\s*(?:;|$)/i;
 
 /** What multer does not check: it does not inflate (a compressed body would reach busboy as noise), nor the boundary. */
-function multipartFraming(scope: string): RequestHandler {
+function multipartFraming(scope: ErrorScope): RequestHandler {
   return (req, _res, next) => {
     if (!req.is('multipart')) return next();
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') throw new AppError(415, 'request.unsupported_encoding');
-    if (!BOUNDARY.test(req.get('content-type') ?? '')) throw new AppError(400, `${scope}.invalid_body`);
+    if (!BOUNDARY.test(req.get('content-type') ?? '')) throw new AppError(400, validationKey(scope, 'invalid', 'body'));
     next();
   };
 }
 
-function withScope(reader: RequestHandler, scope: string): RequestHandler {
+function withScope(reader: RequestHandler, scope: ErrorScope): RequestHandler {
   return (req, res, next) => reader(req, res, (err?: unknown) => (err ? next(bodyReadError(err, scope)) : next()));
 }
 
@@ -52,7 +54,7 @@ export function bodyReaderFor(config: Config): BodyReaderFor {
   const multipart = multer(uploadOptions(config)).any();
   return (operation) => {
     const declared: Json = operation.requestBody?.content ?? {};
-    const scope: string = operation['x-error-scope'] ?? 'request';
+    const scope = errorScopeOf(operation);
     const readers: RequestHandler[] = [];
     if (declared['application/json']) readers.push(withScope(json, scope));
     if (declared['application/x-www-form-urlencoded']) readers.push(withScope(form, scope));

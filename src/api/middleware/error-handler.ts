@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from '../../errors/app-error.js';
+import { AppError, errorBody } from '../../errors/app-error.js';
+import { httpStatusKey, type ErrorKey } from '../../errors/error-keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { mapValidationFailure, type ValidatorDetail } from './validation-errors.js';
 
@@ -11,7 +12,7 @@ interface HttpLikeError {
   message?: string;
 }
 
-const STATUS_KEYS: Record<number, string> = {
+const STATUS_KEYS: Record<number, ErrorKey> = {
   404: 'route.not_found',
   405: 'route.method_not_allowed',
   413: 'request.payload_too_large',
@@ -35,7 +36,7 @@ export function toAppError(err: unknown, req: Json): AppError | undefined {
       : undefined;
     return mapValidationFailure(e.errors, info, { body: req.body, query: req.query, params: req.params });
   }
-  return new AppError(status, STATUS_KEYS[status] ?? `request.http_${status}`, { cause: err });
+  return new AppError(status, STATUS_KEYS[status] ?? httpStatusKey(status), { cause: err });
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -48,10 +49,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error'); // never the query: it may hold secrets
     if (res.headersSent) return;
-    res.status(500).json({ errors: ['server.internal_error'] });
+    res.status(500).json(errorBody('server.internal_error'));
   };
 }
 
 export const routeNotFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ errors: ['route.not_found'] });
+  res.status(404).json(errorBody('route.not_found'));
 };

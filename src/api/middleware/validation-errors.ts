@@ -12,6 +12,8 @@
  * answer 422.
  */
 import { AppError } from '../../errors/app-error.js';
+import { isErrorKey, validationKey, type ErrorKey, type ErrorScope } from '../../errors/error-keys.js';
+import { errorScopeOf } from '../contract.js';
 
 type Json = Record<string, any>;
 export interface ValidatorDetail {
@@ -36,17 +38,18 @@ function parameterSchema(op: Json, location: string, name: string, contentType?:
   return param ? { ...param.schema, 'x-error-key': param['x-error-key'] ?? param.schema?.['x-error-key'] } : undefined;
 }
 
-const PAGINATION_KEYS: Record<string, Record<string, string>> = {
+const PAGINATION_KEYS: Record<string, Record<string, ErrorKey>> = {
   page: { type: 'non_integer_page', minimum: 'non_positive_page' },
   limit: { type: 'non_integer_limit', minimum: 'invalid_limit', maximum: 'invalid_limit' },
 };
 
-function invalidKey(scope: string, name: string, rule: string, schema: Json | undefined): string {
-  if (schema?.['x-error-key']) return schema['x-error-key'];
+function invalidKey(scope: ErrorScope, name: string, rule: string, schema: Json | undefined): ErrorKey {
+  const own = schema?.['x-error-key'];
+  if (own && isErrorKey(own)) return own;
   const pagination = PAGINATION_KEYS[name]?.[rule];
   if (pagination) return pagination;
-  if (rule === 'type' && schema?.type === 'integer') return `${scope}.non_integer_${name}`;
-  return `${scope}.invalid_${name}`;
+  if (rule === 'type' && schema?.type === 'integer') return validationKey(scope, 'non_integer', name);
+  return validationKey(scope, 'invalid', name);
 }
 
 export function mapValidationFailure(
@@ -55,18 +58,18 @@ export function mapValidationFailure(
   values: Record<string, Json | undefined>,
 ): AppError {
   const op = info?.operation ?? {};
-  const scope: string = op['x-error-scope'] ?? 'request';
-  const keys: string[] = [];
+  const scope = errorScopeOf(op);
+  const keys: ErrorKey[] = [];
   let onlyPresence = true;
   for (const detail of details) {
     const [, location = '', name = '', ...rest] = (detail.path ?? '').split('/');
     const rule = (detail.errorCode ?? '').split('.')[0] ?? '';
     const schema = parameterSchema(op, location, name, info?.contentType);
     if (rest.length === 0 && rule === 'required') {
-      keys.push(`${scope}.missing_${name}`);
-      if ((schema?.minLength ?? 0) >= 1) keys.push(`${scope}.empty_${name}`);
+      keys.push(validationKey(scope, 'missing', name));
+      if ((schema?.minLength ?? 0) >= 1) keys.push(validationKey(scope, 'empty', name));
     } else if (rest.length === 0 && rule === 'minLength' && String(values[location]?.[name] ?? '').trim() === '') {
-      keys.push(`${scope}.empty_${name}`);
+      keys.push(validationKey(scope, 'empty', name));
     } else {
       onlyPresence = false;
       keys.push(invalidKey(scope, name || location, rule, schema));

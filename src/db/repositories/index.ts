@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
 import { LabelsRepository } from './labels-repository.js';
 import { LevelsRepository } from './levels-repository.js';
@@ -13,9 +14,12 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
 
-/** Every repository over one connection or transaction, so a service can write several tables atomically. */
+/**
+ * Every repository over one connection or transaction, so a service can write several tables atomically. Their
+ * methods throw domain errors (db-errors.ts), never the driver's codes: callers catch `UniqueViolation`.
+ */
 export function repositories(db: Knex) {
-  return {
+  return eachTranslatingErrors({
     users: new UsersRepository(db),
     labels: new LabelsRepository(db),
     levels: new LevelsRepository(db),
@@ -29,7 +33,7 @@ export function repositories(db: Knex) {
     apiKeys: new ApiKeysRepository(db),
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
-  };
+  });
 }
 
 export type Repositories = ReturnType<typeof repositories>;

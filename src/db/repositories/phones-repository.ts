@@ -82,7 +82,7 @@ export class PhonesRepository {
     return rows.map(toPhone);
   }
 
-  /** Throws ER_DUP_ENTRY (index_phones_on_user_id_and_number_index) when the user already has the number. */
+  /** UniqueViolation (index_phones_on_user_id_and_number_index) when the user already has the number. */
   async insert(phone: NewPhone, challenge: PhoneChallenge): Promise<Phone> {
     const [id] = await this.db('phones').insert({
       user_id: phone.userId,

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';
@@ -91,8 +91,8 @@ export class RegistrationService {
         return user;
       });
     } catch (err) {
-      if (isDuplicateEntry(err, 'email')) throw unprocessable('email.taken');
-      if (isDuplicateEntry(err, 'username')) throw unprocessable('username.taken');
+      if (err instanceof UniqueViolation && err.columns.includes('email_key')) throw unprocessable('email.taken');
+      if (err instanceof UniqueViolation && err.columns.includes('username')) throw unprocessable('username.taken');
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 /** What an API key may be (an HMAC algorithm, a scope list, a state), and how its kid and secret are made. */
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../db/repositories/index.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 /** Barong 2.6.49 takes HS256 only; here the whole HMAC-SHA2 family (docs/parity.md#api-key-algorithms). */
 export const API_KEY_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
@@ -28,7 +29,7 @@ export function parseScope(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-export function scopeErrors(scope: string[]): string[] {
+export function scopeErrors(scope: string[]): ErrorKey[] {
   return JSON.stringify(scope).length > SCOPE_MAX_CHARS ? ['scope.too_long'] : [];
 }
 

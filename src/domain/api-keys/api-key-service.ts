@@ -6,6 +6,7 @@
  * in the answer that creates the key. A key is created or activated only while its holder is `active`.
  */
 import { badRequest, notFound, unprocessable } from '../../errors/app-error.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type { ApiKey, ApiKeyPage, KeyHolder } from '../../db/repositories/api-keys-repository.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
@@ -16,10 +17,10 @@ import { API_KEY_CHANGED } from '../authz/authorizer-invalidation.js'; // the ga
 
 /** The error keys of one API area (Barong names them per area). */
 export interface KeyAreaErrors {
-  disabled: string;
-  missing: string;
-  invalid: string;
-  tooMany: string;
+  disabled: ErrorKey;
+  missing: ErrorKey;
+  invalid: ErrorKey;
+  tooMany: ErrorKey;
 }
 
 export const USER_KEY_ERRORS: KeyAreaErrors = {
@@ -65,7 +66,7 @@ export class ApiKeyService {
     const scope = parseScope(input.scope);
     return this.d.uow.run(async (w) => {
       const holderState = await this.lockHolder(w, target);
-      const errors = [...(isAlgorithm(input.algorithm) ? [] : ['algorithm.inclusion']), ...scopeErrors(scope)];
+      const errors: ErrorKey[] = [...(isAlgorithm(input.algorithm) ? [] : ['algorithm.inclusion' as const]), ...scopeErrors(scope)];
       if (holderState !== 'active') errors.push('key_holder_account.invalid');
       if (errors.length) throw unprocessable(errors);
       const secret = newSecret();
@@ -89,7 +90,7 @@ export class ApiKeyService {
       const key = await w.repos.apiKeys.findByKid(target.holder, kid);
       if (!key) throw notFound('record.not_found');
       const scope = input.scope === undefined ? undefined : parseScope(input.scope);
-      const errors = scope ? scopeErrors(scope) : [];
+      const errors: ErrorKey[] = scope ? scopeErrors(scope) : [];
       if (input.state !== undefined && !isKeyState(input.state)) errors.push('state.inclusion');
       else if ((input.state ?? key.state) === 'active' && holderState !== 'active') errors.push('state.invalid');
       if (errors.length) throw unprocessable(errors);

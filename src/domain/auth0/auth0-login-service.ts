@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import { unauthorized, unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -77,7 +77,7 @@ export class Auth0LoginService {
       });
     } catch (err) {
       // Two first logins of the same new account at once: the loser signs in to the winner's account.
-      if (!isDuplicateEntry(err, 'email')) throw err;
+      if (!(err instanceof UniqueViolation && err.columns.includes('email_key'))) throw err;
       const existing = await this.d.uow.repos.users.findByEmail(identity.email);
       if (!existing) throw err;
       return existing;

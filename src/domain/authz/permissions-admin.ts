@@ -13,6 +13,7 @@ import {
 import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PolicyChanges } from './policy-invalidation.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface PermissionInput {
   role: string;
@@ -33,7 +34,7 @@ async function validPermission(w: Work, input: PermissionInput, currentRole?: st
   if (role !== currentRole && !(await w.repos.permissions.roleExists(role))) throw unprocessable('admin.permission.role_doesnt_exist');
   if (!includes(PERMISSION_VERBS, verb)) throw unprocessable('admin.permissions.invalid_verb');
   if (!includes(PERMISSION_ACTIONS, action)) throw unprocessable('admin.permissions.invalid_action');
-  const errors = [...(path ? [] : ['path.blank']), ...(path.length > 255 ? ['path.too_long'] : [])];
+  const errors: ErrorKey[] = [...(path ? [] : ['path.blank' as const]), ...(path.length > 255 ? ['path.too_long' as const] : [])];
   if (topic && topic.length > 64) errors.push('topic.too_long');
   if (errors.length) throw unprocessable(errors);
   return { role, verb, path, action, topic };

@@ -5,7 +5,7 @@
  * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A blocklogin row that is enabled after the change
  * ends every session of every user, as Barong does.
  */
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import {
   RESTRICTION_CATEGORIES,
   RESTRICTION_SCOPES,
@@ -13,12 +13,13 @@ import {
   type NewRestriction,
   type Restriction,
 } from '../../db/repositories/restrictions-repository.js';
-import { AppError, notFound, unprocessable } from '../../errors/app-error.js';
+import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { canonicalCidr, parseIp } from './ip-match.js';
 import type { PolicyChanges } from './policy-invalidation.js';
 import { isDenialCode } from './restrictions.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface RestrictionInput {
   category: string;
@@ -38,7 +39,7 @@ const includes = <T extends string>(list: readonly T[], v: unknown): v is T => l
 
 /** Validates a complete restriction; throws 422 with every problem (`<attribute>.<error>`, Barong's model keys). */
 export function validRestriction(input: RestrictionInput): NewRestriction {
-  const errors: string[] = [];
+  const errors: ErrorKey[] = [];
   if (!includes(RESTRICTION_CATEGORIES, input.category)) errors.push('category.inclusion');
   if (!includes(RESTRICTION_SCOPES, input.scope)) errors.push('scope.inclusion');
   const state = input.state ?? 'enabled';
@@ -101,7 +102,7 @@ export class RestrictionsAdmin {
         return saved;
       });
     } catch (err) {
-      if (!(err instanceof AppError) && isDuplicateEntry(err)) throw unprocessable('value.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('value.taken');
       throw err;
     }
   }

@@ -10,15 +10,20 @@
  * match; accepting codes as well makes them work and cannot make a name rule match less.
  */
 import type { Restriction, RestrictionCategory, RestrictionScope } from '../../db/repositories/restrictions-repository.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type { GeoLocation, GeoLookup } from './geoip.js';
 import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './ip-match.js';
 import type { CanonicalPath } from './upstream-path.js';
 
 export type RestrictionRule = Pick<Restriction, 'id' | 'category' | 'scope' | 'value' | 'code' | 'state'>;
 
+/** A whitelist match lets the request go on; every other category denies with its own key. */
+type DenyingCategory = Exclude<RestrictionCategory, 'whitelist'>;
+const restrictionKey = (category: DenyingCategory) => `authz.restrict.${category}` as const satisfies ErrorKey;
+
 export interface RestrictionDenial {
   status: number;
-  key: `authz.restrict.${RestrictionCategory}`;
+  key: ReturnType<typeof restrictionKey>;
 }
 
 /**
@@ -109,7 +114,7 @@ export class RestrictionSet {
       const { name } = this.categories[i]!;
       if (name === 'whitelist') return undefined;
       if (name === 'blocklogin' && kind !== 'login') continue;
-      return { status: denialStatus(rule), key: `authz.restrict.${name}` };
+      return { status: denialStatus(rule), key: restrictionKey(name) };
     }
     return undefined;
   }

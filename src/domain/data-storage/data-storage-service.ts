@@ -5,11 +5,12 @@
 import type { User } from '../../db/repositories/users-repository.js';
 import type { DataStorage } from '../../db/repositories/data-storages-repository.js';
 import { unprocessable } from '../../errors/app-error.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import { isValidLabelKey } from '../labels/public-labels.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export const DATA_STORAGE_MAX_LENGTH = 5120;
 /** Titles that would collide with the system's own labels and records (Barong's list). */
@@ -21,7 +22,7 @@ export interface DataStorageDeps {
   titles: string[];
 }
 
-function dataErrors(data: string): string[] {
+function dataErrors(data: string): ErrorKey[] {
   if (data.length > DATA_STORAGE_MAX_LENGTH) return ['data.too_long'];
   try {
     JSON.parse(data);
@@ -36,7 +37,7 @@ export class DataStorageService {
 
   async create(user: User, rawTitle: string, data: string): Promise<DataStorage> {
     const title = rawTitle.trim();
-    const titleErrors: string[] = [];
+    const titleErrors: ErrorKey[] = [];
     if (!this.d.titles.includes(title)) titleErrors.push('title.inclusion');
     // Case-insensitive, unlike Barong: `Phone` would otherwise become the label `phone: recorded`.
     if (EXCLUDED_TITLES.includes(title.toLowerCase())) titleErrors.push('title.exclusion');
@@ -68,7 +69,7 @@ export class DataStorageService {
         return record;
       });
     } catch (err) {
-      if (isDuplicateEntry(err)) throw unprocessable('title.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('title.taken');
       throw err;
     }
   }

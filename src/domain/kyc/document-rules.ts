@@ -3,6 +3,7 @@
  * their own keys (`resource.documents.*`, checked first), then model checks with `<field>.<code>` keys.
  */
 import { charLength, isCalendarDate, metadataError, todayUtc } from './kyc-fields.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export const DOC_CATEGORIES = ['front_side', 'back_side', 'selfie'];
 const DOC_NUMBER = /^[A-Za-z0-9\-\s]+$/;
@@ -24,7 +25,7 @@ export interface DocumentRules {
 }
 
 /** Expiry and category: Barong's explicit endpoint checks, each answering alone. */
-export function requestError(input: DocumentInput, rules: DocumentRules, now = new Date()): string | undefined {
+export function requestError(input: DocumentInput, rules: DocumentRules, now = new Date()): ErrorKey | undefined {
   const expire = input.docExpire?.trim() || undefined;
   if (rules.requireExpiry) {
     if (!expire || !/^\d{4}-\d{2}-\d{2}$/.test(expire)) return 'resource.documents.invalid_format';
@@ -40,8 +41,8 @@ export function requestError(input: DocumentInput, rules: DocumentRules, now = n
 }
 
 /** Model checks on the fields every document of the batch shares. `docNumber` is optional for addresses. */
-export function modelErrors(input: DocumentInput, rules: DocumentRules, numberRequired: boolean): string[] {
-  const errors: string[] = [];
+export function modelErrors(input: DocumentInput, rules: DocumentRules, numberRequired: boolean): ErrorKey[] {
+  const errors: ErrorKey[] = [];
   if (!input.docType) errors.push('doc_type.blank');
   else if (!rules.types.includes(input.docType)) errors.push('doc_type.inclusion');
   const number = input.docNumber?.trim();

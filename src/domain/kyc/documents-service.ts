@@ -19,6 +19,7 @@ import type { PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
 import { checkUpload, type CheckedFile, type UploadedFile, type UploadRules } from './upload-checks.js';
 import { modelErrors, requestError, type DocumentInput, type DocumentRules } from './document-rules.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export const ADDRESS_DOC_TYPE = 'Address';
 
@@ -91,7 +92,7 @@ export class DocumentsService {
   }
 
   /** Every model and file check of the batch, reported together; nothing is stored unless all pass. */
-  private async checkBatch(errors: string[], files: UploadedFile[]): Promise<CheckedFile[]> {
+  private async checkBatch(errors: ErrorKey[], files: UploadedFile[]): Promise<CheckedFile[]> {
     const all = [...errors];
     if (files.length === 0) all.push('upload.blank');
     const checked: CheckedFile[] = [];

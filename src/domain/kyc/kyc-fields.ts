@@ -1,5 +1,7 @@
 /** Small field rules shared by profiles and documents: squished text, calendar dates, JSON metadata. */
 
+import type { ErrorKey } from '../../errors/error-keys.js';
+
 /** Trims and collapses inner whitespace, as Rails' `squish`. */
 export function squish(value: string): string {
   return value.trim().replace(/\s+/gu, ' ');
@@ -26,7 +28,7 @@ export function todayUtc(now: Date = new Date()): string {
 export const METADATA_MAX_BYTES = 65_535;
 
 /** `metadata` is a JSON string (any JSON value, as Barong parses it) that fits its TEXT column. */
-export function metadataError(metadata: string): string | undefined {
+export function metadataError(metadata: string): ErrorKey | undefined {
   if (Buffer.byteLength(metadata, 'utf8') > METADATA_MAX_BYTES) return 'metadata.too_long';
   try {
     JSON.parse(metadata);

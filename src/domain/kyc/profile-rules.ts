@@ -5,6 +5,7 @@
  */
 import validator from 'validator';
 import { charLength, isCalendarDate, metadataError, squish, todayUtc } from './kyc-fields.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface ProfileInput {
   first_name?: string;
@@ -27,14 +28,16 @@ const CITY = new RegExp(`^[${WORD}\\s\\-–.~']+$`, 'u');
 const POSTCODE = new RegExp(`^[${WORD}\\s\\-]+$`, 'u');
 const ADDRESS = new RegExp(`^[${WORD}\\s\\-–,.~;/:#"\\\\&')(]+$`, 'u');
 const MAX = 255;
+/** The free-text fields, checked for length and characters. */
+type TextField = 'first_name' | 'last_name' | 'address' | 'postcode' | 'city';
 
-function textError(field: string, value: string, pattern: RegExp, min = 1): string | undefined {
+function textError(field: TextField, value: string, pattern: RegExp, min = 1): ErrorKey | undefined {
   if (charLength(value) < min) return `${field}.too_short`;
   if (charLength(value) > MAX) return `${field}.too_long`;
   return pattern.test(value) ? undefined : `${field}.invalid`;
 }
 
-function dobError(dob: string, today: string): string | undefined {
+function dobError(dob: string, today: string): ErrorKey | undefined {
   if (!isCalendarDate(dob)) return 'dob.invalid_format';
   return dob > today ? 'dob.invalid' : undefined;
 }
@@ -44,16 +47,16 @@ function countryCode(country: string): string | undefined {
   return validator.isISO31661Alpha2(upper) || validator.isISO31661Alpha3(upper) ? upper : undefined;
 }
 
-export function normaliseProfile(input: ProfileInput, now = new Date()): { values: ProfileValues; errors: string[] } {
+export function normaliseProfile(input: ProfileInput, now = new Date()): { values: ProfileValues; errors: ErrorKey[] } {
   const values: ProfileValues = {};
-  const errors: string[] = [];
+  const errors: ErrorKey[] = [];
   const given = (name: keyof ProfileInput, squished: boolean): string | undefined => {
     const raw = input[name];
     if (typeof raw !== 'string') return undefined;
     const value = squished ? squish(raw) : raw.trim();
     return value === '' ? undefined : value;
   };
-  const check = (name: keyof ProfileInput, value: string | undefined, error: (v: string) => string | undefined) => {
+  const check = (name: keyof ProfileInput, value: string | undefined, error: (v: string) => ErrorKey | undefined) => {
     if (value === undefined) return;
     const problem = error(value);
     if (problem) errors.push(problem);

@@ -5,6 +5,7 @@
  */
 import { fileTypeFromBuffer } from 'file-type';
 import { FILE_TYPES_BY_EXTENSION } from '../../lib/storage/served-file.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 /** One uploaded file as the API layer hands it over. */
 export interface UploadedFile {
@@ -39,7 +40,7 @@ function normalisedMime(type: string): string {
   return MIME_ALIASES[bare] ?? bare;
 }
 
-export type FileCheck = { ok: true; file: CheckedFile } | { ok: false; key: string };
+export type FileCheck = { ok: true; file: CheckedFile } | { ok: false; key: ErrorKey };
 
 /** Error keys follow CarrierWave's message names under `upload.` (Barong reports `upload.<message>`). */
 export async function checkUpload(file: UploadedFile, rules: UploadRules): Promise<FileCheck> {

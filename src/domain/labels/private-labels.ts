@@ -15,6 +15,7 @@ import type { Work } from '../unit-of-work.js';
 import { computeLevel, computeState, type AccountRules } from '../accounts/account-state.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
 import { suspendKeysAndAccountsOf } from '../service-accounts/service-account-service.js';
+import { alreadyVerifiedKey, type ErrorKey } from '../../errors/error-keys.js';
 
 /** Who asks for a change: the user's own request (the default, so a new flow is held by the rule) or an admin. */
 export interface LabelChange {
@@ -26,9 +27,9 @@ const VERIFIED = 'verified';
 const KYC_STEPS = new Set(['phone', 'profile', 'document', 'address']);
 
 /** Why a user may not move `key` from `current` to `next` (undefined: a removal); undefined when they may. */
-export function userChangeRefusal(key: string, current: string | undefined, next: string | undefined): string | undefined {
+export function userChangeRefusal(key: string, current: string | undefined, next: string | undefined): ErrorKey | undefined {
   if (current !== VERIFIED) return undefined;
-  return KYC_STEPS.has(key) || next !== VERIFIED ? `resource.${key}.already_verified` : undefined;
+  return KYC_STEPS.has(key) || next !== VERIFIED ? alreadyVerifiedKey(key) : undefined;
 }
 
 export class PrivateLabels {

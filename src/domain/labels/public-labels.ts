@@ -6,9 +6,10 @@
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Label } from '../../db/repositories/labels-repository.js';
 import { badRequest, notFound, unprocessable } from '../../errors/app-error.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
+import { validationKey, type ErrorKey } from '../../errors/error-keys.js';
 
 const LABEL_PART = /^[a-z0-9_-]+$/;
 const MIN_LENGTH = 3;
@@ -20,8 +21,8 @@ export function normaliseLabelPart(value: string): string {
 }
 
 /** Model errors of one normalised label key or value, in Rails' order: length, then format. */
-export function labelPartErrors(attribute: 'key' | 'value', value: string): string[] {
-  const errors: string[] = [];
+export function labelPartErrors(attribute: 'key' | 'value', value: string): ErrorKey[] {
+  const errors: ErrorKey[] = [];
   if (value.length < MIN_LENGTH) errors.push(`${attribute}.too_short`);
   if (value.length > MAX_LENGTH) errors.push(`${attribute}.too_long`);
   if (!LABEL_PART.test(value)) errors.push(`${attribute}.invalid`);
@@ -65,7 +66,7 @@ export class PublicLabels {
         return label;
       });
     } catch (err) {
-      if (isDuplicateEntry(err)) throw unprocessable('key.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('key.taken');
       throw err;
     }
   }
@@ -102,7 +103,7 @@ export class PublicLabels {
 
   /** A value that is only whitespace is blank, as Grape's `allow_blank: false` sees it. */
   private requirePresent(parts: Record<string, string>): void {
-    const blank = Object.entries(parts).filter(([, v]) => v === '').map(([name]) => `resource.label.empty_${name}`);
+    const blank = Object.entries(parts).filter(([, v]) => v === '').map(([name]) => validationKey('resource.label', 'empty', name));
     if (blank.length) throw badRequest(blank);
   }
 

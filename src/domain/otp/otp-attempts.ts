@@ -11,6 +11,7 @@ import type { Repositories } from '../../db/repositories/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 import type { Totp } from './totp.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface OtpAttemptLimits {
   maxAttempts: number;
@@ -31,7 +32,7 @@ export class OtpAttempts {
   }
 
   /** Takes one attempt for the user, or refuses with 429 `errorKey`. */
-  async take(uid: string, errorKey: string): Promise<void> {
+  async take(uid: string, errorKey: ErrorKey): Promise<void> {
     try {
       await this.limiter.consume(uid);
     } catch (err) {
@@ -53,7 +54,7 @@ export class OtpCodes {
   ) {}
 
   /** True when the code is right and unused; 429 `tooManyKey` when the user's budget is spent. */
-  async accept(repos: Repositories, user: User, code: string | undefined, tooManyKey: string): Promise<boolean> {
+  async accept(repos: Repositories, user: User, code: string | undefined, tooManyKey: ErrorKey): Promise<boolean> {
     await this.attempts.take(user.uid, tooManyKey);
     const ok = await this.totp.acceptUserCode(repos, user, code);
     if (ok) await this.attempts.succeeded(user.uid);

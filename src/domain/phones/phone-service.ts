@@ -7,7 +7,7 @@
 import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Phone } from '../../db/repositories/phones-repository.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import { AppError, badRequest, notFound } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { Logger } from '../../lib/logger.js';
@@ -77,7 +77,7 @@ export class PhoneService {
         this.requestSend(w, phone.id, target.number, code, used, challenge.codeSentAt, challenge.codeExpiresAt);
       });
     } catch (err) {
-      if (isDuplicateEntry(err, 'number_index')) throw badRequest(EXISTS);
+      if (err instanceof UniqueViolation && err.columns.includes('number_index')) throw badRequest(EXISTS);
       throw err;
     }
     return used;

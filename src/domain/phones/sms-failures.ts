@@ -6,10 +6,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface SmsFailure {
   /** `resource.phone.num_not_valid`, … */
-  key: string;
+  key: ErrorKey;
   twilioCode: number | null;
   /** The challenge (phones.code_sent_at, ISO) whose SMS failed; an older failure says nothing about a newer code. */
   challenge: string;

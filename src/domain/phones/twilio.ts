@@ -4,6 +4,7 @@
  * host — a local stand-in in tests — by rewriting only the scheme and host of each request.
  */
 import twilio from 'twilio';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../../config/index.js';
 
@@ -33,7 +34,7 @@ export function createTwilioClient(settings: Config['twilio'], timeoutMs = 10_00
 }
 
 /** Barong's keys for Twilio's error codes, plus a few codes with the same meaning. */
-const ERROR_KEYS: Record<number, string> = {
+const ERROR_KEYS: Record<number, ErrorKey> = {
   21612: 'resource.phone.num_not_reachable',
   21614: 'resource.phone.num_not_valid',
   21618: 'resource.phone.sms_content_invalid',
@@ -46,11 +47,11 @@ const ERROR_KEYS: Record<number, string> = {
   60202: 'resource.phone.verification_invalid',
 };
 
-export const TWILIO_UNEXPECTED = 'resource.phone.twilio_unexpected';
+export const TWILIO_UNEXPECTED = 'resource.phone.twilio_unexpected' satisfies ErrorKey;
 
 export interface TwilioFailure {
   /** The API error key (`resource.phone.num_not_valid`; `resource.phone.twilio_unexpected` for anything unknown). */
-  key: string;
+  key: ErrorKey;
   /** Twilio's numeric error code, when Twilio answered with one. */
   twilioCode?: number;
   httpStatus?: number;

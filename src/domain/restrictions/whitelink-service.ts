@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
 import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { isDuplicateEntry } from '../../db/mysql-errors.js';
+import { UniqueViolation } from '../../db/db-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { restrictionIp } from './client-ip.js';
 import type { PolicyChanges } from '../authz/policy-invalidation.js';
@@ -50,7 +50,7 @@ export class WhitelinkService {
     try {
       await restrictions.insert({ ...restriction, state: 'enabled' });
     } catch (err) {
-      if (isDuplicateEntry(err)) throw unprocessable('value.taken');
+      if (err instanceof UniqueViolation) throw unprocessable('value.taken');
       throw err;
     }
     this.logger.info({ ip: value }, 'whitelink redeemed: IP whitelisted');

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../lib/redis.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 import { emailKey } from '../../lib/email-key.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
 /** The counters one attempt on an account spends, the most specific first (see `accountKey`). */
 export type AccountKey = readonly string[];
@@ -36,7 +37,7 @@ export interface ThrottleLimits {
 }
 
 /** Runs the rate-limiter calls; a spent budget becomes 429 `errorKey` with Retry-After. */
-async function withinBudget(errorKey: string, spend: () => Promise<unknown>): Promise<void> {
+async function withinBudget(errorKey: ErrorKey, spend: () => Promise<unknown>): Promise<void> {
   try {
     await spend();
   } catch (err) {
@@ -58,7 +59,7 @@ export class AttemptLimiter {
     keys: RedisKeys,
     name: string,
     limits: ThrottleLimits,
-    private readonly errorKey: string,
+    private readonly errorKey: ErrorKey,
   ) {
     this.account = limiter(redis, keys.key('rl', name, 'account'), limits.perAccount, limits.windowSeconds);
     this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
@@ -94,7 +95,7 @@ export class IpLimiter {
   }
 
   /** Takes one request for this IP, or refuses with 429 `errorKey` and Retry-After. */
-  async take(ip: string, errorKey: string): Promise<void> {
+  async take(ip: string, errorKey: ErrorKey): Promise<void> {
     await withinBudget(errorKey, () => this.ip.consume(ip));
   }
 }

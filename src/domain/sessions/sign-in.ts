@@ -7,8 +7,9 @@ import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
 import { SIGN_IN_STATES } from '../accounts/account-state.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 
-const STATE_ERRORS: Record<string, [string, string]> = {
+const STATE_ERRORS: Record<string, [ErrorKey, string]> = {
   banned: ['identity.session.banned', 'Your account is banned'],
   deleted: ['identity.session.deleted', 'Your account is deleted'],
 };
@@ -16,7 +17,7 @@ const STATE_ERRORS: Record<string, [string, string]> = {
 /** Refuses, with Barong's keys and a failed login activity, an account whose state may not sign in. */
 export async function refuseInactive(repos: Repositories, ctx: RequestContext, user: User): Promise<void> {
   if (SIGN_IN_STATES.has(user.state)) return;
-  const [key, reason] = STATE_ERRORS[user.state] ?? ['identity.session.not_active', 'Your account is not active'];
+  const [key, reason]: [ErrorKey, string] = STATE_ERRORS[user.state] ?? ['identity.session.not_active', 'Your account is not active'];
   await recordActivity(repos, ctx, user.id, 'session', 'login', 'failed', reason);
   throw unauthorized(key);
 }

@@ -12,6 +12,7 @@ import type { JwtKeys } from '../../lib/jwt-keys.js';
 import { emailKey } from '../../lib/email-key.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { hex, signBarongJwt, verifyBarongJwt } from './barong-jwt.js';
+import { jwtClaimKey, type ErrorKey } from '../../errors/error-keys.js';
 
 export type TokenSubject = 'confirmation' | 'reset';
 export interface AccountTokenClaims {
@@ -22,7 +23,7 @@ export interface AccountTokenClaims {
 }
 
 
-function decodeErrorKey(err: unknown): string {
+function decodeErrorKey(err: unknown): ErrorKey {
   if (err instanceof errors.JWTExpired) return 'jwt.decode_and_verify.expired';
   // Barong parity: a key it does not have fails its signature check ("Signature verification raised").
   if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
@@ -31,7 +32,7 @@ function decodeErrorKey(err: unknown): string {
   if (err instanceof errors.JOSEAlgNotAllowed) return 'jwt.decode_and_verify.algorithm';
   if (err instanceof errors.JWTClaimValidationFailed) {
     const claim = err.claim === 'sub' ? String(err.payload.sub ?? 'sub') : err.claim;
-    return `jwt.decode_and_verify.${claim}`;
+    return jwtClaimKey(claim);
   }
   return 'jwt.decode_and_verify.segments';
 }

@@ -1,0 +1,208 @@
+/**
+ * Every error key a client can receive, in one closed catalogue: `AppError` takes nothing else, so a misspelt key
+ * fails the type check instead of shipping as a change clients see. Keys are Barong's, spelling quirks included
+ * (clients match them as strings). Two kinds:
+ *   - the keys below, written out;
+ *   - families whose last part is known only at run time (a parameter's name, a label's key, a JWT claim). Only
+ *     their builders make them: the result is branded, so a string literal cannot pass for a family member.
+ * test/unit/error-keys.test.ts holds the catalogue to the contract and to the source.
+ */
+import { isFamilyMember, type AlreadyVerifiedKey, type HttpStatusKey, type JwtClaimKey, type ValidationKey } from './key-families.js';
+
+export * from './key-families.js';
+
+/** Keys no source file spells, each kept for the reason given. */
+export const CONTRACT_ONLY_KEYS = [
+  // The request validator answers these from a parameter's `x-error-key` in openapi/barong.yaml.
+  'resource.user.wrong_topic',
+  'resource.api_key.invalid_attribute',
+  'resource.api_key.invalid_ordering',
+  'resource.service_accounts.invalid_attribute',
+  'resource.service_accounts.invalid_ordering',
+  // The contract names it as Barong's answer to an empty activity list, which this server answers with `[]`.
+  'resource.user.no_activity',
+] as const;
+
+export const SCOPED_KEYS = [
+  // Any operation.
+  'record.not_found',
+  'route.not_found',
+  'route.method_not_allowed',
+  'request.invalid',
+  'request.payload_too_large',
+  'request.unsupported_media_type',
+  'request.unsupported_encoding',
+  'request.unsupported_charset',
+  'server.internal_error',
+  'server.not_implemented',
+  // Barong's pagination keys carry no scope.
+  'non_integer_page',
+  'non_positive_page',
+  'non_integer_limit',
+  'invalid_limit',
+
+  // Sign-up, e-mail confirmation, password reset, whitelink.
+  'identity.user.access.invalid_token',
+  'identity.user.active_or_doesnt_exist',
+  'identity.user.invalid_referral_format',
+  'identity.user.passwords_doesnt_match',
+  'identity.user.referral_doesnt_exist',
+  'identity.user.too_many_requests',
+  'identity.user.utilized_token',
+  'identity.general.too_many_requests',
+  'public.general.too_many_requests',
+  'public.kyc.local_provider',
+  'identity.captcha.required',
+  'identity.captcha.mandatory_fields',
+  'identity.captcha.verification_failed',
+
+  // Login and logout.
+  'identity.session.auth0.invalid_params',
+  'identity.session.banned',
+  'identity.session.deleted',
+  'identity.session.not_active',
+  'identity.session.invalid_captcha_format',
+  'identity.session.invalid_otp',
+  'identity.session.invalid_params',
+  'identity.session.missing_otp',
+  'identity.session.not_found',
+  'identity.session.too_many_attempts',
+
+  // Tokens: the resource API's credentials (bare) and the mailed links (why the link failed).
+  'jwt.decode_and_verify',
+  'jwt.decode_and_verify.algorithm',
+  'jwt.decode_and_verify.expired',
+  'jwt.decode_and_verify.raised',
+  'jwt.decode_and_verify.segments',
+
+  // The signed-in user's account.
+  'resource.user.invalid_otp',
+  'resource.user.invalid_password',
+  'resource.user.missing_otp_code',
+  'resource.user.too_many_attempts',
+  'resource.password.doesnt_match',
+  'resource.password.no_change_provided',
+  'resource.password.prev_pass_not_correct',
+  'resource.otp.already_enabled',
+  'resource.otp.invalid',
+  'resource.otp.not_enabled',
+  'resource.otp.too_many_attempts',
+  'resource.labels.private',
+
+  // API keys and service accounts: Barong spells the scope `api_key`, `service_account` and `service_accounts`.
+  'resource.api_key.2fa_disabled',
+  'resource.api_key.invalid_totp',
+  'resource.api_key.missing_totp',
+  'resource.api_key.too_many_attempts',
+  'resource.service_account.doesnt_exist',
+  'resource.service_accounts.2fa_disabled',
+  'resource.service_accounts.invalid_totp',
+  'resource.service_accounts.missing_totp',
+  'resource.service_accounts.too_many_attempts',
+
+  // Phones; the Twilio keys reach the client on the request after the failed send.
+  'resource.phone.doesnt_exist',
+  'resource.phone.exists',
+  'resource.phone.invalid_num',
+  'resource.phone.number_exist',
+  'resource.phone.too_many_requests',
+  'resource.phone.verification_invalid',
+  'resource.phone.num_not_reachable',
+  'resource.phone.num_not_valid',
+  'resource.phone.sms_content_invalid',
+  'resource.phone.unsubscribed_recipient',
+  'resource.phone.twilio_unexpected',
+
+  // KYC: profiles and documents.
+  'resource.profile.doesnt_exist_or_not_editable',
+  'resource.documents.already_expired',
+  'resource.documents.doc_category',
+  'resource.documents.expire_not_a_date',
+  'resource.documents.invalid_format',
+  'resource.documents.limit_reached',
+  'resource.documents.limit_will_be_reached',
+
+  // The gateway authorizer.
+  'authz.invalid_path',
+  'authz.permission_denied',
+  'authz.invalid_permission',
+  'authz.restrict.blacklist',
+  'authz.restrict.maintenance',
+  'authz.restrict.blocklogin',
+  'authz.invalid_session',
+  'authz.missing_csrf_token',
+  'authz.csrf_token_mismatch',
+  'authz.client_session_mismatch',
+  'authz.user_not_active',
+  'authz.invalid_api_key_headers',
+  'authz.unexistent_apikey',
+  'authz.nonce_not_valid_timestamp',
+  'authz.nonce_expired',
+  'authz.invalid_signature',
+  'authz.nonce_reused',
+  'authz.apikey_not_active',
+  'authz.disabled_2fa',
+
+  // Operators' permissions and restrictions.
+  'admin.permission.doesnt_exist',
+  'admin.permission.role_doesnt_exist',
+  'admin.permissions.invalid_action',
+  'admin.permissions.invalid_verb',
+  'admin.restriction.doesnt_exist',
+
+  ...CONTRACT_ONLY_KEYS,
+] as const;
+
+/**
+ * Barong's model errors: `<attribute>.<check>`, no scope, as Rails names them. Several operations share an
+ * attribute (`value` of labels and of restrictions), so one table says which checks each attribute answers.
+ */
+export const MODEL_ERRORS = {
+  email: ['blank', 'invalid', 'taken'],
+  username: ['invalid', 'taken', 'too_long', 'too_short'],
+  password: ['blank', 'requirements', 'weak'],
+  data: ['invalid_format', 'too_long'],
+  key: ['invalid', 'taken', 'too_long', 'too_short'],
+  value: ['blank', 'invalid', 'taken', 'too_long', 'too_short'],
+  title: ['exclusion', 'inclusion', 'taken'],
+  algorithm: ['inclusion'],
+  key_holder_account: ['invalid'],
+  scope: ['inclusion', 'too_long'],
+  state: ['exists', 'inclusion', 'invalid'],
+  email_or_uid: ['not_uniq'],
+  category: ['inclusion'],
+  code: ['invalid'],
+  path: ['blank', 'too_long'],
+  topic: ['too_long'],
+  first_name: ['invalid', 'too_long', 'too_short'],
+  last_name: ['invalid', 'too_long', 'too_short'],
+  address: ['invalid', 'too_long', 'too_short'],
+  postcode: ['invalid', 'too_long', 'too_short'],
+  city: ['invalid', 'too_long', 'too_short'],
+  country: ['invalid'],
+  dob: ['invalid', 'invalid_format'],
+  metadata: ['invalid_format', 'too_long'],
+  doc_type: ['blank', 'inclusion'],
+  doc_number: ['blank', 'invalid', 'too_long'],
+  identificator: ['too_long'],
+  upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
+} as const;
+
+type ModelErrors = typeof MODEL_ERRORS;
+export type ModelErrorKey = { [A in keyof ModelErrors]: `${A}.${ModelErrors[A][number]}` }[keyof ModelErrors];
+
+
+export type ErrorKey = (typeof SCOPED_KEYS)[number] | ModelErrorKey | ValidationKey | HttpStatusKey | JwtClaimKey | AlreadyVerifiedKey;
+
+/** Every written-out key (the families aside). */
+export const ERROR_KEYS: readonly ErrorKey[] = [
+  ...SCOPED_KEYS,
+  ...Object.entries(MODEL_ERRORS).flatMap(([attribute, checks]) => checks.map((check) => `${attribute}.${check}` as ModelErrorKey)),
+];
+
+const WRITTEN_OUT = new Set<string>(ERROR_KEYS);
+
+/** Whether a string read from outside the code (the contract, a stored record) is a key of this catalogue. */
+export function isErrorKey(value: string): value is ErrorKey {
+  return WRITTEN_OUT.has(value) || isFamilyMember(value);
+}
