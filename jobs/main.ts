@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { Redis } from 'ioredis';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/config/index.js';
 import { loadConfigOrExit, startApi } from '../src/main.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';

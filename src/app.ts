@@ -3,7 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import type { Logger } from './lib/logger.js';
 import type { Contract } from './api/contract.js';
 import type { RouteTable } from './api/types.js';

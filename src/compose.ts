@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import type { Logger } from './lib/logger.js';
 import { createKnex, type Knex } from './db/knex.js';
 import { createRedis, RedisKeys, type Redis } from './lib/redis.js';

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { loadConfig, ConfigError, type Config } from './config.js';
+import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createServices, composeApp } from './compose.js';
 import { notImplementedOperations } from './api/router.js';

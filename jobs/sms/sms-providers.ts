@@ -6,7 +6,7 @@
  *   accepts any code, our code is still required, and it is never logged: with mock, phones cannot be verified.
  * Errors are the twilio client's own; the worker classifies them (src/domain/phones/twilio.ts).
  */
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { PhoneChannel, SmsProviderName } from '../../src/domain/phones/phone-events.js';
 import { createTwilioClient, type TwilioClient } from '../../src/domain/phones/twilio.js';

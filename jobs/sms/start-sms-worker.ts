@@ -1,6 +1,6 @@
 /** The SMS worker's whole graph from the configuration (Redis, queue, providers); jobs/main.ts starts it beside the mail worker. */
 import { Redis } from 'ioredis';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';

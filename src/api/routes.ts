@@ -6,7 +6,7 @@
  * An operation may be marked NOT_IMPLEMENTED (src/api/types.ts): it then answers 501 `server.not_implemented`.
  */
 import type { Contract } from './contract.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
 import type { IpLimiter } from '../domain/sessions/login-throttle.js';
 import { createGeneralHandlers, type BuildInfo } from './general/general-handlers.js';

@@ -6,7 +6,7 @@
  * Exits 2 on a usage error, 1 when the owner is unknown or the configuration or database fails.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
 import { EventDispatcher } from '../domain/events/domain-events.js';

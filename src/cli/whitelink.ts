@@ -6,7 +6,7 @@
  * Exits 2 on a usage error, 1 when the configuration or Redis fails.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
 import { createKnex } from '../db/knex.js';

@@ -8,7 +8,7 @@
  */
 import { basename } from 'node:path';
 import knex, { type Knex } from 'knex';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { ensureDatabase } from './create-database.js';
 import { knexConfig, type DatabaseConfig } from './knex-config.js';
 

@@ -1,12 +1,12 @@
 /**
- * Knex settings for MariaDB/MySQL, built from the validated config (src/config.ts). Used by the server,
+ * Knex settings for MariaDB/MySQL, built from the validated config (src/config/). Used by the server,
  * the db CLI (src/db/cli.ts), knexfile.ts and the test database helper.
  */
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 export type DatabaseConfig = Config['database'];
 
@@ -14,7 +14,7 @@ export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('./migrations', import
 export const SEEDS_DIRECTORY = fileURLToPath(new URL('./seeds', import.meta.url));
 
 /**
- * mysql2 connection options. The database name always comes from `db.name` (config.ts already derives it
+ * mysql2 connection options. The database name always comes from `db.name` (src/config/database.ts already derives it
  * from DATABASE_NAME or the URL path), so a test can point the same server at another database.
  * With `withDatabase: false` the connection names no database (to CREATE or DROP one).
  */

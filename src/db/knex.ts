@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { knexConfig } from './knex-config.js';
 import { hideBoundValues } from './mysql-errors.js';
 

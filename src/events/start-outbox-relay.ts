@@ -4,7 +4,7 @@
  * signing they need), and — with the Event API on — the server's signing key and a RabbitMQ publisher. Relays
  * in several worker processes are safe (each row is claimed by one).
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';

@@ -14,7 +14,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from './logger.js';
 import { algorithmOf, describeKey, jwtKeysFrom, JwtKeyError, type JwtAlgorithm, type JwtKeys } from './jwt-keys.js';
 

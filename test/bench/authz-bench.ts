@@ -24,7 +24,7 @@
 import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
 import autocannon from 'autocannon';
 import { generate, generateSecret } from 'otplib';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createTestDatabase } from '../support/database.js';
 import { freePort, waitForHealth } from '../support/processes.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';

@@ -11,7 +11,7 @@
  * Settings (environment): BENCH_TIMING_SAMPLES (per e-mail and operation, default 60). Nothing here asserts.
  */
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';

@@ -13,7 +13,7 @@ import { generateSecret } from 'otplib';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';

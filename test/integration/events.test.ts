@@ -14,7 +14,7 @@ import request from 'supertest';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { generalVerify, type GeneralJWS } from 'jose';
 import { createLogger } from '../../src/lib/logger.js';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/index.js';
 import { startOutboxRelay, type OutboxRelayHandle } from '../../src/events/start-outbox-relay.js';
 import { outboxCodec } from '../../src/events/outbox-codec.js';
 import { EventOutboxRepository } from '../../src/db/repositories/event-outbox-repository.js';

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import type { ParsedMail } from 'mailparser';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
 import { MailQueue, sealMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
 import { Encryptor } from '../../src/lib/encryptor.js';

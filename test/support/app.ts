@@ -3,7 +3,7 @@
  * composition root as production (src/compose.ts), responses validated against the contract.
  */
 import type { Express } from 'express';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { createServices, composeApp, type Services } from '../../src/compose.js';
 import { createOutboxRelay, type OutboxRelayHandle } from '../../src/events/start-outbox-relay.js';

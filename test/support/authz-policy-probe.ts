@@ -9,7 +9,7 @@
  *   quit                               → closes everything and exits 0
  */
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createKnex } from '../../src/db/knex.js';
 import { createRedis, RedisKeys } from '../../src/lib/redis.js';

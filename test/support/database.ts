@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { dropDatabase, ensureDatabase } from '../../src/db/create-database.js';
 import { knexConfig, migrationSource, seedSource } from '../../src/db/knex-config.js';
 

@@ -3,7 +3,7 @@
  * on the test app's queue, so a mail enqueued by the API is rendered and delivered over SMTP.
  */
 import type { ParsedMail } from 'mailparser';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startWorker } from '../../jobs/main.js';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp.js';

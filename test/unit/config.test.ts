@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, compilePasswordRegexp, loadConfig, BARONG_DEFAULT_PASSWORD_REGEXP } from '../../src/config.js';
+import { ConfigError, compilePasswordRegexp, loadConfig, BARONG_DEFAULT_PASSWORD_REGEXP } from '../../src/config/index.js';
 
 describe('loadConfig', () => {
   it('works on a fresh machine with no variables set', () => {

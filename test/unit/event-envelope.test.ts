@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generalVerify } from 'jose';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { eventBody, exchangeFor, isPublishedEvent, routingKeyFor, signEvent } from '../../src/events/event-envelope.js';
 import { redactAmqpUrl } from '../../src/events/rabbitmq-publisher.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, decodeProtectedHeader, errors, exportJWK } from 'jose';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { algorithmOf, jwtKeysFrom, type JwtKeys } from '../../src/lib/jwt-keys.js';
 import { loadJwtKeys, loadPublicKeys, loadSigningKey } from '../../src/lib/signing-key.js';

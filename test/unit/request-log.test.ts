@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { loadContract } from '../../src/api/contract.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';

@@ -1,5 +1,5 @@
 import type { Request, Response, CookieOptions } from 'express';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure when configured; Redis holds the real expiry. */
 export class SessionCookie {

@@ -5,7 +5,7 @@
  * Mounted before the body parsers and the contract validator (src/app.ts): the hot path pays for neither.
  */
 import type { Request } from 'express';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { Authorizer, AuthzRequest } from '../../domain/authz/authorizer.js';
 import type { Handler, Reply } from '../types.js';
 import { badRequest } from '../../errors/app-error.js';

@@ -5,7 +5,7 @@
  * `upload[]` (or `upload[0]`) field name is read as `upload`, the name the contract declares.
  */
 import type { Options } from 'multer';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 
 /** More text fields than any upload operation declares (documents: 6, addresses: 4), with room for Barong's extras. */
 const MAX_FIELDS = 20;

@@ -2,7 +2,7 @@
  * The small endpoints Barong serves under /identity and /public alike (ping, time, version, configs, password
  * checks), and the public KYC callback.
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
 import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
 import type { Handler } from '../types.js';

@@ -6,7 +6,7 @@
  */
 import express, { type RequestHandler } from 'express';
 import multer from 'multer';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import { AppError } from '../../errors/app-error.js';
 import { uploadOptions } from '../files/upload-options.js';
 import { bodyReadError } from './body-errors.js';

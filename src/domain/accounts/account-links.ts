@@ -3,7 +3,7 @@
  * outbox turns into the mail. Used by sign-up (in its transaction) and by the deferred link requests, which the
  * outbox relay carries out (deferred-requests.ts).
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Work } from '../unit-of-work.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';

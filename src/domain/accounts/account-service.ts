@@ -2,7 +2,7 @@
  * What a signed-in user does to their own account: replace their `data`, change their
  * password, read their activity history, delete (block) their account.
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Activity } from '../../db/repositories/activities-repository.js';
 import { badRequest, unprocessable } from '../../errors/app-error.js';

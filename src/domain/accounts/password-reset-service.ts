@@ -3,7 +3,7 @@
  * after the same work (the link itself is made and mailed later, deferred-requests.ts). Only the latest reset
  * link works, each works once, and a reset ends every session of the user.
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';

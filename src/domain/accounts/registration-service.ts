@@ -3,7 +3,7 @@
  * superadmin (BARONG_FIRST_REGISTRATION_SUPERADMIN); a confirmed link opens a session only for an account that
  * may sign in without a code (docs/parity.md#e-mail-confirmation-sign-in).
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import { unprocessable } from '../../errors/app-error.js';

@@ -9,7 +9,7 @@
  * a look-alike. An unknown verified e-mail becomes a new active member.
  */
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import { isDuplicateEntry } from '../../db/mysql-errors.js';
 import { unauthorized, unprocessable } from '../../errors/app-error.js';

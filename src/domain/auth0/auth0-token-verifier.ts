@@ -6,7 +6,7 @@
  * answers 422, Barong's catch-all for this endpoint, since it is not the client's fault.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { unauthorized, unprocessable, type AppError } from '../../errors/app-error.js';
 

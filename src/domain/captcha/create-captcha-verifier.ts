@@ -2,7 +2,7 @@
  * Builds the captcha check from the configuration: none, reCAPTCHA v2 or GeeTest v3, applied
  * only on the endpoints listed in BARONG_CAPTCHA_PROTECTED_ENDPOINTS.
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { CAPTCHA_ENDPOINTS, noCaptcha, type CaptchaEndpoint, type CaptchaVerifier } from './captcha.js';
 import { RecaptchaVerifier } from './recaptcha.js';

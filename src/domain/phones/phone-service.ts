@@ -4,7 +4,7 @@
  * number_exist; (not) the user's → 400 exists / 404 doesnt_exist; wrong code → 404 verification_invalid.
  * Codes are sent by the SMS worker after the commit (PHONE_CODE_REQUESTED → `sms` queue).
  */
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Phone } from '../../db/repositories/phones-repository.js';
 import { isDuplicateEntry } from '../../db/mysql-errors.js';

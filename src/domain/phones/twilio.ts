@@ -5,7 +5,7 @@
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 
 type RequestOptions<T> = RequestClient.RequestOptions<T>;
 

@@ -1,6 +1,6 @@
 /** Picks the storage implementation from configuration (BARONG_STORAGE_PROVIDER). */
 import { createHmac } from 'node:crypto';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { FileStorage } from './file-storage.js';
 import { LocalStorage } from './local-storage.js';
 import { S3Storage } from './s3-storage.js';

@@ -1,0 +1,68 @@
+/**
+ * The only reader of process.env. Reads once, validates everything, reports every problem on its own line, and
+ * freezes the result. Names follow Barong's where Barong has the setting, so a Barong deployment's environment
+ * carries over. Each area's file holds its variables, their checks and its slice of Config.
+ */
+import { z } from 'zod';
+import { accounts } from './accounts.js';
+import type { ReadContext } from './area.js';
+import { auth0 } from './auth0.js';
+import { authz } from './authz.js';
+import { captcha } from './captcha.js';
+import { ConfigError } from './config-error.js';
+import { database } from './database.js';
+import { encryption } from './encryption.js';
+import { events } from './events.js';
+import { limits } from './limits.js';
+import { mail } from './mail.js';
+import { passwords } from './passwords.js';
+import { phones } from './phones.js';
+import { redis } from './redis.js';
+import { server } from './server.js';
+import { sessions } from './sessions.js';
+import { storage } from './storage.js';
+import { tokens } from './tokens.js';
+
+export { ConfigError } from './config-error.js';
+export { BARONG_DEFAULT_PASSWORD_REGEXP, compilePasswordRegexp } from './passwords.js';
+export { UPLOAD_EXTENSIONS } from './storage.js';
+
+/** In the order of docs/configuration.md. */
+export const CONFIG_AREAS = [
+  server,
+  database,
+  redis,
+  tokens,
+  sessions,
+  accounts,
+  passwords,
+  encryption,
+  limits,
+  captcha,
+  phones,
+  auth0,
+  mail,
+  authz,
+  events,
+  storage,
+] as const;
+
+type Area = (typeof CONFIG_AREAS)[number];
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** Every area's slice, e.g. `config.session` from sessions.ts, `config.eventApi` from events.ts. */
+export type Config = Intersection<ReturnType<Area['read']>>;
+
+const schema = z.object(Object.assign({}, ...CONFIG_AREAS.map((area) => area.shape)) as Intersection<Area['shape']>);
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const values = parsed.data;
+  const context: ReadContext = { nodeEnv: values.NODE_ENV, problems: [] };
+  const slices = CONFIG_AREAS.map((area) => area.read(values, context));
+  if (context.problems.length) throw new ConfigError(context.problems);
+  return Object.freeze(Object.assign({}, ...slices) as Config);
+}

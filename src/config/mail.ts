@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineArea } from './area.js';
+import { int, optional, str } from './values.js';
+
+export interface MailSettings {
+  smtp: { host: string; port: number; user?: string; password?: string; senderEmail: string; senderName: string; logoLink?: string };
+  defaultLanguage: string;
+}
+
+export const mail = defineArea({
+  title: 'Mail',
+  shape: {
+    BARONG_SMTP_HOST: str('localhost').describe('SMTP server of the mail worker'),
+    BARONG_SMTP_PORT: int(1025, 1).describe('SMTP port'),
+    BARONG_SMTP_USER: optional.describe('SMTP user name'),
+    BARONG_SMTP_PASSWORD: optional.describe('SMTP password'),
+    BARONG_SENDER_EMAIL: z.string().email().optional().default('noreply@barong.io').meta({
+      description: 'sender address',
+      values: 'e-mail address',
+    }),
+    BARONG_SENDER_NAME: str('Barong').describe('sender name'),
+    BARONG_DEFAULT_LANGUAGE: str('en')
+      .transform((v) => v.toLowerCase())
+      .describe("mail language when the user's `data.language` has no template (there are `en` and `ru`)"),
+    BARONG_SMTP_LOGO_LINK: optional.meta({ description: 'logo URL in mails', values: 'URL' }),
+  },
+  read: (e): MailSettings => ({
+    smtp: {
+      host: e.BARONG_SMTP_HOST,
+      port: e.BARONG_SMTP_PORT,
+      user: e.BARONG_SMTP_USER,
+      password: e.BARONG_SMTP_PASSWORD,
+      senderEmail: e.BARONG_SENDER_EMAIL,
+      senderName: e.BARONG_SENDER_NAME,
+      logoLink: e.BARONG_SMTP_LOGO_LINK,
+    },
+    defaultLanguage: e.BARONG_DEFAULT_LANGUAGE,
+  }),
+});
