@@ -299,7 +299,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       public: (_req, _res, next) => next(),
       gateway: (_req, _res, next) => next(), // the gateway authorizer authenticates in its handler
       session: sessionGuard(services.sessions, services.cookie),
-      admin: adminGuard({ policy: services.policy, abilities: () => services.abilities }),
+      admin: adminGuard({ policy: services.policy, abilities: () => services.abilities, activities: services.adminActivities }),
       user: userGuard({
         sessions: services.sessions,
         cookie: services.cookie,

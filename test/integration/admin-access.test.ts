@@ -63,6 +63,18 @@ describe('admin API access', () => {
     await request(t.app).get('/api/v2/admin/activities/admin').set('Authorization', `Bearer ${admin.token}`).expect(401, invalidPermission);
   });
 
+  it('records a denial of a session caller as an admin activity; a Bearer caller was recorded by the gateway', async () => {
+    const admin = await createAdmin(t, 'admin');
+    const s = await login(t, admin.user);
+    await request(t.app).get(`${ADMIN}/activities/admin?topic=x`).set('Cookie', s.cookie).set('User-Agent', BROWSER).expect(401, invalidPermission);
+    await admin.call('get', '/activities/admin').set('User-Agent', BROWSER).expect(401, invalidPermission);
+    await t.services.adminActivities.flush();
+    const rows = await t.db.knex('activities').where({ user_id: admin.user.id, category: 'admin' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ topic: 'activities', action: 'read', result: 'denied' });
+    expect(JSON.parse(rows[0].data)).toEqual({ topic: 'x' });
+  });
+
   it('takes the session cookie as the resource API does, CSRF token included on writes', async () => {
     const admin = await createAdmin(t, 'superadmin');
     const s = await login(t, admin.user);

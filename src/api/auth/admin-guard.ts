@@ -4,15 +4,20 @@
  * a call that reaches the server without a gateway gets the same answer), then the abilities file grants the role
  * the operation's ability. Both read the caller's current role, loaded with the user on every call, so a demoted
  * admin loses access at once. Anything missing fails closed with 401.
+ * The gateway authorizer records AUDIT rows and denials as admin activities for the calls it forwards (Bearer
+ * tokens); a call with the session cookie came without it, so this guard records them, as the authorizer would.
  */
 import type { Request, RequestHandler } from 'express';
 import { unauthorized } from '../../errors/app-error.js';
 import type { Ability, Abilities } from '../../domain/admin/abilities.js';
 import type { PermissionDecision } from '../../domain/authz/permissions.js';
+import type { AdminActivityLog } from '../../domain/authz/admin-activity-log.js';
+import { requestContext } from './auth-context.js';
 
 export interface AdminGuardDeps {
   policy: { permissionFor(role: string, method: string, path: string): PermissionDecision };
   abilities: () => Abilities;
+  activities: Pick<AdminActivityLog, 'record'>;
 }
 
 /**
@@ -27,12 +32,23 @@ export function canonicalPath(base: string, template: string, req: Request): str
 
 export function adminGuard(d: AdminGuardDeps) {
   return (ability: Ability, base: string, template: string): RequestHandler =>
-    (req, _res, next) => {
+    (req, res, next) => {
       const user = req.auth?.user;
       if (!user) throw unauthorized('jwt.decode_and_verify');
-      if (!d.policy.permissionFor(user.role, req.method, canonicalPath(base, template, req)).allowed) {
-        throw unauthorized('authz.invalid_permission');
+      const path = canonicalPath(base, template, req);
+      const decision = d.policy.permissionFor(user.role, req.method, path);
+      const audit = decision.audit;
+      if (audit && req.auth?.session) {
+        const { ip, userAgent } = requestContext(req);
+        const record = () => {
+          const params = { ...(req.query as object), ...(typeof req.body === 'object' ? req.body : {}) };
+          d.activities.record({ userId: user.id, ip, userAgent, method: req.method, path, params, audit });
+        };
+        // A denial is recorded now; an allowed call once its body has been read, so the row carries its parameters.
+        if (decision.allowed) res.once('finish', record);
+        else record();
       }
+      if (!decision.allowed) throw unauthorized('authz.invalid_permission');
       if (!d.abilities().can(user.role, ability)) throw unauthorized('admin.ability.not_permitted');
       next();
     };
