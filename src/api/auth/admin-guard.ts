@@ -4,8 +4,9 @@
  * a call that reaches the server without a gateway gets the same answer), then the abilities file grants the role
  * the operation's ability. Both read the caller's current role, loaded with the user on every call, so a demoted
  * admin loses access at once. Anything missing fails closed with 401.
- * The gateway authorizer records AUDIT rows and denials as admin activities for the calls it forwards (Bearer
- * tokens); a call with the session cookie came without it, so this guard records them, as the authorizer would.
+ * The gateway authorizer records denials as admin activities for the calls it forwards (Bearer tokens); a call
+ * with the session cookie came without it, so this guard records its denial. Allowed writes are recorded by the
+ * admin API itself (src/domain/admin/admin-actor.ts).
  */
 import type { Request, RequestHandler } from 'express';
 import { unauthorized } from '../../errors/app-error.js';
@@ -32,23 +33,18 @@ export function canonicalPath(base: string, template: string, req: Request): str
 
 export function adminGuard(d: AdminGuardDeps) {
   return (ability: Ability, base: string, template: string): RequestHandler =>
-    (req, res, next) => {
+    (req, _res, next) => {
       const user = req.auth?.user;
       if (!user) throw unauthorized('jwt.decode_and_verify');
       const path = canonicalPath(base, template, req);
       const decision = d.policy.permissionFor(user.role, req.method, path);
-      const audit = decision.audit;
-      if (audit && req.auth?.session) {
-        const { ip, userAgent } = requestContext(req);
-        const record = () => {
-          const params = { ...(req.query as object), ...(typeof req.body === 'object' ? req.body : {}) };
-          d.activities.record({ userId: user.id, ip, userAgent, method: req.method, path, params, audit });
-        };
-        // A denial is recorded now; an allowed call once its body has been read, so the row carries its parameters.
-        if (decision.allowed) res.once('finish', record);
-        else record();
+      if (!decision.allowed) {
+        if (req.auth?.session) {
+          const { ip, userAgent } = requestContext(req);
+          d.activities.record({ userId: user.id, ip, userAgent, method: req.method, path, params: { ...(req.query as object) }, audit: decision.audit });
+        }
+        throw unauthorized('authz.invalid_permission');
       }
-      if (!decision.allowed) throw unauthorized('authz.invalid_permission');
       if (!d.abilities().can(user.role, ability)) throw unauthorized('admin.ability.not_permitted');
       next();
     };
