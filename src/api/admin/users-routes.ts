@@ -1,7 +1,7 @@
-/** Admin API routes. Users: list, one user, state/otp/email, role, pending documents, data storage, comments, API keys. */
+/** Admin API routes. Users: list, one user, state/otp/email, role, pending documents. */
 import { NOT_IMPLEMENTED, admin, type RouteTable } from '../types.js';
 
-type UsersOperations = 'adminListUsers' | 'adminGetUser' | 'adminUpdateUser' | 'adminUpdateUserLegacy' | 'adminUpdateUserRole' | 'adminListUsersWithPendingDocuments' | 'adminDeleteUserDataStorage' | 'adminCreateUserComment' | 'adminUpdateUserComment' | 'adminDeleteUserComment' | 'adminListUserApiKeys';
+type UsersOperations = 'adminListUsers' | 'adminGetUser' | 'adminUpdateUser' | 'adminUpdateUserLegacy' | 'adminUpdateUserRole' | 'adminListUsersWithPendingDocuments';
 
 export function usersRoutes(): Pick<RouteTable, UsersOperations> {
   return {
@@ -11,10 +11,5 @@ export function usersRoutes(): Pick<RouteTable, UsersOperations> {
     adminUpdateUserLegacy: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // POST /users/update
     adminUpdateUserRole: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // POST /users/role
     adminListUsersWithPendingDocuments: { access: admin('read', 'User'), handler: NOT_IMPLEMENTED }, // GET /users/documents/pending
-    adminDeleteUserDataStorage: { access: admin('destroy', 'User'), handler: NOT_IMPLEMENTED }, // DELETE /users/data_storage
-    adminCreateUserComment: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // POST /users/comments
-    adminUpdateUserComment: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // PUT /users/comments
-    adminDeleteUserComment: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // DELETE /users/comments
-    adminListUserApiKeys: { access: admin('read', 'APIKey'), handler: NOT_IMPLEMENTED }, // GET /api_keys
   };
 }
