@@ -27,6 +27,21 @@ export interface AppDeps {
   restrictions?: Restrictions;
 }
 
+/**
+ * Barong's own bases: OpenDAX's stock gateway rewrites `/api/v2/barong` to `/api/v2` before it forwards, and other
+ * services call `barong:8001/api/v2/<api>/…` directly. Such a request is served as the published path, so every
+ * router, the validator and the permission check see one spelling.
+ */
+const BARONG_BASE_ALIAS = /^\/api\/v2\/(?=(identity|resource|public|admin|management)([/?]|$))/;
+
+export const servePublishedPath: RequestHandler = (req, _res, next) => {
+  if (BARONG_BASE_ALIAS.test(req.url)) {
+    req.url = req.url.replace(BARONG_BASE_ALIAS, '/api/v2/barong/');
+    req.originalUrl = req.url;
+  }
+  next();
+};
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -50,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
     }) as RequestHandler,
   );
+  app.use(servePublishedPath);
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 

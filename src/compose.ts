@@ -76,6 +76,8 @@ import { UserPresenter } from './api/presenters/user-presenter.js';
 import { SessionCookie } from './api/auth/session-cookie.js';
 import { sessionGuard } from './api/auth/session-guard.js';
 import { userGuard } from './api/auth/user-guard.js';
+import { adminGuard } from './api/auth/admin-guard.js';
+import { Abilities } from './domain/admin/abilities.js';
 import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionJwt } from './domain/tokens/session-jwt.js';
 import { SessionOpener } from './api/identity/session-opener.js';
@@ -268,6 +270,8 @@ export async function createServices(config: Config, logger: Logger) {
     profiles,
     documents,
     presenter: new UserPresenter(encryptor),
+    abilities: new Abilities(config.admin.abilities),
+    levels: { list: () => uow.repos.levels.list() },
     cookie: new SessionCookie(config.session),
     build: buildInfo(config),
     async close() {
@@ -295,6 +299,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       public: (_req, _res, next) => next(),
       gateway: (_req, _res, next) => next(), // the gateway authorizer authenticates in its handler
       session: sessionGuard(services.sessions, services.cookie),
+      admin: adminGuard({ policy: services.policy, abilities: () => services.abilities, activities: services.adminActivities }),
       user: userGuard({
         sessions: services.sessions,
         cookie: services.cookie,

@@ -24,6 +24,8 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   const services = await createServices(config, logger);
   const { app, routes } = composeApp(services);
   const pending = notImplementedOperations(routes);
+  const unknownSubjects = config.admin.unknownAbilitySubjects;
+  if (unknownSubjects.length) logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

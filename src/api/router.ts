@@ -14,10 +14,29 @@ import { createRouter } from './routing.js';
 import { AppError } from '../errors/app-error.js';
 import { INVALID_PATH } from '../domain/authz/upstream-path.js';
 import { operationsOf, type Contract } from './contract.js';
-import { NOT_IMPLEMENTED, type Access, type OperationId, type RouteTable, type RouteSpec } from './types.js';
+import { NOT_IMPLEMENTED, type PlainAccess, type OperationId, type RouteTable, type RouteSpec } from './types.js';
+import type { Ability } from '../domain/admin/abilities.js';
 import type { BodyReaderFor } from './middleware/body-readers.js';
 
-export type Guards = Record<Access, RequestHandler>;
+export type Guards = Record<PlainAccess, RequestHandler> & {
+  /** Runs after the `user` guard: the permission table on the operation's canonical path, then the ability. */
+  admin(ability: Ability, base: string, template: string): RequestHandler;
+};
+
+/** The contract's `x-ability` and the route table's must agree: one operation, one rule. */
+function abilityProblem(id: string, spec: RouteSpec<OperationId>, operation: Record<string, any>): string | undefined {
+  const declared = operation['x-ability'] as Ability | undefined;
+  const routed = typeof spec.access === 'object' ? spec.access.admin : undefined;
+  if (!declared && !routed) return undefined;
+  if (declared?.action === routed?.action && declared?.subject === routed?.subject) return undefined;
+  return `${id}: the contract's x-ability ${JSON.stringify(declared)} and the route table's ${JSON.stringify(routed)} differ`;
+}
+
+function guardsFor(guards: Guards, spec: RouteSpec<OperationId>, base: string, template: string): RequestHandler[] {
+  const access = spec.access;
+  if (typeof access === 'object') return [guards.user, guards.admin(access.admin, base, template)];
+  return access === 'public' ? [] : [guards[access]];
+}
 
 export interface Routers {
   /** The contract's operations, behind the body parsers and the validator. */
@@ -90,6 +109,8 @@ export function buildRouters(
       continue;
     }
     mounted.add(id);
+    const abilityMismatch = abilityProblem(id, spec, operation);
+    if (abilityMismatch) problems.push(abilityMismatch);
     if (spec.access === 'gateway') {
       const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)];
       const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');
@@ -102,12 +123,14 @@ export function buildRouters(
       continue;
     }
     const expressPath = contract.basePath + path.replace(/\{([^}]+)\}/g, ':$1');
+    // An operation not built yet still admits only its callers: who may call is decided before anything else.
+    const admit = [restrictions(id), ...guardsFor(guards, spec, contract.basePath, path)];
     if (spec.handler === NOT_IMPLEMENTED) {
+      intake[method](expressPath, ...admit);
       router[method](expressPath, notImplemented);
       continue;
     }
-    const admit = [restrictions(id), ...(spec.access === 'public' ? [] : [guards[spec.access]]), ...readBody(operation)];
-    intake[method](expressPath, ...admit);
+    intake[method](expressPath, ...admit, ...readBody(operation));
     router[method](expressPath, onlyValidated(id, toHandler(spec)));
   }
   // Express decodes `*path` while matching; a path it cannot decode has no canonical form either: a bad request to

@@ -27,6 +27,7 @@ import { createApiKeysHandlers, type ApiKeysHandlerDeps } from './resource/api-k
 import { createServiceAccountsHandlers, type ServiceAccountsHandlerDeps } from './resource/service-accounts-handlers.js';
 import { createAuthzHandlers, type AuthzHandlerDeps } from './authz/authz-handlers.js'; // gateway authorizer
 import type { RouteTable } from './types.js';
+import { adminRoutes, type AdminRouteDeps } from './admin/admin-routes.js';
 
 export interface RouteServices
   extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
@@ -43,6 +44,7 @@ export interface RouteServices
     OtpHandlerDeps,
     ApiKeysHandlerDeps,
     ServiceAccountsHandlerDeps,
+    AdminRouteDeps,
     AuthzHandlerDeps {
   config: Config;
   contract: Contract;
@@ -148,5 +150,6 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     authorizeDelete: { access: 'gateway', handler: authz.authorizeDelete },
     authorizeHead: { access: 'gateway', handler: authz.authorizeHead },
     authorizeOptions: { access: 'gateway', handler: authz.authorizeOptions },
+    ...adminRoutes(s),
   };
 }

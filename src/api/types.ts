@@ -1,6 +1,7 @@
 /** Request and reply types for handlers, taken from the generated contract types. */
 import type { Request, Response } from 'express';
 import type { operations } from '../generated/api.js';
+import type { Ability } from '../domain/admin/abilities.js';
 
 export type OperationId = keyof operations;
 type Op<O extends OperationId> = operations[O];
@@ -28,11 +29,22 @@ export interface ApiRequest<O extends OperationId> extends Request<PathOf<O>, un
 
 export type Handler<O extends OperationId> = (req: ApiRequest<O>, res: Response) => Promise<Reply<O>> | Reply<O>;
 
+/** An admin operation: a `user` caller whose role the permission table and the abilities file both allow. */
+export interface AdminAccess {
+  admin: Ability;
+}
+
 /**
  * Who may call an operation. Every route must say; an open route says `public`. `gateway`: the gateway authorizer
  * (it authenticates by itself), mounted on its own router before the body parsers and the contract validator.
+ * Admin operations name the ability they need, as the contract's `x-ability` does.
  */
-export type Access = 'public' | 'session' | 'user' | 'gateway';
+export type Access = 'public' | 'session' | 'user' | 'gateway' | AdminAccess;
+export type PlainAccess = Exclude<Access, AdminAccess>;
+
+export const admin = (action: Ability['action'], subject: Ability['subject']): AdminAccess => ({
+  admin: { action, subject },
+});
 
 export const NOT_IMPLEMENTED = 'not_implemented' as const;
 

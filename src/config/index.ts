@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { accounts } from './accounts.js';
+import { admin } from './admin.js';
 import type { ReadContext } from './area.js';
 import { auth0 } from './auth0.js';
 import { authz } from './authz.js';
@@ -26,6 +27,7 @@ import { tokens } from './tokens.js';
 export { ConfigError } from './config-error.js';
 export { BARONG_DEFAULT_PASSWORD_REGEXP, compilePasswordRegexp } from './passwords.js';
 export { UPLOAD_EXTENSIONS } from './storage.js';
+export { ABILITY_SUBJECTS, type AbilitiesFile, type AbilityAction, type AbilitySubject } from './admin.js';
 
 /** In the order of docs/configuration.md. */
 export const CONFIG_AREAS = [
@@ -35,6 +37,7 @@ export const CONFIG_AREAS = [
   tokens,
   sessions,
   accounts,
+  admin,
   passwords,
   encryption,
   limits,

@@ -1,5 +1,5 @@
 /**
- * `npm run test:contract`: Dredd against the hand-edited Swagger 2.0 contract (openapi/barong.yaml).
+ * `npm run test:contract`: Dredd against the hand-edited Swagger 2.0 contracts (openapi/barong.yaml, openapi/admin.yaml).
  *
  * Starts, on loopback: a fresh migrated and seeded database with fixture users, an SMTP catcher with a small
  * mailbox API (so hooks can follow links from real mails), an Auth0 tenant stand-in, a Twilio stand-in (phone
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
     await waitForHealth(`${base}/healthz`, server);
     return await run(
       'node_modules/.bin/dredd',
-      ['openapi/barong.yaml', base, '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
+      ['openapi/barong.yaml', base, '--path=openapi/admin.yaml', '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
       { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_TWILIO: twilio.url, DREDD_FIXTURES: JSON.stringify(fixtures) },
     );
   } finally {

@@ -9,12 +9,15 @@ import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
 
 const contract = loadContract();
 const pass: express.RequestHandler = (_req, _res, next) => next();
-const guards = { public: pass, session: pass, user: pass, gateway: pass };
+const guards = { public: pass, session: pass, user: pass, gateway: pass, admin: () => pass };
 const noBody = () => [];
 
-function table(): Record<string, { access: string; handler: unknown }> {
+function table(): Record<string, { access: unknown; handler: unknown }> {
   return Object.fromEntries(
-    operationsOf(contract.oas3).map(({ operation }) => [operation.operationId, { access: 'public', handler: NOT_IMPLEMENTED }]),
+    operationsOf(contract.oas3).map(({ operation }) => {
+      const ability = operation['x-ability'];
+      return [operation.operationId, { access: ability ? { admin: ability } : 'public', handler: NOT_IMPLEMENTED }];
+    }),
   );
 }
 
@@ -31,6 +34,14 @@ describe('the route table against the contract', () => {
     const t = table();
     delete t.createUser;
     expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/createUser has no handler/);
+  });
+
+  it("refuses to start when an admin route's ability is not the contract's x-ability", () => {
+    const t = table();
+    t.adminListUsers = { access: { admin: { action: 'manage', subject: 'User' } }, handler: NOT_IMPLEMENTED };
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/adminListUsers: the contract's x-ability/);
+    t.adminListUsers = { access: 'user', handler: NOT_IMPLEMENTED };
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/adminListUsers: the contract's x-ability/);
   });
 
   it('refuses to start when a handler has no operation', () => {

@@ -33,7 +33,7 @@ export function adminAction(method: string): string {
   return ACTIONS[method.toUpperCase()] ?? 'system';
 }
 
-function maskSecrets(value: unknown, depth = 0): unknown {
+export function maskSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   return Object.fromEntries(

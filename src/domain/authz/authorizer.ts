@@ -17,6 +17,7 @@ import { safeEqual, sessionMatchesClient } from '../sessions/session-binding.js'
 import type { SessionStore } from '../sessions/session-store.js';
 import type { AuthzPolicy } from './authz-policy.js';
 import type { AuthzRules } from './authz-rules.js';
+import { isOwnAdminPath } from '../admin/admin-actor.js';
 import type { AdminActivityLog } from './admin-activity-log.js';
 import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
 import type { ApiKeyAuthenticator, ApiKeyHeaders } from './authorizer-api-key.js';
@@ -111,7 +112,8 @@ export class Authorizer {
   /** An AUDIT row or a denial of a user becomes an admin activity (written in the background). */
   private checkPermission(req: AuthzRequest, principal: PrincipalRecord): void {
     const decision = this.d.policy.permissionFor(principal.claims.role, req.method, req.path);
-    if (decision.audit && principal.kind === 'user') {
+    // Allowed calls to this server's admin API are recorded by the admin API itself, in the write's transaction.
+    if (decision.audit && principal.kind === 'user' && !(decision.allowed && isOwnAdminPath(req.path))) {
       this.d.activities.record({
         userId: principal.id,
         ip: req.ip,

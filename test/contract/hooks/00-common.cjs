@@ -20,6 +20,7 @@ hooks.beforeEach(async (t, done) => {
       t.skip = true;
     } else {
       if (key.includes(' /resource/') && !key.includes('swagger_doc')) await support.actAs(t, 'member');
+      if (key.includes(' /admin/')) await support.actAs(t, 'admin');
       if (prepare) {
         t.skip = false;
         await prepare(t);
