@@ -126,6 +126,8 @@ export const SCOPED_KEYS = [
   'authz.invalid_path',
   'authz.permission_denied',
   'authz.invalid_permission',
+  // The admin API: the caller's role lacks the operation's ability (abilities file).
+  'admin.ability.not_permitted',
   'authz.restrict.blacklist',
   'authz.restrict.maintenance',
   'authz.restrict.blocklogin',
