@@ -34,7 +34,7 @@ function parse(argv: string[]): Args | undefined {
 }
 
 async function create(args: Args): Promise<string> {
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const knex = createKnex(config.database);
   try {
     const uow = new UnitOfWork(knex, new EventDispatcher(createLogger('silent')));

@@ -25,7 +25,7 @@ function ttlFrom(argv: string[]): number | undefined {
 }
 
 async function issue(ttlSeconds: number): Promise<string> {
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const logger = createLogger('silent');
   const redis = createRedis(config.redisUrl, 'barong-cli');
   const knex = createKnex(config.database); // lazy: issuing never touches the database

@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await run(command as Command, loadConfig(process.env).database);
+    await run(command as Command, loadConfig().database);
     return 0;
   } catch (err) {
     process.stderr.write(`db ${command} failed: ${oneLine(err)}\n`);

@@ -22,7 +22,7 @@ function parse<T>(source: string, read: () => T, what: string): T {
   try {
     return read();
   } catch (err) {
-    throw new Error(`${source}: cannot read ${what} (${(err as Error).message})`);
+    throw new Error(`${source}: cannot read ${what} (${(err as Error).message})`, { cause: err });
   }
 }
 
@@ -33,7 +33,7 @@ function checked(key: KeyObject, source: string, config: Config): KeyObject {
   try {
     fits = algorithmOf(key);
   } catch (err) {
-    if (err instanceof JwtKeyError) throw new Error(`${source}: ${err.message}`);
+    if (err instanceof JwtKeyError) throw new Error(`${source}: ${err.message}`, { cause: err });
     throw err;
   }
   if (fits !== algorithm) {
@@ -112,7 +112,7 @@ export function loadPublicKeys(config: Config): KeyObject[] {
     try {
       algorithmOf(key);
     } catch (err) {
-      throw new Error(`${source}: ${(err as Error).message}`);
+      throw new Error(`${source}: ${(err as Error).message}`, { cause: err });
     }
     return key;
   });

@@ -6,20 +6,13 @@ import { loadContract, operationsOf } from '../../src/api/contract.js';
 import { errorHandler } from '../../src/api/middleware/error-handler.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';
+import { notImplementedTable, openGuards } from '../support/route-table.js';
 
 const contract = loadContract();
-const pass: express.RequestHandler = (_req, _res, next) => next();
-const guards = { public: pass, session: pass, user: pass, gateway: pass, admin: () => pass };
+const guards = openGuards;
 const noBody = () => [];
 
-function table(): Record<string, { access: unknown; handler: unknown }> {
-  return Object.fromEntries(
-    operationsOf(contract.oas3).map(({ operation }) => {
-      const ability = operation['x-ability'];
-      return [operation.operationId, { access: ability ? { admin: ability } : 'public', handler: NOT_IMPLEMENTED }];
-    }),
-  );
-}
+const table = () => notImplementedTable(contract);
 
 describe('the route table against the contract', () => {
   it('an operation marked not implemented answers 501 server.not_implemented from one place', async () => {
