@@ -16,6 +16,7 @@ import { Encryptor } from '../../src/lib/encryptor.js';
 import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
+import { until } from '../support/wait.js';
 
 const CONFIG = loadConfig({ ...process.env, NODE_ENV: 'test' });
 const REDIS_URL = CONFIG.redisUrl;
@@ -99,16 +100,6 @@ async function finished(queue: Queue<QueuedMail>, jobId: string): Promise<MailJo
   await until(async () => (await queue.getJob(jobId))?.isCompleted());
   // Read again: a job fetched before it completed carries no return value.
   return (await queue.getJob(jobId))?.returnvalue as MailJobResult;
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {

@@ -24,6 +24,7 @@ import {
   TEST_SERVICE_SID,
   type TwilioStandIn,
 } from '../support/twilio-stand-in.js';
+import { until } from '../support/wait.js';
 
 const PER_NUMBER = 4;
 const PER_USER = 6;
@@ -108,15 +109,9 @@ async function as(user: User, app: TestApp = t) {
 const phoneRow = (userId: number, app: TestApp = t) => app.db.knex('phones').where({ user_id: userId }).orderBy('id').first();
 
 /** Waits until the worker has given up on the SMS job of this phone (failed set). */
-async function failedJobOf(pipeline: Pipeline, phoneId: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const failed = await pipeline.queue.getFailed();
-    const job = failed.find((j) => j.data.phoneId === phoneId);
-    if (job) return job;
-    if (Date.now() > deadline) throw new Error(`no failed SMS job for phone ${phoneId}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function failedJobOf(pipeline: Pipeline, phoneId: number) {
+  const failedJob = async () => (await pipeline.queue.getFailed()).find((j) => j.data.phoneId === phoneId);
+  return until(failedJob, { timeoutMs: 10_000, what: `a failed SMS job for phone ${phoneId}` });
 }
 
 beforeAll(async () => {

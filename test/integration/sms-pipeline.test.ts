@@ -19,6 +19,7 @@ import { smsSentMarkKey, startSmsWorker, type SmsJobResult } from '../../jobs/sm
 import { startSmsRole } from '../../jobs/sms/start-sms-worker.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
+import { until } from '../support/wait.js';
 
 const PREFIX = `test:sms:${randomUUID().slice(0, 8)}:`;
 const TEMPLATE = 'Ваш код {{code}} ({{ code }})';
@@ -76,16 +77,6 @@ function smsJob(to: string, overrides: Partial<SmsJob> = {}, code: string | null
     idempotencyKey: `phone_code:${randomUUID()}`,
     ...overrides,
   };
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function completed(queue: Queue<SmsJob>, jobId: string): Promise<SmsJobResult> {
