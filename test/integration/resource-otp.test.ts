@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, sessionCookie, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, sessionCookie, totpCode } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
@@ -19,13 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** An active user (e-mail verified through the private label, as confirmation does). */
-async function activeUser(spec: Omit<UserSpec, 'state'> = {}): Promise<User & { password: string }> {
-  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-  const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-  return { ...updated, password: user.password };
-}
 
 async function bearer(user: User): Promise<string> {
   return `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`;
@@ -66,7 +59,7 @@ function secretFrom(url: string): string {
 
 describe('POST /resource/otp/generate_qrcode', () => {
   it('issues a secret as a Vault-style otpauth URL and a PNG QR code; stores it encrypted; records the activity', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const res = await post(user, '/otp/generate_qrcode', {}, 200);
     const { url, barcode } = res.body.data;
     expect(url).toBe(
@@ -83,7 +76,7 @@ describe('POST /resource/otp/generate_qrcode', () => {
   });
 
   it('replaces a secret not yet enabled: only the last QR code counts', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const first = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     const second = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     expect(second).not.toBe(first);
@@ -93,7 +86,7 @@ describe('POST /resource/otp/generate_qrcode', () => {
 
   it('refuses a user with 2FA on: 400 resource.otp.already_enabled, a failed activity, the secret kept', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/generate_qrcode', {}, 400, { errors: ['resource.otp.already_enabled'] });
     expect(t.services.encryptor.decrypt((await reload(user)).otpSecretEncrypted!)).toBe(secret);
     const [row] = await activities(user, 'request QR code for 2FA');
@@ -107,7 +100,7 @@ describe('POST /resource/otp/generate_qrcode', () => {
 
 describe('POST /resource/otp/enable', () => {
   it('turns 2FA on with a code from the QR secret, adds `otp: enabled`, and ends every other session', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const login = async () => {
       const res = await request(t.app)
         .post('/api/v2/barong/identity/sessions')
@@ -139,15 +132,15 @@ describe('POST /resource/otp/enable', () => {
 
   it('answers 400 resource.otp.already_enabled when 2FA is on', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
     expect(await activities(user, 'enable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('answers 422 resource.otp.invalid without a secret, or with a wrong code (failed activity), 2FA staying off', async () => {
-    const fresh = await activeUser();
+    const fresh = await activeUser(t);
     await post(fresh, '/otp/enable', { code: '123456' }, 422, { errors: ['resource.otp.invalid'] });
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/generate_qrcode', {}, 200);
     await post(user, '/otp/enable', { code: '000000' }, 422, { errors: ['resource.otp.invalid'] });
     expect((await reload(user)).otp).toBe(false);
@@ -157,13 +150,13 @@ describe('POST /resource/otp/enable', () => {
   });
 
   it('answers 400 for a missing or empty code (validation)', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/enable', {}, 400, { errors: ['resource.otp.missing_code', 'resource.otp.empty_code'] });
     await post(user, '/otp/enable', { code: '' }, 400, { errors: ['resource.otp.empty_code'] });
   });
 
   it('needs the CSRF token with the session cookie', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const res = await request(t.app)
       .post('/api/v2/barong/identity/sessions')
       .set('User-Agent', UA)
@@ -181,7 +174,7 @@ describe('POST /resource/otp/enable', () => {
 describe('POST /resource/otp/verify', () => {
   it('accepts a right code once: the same code again is refused', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     const code = await freshCode(user, secret);
     await post(user, '/otp/verify', { code }, 200, {});
     await post(user, '/otp/verify', { code }, 422, { errors: ['resource.otp.invalid'] });
@@ -189,7 +182,7 @@ describe('POST /resource/otp/verify', () => {
 
   it('accepts one step of skew either way, not two', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await awayFromStepEdge();
     await post(user, '/otp/verify', { code: await freshCode(user, secret, -1) }, 200);
     await post(user, '/otp/verify', { code: await freshCode(user, secret, 1) }, 200);
@@ -197,7 +190,7 @@ describe('POST /resource/otp/verify', () => {
   });
 
   it('answers 400 resource.otp.not_enabled when 2FA is off (Barong says already_enabled), with a failed activity', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/verify', { code: '123456' }, 400, { errors: ['resource.otp.not_enabled'] });
     const [row] = await activities(user, 'verify 2FA code');
     expect(row).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: '2FA has not been enabled for this account' }) });
@@ -205,15 +198,15 @@ describe('POST /resource/otp/verify', () => {
 
   it('answers 422 resource.otp.invalid to a wrong code, with a failed activity', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/verify', { code: '12345x' }, 422, { errors: ['resource.otp.invalid'] });
     expect(await activities(user, 'verify 2FA code')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('limits wrong codes per user: 429 resource.otp.too_many_attempts, even for the right code, others unaffected', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
-    const bystander = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
+    const bystander = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 5; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
     const limited = await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 429);
     expect(limited.body).toEqual({ errors: ['resource.otp.too_many_attempts'] });
@@ -223,7 +216,7 @@ describe('POST /resource/otp/verify', () => {
 
   it('gives the budget back after a right code', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
     await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 200);
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
@@ -232,7 +225,7 @@ describe('POST /resource/otp/verify', () => {
 
 describe('POST /resource/otp/disable', () => {
   it('turns 2FA off, removes the label (level/state recomputed), deactivates the keys of the user and their service accounts', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const secret = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 200);
     const enabled = await reload(user);
@@ -243,7 +236,7 @@ describe('POST /resource/otp/disable', () => {
       algorithm: 'HS256',
       totp_code: await freshCode(user, secret),
     }, 201);
-    const bystander = await activeUser({ otpSecret: secret });
+    const bystander = await activeUser(t, { otpSecret: secret });
     const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(bystander, secret) }, 201);
 
     await post(enabled, '/otp/disable', { code: await freshCode(user, secret) }, 200, {});
@@ -265,14 +258,14 @@ describe('POST /resource/otp/disable', () => {
   });
 
   it('answers 400 resource.otp.not_enabled when 2FA is off', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/disable', { code: '123456' }, 400, { errors: ['resource.otp.not_enabled'] });
     expect(await activities(user, 'disable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('answers 422 resource.otp.invalid to a wrong code and keeps 2FA on', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/disable', { code: '000000' }, 422, { errors: ['resource.otp.invalid'] });
     expect((await reload(user)).otp).toBe(true);
   });
@@ -280,8 +273,8 @@ describe('POST /resource/otp/disable', () => {
   it("one user's code never works for another user's 2FA", async () => {
     const mine = generateSecret();
     const theirs = generateSecret();
-    const me = await activeUser({ otpSecret: mine });
-    const them = await activeUser({ otpSecret: theirs });
+    const me = await activeUser(t, { otpSecret: mine });
+    const them = await activeUser(t, { otpSecret: theirs });
     await post(me, '/otp/disable', { code: await freshCode(them, theirs) }, 422);
     await post(them, '/otp/disable', { code: await freshCode(me, mine) }, 422);
     expect((await reload(me)).otp).toBe(true);

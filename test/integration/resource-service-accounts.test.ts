@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, totpCode } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 import type { ServiceAccount } from '../../src/db/repositories/service-accounts-repository.js';
@@ -20,15 +20,10 @@ afterAll(async () => {
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
-async function activeUser(spec: Omit<UserSpec, 'state'> = {}): Promise<User> {
-  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-  return t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-}
-
 /** A user with 2FA on, and one active service account of theirs. */
 async function ownerWithAccount(): Promise<{ owner: User; secret: string; account: ServiceAccount }> {
   const secret = generateSecret();
-  const owner = await activeUser({ otpSecret: secret });
+  const owner = await activeUser(t, { otpSecret: secret });
   return { owner, secret, account: await t.services.serviceAccountService.create(owner) };
 }
 
@@ -55,7 +50,7 @@ const keyRow = (kid: string) => t.db.knex('api_keys').where({ kid }).first();
 
 describe('service accounts (made by operators and tests)', () => {
   it('take an SI uid, a plus-address of the owner, the owner’s state and level', async () => {
-    const owner = await activeUser();
+    const owner = await activeUser(t);
     const account = await t.services.serviceAccountService.create(owner);
     expect(account.uid).toMatch(/^SI[0-9A-F]{10}$/);
     const [local, domain] = owner.email.split('@');
@@ -101,7 +96,7 @@ describe('GET /resource/service_accounts', () => {
   });
 
   it('is empty for a user without service accounts; needs credentials', async () => {
-    await call(await activeUser(), 'get', SA, undefined, 200, []);
+    await call(await activeUser(t), 'get', SA, undefined, 200, []);
     await request(t.app).get(SA).expect(401, { errors: ['jwt.decode_and_verify'] });
   });
 });
@@ -158,7 +153,7 @@ describe('POST /resource/service_accounts/api_keys', () => {
     await call(owner, 'post', `${SA}/api_keys`, create(account.uid, { totp_code: '000000' }), 422, {
       errors: ['resource.service_accounts.invalid_totp'],
     });
-    const plain = await activeUser();
+    const plain = await activeUser(t);
     const plainAccount = await t.services.serviceAccountService.create(plain);
     await call(plain, 'post', `${SA}/api_keys`, create(plainAccount.uid, {}), 400, { errors: ['resource.service_accounts.2fa_disabled'] });
     expect(await t.db.knex('api_keys').whereIn('key_holder_account_id', [account.id, other.account.id, plainAccount.id])).toEqual([]);

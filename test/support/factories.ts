@@ -42,6 +42,13 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
   return { ...(await users.findById(user.id))!, password };
 }
 
+/** A user made active the way the app does it: the e-mail verified through the private label (level 1, active). */
+export async function activeUser(t: TestApp, spec: Omit<UserSpec, 'state' | 'level'> = {}): Promise<User & { password: string }> {
+  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
+  const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
+  return { ...updated, password: user.password };
+}
+
 /** The TOTP code for a secret, `offsetSteps` steps away from now. */
 export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
