@@ -6,14 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/lib/logger.js';
 import { createQueue, type Queue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
-import { startWorker } from '../../jobs/main.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
+import { startMailHarness } from '../support/mail.js';
 import { createUser } from '../support/factories.js';
 import { bearer, login, withSession, withToken } from '../support/account-client.js';
 import {
@@ -49,28 +46,17 @@ interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** The app, and the worker process's graph (mail + SMS) on the same database, Redis prefix and settings. */
+/** The app, and the worker process's graph (mail + SMS) with the app's settings, as the mail harness starts it. */
 async function startPipeline(env: Record<string, string>): Promise<Pipeline> {
   const t = await startTestApp(env);
-  const smtp: SmtpCatcher = await startSmtpCatcher();
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_NAME: t.db.name,
-    BARONG_REDIS_PREFIX: t.config.redisPrefix,
-    BARONG_SMTP_HOST: '127.0.0.1',
-    BARONG_SMTP_PORT: String(smtp.port),
-    ...env,
-  });
-  const worker = await startWorker(config, createLogger('silent'));
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const worker = await startMailHarness(t);
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
   return {
     t,
     queue,
     async stop() {
       await worker.stop();
       await queue.close();
-      await smtp.close();
       await t.close();
     },
   };
