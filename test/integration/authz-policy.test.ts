@@ -8,33 +8,27 @@ import request from 'supertest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { until } from '../support/wait.js';
-import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
+import { TEST_IPS } from '../support/mmdb-writer.js';
+import { clearRestrictions, startGeoTestApp, type GeoTestApp } from '../support/geo-app.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
 import { restrictedKindOf } from '../../src/domain/authz/restrictions.js';
 import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
-const geo = temporaryGeoDatabase();
-const geoPath = geo.path;
 const { JP, DE, BR, FR6, UNKNOWN, UNKNOWN6 } = TEST_IPS;
 const PATH = 'api/v2/peatio/market/orders';
 const LOGIN_PATH = 'api/v2/barong/identity/sessions';
 
-let t: TestApp;
+let t: GeoTestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_MAXMINDDB_PATH: geoPath });
+  t = await startGeoTestApp();
 });
 afterAll(async () => {
   await t?.close();
-  geo.remove();
 });
-beforeEach(async () => {
-  await t.db.knex('restrictions').del();
-  await t.services.policy.reload();
-});
+beforeEach(() => clearRestrictions(t));
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
 const verdict = (ip: string, path = PATH) => t.services.policy.restrictionFor(ip, restrictedKindOf(canonicalUpstreamPath(path)!));
@@ -448,7 +442,7 @@ describe('cache invalidation across processes', () => {
       LOG_LEVEL: 'silent',
       DATABASE_NAME: t.db.name,
       BARONG_REDIS_PREFIX: t.config.redisPrefix,
-      BARONG_MAXMINDDB_PATH: geoPath,
+      BARONG_MAXMINDDB_PATH: t.geoPath,
       BARONG_AUTHZ_CACHE_REFRESH: '0', // no timer: only the invalidation can bring the change
     });
     try {

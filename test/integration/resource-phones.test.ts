@@ -19,6 +19,7 @@ import {
   TEST_AUTH_TOKEN,
   TEST_FROM_NUMBER,
   TEST_SERVICE_SID,
+  TWILIO_REFUSALS,
   type TwilioStandIn,
 } from '../support/twilio-stand-in.js';
 import { until } from '../support/wait.js';
@@ -430,13 +431,7 @@ describe('ownership', () => {
 });
 
 describe('Twilio errors', () => {
-  const cases: [number, string][] = [
-    [21612, 'resource.phone.num_not_reachable'],
-    [21614, 'resource.phone.num_not_valid'],
-    [21618, 'resource.phone.sms_content_invalid'],
-    [21610, 'resource.phone.unsubscribed_recipient'],
-    [21999, 'resource.phone.twilio_unexpected'],
-  ];
+  const cases: [number, string][] = [...TWILIO_REFUSALS, [21999, 'resource.phone.twilio_unexpected']];
 
   for (const [twilioCode, key] of cases) {
     it(`Twilio ${twilioCode} → ${key}: not retried, told at verify and at the next send_code`, async () => {

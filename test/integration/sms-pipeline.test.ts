@@ -15,7 +15,7 @@ import { challengeId, SmsFailures } from '../../src/domain/phones/sms-failures.j
 import { createSmsProviders, type SmsProvider } from '../../jobs/sms/sms-providers.js';
 import { smsSentMarkKey, startSmsWorker, type SmsJobResult } from '../../jobs/sms/sms-worker.js';
 import { startSmsRole } from '../../jobs/sms/start-sms-worker.js';
-import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, TWILIO_REFUSALS, type TwilioStandIn } from '../support/twilio-stand-in.js';
 import { queueBench } from '../support/queue-bench.js';
 import { until } from '../support/wait.js';
 
@@ -141,10 +141,7 @@ describe('twilio_sms', () => {
 
 describe('Twilio errors', () => {
   const cases: [number, string][] = [
-    [21612, 'resource.phone.num_not_reachable'],
-    [21614, 'resource.phone.num_not_valid'],
-    [21618, 'resource.phone.sms_content_invalid'],
-    [21610, 'resource.phone.unsubscribed_recipient'],
+    ...TWILIO_REFUSALS,
     [21211, 'resource.phone.num_not_valid'],
     [30001, 'resource.phone.twilio_unexpected'],
   ];

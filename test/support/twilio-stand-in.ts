@@ -18,6 +18,14 @@ export const TEST_AUTH_TOKEN = 'twilio-stand-in-token';
 export const TEST_SERVICE_SID = `VA${'b2'.repeat(16)}`;
 export const TEST_FROM_NUMBER = '+15005550000';
 
+/** Twilio errors that refuse a message for good, with the key the user is told: never worth a retry. */
+export const TWILIO_REFUSALS: ReadonlyArray<[number, string]> = [
+  [21612, 'resource.phone.num_not_reachable'],
+  [21614, 'resource.phone.num_not_valid'],
+  [21618, 'resource.phone.sms_content_invalid'],
+  [21610, 'resource.phone.unsubscribed_recipient'],
+];
+
 export type TwilioEndpoint = 'messages' | 'verifications' | 'checks';
 
 export interface SentSms {
