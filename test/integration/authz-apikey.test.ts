@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeUser, createApiKey, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, createApiKey, freshCode, totpCode, type UserSpec } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
@@ -189,10 +189,7 @@ describe('Barong-compatible signatures', () => {
   it('a key disabled or deleted through the API stops working at once (the cached key record is dropped)', async () => {
     const { user, otpSecret } = await keyed();
     const bearer = `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`;
-    const code = async () => {
-      await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-      return totpCode(otpSecret);
-    };
+    const code = () => freshCode(t, user, otpSecret);
     const created = await request(t.app)
       .post(`${RESOURCE}/api_keys`)
       .set('Authorization', bearer)
@@ -226,9 +223,8 @@ describe('Barong-compatible signatures', () => {
       const user = await activeUser(t, { otpSecret });
       const key: Key = await createApiKey(t, { type: 'User', id: user.id }, { kid: `abcdef${randomBytes(5).toString('hex')}` });
       const deleteThroughApi = async (spelling: string) => {
-        await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
         await request(t.app)
-          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await totpCode(otpSecret)}`)
+          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await freshCode(t, user, otpSecret)}`)
           .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
           .expect(204);
       };
@@ -326,11 +322,10 @@ describe('Barong-compatible signatures', () => {
   it('2FA turned off through the API deactivates the keys → 401 authz.apikey_not_active', async () => {
     const { user, otpSecret, key } = await keyed();
     await signed(key).expect(200);
-    await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
     await request(t.app)
       .post(`${RESOURCE}/otp/disable`)
       .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
-      .send({ code: await totpCode(otpSecret) })
+      .send({ code: await freshCode(t, user, otpSecret) })
       .expect(200);
     await signed(key).expect(401, denied('authz.apikey_not_active'));
   });

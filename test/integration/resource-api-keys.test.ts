@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeUser, createUser, sessionCookie, totpCode } from '../support/factories.js';
+import { activeUser, createUser, freshCode, sessionCookie } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import { hmacHex, signatureMatches } from '../../src/domain/api-keys/api-key-secrets.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
@@ -30,14 +30,8 @@ async function call(user: User, method: Method, path: string, body: Body, status
   return expected === undefined ? req.expect(status) : req.expect(status, expected);
 }
 
-/** A code the server has not seen yet (tests spend several codes of one user within a time step). */
-async function code(user: User, secret: string): Promise<string> {
-  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-  return totpCode(secret);
-}
-
 async function createKey(user: User, secret: string, fields: Record<string, unknown> = {}) {
-  const res = await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await code(user, secret), ...fields }, 201);
+  const res = await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret), ...fields }, 201);
   return res.body as { kid: string; secret: string; algorithm: string; scope: string[]; state: string };
 }
 
@@ -47,7 +41,7 @@ describe('POST /resource/api_keys', () => {
   it('creates a key: 201 with kid (16 hex), secret (32 hex) shown once, scope as an array; the secret encrypted at rest', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    const body = { algorithm: 'HS256', scope: 'read, trade', totp_code: await code(user, secret) };
+    const body = { algorithm: 'HS256', scope: 'read, trade', totp_code: await freshCode(t, user, secret) };
     const res = await call(user, 'post', '/api_keys', body, 201);
     expect(res.body).toEqual({
       kid: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -74,7 +68,7 @@ describe('POST /resource/api_keys', () => {
       .post(`${API}/api_keys`)
       .set('Authorization', `Bearer ${token}`)
       .type('form')
-      .send({ algorithm: 'HS512', totp_code: await code(user, secret) })
+      .send({ algorithm: 'HS512', totp_code: await freshCode(t, user, secret) })
       .expect(201);
     expect(res.body).toMatchObject({ algorithm: 'HS512', scope: [] });
   });
@@ -105,7 +99,7 @@ describe('POST /resource/api_keys', () => {
     await call(user, 'post', '/api_keys', { algorithm: 'HS256' }, 422, { errors: ['resource.api_key.missing_totp'] });
     await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: ' ' }, 422, { errors: ['resource.api_key.missing_totp'] });
     await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: '000000' }, 422, { errors: ['resource.api_key.invalid_totp'] });
-    const used = await code(user, secret);
+    const used = await freshCode(t, user, secret);
     await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: used }, 201);
     await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: used }, 422, { errors: ['resource.api_key.invalid_totp'] });
     expect(await t.db.knex('api_keys').where({ key_holder_account_id: user.id })).toHaveLength(1);
@@ -114,7 +108,7 @@ describe('POST /resource/api_keys', () => {
   it('answers 422 algorithm.inclusion for another algorithm, 400 when it is missing', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    const body = { algorithm: 'RS256', totp_code: await code(user, secret) };
+    const body = { algorithm: 'RS256', totp_code: await freshCode(t, user, secret) };
     await call(user, 'post', '/api_keys', body, 422, { errors: ['algorithm.inclusion'] });
     await call(user, 'post', '/api_keys', { totp_code: '123456' }, 400, {
       errors: ['resource.apikey.missing_algorithm', 'resource.apikey.empty_algorithm'],
@@ -124,7 +118,7 @@ describe('POST /resource/api_keys', () => {
   it('answers 422 key_holder_account.invalid to a pending holder', async () => {
     const secret = generateSecret();
     const user = await createUser(t, { state: 'pending', level: 0, otpSecret: secret });
-    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await code(user, secret) }, 422, {
+    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) }, 422, {
       errors: ['key_holder_account.invalid'],
     });
   });
@@ -133,7 +127,7 @@ describe('POST /resource/api_keys', () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 5; i++) await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: '000000' }, 422);
-    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await code(user, secret) }, 429, {
+    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) }, 429, {
       errors: ['resource.api_key.too_many_attempts'],
     });
   });
@@ -144,7 +138,7 @@ describe('POST /resource/api_keys', () => {
     const login = await request(t.app)
       .post('/api/v2/barong/identity/sessions')
       .set('User-Agent', UA)
-      .send({ email: user.email, password: user.password, otp_code: await code(user, t.services.totp.secretOf(user)!) })
+      .send({ email: user.email, password: user.password, otp_code: await freshCode(t, user, t.services.totp.secretOf(user)!) })
       .expect(201);
     await request(t.app)
       .post(`${API}/api_keys`)
@@ -203,7 +197,7 @@ describe('PATCH /resource/api_keys/{kid}', () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret, { scope: 'read' });
-    const body = { scope: 'trade,withdraw', state: 'inactive', totp_code: await code(user, secret) };
+    const body = { scope: 'trade,withdraw', state: 'inactive', totp_code: await freshCode(t, user, secret) };
     const res = await call(user, 'patch', `/api_keys/${key.kid}`, body, 200);
     expect(res.body).toEqual({
       kid: key.kid,
@@ -213,7 +207,7 @@ describe('PATCH /resource/api_keys/{kid}', () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'active', totp_code: await code(user, secret) }, 200);
+    await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'active', totp_code: await freshCode(t, user, secret) }, 200);
     expect(await keyRow(key.kid)).toMatchObject({ state: 'active', scope: '["trade","withdraw"]' });
   });
 
@@ -221,13 +215,13 @@ describe('PATCH /resource/api_keys/{kid}', () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret);
-    const paused = { state: 'paused', totp_code: await code(user, secret) };
+    const paused = { state: 'paused', totp_code: await freshCode(t, user, secret) };
     await call(user, 'patch', `/api_keys/${key.kid}`, paused, 422, { errors: ['state.inclusion'] });
     await t.services.uow.repos.users.update(user.id, { state: 'pending' });
     const pending = (await t.services.uow.repos.users.findById(user.id))!;
-    const active = { state: 'active', totp_code: await code(user, secret) };
+    const active = { state: 'active', totp_code: await freshCode(t, user, secret) };
     await call(pending, 'patch', `/api_keys/${key.kid}`, active, 422, { errors: ['state.invalid'] });
-    await call(pending, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await code(user, secret) }, 200);
+    await call(pending, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await freshCode(t, user, secret) }, 200);
   });
 
   it('needs 2FA and a code; 404 record.not_found for an unknown kid', async () => {
@@ -238,7 +232,7 @@ describe('PATCH /resource/api_keys/{kid}', () => {
     await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: '000000' }, 422, {
       errors: ['resource.api_key.invalid_totp'],
     });
-    await call(user, 'patch', '/api_keys/ffffffffffffffff', { state: 'inactive', totp_code: await code(user, secret) }, 404, {
+    await call(user, 'patch', '/api_keys/ffffffffffffffff', { state: 'inactive', totp_code: await freshCode(t, user, secret) }, 404, {
       errors: ['record.not_found'],
     });
     await t.services.uow.repos.users.update(user.id, { otp: false });
@@ -252,7 +246,7 @@ describe('DELETE /resource/api_keys/{kid}', () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret);
-    await call(user, 'delete', `/api_keys/${key.kid}?totp_code=${await code(user, secret)}`, undefined, 204);
+    await call(user, 'delete', `/api_keys/${key.kid}?totp_code=${await freshCode(t, user, secret)}`, undefined, 204);
     expect(await keyRow(key.kid)).toBeUndefined();
   });
 
@@ -262,7 +256,7 @@ describe('DELETE /resource/api_keys/{kid}', () => {
     const key = await createKey(user, secret);
     await call(user, 'delete', `/api_keys/${key.kid}`, undefined, 422, { errors: ['resource.api_key.missing_totp'] });
     await call(user, 'delete', `/api_keys/${key.kid}?totp_code=000000`, undefined, 422, { errors: ['resource.api_key.invalid_totp'] });
-    await call(user, 'delete', `/api_keys/ffffffffffffffff?totp_code=${await code(user, secret)}`, undefined, 404, {
+    await call(user, 'delete', `/api_keys/ffffffffffffffff?totp_code=${await freshCode(t, user, secret)}`, undefined, 404, {
       errors: ['record.not_found'],
     });
     const plain = await activeUser(t);
@@ -281,8 +275,8 @@ describe('one user and another', () => {
     const listed = await call(other, 'get', '/api_keys', undefined, 200);
     expect(listed.body.map((k: { kid: string }) => k.kid)).toEqual([mine.kid]);
     const notFound = { errors: ['record.not_found'] };
-    await call(other, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await code(other, secret) }, 404, notFound);
-    await call(other, 'delete', `/api_keys/${key.kid}?totp_code=${await code(other, secret)}`, undefined, 404, notFound);
+    await call(other, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await freshCode(t, other, secret) }, 404, notFound);
+    await call(other, 'delete', `/api_keys/${key.kid}?totp_code=${await freshCode(t, other, secret)}`, undefined, 404, notFound);
     expect(await keyRow(key.kid)).toMatchObject({ state: 'active', key_holder_account_id: owner.id });
   });
 });
@@ -293,7 +287,7 @@ describe('keys follow the holder’s state (PrivateLabels.recompute)', () => {
     const user = await activeUser(t, { otpSecret: secret });
     const own = await createKey(user, secret);
     const account = await t.services.serviceAccountService.create(user);
-    const body = { service_account_uid: account.uid, algorithm: 'HS256', totp_code: await code(user, secret) };
+    const body = { service_account_uid: account.uid, algorithm: 'HS256', totp_code: await freshCode(t, user, secret) };
     const saKey = await call(user, 'post', '/service_accounts/api_keys', body, 201);
     const bystander = await activeUser(t, { otpSecret: secret });
     const theirs = await createKey(bystander, secret);

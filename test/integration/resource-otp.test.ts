@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeUser, sessionCookie, totpCode } from '../support/factories.js';
+import { activeUser, freshCode, sessionCookie, totpCode } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
@@ -28,12 +28,6 @@ async function bearer(user: User): Promise<string> {
 async function post(user: User, path: string, body: Record<string, unknown>, status: number, expected?: unknown) {
   const req = request(t.app).post(`${API}${path}`).set('Authorization', await bearer(user)).set('User-Agent', UA).send(body);
   return expected === undefined ? req.expect(status) : req.expect(status, expected);
-}
-
-/** A code the server has not seen yet: tests may spend several codes of one user within one time step. */
-async function freshCode(user: User, secret: string, offsetSteps = 0): Promise<string> {
-  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-  return totpCode(secret, offsetSteps);
 }
 
 const reload = async (user: User) => (await t.services.uow.repos.users.findById(user.id))!;
@@ -80,8 +74,8 @@ describe('POST /resource/otp/generate_qrcode', () => {
     const first = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     const second = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     expect(second).not.toBe(first);
-    await post(user, '/otp/enable', { code: await freshCode(user, first) }, 422, { errors: ['resource.otp.invalid'] });
-    await post(user, '/otp/enable', { code: await freshCode(user, second) }, 200, {});
+    await post(user, '/otp/enable', { code: await freshCode(t, user, first) }, 422, { errors: ['resource.otp.invalid'] });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, second) }, 200, {});
   });
 
   it('refuses a user with 2FA on: 400 resource.otp.already_enabled, a failed activity, the secret kept', async () => {
@@ -133,7 +127,7 @@ describe('POST /resource/otp/enable', () => {
   it('answers 400 resource.otp.already_enabled when 2FA is on', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
     expect(await activities(user, 'enable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
@@ -175,7 +169,7 @@ describe('POST /resource/otp/verify', () => {
   it('accepts a right code once: the same code again is refused', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    const code = await freshCode(user, secret);
+    const code = await freshCode(t, user, secret);
     await post(user, '/otp/verify', { code }, 200, {});
     await post(user, '/otp/verify', { code }, 422, { errors: ['resource.otp.invalid'] });
   });
@@ -184,9 +178,9 @@ describe('POST /resource/otp/verify', () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     await awayFromStepEdge();
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, -1) }, 200);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, 1) }, 200);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, -2) }, 422);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, -1) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, 1) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, -2) }, 422);
   });
 
   it('answers 400 resource.otp.not_enabled when 2FA is off (Barong says already_enabled), with a failed activity', async () => {
@@ -208,17 +202,17 @@ describe('POST /resource/otp/verify', () => {
     const user = await activeUser(t, { otpSecret: secret });
     const bystander = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 5; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
-    const limited = await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 429);
+    const limited = await post(user, '/otp/verify', { code: await freshCode(t, user, secret) }, 429);
     expect(limited.body).toEqual({ errors: ['resource.otp.too_many_attempts'] });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await post(bystander, '/otp/verify', { code: await freshCode(bystander, secret) }, 200);
+    await post(bystander, '/otp/verify', { code: await freshCode(t, bystander, secret) }, 200);
   });
 
   it('gives the budget back after a right code', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret) }, 200);
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
   });
 });
@@ -227,19 +221,19 @@ describe('POST /resource/otp/disable', () => {
   it('turns 2FA off, removes the label (level/state recomputed), deactivates the keys of the user and their service accounts', async () => {
     const user = await activeUser(t);
     const secret = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
-    await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 200);
+    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 200);
     const enabled = await reload(user);
-    const own = await post(enabled, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(user, secret) }, 201);
+    const own = await post(enabled, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) }, 201);
     const account = await t.services.serviceAccountService.create(enabled);
     const saKey = await post(enabled, '/service_accounts/api_keys', {
       service_account_uid: account.uid,
       algorithm: 'HS256',
-      totp_code: await freshCode(user, secret),
+      totp_code: await freshCode(t, user, secret),
     }, 201);
     const bystander = await activeUser(t, { otpSecret: secret });
-    const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(bystander, secret) }, 201);
+    const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, bystander, secret) }, 201);
 
-    await post(enabled, '/otp/disable', { code: await freshCode(user, secret) }, 200, {});
+    await post(enabled, '/otp/disable', { code: await freshCode(t, user, secret) }, 200, {});
 
     const after = await reload(user);
     expect(after).toMatchObject({ otp: false, state: 'active', level: 1 });
@@ -275,8 +269,8 @@ describe('POST /resource/otp/disable', () => {
     const theirs = generateSecret();
     const me = await activeUser(t, { otpSecret: mine });
     const them = await activeUser(t, { otpSecret: theirs });
-    await post(me, '/otp/disable', { code: await freshCode(them, theirs) }, 422);
-    await post(them, '/otp/disable', { code: await freshCode(me, mine) }, 422);
+    await post(me, '/otp/disable', { code: await freshCode(t, them, theirs) }, 422);
+    await post(them, '/otp/disable', { code: await freshCode(t, me, mine) }, 422);
     expect((await reload(me)).otp).toBe(true);
     expect((await reload(them)).otp).toBe(true);
   });

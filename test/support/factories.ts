@@ -54,6 +54,15 @@ export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 }
 
+/**
+ * A code the server has not seen yet: the user's last used step is forgotten first, since a test may spend several
+ * codes of one user within one 30-second step and the server takes each step once.
+ */
+export async function freshCode(t: TestApp, user: { id: number }, secret: string, offsetSteps = 0): Promise<string> {
+  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
+  return totpCode(secret, offsetSteps);
+}
+
 /** The session cookie pair (`name=value`) from a response's Set-Cookie. */
 export function sessionCookie(res: { headers: Record<string, unknown> }, name = '_barong_session'): string | undefined {
   const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
