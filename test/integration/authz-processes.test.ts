@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createApiKey, createUser } from '../support/factories.js';
+import { activeUser, createApiKey, createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { freePort, waitForHealth } from '../support/processes.js';
 import { until } from '../support/wait.js';
@@ -88,9 +88,8 @@ describe('a second API process', () => {
   });
 
   it('authorizes a session opened through the first, with claims that follow a change made in the first', async () => {
-    const pending = await createUser(t, { state: 'pending', level: 0 });
-    const user = await t.services.uow.run((w) => t.services.privateLabels.set(w, pending, 'email', 'verified'));
-    const s = await login(t, { ...user, password: pending.password });
+    const user = await activeUser(t);
+    const s = await login(t, user);
     const tokenFromSecond = async () => {
       const res = await viaSecond('api/v2/peatio/account/balances', { Cookie: s.cookie });
       expect(res.status).toBe(200);

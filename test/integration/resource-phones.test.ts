@@ -74,9 +74,7 @@ const masked = (n: string) => `1******${n.slice(-4)}`;
 
 /** An active user with a verified e-mail (level 1), so a verified phone makes level 2. */
 async function verifiedUser(app: TestApp = t): Promise<User & { password: string }> {
-  const user = await createUser(app, { level: 1 });
-  await app.services.uow.repos.labels.insert(user.id, 'email', 'verified', 'private');
-  return user;
+  return createUser(app, { level: 1, privateLabels: { email: 'verified' } });
 }
 
 /** The phone API as one user, through a Bearer token. */

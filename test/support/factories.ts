@@ -22,6 +22,11 @@ export interface UserSpec {
   /** Turns 2FA on with this base32 secret (stored encrypted, as the app stores it). */
   otpSecret?: string;
   data?: string;
+  /**
+   * Private labels stored as they are: state and level are not worked out from them (give those too, or use
+   * activeUser, which goes through the app's label rules).
+   */
+  privateLabels?: Record<string, string>;
 }
 
 export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User & { password: string }> {
@@ -38,6 +43,9 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
   });
   if (spec.otpSecret) {
     await users.update(user.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt(spec.otpSecret) });
+  }
+  for (const [key, value] of Object.entries(spec.privateLabels ?? {})) {
+    await t.services.uow.repos.labels.insert(user.id, key, value, 'private');
   }
   return { ...(await users.findById(user.id))!, password };
 }
