@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { stringify } from 'node:querystring';
 import type { Rng } from './rng.js';
 import { asText } from './values.js';
+import { PNG } from '../support/sample-files.js';
 
 export type BodyKind = 'json' | 'form' | 'multipart';
 
@@ -15,7 +16,6 @@ export interface RenderedBody {
   bytes: Buffer;
 }
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const BAD_UTF8 = Buffer.from([0xc0, 0xaf, 0xff, 0xfe, 0xed, 0xa0, 0x80]);
 
 export interface FilePart {

@@ -10,12 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createApiKey, createUser, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, createApiKey, freshCode, totpCode, type UserSpec } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
-import type { User } from '../../src/db/repositories/users-repository.js';
 import { ApiKeyAuthenticator } from '../../src/domain/authz/authorizer-api-key.js';
 import { NonceGuard } from '../../src/domain/authz/nonce-guard.js';
 import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
@@ -35,11 +34,6 @@ let lastNonce = 0;
 const freshNonce = () => String((lastNonce = Math.max(Date.now(), lastNonce + 1)));
 
 function appFixtures(get: () => TestApp) {
-  const activeUser = async (spec: Omit<UserSpec, 'state' | 'level'> = {}) => {
-    const t = get();
-    const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-    return t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-  };
   const makeKey = async (holder: KeyHolder, algorithm = 'HS256', state = 'active'): Promise<Key> => {
     const t = get();
     return createApiKey(t, holder, { algorithm, state });
@@ -58,7 +52,7 @@ function appFixtures(get: () => TestApp) {
       .set('X-Auth-Nonce', nonce)
       .set('X-Auth-Signature', signature);
   };
-  return { activeUser, makeKey, signed };
+  return { makeKey, signed };
 }
 
 const denied = (key: string) => ({ errors: [key] });
@@ -66,7 +60,7 @@ const tokenOf = (res: { headers: Record<string, string> }) => /^Bearer (\S+)$/.e
 
 describe('Barong-compatible signatures', () => {
   let t: TestApp;
-  const { activeUser, makeKey, signed } = appFixtures(() => t);
+  const { makeKey, signed } = appFixtures(() => t);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -78,7 +72,7 @@ describe('Barong-compatible signatures', () => {
   /** An active user with 2FA on and an active HS256 key. */
   async function keyed(spec: Omit<UserSpec, 'state' | 'level' | 'otpSecret'> = {}) {
     const otpSecret = generateSecret();
-    const user = await activeUser({ ...spec, otpSecret });
+    const user = await activeUser(t, { ...spec, otpSecret });
     return { user, otpSecret, key: await makeKey({ type: 'User', id: user.id }) };
   }
 
@@ -113,7 +107,7 @@ describe('Barong-compatible signatures', () => {
   });
 
   it('blank X-Auth-* headers alone (a gateway forwarding empty ones) leave session mode', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const s = await login(t, { ...user, password: 'Tecohvi0-Zah!Sh8ei' });
     const res = await request(t.app)
       .get(AUTH + BALANCES)
@@ -127,7 +121,7 @@ describe('Barong-compatible signatures', () => {
   });
 
   it('API-key mode wins over a session cookie', async () => {
-    const other = await activeUser();
+    const other = await activeUser(t);
     const s = await login(t, { ...other, password: 'Tecohvi0-Zah!Sh8ei' });
     const { user, key } = await keyed();
     const res = await signed(key).set('Cookie', s.cookie).expect(200);
@@ -195,10 +189,7 @@ describe('Barong-compatible signatures', () => {
   it('a key disabled or deleted through the API stops working at once (the cached key record is dropped)', async () => {
     const { user, otpSecret } = await keyed();
     const bearer = `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`;
-    const code = async () => {
-      await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-      return totpCode(otpSecret);
-    };
+    const code = () => freshCode(t, user, otpSecret);
     const created = await request(t.app)
       .post(`${RESOURCE}/api_keys`)
       .set('Authorization', bearer)
@@ -229,12 +220,11 @@ describe('Barong-compatible signatures', () => {
     /** A key whose kid has letters, so its upper-case spelling differs. */
     async function lettered() {
       const otpSecret = generateSecret();
-      const user = await activeUser({ otpSecret });
+      const user = await activeUser(t, { otpSecret });
       const key: Key = await createApiKey(t, { type: 'User', id: user.id }, { kid: `abcdef${randomBytes(5).toString('hex')}` });
       const deleteThroughApi = async (spelling: string) => {
-        await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
         await request(t.app)
-          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await totpCode(otpSecret)}`)
+          .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await freshCode(t, user, otpSecret)}`)
           .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
           .expect(204);
       };
@@ -270,7 +260,7 @@ describe('Barong-compatible signatures', () => {
 
     it('a key created through the API drops whatever was remembered under its kid', async () => {
       const otpSecret = generateSecret();
-      const user = await activeUser({ otpSecret });
+      const user = await activeUser(t, { otpSecret });
       const created = await request(t.app)
         .post(`${RESOURCE}/api_keys`)
         .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
@@ -297,7 +287,7 @@ describe('Barong-compatible signatures', () => {
     });
 
     it('a key written by hand in SQL works once the set of kids is due again, and is in it afterwards', async () => {
-      const user = await activeUser({ otpSecret: generateSecret() });
+      const user = await activeUser(t, { otpSecret: generateSecret() });
       await t.services.authorizerCache.completeKidSet();
       const byHand = { kid: randomBytes(8).toString('hex'), secret: randomBytes(16).toString('hex'), algorithm: 'HS256' };
       await t.services.uow.repos.apiKeys.insert(
@@ -332,11 +322,10 @@ describe('Barong-compatible signatures', () => {
   it('2FA turned off through the API deactivates the keys → 401 authz.apikey_not_active', async () => {
     const { user, otpSecret, key } = await keyed();
     await signed(key).expect(200);
-    await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
     await request(t.app)
       .post(`${RESOURCE}/otp/disable`)
       .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
-      .send({ code: await totpCode(otpSecret) })
+      .send({ code: await freshCode(t, user, otpSecret) })
       .expect(200);
     await signed(key).expect(401, denied('authz.apikey_not_active'));
   });
@@ -382,7 +371,7 @@ describe('Barong-compatible signatures', () => {
 
   describe('service-account keys', () => {
     async function accountKey(role = 'sa_maker') {
-      const owner = await activeUser({ otpSecret: generateSecret() });
+      const owner = await activeUser(t, { otpSecret: generateSecret() });
       const account = await t.services.serviceAccountService.create(owner, { role });
       return { owner, account, key: await makeKey({ type: 'ServiceAccount', id: account.id }) };
     }
@@ -415,7 +404,7 @@ describe('Barong-compatible signatures', () => {
 
 describe('the nonce store across API processes whose clocks differ (issue 8, item 11)', () => {
   let t: TestApp;
-  const { activeUser, makeKey } = appFixtures(() => t);
+  const { makeKey } = appFixtures(() => t);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -443,7 +432,7 @@ describe('the nonce store across API processes whose clocks differ (issue 8, ite
   ])('a nonce accepted by a process (clock %i ms off) is refused by one whose clock lags (%i ms) while it could accept it', async (ahead, behind) => {
     const lifetime = t.config.gatewayAuth.nonceLifetimeMs;
     expect(ahead - behind).toBeLessThanOrEqual(t.config.gatewayAuth.nonceClockSkewMs);
-    const user = await activeUser({ otpSecret: generateSecret() });
+    const user = await activeUser(t, { otpSecret: generateSecret() });
     const key = await makeKey({ type: 'User', id: user.id });
     // A nonce near the end of the window of the accepting process.
     const nonce = Date.now() + ahead - (lifetime - 100);
@@ -461,7 +450,7 @@ describe('the nonce store across API processes whose clocks differ (issue 8, ite
 
 describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
   let t: TestApp;
-  const { activeUser, makeKey, signed } = appFixtures(() => t);
+  const { makeKey, signed } = appFixtures(() => t);
 
   beforeAll(async () => {
     t = await startTestApp({ BARONG_APIKEY_STRICT_SIGNATURE: 'true', BARONG_APIKEY_NONCE_LIFETIME: '30000' });
@@ -471,7 +460,7 @@ describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
   });
 
   it('signs METHOD + /path + nonce + kid; Barong\'s nonce + kid, another method or another path → 401 authz.invalid_signature', async () => {
-    const user = await activeUser({ otpSecret: generateSecret() });
+    const user = await activeUser(t, { otpSecret: generateSecret() });
     const key = await makeKey({ type: 'User', id: user.id });
     const strict = (method: string, path: string) => (nonce: string) => `${method}/${path}${nonce}${key.kid}`;
     await signed(key, `${BALANCES}?currency=btc`, { data: strict('GET', BALANCES) }).expect(200);
@@ -482,7 +471,7 @@ describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
   });
 
   it('BARONG_APIKEY_NONCE_LIFETIME sets the window', async () => {
-    const user = await activeUser({ otpSecret: generateSecret() });
+    const user = await activeUser(t, { otpSecret: generateSecret() });
     const key = await makeKey({ type: 'User', id: user.id });
     const strict = (nonce: string) => `GET/${BALANCES}${nonce}${key.kid}`;
     await signed(key, BALANCES, { nonce: String(Date.now() - 20_000), data: strict }).expect(200);

@@ -8,46 +8,31 @@ import request from 'supertest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
-import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
+import { until } from '../support/wait.js';
+import { TEST_IPS } from '../support/mmdb-writer.js';
+import { clearRestrictions, startGeoTestApp, type GeoTestApp } from '../support/geo-app.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
 import { restrictedKindOf } from '../../src/domain/authz/restrictions.js';
 import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 
-const geo = temporaryGeoDatabase();
-const geoPath = geo.path;
 const { JP, DE, BR, FR6, UNKNOWN, UNKNOWN6 } = TEST_IPS;
 const PATH = 'api/v2/peatio/market/orders';
 const LOGIN_PATH = 'api/v2/barong/identity/sessions';
 
-let t: TestApp;
+let t: GeoTestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_MAXMINDDB_PATH: geoPath });
+  t = await startGeoTestApp();
 });
 afterAll(async () => {
   await t?.close();
-  geo.remove();
 });
-beforeEach(async () => {
-  await t.db.knex('restrictions').del();
-  await t.services.policy.reload();
-});
+beforeEach(() => clearRestrictions(t));
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
 const verdict = (ip: string, path = PATH) => t.services.policy.restrictionFor(ip, restrictedKindOf(canonicalUpstreamPath(path)!));
 const denial = (status: number, category: string) => ({ status, key: `authz.restrict.${category}` });
-
-async function waitUntil<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
 
 describe('restrictions: every category by every scope', () => {
   it('nothing is restricted without rows', () => {
@@ -457,7 +442,7 @@ describe('cache invalidation across processes', () => {
       LOG_LEVEL: 'silent',
       DATABASE_NAME: t.db.name,
       BARONG_REDIS_PREFIX: t.config.redisPrefix,
-      BARONG_MAXMINDDB_PATH: geoPath,
+      BARONG_MAXMINDDB_PATH: t.geoPath,
       BARONG_AUTHZ_CACHE_REFRESH: '0', // no timer: only the invalidation can bring the change
     });
     try {
@@ -465,22 +450,22 @@ describe('cache invalidation across processes', () => {
       expect(await probe.ask(`restriction ${DE} ${PATH}`)).toBeNull();
 
       const row = await restrict({ category: 'blacklist', scope: 'country', value: 'Germany' });
-      await waitUntil(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v !== null);
+      await until(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v !== null);
       expect(await probe.ask(`restriction ${DE} ${PATH}`)).toEqual(denial(423, 'blacklist'));
       expect(await probe.ask(`restriction ${JP} ${PATH}`)).toBeNull();
 
       await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
-      await waitUntil(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v === null);
+      await until(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v === null);
 
       const path = 'api/v2/peatio/account/withdraws';
       expect(await probe.ask(`permission member POST ${path}`)).toEqual({ allowed: true });
       const drop = await t.services.permissionsAdmin.create({ role: 'member', verb: 'POST', path, action: 'DROP' });
-      await waitUntil(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed === false);
+      await until(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed === false);
       await t.services.permissionsAdmin.delete(drop.id);
-      await waitUntil(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed);
+      await until(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed);
 
       await restrict({ category: 'maintenance', scope: 'all', value: 'all' });
-      await waitUntil(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v !== null);
+      await until(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v !== null);
       const token = await t.services.whitelink.issue(60);
       await request(t.app)
         .post('/api/v2/barong/identity/users/access')
@@ -488,7 +473,7 @@ describe('cache invalidation across processes', () => {
         .type('form')
         .send({ whitelink_token: token })
         .expect(200);
-      await waitUntil(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v === null);
+      await until(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v === null);
       expect(await probe.ask(`restriction ${JP} ${PATH}`)).toEqual(denial(471, 'maintenance'));
     } finally {
       await probe.stop();

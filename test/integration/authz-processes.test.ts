@@ -8,28 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createApiKey, createUser } from '../support/factories.js';
+import { activeUser, createApiKey, createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
-import { freePort } from '../support/processes.js';
+import { freePort, waitForHealth } from '../support/processes.js';
+import { until } from '../support/wait.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 
 let t: TestApp;
 let second: ChildProcess | undefined;
 let base = '';
-
-async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined as T);
-    if (value !== undefined && accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -48,11 +38,7 @@ beforeAll(async () => {
       BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
     },
   });
-  await eventually(
-    () => fetch(`${base}/healthz`).then((r) => r.status),
-    (s) => s === 200,
-    30_000,
-  );
+  await waitForHealth(`${base}/healthz`, second, 30);
 }, 60_000);
 
 afterAll(async () => {
@@ -71,15 +57,17 @@ describe('a second API process', () => {
   it('enforces a restriction created in the first one at once', async () => {
     expect((await viaSecond('api/v2/barong/public/ping')).status).toBe(200);
     const row = await t.services.restrictionsAdmin.create({ category: 'maintenance', scope: 'all', value: 'all' });
-    const res = await eventually(
+    const res = await until(
       () => viaSecond('api/v2/barong/public/ping'),
       (r) => r.status === 471,
+      { intervalMs: 100, retryErrors: true },
     );
     expect(await res.json()).toEqual({ errors: ['authz.restrict.maintenance'] });
     await t.services.restrictionsAdmin.delete(row.id);
-    await eventually(
+    await until(
       () => viaSecond('api/v2/barong/public/ping').then((r) => r.status),
       (s) => s === 200,
+      { intervalMs: 100, retryErrors: true },
     );
   });
 
@@ -100,9 +88,8 @@ describe('a second API process', () => {
   });
 
   it('authorizes a session opened through the first, with claims that follow a change made in the first', async () => {
-    const pending = await createUser(t, { state: 'pending', level: 0 });
-    const user = await t.services.uow.run((w) => t.services.privateLabels.set(w, pending, 'email', 'verified'));
-    const s = await login(t, { ...user, password: pending.password });
+    const user = await activeUser(t);
+    const s = await login(t, user);
     const tokenFromSecond = async () => {
       const res = await viaSecond('api/v2/peatio/account/balances', { Cookie: s.cookie });
       expect(res.status).toBe(200);

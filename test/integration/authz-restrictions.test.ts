@@ -5,31 +5,26 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { BROWSER, login } from '../support/account-client.js';
-import { temporaryGeoDatabase, TEST_IPS } from '../support/mmdb-writer.js';
+import { TEST_IPS } from '../support/mmdb-writer.js';
+import { clearRestrictions, startGeoTestApp, type GeoTestApp } from '../support/geo-app.js';
 import type { RestrictionInput } from '../../src/domain/authz/restrictions-admin.js';
 
-const geo = temporaryGeoDatabase();
 const { JP, DE, UNKNOWN } = TEST_IPS;
 const PING = 'api/v2/barong/public/ping';
 const LOGIN = 'api/v2/barong/identity/sessions';
 const WHITELINK = 'api/v2/barong/identity/users/access';
 
-let t: TestApp;
+let t: GeoTestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_MAXMINDDB_PATH: geo.path });
+  t = await startGeoTestApp();
 });
 afterAll(async () => {
   await t?.close();
-  geo.remove();
 });
-beforeEach(async () => {
-  await t.db.knex('restrictions').del();
-  await t.services.policy.reload();
-});
+beforeEach(() => clearRestrictions(t));
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
 const gate = (ip: string, path = PING, method: 'get' | 'post' | 'delete' = 'get') =>

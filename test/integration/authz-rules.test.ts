@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'barong-authz-rules-'));
 const file = join(dir, 'authz_rules.yml');
@@ -26,15 +27,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The gateway re-reads the rules file on a timer, so a change shows only after a poll or two. */
+const RELOADED = { intervalMs: 100, what: 'the rules file change to be picked up' };
 const gate = (path: string) => request(t.app).get(`/api/v2/barong/auth/${path}`);
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('the rules file change was not picked up');
-    await sleep(100);
-  }
-}
 
 describe('rules file', () => {
   it('replaces Barong\'s defaults: its pass list passes, its block list blocks, the defaults no longer apply', async () => {
@@ -46,14 +41,14 @@ describe('rules file', () => {
 
   it('is followed when it changes, also when replaced by a new file, and a broken version keeps the rules in force', async () => {
     writeFileSync(file, rules(['api/v2/custom/closed'], ['api/v2/custom/open']));
-    await eventually(async () => (await gate('api/v2/custom/closed/x')).status === 200);
+    await until(async () => (await gate('api/v2/custom/closed/x')).status === 200, RELOADED);
     await gate('api/v2/custom/open/x').expect(401, { errors: ['authz.permission_denied'] });
 
     // Editors and config maps write a new file and rename it over the old one.
     const next = join(dir, 'next.yml');
     writeFileSync(next, rules(['api/v2/barong/public'], []));
     renameSync(next, file);
-    await eventually(async () => (await gate('api/v2/barong/public/ping')).status === 200);
+    await until(async () => (await gate('api/v2/barong/public/ping')).status === 200, RELOADED);
     await gate('api/v2/custom/open/x').expect(401, { errors: ['authz.invalid_session'] });
 
     writeFileSync(file, 'rules: [this is: not, valid');

@@ -9,9 +9,8 @@ import request from 'supertest';
 import type { Server } from 'node:http';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, type UserSpec } from '../support/factories.js';
+import { activeUser, createUser, type UserSpec } from '../support/factories.js';
 import { BROWSER, login, type BrowserSession } from '../support/account-client.js';
-import type { User } from '../../src/db/repositories/users-repository.js';
 
 const AUTH = '/api/v2/barong/auth/';
 const ALIAS = '/api/v2/auth/';
@@ -54,15 +53,8 @@ function authz(method: Method, path: string, s?: BrowserSession, opts: { csrf?: 
 const denied = (key: string) => ({ errors: [key] });
 const bearerOf = (res: { headers: Record<string, string> }) => /^Bearer (\S+)$/.exec(res.headers.authorization ?? '')?.[1];
 
-/** A user made active the way the app does it (e-mail verified → level 1, active). */
-async function activeUser(spec: Omit<UserSpec, 'state' | 'level'> = {}): Promise<User & { password: string }> {
-  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-  const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-  return { ...updated, password: user.password };
-}
-
 async function signedIn(spec: Omit<UserSpec, 'state' | 'level'> = {}, ip?: string) {
-  const user = await activeUser(spec);
+  const user = await activeUser(t, spec);
   return { user, s: await login(t, user, ip ? { ip } : {}) };
 }
 
@@ -254,7 +246,7 @@ describe('claims cache and JWT reuse', () => {
   });
 
   it('two sessions of one user get tokens of their own', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const a = await login(t, user);
     const b = await login(t, user);
     const ta = bearerOf(await authz('get', ORDERS, a).expect(200));

@@ -20,6 +20,7 @@ import { outboxCodec } from '../../src/events/outbox-codec.js';
 import { EventOutboxRepository } from '../../src/db/repositories/event-outbox-repository.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { STRONG_PASSWORD, uniqueEmail } from '../support/factories.js';
+import { until } from '../support/wait.js';
 
 const AMQP_URL = process.env.EVENT_API_RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const SIGN_UP = '/api/v2/barong/identity/users';
@@ -56,16 +57,6 @@ function onMessage(msg: ConsumeMessage | null): void {
   const claims = JSON.parse(Buffer.from(jws.payload ?? '', 'base64url').toString()) as Received['claims'];
   received.push({ exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId: msg.properties.messageId, jws, claims });
   channel.ack(msg);
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function relayConfig(overrides: Partial<Config['eventApi']> = {}, relay: Partial<Config['eventApi']['relay']> = {}): Config {
@@ -136,11 +127,13 @@ describe('Event API publishing', () => {
     expect(await outboxRows({ name: 'system.session.create' })).toHaveLength(1);
 
     await startRelay();
-    const login = await until('session.create', () =>
-      received.find((m) => m.claims.event.name === 'system.session.create' && m.claims.event.record?.user?.email === email),
+    const login = await until(
+      () => received.find((m) => m.claims.event.name === 'system.session.create' && m.claims.event.record?.user?.email === email),
+      { what: 'session.create' },
     );
-    const created = await until('user.created', () =>
-      received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+    const created = await until(
+      () => received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+      { what: 'user.created' },
     );
 
     // Signed by the server's key, in jwt-multisig's JSON general serialisation, signer `barong`.
@@ -198,10 +191,10 @@ describe('Event API publishing', () => {
     });
 
     // Each row is marked sent once the broker confirmed it; the token's jti is the row's event id.
-    const row = await until('the login row marked sent', async () => {
+    const row = await until(async () => {
       const [r] = await outboxRows({ name: 'system.session.create' });
       return r?.sent_at ? r : undefined;
-    });
+    }, { what: 'the login row marked sent' });
     expect(row).toMatchObject({ event_id: login.claims.jti, attempts: 0, claimed_by: null, last_error: null });
   });
 
@@ -214,8 +207,9 @@ describe('Event API publishing', () => {
       .send({ email, password: STRONG_PASSWORD, refid: referrer.uid.toLowerCase() })
       .expect(201);
     await startRelay();
-    const created = await until('user.created', () =>
-      received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+    const created = await until(
+      () => received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+      { what: 'user.created' },
     );
     expect(created.claims.event.record).toMatchObject({ referral_uid: referrer.uid, state: 'pending', level: 0 });
   });
@@ -232,10 +226,10 @@ describe('Event API publishing', () => {
     expect(row).toBeDefined();
 
     // The relay tries, fails, counts the attempt and keeps the row pending.
-    const failed = await until('a failed attempt', async () => {
+    const failed = await until(async () => {
       const [r] = await outboxRows({ id: row.id });
       return r.attempts >= 1 ? r : undefined;
-    });
+    }, { what: 'a failed attempt' });
     expect(failed.sent_at).toBeNull();
     expect(failed.last_error).toMatch(/ECONNREFUSED|connect/i);
     await Promise.all(relays.splice(0).map((r) => r.stop()));
@@ -245,14 +239,14 @@ describe('Event API publishing', () => {
 
     // The broker is reachable again: the next relay publishes the kept event.
     await startRelay();
-    const message = await until('the kept event', () => received.find((m) => m.claims.jti === row.event_id));
+    const message = await until(() => received.find((m) => m.claims.jti === row.event_id), { what: 'the kept event' });
     expect(message).toMatchObject({ exchange: 'barong.events.system', routingKey: 'user.email.confirmation.token' });
     expect(message.claims.event).toMatchObject({
       name: 'system.user.email.confirmation.token',
       record: { user: { email, state: 'pending' }, domain: 'https://exchange.test', token: expect.any(String) },
     });
     await generalVerify(message.jws, t.services.jwtKeys.publicKey);
-    await until('the row marked sent', async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined));
+    await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), { what: 'the row marked sent' });
   });
 
   it('never lets two relays publish the same row', async () => {
@@ -266,10 +260,10 @@ describe('Event API publishing', () => {
     const config = relayConfig({}, { batchSize: 3 });
     await Promise.all([startRelay(config), startRelay(config)]);
 
-    await until('every row sent', async () => {
+    await until(async () => {
       const pending = await t.db.knex('event_outbox').where('id', '>', max).whereNull('sent_at').count({ n: '*' });
       return Number(pending[0]?.n) === 0 ? true : undefined;
-    });
+    }, { what: 'every row sent' });
     // Everything published was confirmed, so it is in the queue ahead of this marker: once the marker is here,
     // every copy the relays published has been delivered.
     const marker = `marker-${Date.now()}`;
@@ -314,9 +308,9 @@ describe('Event API publishing', () => {
     worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(worker, 'exit');
     try {
-      const message = await until('the worker’s publish', () => received.find((m) => m.claims.jti === row.event_id), 30_000);
+      const message = await until(() => received.find((m) => m.claims.jti === row.event_id), { what: 'the worker’s publish', timeoutMs: 30_000 });
       await generalVerify(message.jws, t.services.jwtKeys.publicKey);
-      await until('the row marked sent', async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined));
+      await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), { what: 'the row marked sent' });
     } finally {
       worker.kill('SIGTERM');
     }

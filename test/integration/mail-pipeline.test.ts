@@ -3,11 +3,9 @@
  * SMTP server. Each test gets its own queue name; the file its own Redis prefix, removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
-import { pino } from 'pino';
 import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config/index.js';
 import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
@@ -15,32 +13,19 @@ import { MailQueue, sealMail, type MailJob, type QueuedMail } from '../../src/qu
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
-import { deleteKeysWithPrefix } from '../support/redis.js';
+import { queueBench } from '../support/queue-bench.js';
+import { until } from '../support/wait.js';
 
 const CONFIG = loadConfig({ ...process.env, NODE_ENV: 'test' });
 const REDIS_URL = CONFIG.redisUrl;
 const encryptor = new Encryptor(CONFIG.encryptionKeys);
-const PREFIX = `test:mail:${randomUUID().slice(0, 8)}:`;
+const bench = queueBench('mail');
+const { prefix: PREFIX, logLines, rawLog } = bench;
 const SENDER = { name: 'Barong Test', address: 'noreply@barong.test' };
 const DOMAIN = 'https://barong.test';
 
 let smtp: SmtpCatcher;
 let redis: Redis;
-let queueNumber = 0;
-const cleanups: Array<() => Promise<void>> = [];
-const logLines: Array<Record<string, unknown>> = [];
-const rawLog: string[] = [];
-
-const logger = pino(
-  { level: 'info' },
-  new Writable({
-    write(chunk: Buffer, _enc, done) {
-      rawLog.push(chunk.toString());
-      logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  }),
-);
 
 interface Pipeline {
   mailQueue: MailQueue;
@@ -48,27 +33,21 @@ interface Pipeline {
   worker: { close(): Promise<void> };
 }
 
-/** A producer queue (what the API holds) and a worker on its own queue object (what jobs/main.ts runs). */
+/** The mail worker on a pipeline of the bench, sending to the SMTP catcher. */
 function startPipeline(options: Partial<CreateQueueOptions> = {}): Pipeline {
-  const name = `mail-${++queueNumber}`;
-  const queueOptions = { redisUrl: REDIS_URL, prefix: PREFIX, backoffDelayMs: 50, ...options };
-  const producer = createQueue<QueuedMail>(name, queueOptions);
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
-  const worker = startMailWorker({
-    queue: createQueue<QueuedMail>(name, queueOptions),
-    transport,
-    encryptor,
-    redis,
-    keyPrefix: PREFIX,
-    render: { domain: DOMAIN, appName: 'Barong', logoLink: null, defaultLanguage: 'en' },
-    from: SENDER,
-    logger,
-  });
-  cleanups.push(async () => {
-    await worker.close();
-    await producer.close();
-    transport.close();
-  });
+  const startWorker = (queue: Queue<QueuedMail>) =>
+    startMailWorker({
+      queue,
+      transport,
+      encryptor,
+      redis,
+      keyPrefix: PREFIX,
+      render: { domain: DOMAIN, appName: 'Barong', logoLink: null, defaultLanguage: 'en' },
+      from: SENDER,
+      logger: bench.logger,
+    });
+  const { producer, worker } = bench.startPipeline(options, startWorker, () => transport.close());
   return { mailQueue: new MailQueue(producer, encryptor), producer, worker };
 }
 
@@ -101,29 +80,18 @@ async function finished(queue: Queue<QueuedMail>, jobId: string): Promise<MailJo
   return (await queue.getJob(jobId))?.returnvalue as MailJobResult;
 }
 
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 beforeAll(async () => {
   smtp = await startSmtpCatcher();
-  redis = new Redis(REDIS_URL);
+  redis = bench.open(REDIS_URL);
 });
 
 afterEach(async () => {
   smtp.failNext(0);
-  await Promise.all(cleanups.splice(0).map((close) => close()));
+  await bench.endTest();
 });
 
 afterAll(async () => {
-  await deleteKeysWithPrefix(redis, PREFIX);
-  await redis.quit();
+  await bench.close();
   await smtp.close();
 });
 
@@ -286,8 +254,8 @@ describe('mail pipeline', () => {
   });
 
   it('applies the shared defaults and keeps Bull keys under the deployment prefix', async () => {
-    const queue = createQueue<QueuedMail>(`mail-${++queueNumber}`, { redisUrl: REDIS_URL, prefix: PREFIX });
-    cleanups.push(() => queue.close());
+    const queue = createQueue<QueuedMail>(bench.queueName(), { redisUrl: REDIS_URL, prefix: PREFIX });
+    bench.afterTest(() => queue.close());
     const job = await queue.add('email_confirmation', sealMail(confirmation(), encryptor), { delay: 60_000 });
     expect(job.opts).toMatchObject({
       attempts: 5,

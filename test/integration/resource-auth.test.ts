@@ -25,17 +25,25 @@ const DATA = { data: '{"language":"en"}' };
 const now = () => Math.floor(Date.now() / 1000);
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
+/** Who signs a token; always under our kid, since a forger would copy it. */
+interface Signer {
+  alg: string;
+  key: Parameters<SignJWT['sign']>[0];
+  typ?: string;
+}
+
 /** A token with Barong's claims for `user`, changed by `edit`, signed with our key unless told otherwise. */
-function token(user: User, edit: (jwt: SignJWT) => SignJWT = (j) => j) {
+function token(user: User, edit: (jwt: SignJWT) => SignJWT = (j) => j, signer?: Signer) {
+  const { alg, key, typ } = signer ?? { alg: t.services.jwtKeys.alg, key: t.services.jwtKeys.privateKey, typ: 'JWT' };
   const base = new SignJWT({ ...userClaims(user) })
-    .setProtectedHeader({ alg: t.services.jwtKeys.alg, kid: t.services.jwtKeys.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg, kid: t.services.jwtKeys.kid, ...(typ ? { typ } : {}) })
     .setSubject('session')
     .setIssuer('barong')
     .setAudience(['peatio', 'barong'])
     .setJti(randomBytes(10).toString('hex'))
     .setIssuedAt()
     .setExpirationTime('1h');
-  return edit(base).sign(t.services.jwtKeys.privateKey);
+  return edit(base).sign(key);
 }
 
 const getMe = (tok: string) => withToken(t, 'get', '/users/me', tok);
@@ -81,15 +89,7 @@ describe('Bearer JWT', () => {
   it('refuses a token signed by another key, even with our kid', async () => {
     const user = await createUser(t);
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ ...userClaims(user) })
-      .setProtectedHeader({ alg: 'RS256', kid: t.services.jwtKeys.kid })
-      .setSubject('session')
-      .setIssuer('barong')
-      .setAudience(['peatio', 'barong'])
-      .setJti(randomBytes(10).toString('hex'))
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
+    const forged = await token(user, undefined, { alg: 'RS256', key: privateKey });
     await getMe(forged).expect(401, refused);
   });
 
@@ -102,15 +102,7 @@ describe('Bearer JWT', () => {
   it('refuses HS256 signed with our public key as the HMAC secret (algorithm confusion)', async () => {
     const user = await createUser(t);
     const pem = t.services.jwtKeys.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    const confused = await new SignJWT({ ...userClaims(user) })
-      .setProtectedHeader({ alg: 'HS256', kid: t.services.jwtKeys.kid })
-      .setSubject('session')
-      .setIssuer('barong')
-      .setAudience(['peatio', 'barong'])
-      .setJti(randomBytes(10).toString('hex'))
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(pem));
+    const confused = await token(user, undefined, { alg: 'HS256', key: new TextEncoder().encode(pem) });
     await getMe(confused).expect(401, refused);
   });
 

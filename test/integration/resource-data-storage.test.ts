@@ -20,8 +20,7 @@ const storagesOf = (userId: number) => t.db.knex('data_storages').where({ user_i
 const DATA = '{"language":"en","theme":"dark"}';
 
 async function member() {
-  const user = await createUser(t);
-  await t.services.uow.repos.labels.insert(user.id, 'email', 'verified', 'private');
+  const user = await createUser(t, { privateLabels: { email: 'verified' } });
   return { user, token: await bearer(t, user) };
 }
 

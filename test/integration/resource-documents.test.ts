@@ -7,17 +7,10 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { bearer, login, recordEvents, withSession, withToken, RESOURCE } from '../support/account-client.js';
 import { startS3StandIn, type S3StandIn } from '../support/s3-stand-in.js';
+import { HTML, JPEG, PDF, PNG, SVG, TEXT } from '../support/sample-files.js';
 import { LocalStorage } from '../../src/lib/storage/local-storage.js';
 import { uploadSigningKey } from '../../src/lib/storage/create-file-storage.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
-
-// Small real files: file-type recognises each by its magic bytes.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffd9', 'hex');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-const TEXT = Buffer.from('just some text, not an image');
-const HTML = Buffer.from('<!doctype html><html><body><script>fetch("/api/v2/barong/resource/users/me")</script></body></html>');
-const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>');
 
 const DOC = { doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01', doc_category: 'front_side' };
 type Part = { name?: string; bytes: Buffer; filename: string; contentType: string };

@@ -22,8 +22,7 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const labelsOf = (userId: number) => t.db.knex('labels').where({ user_id: userId }).orderBy('id');
 
 async function verifiedUser(): Promise<{ user: User & { password: string }; token: string }> {
-  const user = await createUser(t);
-  await t.services.uow.repos.labels.insert(user.id, 'email', 'verified', 'private');
+  const user = await createUser(t, { privateLabels: { email: 'verified' } });
   return { user, token: await bearer(t, user) };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, sessionCookie, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, freshCode, sessionCookie, totpCode } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
@@ -20,13 +20,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** An active user (e-mail verified through the private label, as confirmation does). */
-async function activeUser(spec: Omit<UserSpec, 'state'> = {}): Promise<User & { password: string }> {
-  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-  const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-  return { ...updated, password: user.password };
-}
-
 async function bearer(user: User): Promise<string> {
   return `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`;
 }
@@ -35,12 +28,6 @@ async function bearer(user: User): Promise<string> {
 async function post(user: User, path: string, body: Record<string, unknown>, status: number, expected?: unknown) {
   const req = request(t.app).post(`${API}${path}`).set('Authorization', await bearer(user)).set('User-Agent', UA).send(body);
   return expected === undefined ? req.expect(status) : req.expect(status, expected);
-}
-
-/** A code the server has not seen yet: tests may spend several codes of one user within one time step. */
-async function freshCode(user: User, secret: string, offsetSteps = 0): Promise<string> {
-  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-  return totpCode(secret, offsetSteps);
 }
 
 const reload = async (user: User) => (await t.services.uow.repos.users.findById(user.id))!;
@@ -66,7 +53,7 @@ function secretFrom(url: string): string {
 
 describe('POST /resource/otp/generate_qrcode', () => {
   it('issues a secret as a Vault-style otpauth URL and a PNG QR code; stores it encrypted; records the activity', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const res = await post(user, '/otp/generate_qrcode', {}, 200);
     const { url, barcode } = res.body.data;
     expect(url).toBe(
@@ -83,17 +70,17 @@ describe('POST /resource/otp/generate_qrcode', () => {
   });
 
   it('replaces a secret not yet enabled: only the last QR code counts', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const first = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     const second = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     expect(second).not.toBe(first);
-    await post(user, '/otp/enable', { code: await freshCode(user, first) }, 422, { errors: ['resource.otp.invalid'] });
-    await post(user, '/otp/enable', { code: await freshCode(user, second) }, 200, {});
+    await post(user, '/otp/enable', { code: await freshCode(t, user, first) }, 422, { errors: ['resource.otp.invalid'] });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, second) }, 200, {});
   });
 
   it('refuses a user with 2FA on: 400 resource.otp.already_enabled, a failed activity, the secret kept', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/generate_qrcode', {}, 400, { errors: ['resource.otp.already_enabled'] });
     expect(t.services.encryptor.decrypt((await reload(user)).otpSecretEncrypted!)).toBe(secret);
     const [row] = await activities(user, 'request QR code for 2FA');
@@ -107,7 +94,7 @@ describe('POST /resource/otp/generate_qrcode', () => {
 
 describe('POST /resource/otp/enable', () => {
   it('turns 2FA on with a code from the QR secret, adds `otp: enabled`, and ends every other session', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const login = async () => {
       const res = await request(t.app)
         .post('/api/v2/barong/identity/sessions')
@@ -139,15 +126,15 @@ describe('POST /resource/otp/enable', () => {
 
   it('answers 400 resource.otp.already_enabled when 2FA is on', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
-    await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
+    const user = await activeUser(t, { otpSecret: secret });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
     expect(await activities(user, 'enable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('answers 422 resource.otp.invalid without a secret, or with a wrong code (failed activity), 2FA staying off', async () => {
-    const fresh = await activeUser();
+    const fresh = await activeUser(t);
     await post(fresh, '/otp/enable', { code: '123456' }, 422, { errors: ['resource.otp.invalid'] });
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/generate_qrcode', {}, 200);
     await post(user, '/otp/enable', { code: '000000' }, 422, { errors: ['resource.otp.invalid'] });
     expect((await reload(user)).otp).toBe(false);
@@ -157,13 +144,13 @@ describe('POST /resource/otp/enable', () => {
   });
 
   it('answers 400 for a missing or empty code (validation)', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/enable', {}, 400, { errors: ['resource.otp.missing_code', 'resource.otp.empty_code'] });
     await post(user, '/otp/enable', { code: '' }, 400, { errors: ['resource.otp.empty_code'] });
   });
 
   it('needs the CSRF token with the session cookie', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const res = await request(t.app)
       .post('/api/v2/barong/identity/sessions')
       .set('User-Agent', UA)
@@ -181,23 +168,23 @@ describe('POST /resource/otp/enable', () => {
 describe('POST /resource/otp/verify', () => {
   it('accepts a right code once: the same code again is refused', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
-    const code = await freshCode(user, secret);
+    const user = await activeUser(t, { otpSecret: secret });
+    const code = await freshCode(t, user, secret);
     await post(user, '/otp/verify', { code }, 200, {});
     await post(user, '/otp/verify', { code }, 422, { errors: ['resource.otp.invalid'] });
   });
 
   it('accepts one step of skew either way, not two', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await awayFromStepEdge();
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, -1) }, 200);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, 1) }, 200);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret, -2) }, 422);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, -1) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, 1) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret, -2) }, 422);
   });
 
   it('answers 400 resource.otp.not_enabled when 2FA is off (Barong says already_enabled), with a failed activity', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/verify', { code: '123456' }, 400, { errors: ['resource.otp.not_enabled'] });
     const [row] = await activities(user, 'verify 2FA code');
     expect(row).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: '2FA has not been enabled for this account' }) });
@@ -205,48 +192,48 @@ describe('POST /resource/otp/verify', () => {
 
   it('answers 422 resource.otp.invalid to a wrong code, with a failed activity', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/verify', { code: '12345x' }, 422, { errors: ['resource.otp.invalid'] });
     expect(await activities(user, 'verify 2FA code')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('limits wrong codes per user: 429 resource.otp.too_many_attempts, even for the right code, others unaffected', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
-    const bystander = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
+    const bystander = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 5; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
-    const limited = await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 429);
+    const limited = await post(user, '/otp/verify', { code: await freshCode(t, user, secret) }, 429);
     expect(limited.body).toEqual({ errors: ['resource.otp.too_many_attempts'] });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await post(bystander, '/otp/verify', { code: await freshCode(bystander, secret) }, 200);
+    await post(bystander, '/otp/verify', { code: await freshCode(t, bystander, secret) }, 200);
   });
 
   it('gives the budget back after a right code', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
-    await post(user, '/otp/verify', { code: await freshCode(user, secret) }, 200);
+    await post(user, '/otp/verify', { code: await freshCode(t, user, secret) }, 200);
     for (let i = 0; i < 4; i++) await post(user, '/otp/verify', { code: '000000' }, 422);
   });
 });
 
 describe('POST /resource/otp/disable', () => {
   it('turns 2FA off, removes the label (level/state recomputed), deactivates the keys of the user and their service accounts', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     const secret = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
-    await post(user, '/otp/enable', { code: await freshCode(user, secret) }, 200);
+    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 200);
     const enabled = await reload(user);
-    const own = await post(enabled, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(user, secret) }, 201);
+    const own = await post(enabled, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) }, 201);
     const account = await t.services.serviceAccountService.create(enabled);
     const saKey = await post(enabled, '/service_accounts/api_keys', {
       service_account_uid: account.uid,
       algorithm: 'HS256',
-      totp_code: await freshCode(user, secret),
+      totp_code: await freshCode(t, user, secret),
     }, 201);
-    const bystander = await activeUser({ otpSecret: secret });
-    const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(bystander, secret) }, 201);
+    const bystander = await activeUser(t, { otpSecret: secret });
+    const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, bystander, secret) }, 201);
 
-    await post(enabled, '/otp/disable', { code: await freshCode(user, secret) }, 200, {});
+    await post(enabled, '/otp/disable', { code: await freshCode(t, user, secret) }, 200, {});
 
     const after = await reload(user);
     expect(after).toMatchObject({ otp: false, state: 'active', level: 1 });
@@ -265,14 +252,14 @@ describe('POST /resource/otp/disable', () => {
   });
 
   it('answers 400 resource.otp.not_enabled when 2FA is off', async () => {
-    const user = await activeUser();
+    const user = await activeUser(t);
     await post(user, '/otp/disable', { code: '123456' }, 400, { errors: ['resource.otp.not_enabled'] });
     expect(await activities(user, 'disable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
   it('answers 422 resource.otp.invalid to a wrong code and keeps 2FA on', async () => {
     const secret = generateSecret();
-    const user = await activeUser({ otpSecret: secret });
+    const user = await activeUser(t, { otpSecret: secret });
     await post(user, '/otp/disable', { code: '000000' }, 422, { errors: ['resource.otp.invalid'] });
     expect((await reload(user)).otp).toBe(true);
   });
@@ -280,10 +267,10 @@ describe('POST /resource/otp/disable', () => {
   it("one user's code never works for another user's 2FA", async () => {
     const mine = generateSecret();
     const theirs = generateSecret();
-    const me = await activeUser({ otpSecret: mine });
-    const them = await activeUser({ otpSecret: theirs });
-    await post(me, '/otp/disable', { code: await freshCode(them, theirs) }, 422);
-    await post(them, '/otp/disable', { code: await freshCode(me, mine) }, 422);
+    const me = await activeUser(t, { otpSecret: mine });
+    const them = await activeUser(t, { otpSecret: theirs });
+    await post(me, '/otp/disable', { code: await freshCode(t, them, theirs) }, 422);
+    await post(them, '/otp/disable', { code: await freshCode(t, me, mine) }, 422);
     expect((await reload(me)).otp).toBe(true);
     expect((await reload(them)).otp).toBe(true);
   });

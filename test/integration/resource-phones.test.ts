@@ -6,14 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/lib/logger.js';
 import { createQueue, type Queue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
-import { startWorker } from '../../jobs/main.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
+import { startMailHarness } from '../support/mail.js';
 import { createUser } from '../support/factories.js';
 import { bearer, login, withSession, withToken } from '../support/account-client.js';
 import {
@@ -22,8 +19,10 @@ import {
   TEST_AUTH_TOKEN,
   TEST_FROM_NUMBER,
   TEST_SERVICE_SID,
+  TWILIO_REFUSALS,
   type TwilioStandIn,
 } from '../support/twilio-stand-in.js';
+import { until } from '../support/wait.js';
 
 const PER_NUMBER = 4;
 const PER_USER = 6;
@@ -48,28 +47,17 @@ interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** The app, and the worker process's graph (mail + SMS) on the same database, Redis prefix and settings. */
+/** The app, and the worker process's graph (mail + SMS) with the app's settings, as the mail harness starts it. */
 async function startPipeline(env: Record<string, string>): Promise<Pipeline> {
   const t = await startTestApp(env);
-  const smtp: SmtpCatcher = await startSmtpCatcher();
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_NAME: t.db.name,
-    BARONG_REDIS_PREFIX: t.config.redisPrefix,
-    BARONG_SMTP_HOST: '127.0.0.1',
-    BARONG_SMTP_PORT: String(smtp.port),
-    ...env,
-  });
-  const worker = await startWorker(config, createLogger('silent'));
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const worker = await startMailHarness(t);
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
   return {
     t,
     queue,
     async stop() {
       await worker.stop();
       await queue.close();
-      await smtp.close();
       await t.close();
     },
   };
@@ -86,9 +74,7 @@ const masked = (n: string) => `1******${n.slice(-4)}`;
 
 /** An active user with a verified e-mail (level 1), so a verified phone makes level 2. */
 async function verifiedUser(app: TestApp = t): Promise<User & { password: string }> {
-  const user = await createUser(app, { level: 1 });
-  await app.services.uow.repos.labels.insert(user.id, 'email', 'verified', 'private');
-  return user;
+  return createUser(app, { level: 1, privateLabels: { email: 'verified' } });
 }
 
 /** The phone API as one user, through a Bearer token. */
@@ -108,15 +94,9 @@ async function as(user: User, app: TestApp = t) {
 const phoneRow = (userId: number, app: TestApp = t) => app.db.knex('phones').where({ user_id: userId }).orderBy('id').first();
 
 /** Waits until the worker has given up on the SMS job of this phone (failed set). */
-async function failedJobOf(pipeline: Pipeline, phoneId: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const failed = await pipeline.queue.getFailed();
-    const job = failed.find((j) => j.data.phoneId === phoneId);
-    if (job) return job;
-    if (Date.now() > deadline) throw new Error(`no failed SMS job for phone ${phoneId}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function failedJobOf(pipeline: Pipeline, phoneId: number) {
+  const failedJob = async () => (await pipeline.queue.getFailed()).find((j) => j.data.phoneId === phoneId);
+  return until(failedJob, { timeoutMs: 10_000, what: `a failed SMS job for phone ${phoneId}` });
 }
 
 beforeAll(async () => {
@@ -449,13 +429,7 @@ describe('ownership', () => {
 });
 
 describe('Twilio errors', () => {
-  const cases: [number, string][] = [
-    [21612, 'resource.phone.num_not_reachable'],
-    [21614, 'resource.phone.num_not_valid'],
-    [21618, 'resource.phone.sms_content_invalid'],
-    [21610, 'resource.phone.unsubscribed_recipient'],
-    [21999, 'resource.phone.twilio_unexpected'],
-  ];
+  const cases: [number, string][] = [...TWILIO_REFUSALS, [21999, 'resource.phone.twilio_unexpected']];
 
   for (const [twilioCode, key] of cases) {
     it(`Twilio ${twilioCode} → ${key}: not retried, told at verify and at the next send_code`, async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createUser, totpCode, type UserSpec } from '../support/factories.js';
+import { activeUser, freshCode } from '../support/factories.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 import type { ServiceAccount } from '../../src/db/repositories/service-accounts-repository.js';
@@ -20,15 +20,10 @@ afterAll(async () => {
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
-async function activeUser(spec: Omit<UserSpec, 'state'> = {}): Promise<User> {
-  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
-  return t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
-}
-
 /** A user with 2FA on, and one active service account of theirs. */
 async function ownerWithAccount(): Promise<{ owner: User; secret: string; account: ServiceAccount }> {
   const secret = generateSecret();
-  const owner = await activeUser({ otpSecret: secret });
+  const owner = await activeUser(t, { otpSecret: secret });
   return { owner, secret, account: await t.services.serviceAccountService.create(owner) };
 }
 
@@ -41,13 +36,8 @@ async function call(user: User, method: Method, path: string, body: Body, status
   return expected === undefined ? req.expect(status) : req.expect(status, expected);
 }
 
-async function code(user: User, secret: string): Promise<string> {
-  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
-  return totpCode(secret);
-}
-
 async function createKey(owner: User, secret: string, account: ServiceAccount) {
-  const body = { service_account_uid: account.uid, algorithm: 'HS256', scope: 'read', totp_code: await code(owner, secret) };
+  const body = { service_account_uid: account.uid, algorithm: 'HS256', scope: 'read', totp_code: await freshCode(t, owner, secret) };
   return (await call(owner, 'post', `${SA}/api_keys`, body, 201)).body as { kid: string; secret: string };
 }
 
@@ -55,7 +45,7 @@ const keyRow = (kid: string) => t.db.knex('api_keys').where({ kid }).first();
 
 describe('service accounts (made by operators and tests)', () => {
   it('take an SI uid, a plus-address of the owner, the owner’s state and level', async () => {
-    const owner = await activeUser();
+    const owner = await activeUser(t);
     const account = await t.services.serviceAccountService.create(owner);
     expect(account.uid).toMatch(/^SI[0-9A-F]{10}$/);
     const [local, domain] = owner.email.split('@');
@@ -101,7 +91,7 @@ describe('GET /resource/service_accounts', () => {
   });
 
   it('is empty for a user without service accounts; needs credentials', async () => {
-    await call(await activeUser(), 'get', SA, undefined, 200, []);
+    await call(await activeUser(t), 'get', SA, undefined, 200, []);
     await request(t.app).get(SA).expect(401, { errors: ['jwt.decode_and_verify'] });
   });
 });
@@ -151,14 +141,14 @@ describe('POST /resource/service_accounts/api_keys', () => {
     const { owner, secret, account } = await ownerWithAccount();
     const other = await ownerWithAccount();
     const create = (uid: string, extra: Record<string, unknown>) => ({ service_account_uid: uid, algorithm: 'HS256', ...extra });
-    await call(owner, 'post', `${SA}/api_keys`, create(other.account.uid, { totp_code: await code(owner, secret) }), 404, {
+    await call(owner, 'post', `${SA}/api_keys`, create(other.account.uid, { totp_code: await freshCode(t, owner, secret) }), 404, {
       errors: ['resource.service_account.doesnt_exist'],
     });
     await call(owner, 'post', `${SA}/api_keys`, create(account.uid, {}), 422, { errors: ['resource.service_accounts.missing_totp'] });
     await call(owner, 'post', `${SA}/api_keys`, create(account.uid, { totp_code: '000000' }), 422, {
       errors: ['resource.service_accounts.invalid_totp'],
     });
-    const plain = await activeUser();
+    const plain = await activeUser(t);
     const plainAccount = await t.services.serviceAccountService.create(plain);
     await call(plain, 'post', `${SA}/api_keys`, create(plainAccount.uid, {}), 400, { errors: ['resource.service_accounts.2fa_disabled'] });
     expect(await t.db.knex('api_keys').whereIn('key_holder_account_id', [account.id, other.account.id, plainAccount.id])).toEqual([]);
@@ -167,7 +157,7 @@ describe('POST /resource/service_accounts/api_keys', () => {
   it('answers 422 key_holder_account.invalid for an account that is not active', async () => {
     const { owner, secret } = await ownerWithAccount();
     const disabled = await t.services.serviceAccountService.create(owner, { state: 'disabled' });
-    const body = { service_account_uid: disabled.uid, algorithm: 'HS256', totp_code: await code(owner, secret) };
+    const body = { service_account_uid: disabled.uid, algorithm: 'HS256', totp_code: await freshCode(t, owner, secret) };
     await call(owner, 'post', `${SA}/api_keys`, body, 422, { errors: ['key_holder_account.invalid'] });
   });
 });
@@ -176,7 +166,7 @@ describe('PUT /resource/service_accounts/api_keys/{kid}', () => {
   it('changes scope and state: 200 without the secret', async () => {
     const { owner, secret, account } = await ownerWithAccount();
     const key = await createKey(owner, secret, account);
-    const body = { service_account_uid: account.uid, scope: 'trade', state: 'inactive', totp_code: await code(owner, secret) };
+    const body = { service_account_uid: account.uid, scope: 'trade', state: 'inactive', totp_code: await freshCode(t, owner, secret) };
     const res = await call(owner, 'put', `${SA}/api_keys/${key.kid}`, body, 200);
     expect(res.body).toMatchObject({ kid: key.kid, scope: ['trade'], state: 'inactive' });
     expect(res.body).not.toHaveProperty('secret');
@@ -187,14 +177,14 @@ describe('PUT /resource/service_accounts/api_keys/{kid}', () => {
     const key = await createKey(owner, secret, account);
     await t.db.knex('service_accounts').where({ id: account.id }).update({ state: 'disabled' });
     await t.db.knex('api_keys').where({ kid: key.kid }).update({ state: 'inactive' });
-    const body = { service_account_uid: account.uid, state: 'active', totp_code: await code(owner, secret) };
+    const body = { service_account_uid: account.uid, state: 'active', totp_code: await freshCode(t, owner, secret) };
     await call(owner, 'put', `${SA}/api_keys/${key.kid}`, body, 422, { errors: ['state.invalid'] });
   });
 
   it("answers 404 for a kid that is not the account's (the owner's own key included) and for others' accounts", async () => {
     const { owner, secret, account } = await ownerWithAccount();
-    const ownKey = (await call(owner, 'post', `${API}/api_keys`, { algorithm: 'HS256', totp_code: await code(owner, secret) }, 201)).body;
-    const body = async (uid: string) => ({ service_account_uid: uid, state: 'inactive', totp_code: await code(owner, secret) });
+    const ownKey = (await call(owner, 'post', `${API}/api_keys`, { algorithm: 'HS256', totp_code: await freshCode(t, owner, secret) }, 201)).body;
+    const body = async (uid: string) => ({ service_account_uid: uid, state: 'inactive', totp_code: await freshCode(t, owner, secret) });
     await call(owner, 'put', `${SA}/api_keys/${ownKey.kid}`, await body(account.uid), 404, { errors: ['record.not_found'] });
     const other = await ownerWithAccount();
     const theirs = await createKey(other.owner, other.secret, other.account);
@@ -218,7 +208,7 @@ describe('DELETE /resource/service_accounts/api_keys/{kid}', () => {
   it('deletes the key: 204', async () => {
     const { owner, secret, account } = await ownerWithAccount();
     const key = await createKey(owner, secret, account);
-    const query = `service_account_uid=${account.uid}&totp_code=${await code(owner, secret)}`;
+    const query = `service_account_uid=${account.uid}&totp_code=${await freshCode(t, owner, secret)}`;
     await call(owner, 'delete', `${SA}/api_keys/${key.kid}?${query}`, undefined, 204);
     expect(await keyRow(key.kid)).toBeUndefined();
   });
@@ -228,10 +218,10 @@ describe('DELETE /resource/service_accounts/api_keys/{kid}', () => {
     const other = await ownerWithAccount();
     const theirs = await createKey(other.owner, other.secret, other.account);
     const path = (uid: string, query = '') => `${SA}/api_keys/${theirs.kid}?service_account_uid=${uid}${query}`;
-    await call(owner, 'delete', path(other.account.uid, `&totp_code=${await code(owner, secret)}`), undefined, 404, {
+    await call(owner, 'delete', path(other.account.uid, `&totp_code=${await freshCode(t, owner, secret)}`), undefined, 404, {
       errors: ['resource.service_account.doesnt_exist'],
     });
-    await call(owner, 'delete', path(account.uid, `&totp_code=${await code(owner, secret)}`), undefined, 404, {
+    await call(owner, 'delete', path(account.uid, `&totp_code=${await freshCode(t, owner, secret)}`), undefined, 404, {
       errors: ['record.not_found'],
     });
     await call(owner, 'delete', path(account.uid), undefined, 422, { errors: ['resource.service_accounts.missing_totp'] });

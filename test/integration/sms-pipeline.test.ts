@@ -4,23 +4,23 @@
  * (codes, checks, what the user is told) is in resource-phones.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';
-import { createQueue, type Queue } from '../../src/queues/create-queue.js';
+import type { Queue } from '../../src/queues/create-queue.js';
 import { SmsQueue, type SmsJob } from '../../src/queues/sms-queue.js';
 import { challengeId, SmsFailures } from '../../src/domain/phones/sms-failures.js';
 import { createSmsProviders, type SmsProvider } from '../../jobs/sms/sms-providers.js';
 import { smsSentMarkKey, startSmsWorker, type SmsJobResult } from '../../jobs/sms/sms-worker.js';
 import { startSmsRole } from '../../jobs/sms/start-sms-worker.js';
-import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
-import { deleteKeysWithPrefix } from '../support/redis.js';
+import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, TWILIO_REFUSALS, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import { queueBench } from '../support/queue-bench.js';
+import { until } from '../support/wait.js';
 
-const PREFIX = `test:sms:${randomUUID().slice(0, 8)}:`;
+const bench = queueBench('sms');
+const { prefix: PREFIX, logger, logLines, rawLog } = bench;
 const TEMPLATE = 'Ваш код {{code}} ({{ code }})';
 
 let twilio: TwilioStandIn;
@@ -28,23 +28,8 @@ let redis: Redis;
 let config: Config;
 let encryptor: Encryptor;
 let failures: SmsFailures;
-let queueNumber = 0;
 let phoneSeq = 0;
 let numberSeq = 1000;
-const cleanups: Array<() => Promise<void>> = [];
-const rawLog: string[] = [];
-const logLines: Array<Record<string, unknown>> = [];
-
-const logger = pino(
-  { level: 'info' },
-  new Writable({
-    write(chunk: Buffer, _enc, done) {
-      rawLog.push(chunk.toString());
-      logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  }),
-);
 
 const newNumber = () => `+1202555${String(numberSeq++).padStart(4, '0')}`;
 
@@ -54,14 +39,8 @@ interface Pipeline {
 }
 
 function startPipeline(providers: Partial<Record<string, SmsProvider>> = createSmsProviders(config, logger), attempts = 3): Pipeline {
-  const name = `sms-${++queueNumber}`;
-  const options = { redisUrl: config.redisUrl, prefix: PREFIX, backoffDelayMs: 50, attempts };
-  const producer = createQueue<SmsJob>(name, options);
-  const worker = startSmsWorker({ queue: createQueue<SmsJob>(name, options), providers, redis, keyPrefix: PREFIX, encryptor, failures, logger });
-  cleanups.push(async () => {
-    await worker.close();
-    await producer.close();
-  });
+  const startWorker = (queue: Queue<SmsJob>) => startSmsWorker({ queue, providers, redis, keyPrefix: PREFIX, encryptor, failures, logger });
+  const { producer } = bench.startPipeline({ attempts }, startWorker);
   return { sms: new SmsQueue(producer), queue: producer };
 }
 
@@ -76,16 +55,6 @@ function smsJob(to: string, overrides: Partial<SmsJob> = {}, code: string | null
     idempotencyKey: `phone_code:${randomUUID()}`,
     ...overrides,
   };
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function completed(queue: Queue<SmsJob>, jobId: string): Promise<SmsJobResult> {
@@ -112,19 +81,18 @@ beforeAll(async () => {
     BARONG_TWILIO_API_BASE: twilio.url,
     BARONG_SMS_CONTENT_TEMPLATE: TEMPLATE,
   });
-  redis = new Redis(config.redisUrl);
+  redis = bench.open(config.redisUrl);
   encryptor = new Encryptor(config.encryptionKeys);
   failures = new SmsFailures(redis, new RedisKeys(PREFIX), 600);
 });
 
 afterEach(async () => {
   twilio.clearFailures();
-  await Promise.all(cleanups.splice(0).map((close) => close()));
+  await bench.endTest();
 });
 
 afterAll(async () => {
-  await deleteKeysWithPrefix(redis, PREFIX);
-  await redis.quit();
+  await bench.close();
   await twilio.close();
 });
 
@@ -173,10 +141,7 @@ describe('twilio_sms', () => {
 
 describe('Twilio errors', () => {
   const cases: [number, string][] = [
-    [21612, 'resource.phone.num_not_reachable'],
-    [21614, 'resource.phone.num_not_valid'],
-    [21618, 'resource.phone.sms_content_invalid'],
-    [21610, 'resource.phone.unsubscribed_recipient'],
+    ...TWILIO_REFUSALS,
     [21211, 'resource.phone.num_not_valid'],
     [30001, 'resource.phone.twilio_unexpected'],
   ];
@@ -240,7 +205,7 @@ describe('twilio_verify and mock', () => {
   it('mock sends nothing and says so loudly, at start and for every job', async () => {
     const mockConfig = loadConfig({ ...process.env, NODE_ENV: 'test', BARONG_REDIS_PREFIX: PREFIX });
     const role = await startSmsRole(mockConfig, logger);
-    cleanups.push(() => role.stop());
+    bench.afterTest(() => role.stop());
     expect(logLines.some((l) => l.level === 40 && String(l.msg).includes('BARONG_PHONE_VERIFICATION=mock'))).toBe(true);
 
     const { sms, queue } = startPipeline(createSmsProviders(mockConfig, logger));

@@ -22,6 +22,11 @@ export interface UserSpec {
   /** Turns 2FA on with this base32 secret (stored encrypted, as the app stores it). */
   otpSecret?: string;
   data?: string;
+  /**
+   * Private labels stored as they are: state and level are not worked out from them (give those too, or use
+   * activeUser, which goes through the app's label rules).
+   */
+  privateLabels?: Record<string, string>;
 }
 
 export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User & { password: string }> {
@@ -39,12 +44,31 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
   if (spec.otpSecret) {
     await users.update(user.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt(spec.otpSecret) });
   }
+  for (const [key, value] of Object.entries(spec.privateLabels ?? {})) {
+    await t.services.uow.repos.labels.insert(user.id, key, value, 'private');
+  }
   return { ...(await users.findById(user.id))!, password };
+}
+
+/** A user made active the way the app does it: the e-mail verified through the private label (level 1, active). */
+export async function activeUser(t: TestApp, spec: Omit<UserSpec, 'state' | 'level'> = {}): Promise<User & { password: string }> {
+  const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
+  const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
+  return { ...updated, password: user.password };
 }
 
 /** The TOTP code for a secret, `offsetSteps` steps away from now. */
 export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}
+
+/**
+ * A code the server has not seen yet: the user's last used step is forgotten first, since a test may spend several
+ * codes of one user within one 30-second step and the server takes each step once.
+ */
+export async function freshCode(t: TestApp, user: { id: number }, secret: string, offsetSteps = 0): Promise<string> {
+  await t.services.uow.repos.users.update(user.id, { otpLastStep: null });
+  return totpCode(secret, offsetSteps);
 }
 
 /** The session cookie pair (`name=value`) from a response's Set-Cookie. */

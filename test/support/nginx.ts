@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './processes.js';
+import { until } from './wait.js';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
@@ -127,16 +128,15 @@ export async function startNginx(opts: { barong: string; exchange: string }): Pr
     }
     await rm(dir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 100 && !(await accepts(port)); i++) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`nginx exited with code ${child.exitCode}:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!(await accepts(port))) {
+  const listening = async () => {
+    if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode}`);
+    return accepts(port);
+  };
+  try {
+    await until(listening, { timeoutMs: 5_000, intervalMs: 50, what: `nginx to listen on 127.0.0.1:${port}` });
+  } catch (err) {
     await stop();
-    throw new Error(`nginx did not listen on 127.0.0.1:${port} within 5 s:\n${stderr}`);
+    throw new Error(`${(err as Error).message}:\n${stderr}`);
   }
   return { url: `http://127.0.0.1:${port}`, log: () => stderr, stop };
 }

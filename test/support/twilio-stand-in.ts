@@ -11,11 +11,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
+import { until } from './wait.js';
 
 export const TEST_ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
 export const TEST_AUTH_TOKEN = 'twilio-stand-in-token';
 export const TEST_SERVICE_SID = `VA${'b2'.repeat(16)}`;
 export const TEST_FROM_NUMBER = '+15005550000';
+
+/** Twilio errors that refuse a message for good, with the key the user is told: never worth a retry. */
+export const TWILIO_REFUSALS: ReadonlyArray<[number, string]> = [
+  [21612, 'resource.phone.num_not_reachable'],
+  [21614, 'resource.phone.num_not_valid'],
+  [21618, 'resource.phone.sms_content_invalid'],
+  [21610, 'resource.phone.unsubscribed_recipient'],
+];
 
 export type TwilioEndpoint = 'messages' | 'verifications' | 'checks';
 
@@ -79,16 +88,6 @@ function codeIn(body: string): string | undefined {
   return [...body.matchAll(/\d{4,10}/g)].pop()?.[0];
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('Twilio stand-in: nothing arrived in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 export async function startTwilioStandIn(
   credentials: { accountSid?: string; authToken?: string; serviceSid?: string } = {},
 ): Promise<TwilioStandIn> {
@@ -118,7 +117,7 @@ export async function startTwilioStandIn(
       const to = url.searchParams.get('to') ?? '';
       const n = Number(url.searchParams.get('n') ?? '1');
       try {
-        json(200, { code: await until(() => codes(to)[n - 1], 10_000) });
+        json(200, { code: await until(() => codes(to)[n - 1], { timeoutMs: 10_000, intervalMs: 20 }) });
       } catch {
         json(404, { error: `no code #${n} for ${to}` });
       }
@@ -229,10 +228,11 @@ export async function startTwilioStandIn(
       rules = [];
     },
     waitForSms(to, n = 1, timeoutMs = 10_000) {
-      return until(() => messages.filter((m) => m.to === to)[n - 1], timeoutMs);
+      const what = `Twilio stand-in: SMS #${n} to ${to}`;
+      return until(() => messages.filter((m) => m.to === to)[n - 1], { timeoutMs, intervalMs: 20, what });
     },
     codeFor(to, n = 1, timeoutMs = 10_000) {
-      return until(() => codes(to)[n - 1], timeoutMs);
+      return until(() => codes(to)[n - 1], { timeoutMs, intervalMs: 20, what: `Twilio stand-in: code #${n} for ${to}` });
     },
     count(endpoint, to) {
       return requests.filter((r) => r.endpoint === endpoint && r.to === to).length;

@@ -12,6 +12,7 @@ import { GeoIp } from '../../src/domain/authz/geoip.js';
 import { RestrictionSet } from '../../src/domain/authz/restrictions.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { buildMmdb, countryRecord, TEST_NETWORKS, writeMmdb } from '../support/mmdb-writer.js';
+import { until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'barong-geoip-'));
 const logger = createLogger('silent');
@@ -104,7 +105,7 @@ describe('GeoIp', () => {
         },
       ]);
       renameSync(next, live); // atomically, as geoipupdate does
-      await waitUntil(() => geo.lookup('203.0.113.5')?.countryCode === 'KR');
+      await until(() => geo.lookup('203.0.113.5')?.countryCode === 'KR', { what: 'the new database to be loaded' });
       // Restriction answers remembered per client IP are dropped with the old data.
       expect(restrictions.check('203.0.113.5', 'other')).toBeUndefined();
       expect(restrictions.check('203.0.113.6', 'other')).toBeUndefined();
@@ -118,11 +119,3 @@ describe('GeoIp', () => {
     }
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
