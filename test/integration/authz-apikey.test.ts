@@ -16,7 +16,7 @@ import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
-import { ApiKeyAuthenticator } from '../../src/domain/authz/authorizer-api-key.js';
+import { ApiKeyAuthenticator } from '../../src/domain/authz/api-key-authenticator.js';
 import { NonceGuard } from '../../src/domain/authz/nonce-guard.js';
 import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 

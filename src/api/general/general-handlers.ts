@@ -1,7 +1,7 @@
 /** The small endpoints Barong serves under both /identity and /public (reference §3). */
 import type { Config } from '../../config.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
-import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
+import type { IpLimiter } from '../../domain/sessions/attempt-limiter.js';
 import type { Handler } from '../types.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { requestContext } from '../auth/auth-context.js';

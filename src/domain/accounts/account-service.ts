@@ -12,7 +12,7 @@ import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { OtpCodes } from '../otp/otp-attempts.js';
-import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/attempt-limiter.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
 import { eventUser, userLanguage } from './event-user.js';

@@ -1,7 +1,7 @@
 /**
  * Client addresses and CIDR networks as bytes, for `ip` and `ip_subnet` restrictions and GeoIP lookups (IPv4 and
  * IPv6), parsed by hand because this runs on every authorized request (`new URL()` costs microseconds).
- * The canonical text is the one `restrictionIp` (src/domain/restrictions/client-ip.ts) stores: IPv4 dotted; an
+ * The canonical text is the one `restrictionIp` (src/domain/authz/restriction-ip.ts) stores: IPv4 dotted; an
  * IPv4-mapped IPv6 address (`::ffff:203.0.113.7`, also in hex `::ffff:cb00:7107`) is the IPv4 address it carries;
  * IPv6 lower-case with the first longest run of zero groups compressed (RFC 5952, as WHATWG URLs serialise it).
  */
