@@ -284,7 +284,7 @@ export async function createServices(config: Config, logger: Logger) {
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
 export function composeApp(services: Services): { app: Express; routes: RouteTable } {
-  const opener = new SessionOpener(services.sessions, services.cookie, services.uow, services.presenter);
+  const opener = new SessionOpener(services.sessions, services.cookie, services.accounts, services.presenter);
   const routes = buildRouteTable({ ...services, opener });
   const app = createApp({
     config: services.config,

@@ -111,6 +111,12 @@ export class UsersRepository {
     await this.db.raw('SELECT id FROM users ORDER BY id LIMIT 1 FOR UPDATE');
   }
 
+  /** Locks the user's row until the transaction ends, so per-user checks (one open profile, the document limit)
+   *  and the writes that follow them cannot interleave with a concurrent request of the same user. */
+  async lockRow(id: number): Promise<void> {
+    await this.db('users').where({ id }).forUpdate().first('id');
+  }
+
   async insert(user: NewUser): Promise<User> {
     const [id] = await this.db('users').insert(toRow(user));
     return (await this.findById(Number(id)))!;
