@@ -16,11 +16,7 @@ import { conflict, notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
-import { normaliseProfile, type ProfileInput, type ProfileValues } from './profile-rules.js';
-
-export interface ProfileRequest extends ProfileInput {
-  confirm?: boolean;
-}
+import { normaliseProfile, type ProfileRequest, type ProfileValues } from './profile-rules.js';
 
 export interface ProfilesServiceDeps {
   uow: UnitOfWork;
