@@ -1,0 +1,40 @@
+/** What the HTTP layer holds beside the domain: the contract, the session cookie, the presenter, the build. */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.js';
+import type { Encryptor } from '../lib/encryptor.js';
+import { loadContract, type Contract } from './contract.js';
+import { SessionCookie } from './auth/session-cookie.js';
+import { UserPresenter } from './presenters/user-presenter.js';
+import type { BuildInfo } from './general/general-handlers.js';
+
+export interface ApiServicesDeps {
+  config: Config;
+  encryptor: Encryptor;
+}
+
+export interface ApiServices {
+  contract: Contract;
+  cookie: SessionCookie;
+  presenter: UserPresenter;
+  build: BuildInfo;
+}
+
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+function buildInfo(config: Config): BuildInfo {
+  return {
+    version: packageVersion,
+    gitTag: config.build.gitTag ?? packageVersion,
+    gitSha: config.build.gitSha ?? 'unknown',
+    buildDate: config.build.buildDate ?? new Date().toISOString(),
+  };
+}
+
+export function createApiServices(d: ApiServicesDeps): ApiServices {
+  return {
+    contract: loadContract(),
+    cookie: new SessionCookie(d.config.session),
+    presenter: new UserPresenter(d.encryptor),
+    build: buildInfo(d.config),
+  };
+}
