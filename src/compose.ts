@@ -6,13 +6,13 @@
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
-import { createKnex, type Knex } from './db/knex.js';
-import { createRedis, RedisKeys, type Redis } from './lib/redis.js';
+import { createKnex } from './db/knex.js';
+import { createRedis, RedisKeys } from './lib/redis.js';
 import { loadJwtKeys } from './lib/signing-key.js';
-import type { JwtKeys } from './lib/jwt-keys.js';
 import { Encryptor } from './lib/encryptor.js';
+import type { Platform } from './domain/platform.js';
 import { createEventServices, type EventServices } from './events/create-event-services.js';
-import { createSharedServices, type SharedServices } from './domain/create-shared-services.js';
+import { createSharedServices, type AreaDeps, type SharedServices } from './domain/create-shared-services.js';
 import { createSessionServices, type SessionServices } from './domain/sessions/create-session-services.js';
 import { createOtpServices, type OtpServices } from './domain/otp/create-otp-services.js';
 import { createAccountServices, type AccountServices } from './domain/accounts/create-account-services.js';
@@ -33,20 +33,8 @@ import { createFileRoutes } from './api/files/file-routes.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
 import { createApp } from './app.js';
 
-/** The process's connections and keys. */
-export interface PlatformServices {
-  config: Config;
-  logger: Logger;
-  knex: Knex;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  jwtKeys: JwtKeys;
-  encryptor: Encryptor;
-}
-
 export interface Services
-  extends PlatformServices,
-    EventServices,
+  extends Platform,
     SharedServices,
     SessionServices,
     OtpServices,
@@ -61,7 +49,8 @@ export interface Services
   close(): Promise<void>;
 }
 
-async function createPlatform(config: Config, logger: Logger): Promise<PlatformServices> {
+/** The process's connections and keys. */
+async function connect(config: Config, logger: Logger): Promise<Omit<Platform, keyof EventServices>> {
   return {
     config,
     logger,
@@ -74,9 +63,9 @@ async function createPlatform(config: Config, logger: Logger): Promise<PlatformS
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
-  const platform = await createPlatform(config, logger);
-  const base = { ...platform, ...createEventServices(platform) };
-  const shared = { ...base, ...createSharedServices(base) };
+  const connections = await connect(config, logger);
+  const platform: Platform = { ...connections, ...createEventServices(connections) };
+  const shared: AreaDeps = { ...platform, ...createSharedServices(platform) };
   const signIn = createSessionServices(shared);
   const otp = createOtpServices(shared);
   const accounts = createAccountServices({ ...shared, ...signIn, ...otp });

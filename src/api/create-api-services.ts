@@ -1,16 +1,13 @@
 /** What the HTTP layer holds beside the domain: the contract, the session cookie, the presenter, the build. */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import type { Encryptor } from '../lib/encryptor.js';
 import { loadContract, type Contract } from './contract.js';
 import { SessionCookie } from './auth/session-cookie.js';
 import { UserPresenter } from './presenters/user-presenter.js';
 import type { BuildInfo } from './general/general-handlers.js';
+import type { AreaDeps } from '../domain/create-shared-services.js';
 
-export interface ApiServicesDeps {
-  config: Config;
-  encryptor: Encryptor;
-}
+export type ApiServicesDeps = Pick<AreaDeps, 'config' | 'encryptor'>;
 
 export interface ApiServices {
   contract: Contract;

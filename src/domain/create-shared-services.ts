@@ -1,9 +1,5 @@
 /** What several areas share: password rules and hashing, private labels, account tokens, sessions, TOTP, captcha. */
-import type { Config } from '../config.js';
-import type { Encryptor } from '../lib/encryptor.js';
-import type { JwtKeys } from '../lib/jwt-keys.js';
-import type { Logger } from '../lib/logger.js';
-import type { Redis, RedisKeys } from '../lib/redis.js';
+import type { Platform } from './platform.js';
 import { PasswordPolicy } from './password-policy.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PrivateLabels } from './labels/private-labels.js';
@@ -15,14 +11,7 @@ import type { CaptchaVerifier } from './captcha/captcha.js';
 import type { GeetestClient } from './captcha/geetest.js';
 import { createCaptchaVerifier, createGeetestClient } from './captcha/create-captcha-verifier.js';
 
-export interface SharedServicesDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  jwtKeys: JwtKeys;
-  encryptor: Encryptor;
-}
+export type SharedServicesDeps = Pick<Platform, 'config' | 'logger' | 'redis' | 'redisKeys' | 'jwtKeys' | 'encryptor'>;
 
 export interface SharedServices {
   passwordPolicy: PasswordPolicy;
@@ -36,6 +25,9 @@ export interface SharedServices {
   geetest: GeetestClient | undefined;
   captcha: CaptchaVerifier;
 }
+
+/** What an area's factory may take: the platform and the shared services. */
+export type AreaDeps = Platform & SharedServices;
 
 export function createSharedServices(d: SharedServicesDeps): SharedServices {
   const { config } = d;

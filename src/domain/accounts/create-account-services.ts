@@ -1,34 +1,20 @@
 /** The account: signing up and confirming it, resetting its password, and what its owner changes in it. */
-import type { Config } from '../../config.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { PasswordHasher } from '../password-hasher.js';
-import type { PasswordPolicy } from '../password-policy.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
 import { PublicLabels } from '../labels/public-labels.js';
 import { DataStorageService } from '../data-storage/data-storage-service.js';
-import type { AccountTokens } from '../tokens/account-tokens.js';
-import type { SessionStore } from '../sessions/session-store.js';
-import type { AttemptLimiter } from '../sessions/attempt-limiter.js';
-import type { CaptchaVerifier } from '../captcha/captcha.js';
-import type { OtpCodes } from '../otp/otp-attempts.js';
 import { AccountLinks } from './account-links.js';
 import { AccountService } from './account-service.js';
 import { PasswordResetService } from './password-reset-service.js';
 import { RegistrationService } from './registration-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
+import type { SessionServices } from '../sessions/create-session-services.js';
+import type { OtpServices } from '../otp/create-otp-services.js';
 
-export interface AccountServicesDeps {
-  config: Config;
-  uow: UnitOfWork;
-  hasher: PasswordHasher;
-  passwordPolicy: PasswordPolicy;
-  privateLabels: PrivateLabels;
-  tokens: AccountTokens;
-  sessions: SessionStore;
-  captcha: CaptchaVerifier;
-  codeRequests: AttemptLimiter;
-  loginThrottle: AttemptLimiter;
-  otpCodes: OtpCodes;
-}
+export type AccountServicesDeps = Pick<
+  AreaDeps,
+  'config' | 'uow' | 'hasher' | 'passwordPolicy' | 'privateLabels' | 'tokens' | 'sessions' | 'captcha'
+> &
+  Pick<SessionServices, 'codeRequests' | 'loginThrottle'> &
+  Pick<OtpServices, 'otpCodes'>;
 
 export interface AccountServices {
   registration: RegistrationService;

@@ -1,16 +1,11 @@
 /** API keys of users and of their service accounts: created, changed and deleted with a TOTP code. */
-import type { Encryptor } from '../../lib/encryptor.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { OtpCodes } from '../otp/otp-attempts.js';
 import { ServiceAccountService } from '../service-accounts/service-account-service.js';
 import { ApiKeySecrets } from './api-key-secrets.js';
 import { ApiKeyService } from './api-key-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
+import type { OtpServices } from '../otp/create-otp-services.js';
 
-export interface ApiKeyServicesDeps {
-  uow: UnitOfWork;
-  encryptor: Encryptor;
-  otpCodes: OtpCodes;
-}
+export type ApiKeyServicesDeps = Pick<AreaDeps, 'uow' | 'encryptor'> & Pick<OtpServices, 'otpCodes'>;
 
 export interface ApiKeyServices {
   apiKeyService: ApiKeyService;

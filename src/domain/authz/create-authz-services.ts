@@ -3,11 +3,6 @@
  * when one of them changes (Redis pub/sub), so no request costs SQL; their admin, the whitelinks, and the admin
  * activities written in the background.
  */
-import type { Config } from '../../config.js';
-import type { Logger } from '../../lib/logger.js';
-import type { Redis, RedisKeys } from '../../lib/redis.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { SessionStore } from '../sessions/session-store.js';
 import { AdminActivityLog } from './admin-activity-log.js';
 import type { AuthzPolicy } from './authz-policy.js';
 import { GeoIp } from './geoip.js';
@@ -16,15 +11,9 @@ import type { PolicyInvalidation } from './policy-invalidation.js';
 import { RestrictionsAdmin } from './restrictions-admin.js';
 import { startAuthzPolicy } from './start-authz-policy.js';
 import { WhitelinkService } from './whitelink-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
 
-export interface AuthzServicesDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  uow: UnitOfWork;
-  sessions: SessionStore;
-}
+export type AuthzServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'redis' | 'redisKeys' | 'uow' | 'sessions'>;
 
 export interface AuthzServices {
   geoip: GeoIp;

@@ -2,16 +2,6 @@
  * The gateway authorizer: pass/block rules from a file followed on change, callers' records cached in Redis
  * (a user's or key's change drops its record), the API-key signature and nonce checks, and JWT reuse.
  */
-import type { Config } from '../../config.js';
-import type { Encryptor } from '../../lib/encryptor.js';
-import type { Logger } from '../../lib/logger.js';
-import type { Redis, RedisKeys } from '../../lib/redis.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { EventDispatcher } from '../events/event-dispatcher.js';
-import type { SessionStore } from '../sessions/session-store.js';
-import type { SessionJwt } from '../tokens/session-jwt.js';
-import type { AdminActivityLog } from './admin-activity-log.js';
-import type { AuthzPolicy } from './authz-policy.js';
 import { AuthzRules, DEFAULT_AUTHZ_RULES_FILE } from './authz-rules.js';
 import { AuthorizerCache } from './authorizer-cache.js';
 import { authorizerInvalidation } from './authorizer-invalidation.js';
@@ -19,20 +9,14 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { NonceGuard } from './nonce-guard.js';
 import { IssuedTokens } from './issued-tokens.js';
 import { Authorizer } from './authorizer.js';
+import type { AreaDeps } from '../create-shared-services.js';
+import type { AuthzServices } from './create-authz-services.js';
 
-export interface GatewayServicesDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  encryptor: Encryptor;
-  uow: UnitOfWork;
-  dispatcher: EventDispatcher;
-  sessions: SessionStore;
-  sessionJwt: SessionJwt;
-  policy: AuthzPolicy;
-  adminActivities: AdminActivityLog;
-}
+export type GatewayServicesDeps = Pick<
+  AreaDeps,
+  'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'dispatcher' | 'sessions' | 'sessionJwt'
+> &
+  Pick<AuthzServices, 'policy' | 'adminActivities'>;
 
 export interface GatewayServices {
   authzRules: AuthzRules;

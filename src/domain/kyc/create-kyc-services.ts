@@ -1,21 +1,11 @@
 /** KYC: the profile, the documents and where their files are stored (local disk or S3). */
-import type { Config } from '../../config.js';
-import type { Encryptor } from '../../lib/encryptor.js';
-import type { Logger } from '../../lib/logger.js';
 import type { FileStorage } from '../../lib/storage/file-storage.js';
 import { createFileStorage } from '../../lib/storage/create-file-storage.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
 import { DocumentsService } from './documents-service.js';
 import { ProfilesService } from './profiles-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
 
-export interface KycServicesDeps {
-  config: Config;
-  logger: Logger;
-  encryptor: Encryptor;
-  uow: UnitOfWork;
-  privateLabels: PrivateLabels;
-}
+export type KycServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'encryptor' | 'uow' | 'privateLabels'>;
 
 export interface KycServices {
   fileStorage: FileStorage;

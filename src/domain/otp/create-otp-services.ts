@@ -1,22 +1,9 @@
 /** TOTP for signed-in users: every code a user submits, wherever, spends one per-user budget. */
-import type { Config } from '../../config.js';
-import type { Redis, RedisKeys } from '../../lib/redis.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
-import type { SessionStore } from '../sessions/session-store.js';
-import type { Totp } from './totp.js';
 import { OtpAttempts, OtpCodes } from './otp-attempts.js';
 import { OtpService } from './otp-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
 
-export interface OtpServicesDeps {
-  config: Config;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  uow: UnitOfWork;
-  totp: Totp;
-  privateLabels: PrivateLabels;
-  sessions: SessionStore;
-}
+export type OtpServicesDeps = Pick<AreaDeps, 'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions'>;
 
 export interface OtpServices {
   otpCodes: OtpCodes;

@@ -1,24 +1,11 @@
 /** Phones: numbers added and verified with a code sent by SMS (or checked by Twilio Verify). */
-import type { Config } from '../../config.js';
-import type { Encryptor } from '../../lib/encryptor.js';
-import type { Logger } from '../../lib/logger.js';
-import type { Redis, RedisKeys } from '../../lib/redis.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
 import { PhoneCodeThrottle } from './phone-code-throttle.js';
 import { PhoneService } from './phone-service.js';
 import { SmsFailures } from './sms-failures.js';
 import { createTwilioClient, TwilioVerifyCheck } from './twilio.js';
+import type { AreaDeps } from '../create-shared-services.js';
 
-export interface PhoneServicesDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  encryptor: Encryptor;
-  uow: UnitOfWork;
-  privateLabels: PrivateLabels;
-}
+export type PhoneServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'privateLabels'>;
 
 export interface PhoneServices {
   phones: PhoneService;

@@ -2,32 +2,16 @@
  * Signing in and the budgets that protect it: password and Auth0 logins, and the per-account and per-IP limits on
  * login attempts, code requests, sign-ups and password scoring, counted in Redis so they hold across processes.
  */
-import type { Config } from '../../config.js';
-import type { Logger } from '../../lib/logger.js';
-import type { Redis, RedisKeys } from '../../lib/redis.js';
-import type { UnitOfWork } from '../unit-of-work.js';
-import type { PasswordHasher } from '../password-hasher.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
-import type { Totp } from '../otp/totp.js';
-import type { CaptchaVerifier } from '../captcha/captcha.js';
 import { createAuth0Verifier } from '../auth0/auth0-token-verifier.js';
 import { Auth0LoginService } from '../auth0/auth0-login-service.js';
 import { AttemptLimiter, IpLimiter } from './attempt-limiter.js';
 import { LoginService } from './login-service.js';
-import type { SessionStore } from './session-store.js';
+import type { AreaDeps } from '../create-shared-services.js';
 
-export interface SessionServicesDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  redisKeys: RedisKeys;
-  uow: UnitOfWork;
-  hasher: PasswordHasher;
-  privateLabels: PrivateLabels;
-  totp: Totp;
-  captcha: CaptchaVerifier;
-  sessions: SessionStore;
-}
+export type SessionServicesDeps = Pick<
+  AreaDeps,
+  'config' | 'logger' | 'redis' | 'redisKeys' | 'uow' | 'hasher' | 'privateLabels' | 'totp' | 'captcha' | 'sessions'
+>;
 
 export interface SessionServices {
   /** Password checks of logins, and of signed-in users (one per-account budget for both). */
