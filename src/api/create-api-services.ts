@@ -1,6 +1,5 @@
 /** What the HTTP layer holds beside the domain: the contract, the session cookie, the presenter, the build. */
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config.js';
 import { loadContract, type Contract } from './contract.js';
 import { SessionCookie } from './auth/session-cookie.js';
 import { UserPresenter } from './presenters/user-presenter.js';
@@ -18,7 +17,7 @@ export interface ApiServices {
 
 const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-function buildInfo(config: Config): BuildInfo {
+function buildInfo(config: ApiServicesDeps['config']): BuildInfo {
   return {
     version: packageVersion,
     gitTag: config.build.gitTag ?? packageVersion,

@@ -1,6 +1,6 @@
 /**
  * What the gateway authorizer knows about a caller, kept in Redis so that a cookie check costs ONE round trip and
- * no SQL (issue 5, item 6):
+ * no SQL:
  *
  *   <prefix>authz:principal:<uid>          a user's or service account's JWT claims, id and 2FA flag (JSON)
  *   <prefix>authz:apikey:<kid>             an API key's algorithm, encrypted secret, state and holder (JSON), or
@@ -72,7 +72,7 @@ export class AuthorizerCache {
   }
 
   /**
-   * The session behind a cookie, its expiry slid (Barong slides before checking the user, reference §5.3), and its
+   * The session behind a cookie, its expiry slid (Barong slides before checking the user), and its
    * user's record: one round trip when the record is cached; on a miss one SQL read more.
    */
   async session(id: string | undefined): Promise<SessionLookup> {

@@ -8,7 +8,7 @@ export interface PrincipalRecord {
   kind: 'user' | 'service_account';
   /** users.id or service_accounts.id. */
   id: number;
-  /** The JWT payload (reference §5.5): the user's, or a service account's uid, email, role, level, state. */
+  /** The JWT payload: the user's, or a service account's uid, email, role, level, state. */
   claims: SessionClaims;
   /** Users only: 2FA is on (a user's API keys need it). */
   otp: boolean;

@@ -1,6 +1,6 @@
 /**
  * Domain events: what happened, recorded while a transaction runs and dispatched only after it commits
- * (event-dispatcher.ts). Names and payloads are Barong's Event API.
+ * (event-dispatcher.ts). Names and payloads are those of Barong's Event API (docs/events.md).
  */
 import { randomUUID } from 'node:crypto';
 
