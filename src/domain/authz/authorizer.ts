@@ -4,7 +4,7 @@
  *   1. restrictions (§6; the whitelink path is exempt)            → the row's status, authz.restrict.<category>
  *   2. block list (authz-rules)                                    → 401 authz.permission_denied
  *   3. pass list                                                   → allowed, no JWT
- *   4. API-key mode when any X-Auth-* header is present (api-key-authenticator.ts), else cookie mode (§5.3)
+ *   4. API-key mode when any X-Auth-* header is present (api-key-authenticator.ts), else cookie mode
  *   5. permissions (§5.6; audits and user denials become admin activities) → 401 authz.invalid_permission
  *   6. a JWT of the principal's claims (§5.5), reused while the claims are unchanged (issued-tokens.ts)
  * Everything it reads per request is in memory or in Redis (one round trip for a session, two for an API key: the
