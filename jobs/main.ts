@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
-import { loadConfigOrExit, startApi } from '../src/main.js';
+import { loadConfigOrExit, startApi } from '../src/start-api.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';

@@ -8,7 +8,7 @@
 import type { Contract } from './contract.js';
 import type { Config } from '../config/index.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
-import type { IpLimiter } from '../domain/sessions/login-throttle.js';
+import type { IpLimiter } from '../domain/sessions/attempt-limiter.js';
 import { createGeneralHandlers, type BuildInfo } from './general/general-handlers.js';
 import { createDocsHandlers } from './docs/docs-handlers.js';
 import { createIdentityHandlers, type IdentityDeps } from './identity/identity-handlers.js';

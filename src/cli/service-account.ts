@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
-import { EventDispatcher } from '../domain/events/domain-events.js';
+import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
 import { AppError } from '../errors/app-error.js';
 import { ServiceAccountService } from '../domain/service-accounts/service-account-service.js';

@@ -10,9 +10,9 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
 import { createKnex } from '../db/knex.js';
-import { EventDispatcher } from '../domain/events/domain-events.js';
+import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
-import { WhitelinkService } from '../domain/restrictions/whitelink-service.js';
+import { WhitelinkService } from '../domain/authz/whitelink-service.js';
 
 const USAGE = 'usage: tsx src/cli/whitelink.ts issue [--hours N]\n';
 

@@ -6,7 +6,8 @@
 import type { Knex } from 'knex';
 import { repositories, type Repositories } from '../db/repositories/index.js';
 import { isDeadlock } from '../db/mysql-errors.js';
-import { domainEvent, type DomainEvent, type EventDispatcher } from './events/domain-events.js';
+import { domainEvent, type DomainEvent } from './events/domain-events.js';
+import type { EventDispatcher } from './events/event-dispatcher.js';
 
 const MAX_ATTEMPTS = 3;
 

@@ -11,7 +11,7 @@ import { createRedis, RedisKeys } from '../lib/redis.js';
 import { loadJwtKeys } from '../lib/signing-key.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
-import { EventDispatcher } from '../domain/events/domain-events.js';
+import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
 import { AccountTokens } from '../domain/tokens/account-tokens.js';
 import { AccountLinks } from '../domain/accounts/account-links.js';

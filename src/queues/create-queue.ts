@@ -20,7 +20,13 @@ export interface CreateQueueOptions {
   settings?: Pick<Bull.AdvancedSettings, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
 }
 
-export const QUEUE_DEFAULTS = { attempts: 5, backoffDelayMs: 2000, keepCompleted: 1000 } as const;
+export const QUEUE_DEFAULTS = {
+  attempts: 5,
+  backoffDelayMs: 2000,
+  keepCompleted: 1000,
+  // Enough to look at and retry what failed during an outage, without a broken provider filling Redis.
+  keepFailed: { count: 5000, age: 14 * 24 * 3600 },
+} as const;
 
 /**
  * Connections shared by every queue on one Redis URL, as Bull's "reusing Redis connections" guide recommends:
@@ -88,8 +94,9 @@ export function createQueue<T>(name: string, options: CreateQueueOptions): Queue
       attempts: options.attempts ?? QUEUE_DEFAULTS.attempts,
       backoff: { type: 'exponential', delay: options.backoffDelayMs ?? QUEUE_DEFAULTS.backoffDelayMs },
       removeOnComplete: QUEUE_DEFAULTS.keepCompleted,
-      // Jobs that used up their attempts stay in the failed set until someone looks at them (and retries or removes them).
-      removeOnFail: false,
+      // Jobs that used up their attempts stay in the failed set, retryable, until newer failures or their age push
+      // them out (Bull trims the set whenever a job fails; age in seconds).
+      removeOnFail: { ...QUEUE_DEFAULTS.keepFailed },
     },
     ...(options.settings ? { settings: options.settings } : {}),
   });

@@ -15,7 +15,7 @@ import { BROWSER, login } from '../support/account-client.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
-import { ApiKeyAuthenticator } from '../../src/domain/authz/authorizer-api-key.js';
+import { ApiKeyAuthenticator } from '../../src/domain/authz/api-key-authenticator.js';
 import { NonceGuard } from '../../src/domain/authz/nonce-guard.js';
 import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 

@@ -261,7 +261,7 @@ describe('mail pipeline', () => {
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },
       removeOnComplete: 1000,
-      removeOnFail: false,
+      removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
     });
     expect(await redis.exists(`${PREFIX}bull:${queue.name}:${String(job.id)}`)).toBe(1);
   });

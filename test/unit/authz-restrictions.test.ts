@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalCidr, cidrContains, parseCidr, parseIp } from '../../src/domain/authz/ip-match.js';
 import { RestrictionSet, defaultRestrictionCode, type RestrictionRule } from '../../src/domain/authz/restrictions.js';
 import { GeoIp } from '../../src/domain/authz/geoip.js';
-import { restrictionIp } from '../../src/domain/restrictions/client-ip.js';
+import { restrictionIp } from '../../src/domain/authz/restriction-ip.js';
 import { createLogger } from '../../src/lib/logger.js';
 
 const contains = (cidr: string, ip: string) => cidrContains(parseCidr(cidr)!, parseIp(ip)!);

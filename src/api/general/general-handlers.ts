@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../config/index.js';
 import type { PasswordPolicy } from '../../domain/password-policy.js';
-import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
+import type { IpLimiter } from '../../domain/sessions/attempt-limiter.js';
 import type { Handler } from '../types.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { requestContext } from '../auth/auth-context.js';

@@ -3,7 +3,7 @@ import type { RegistrationService } from '../../domain/accounts/registration-ser
 import type { PasswordResetService } from '../../domain/accounts/password-reset-service.js';
 import type { LoginService } from '../../domain/sessions/login-service.js';
 import { linkMaySignIn } from '../../domain/sessions/sign-in.js';
-import type { IpLimiter } from '../../domain/sessions/login-throttle.js';
+import type { IpLimiter } from '../../domain/sessions/attempt-limiter.js';
 import type { UserPresenter } from '../presenters/user-presenter.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';

@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { SessionStore } from '../../domain/sessions/session-store.js';
-import type { UnitOfWork } from '../../domain/unit-of-work.js';
+import type { AccountService } from '../../domain/accounts/account-service.js';
 import type { UserPresenter, UserWithFullInfo } from '../presenters/user-presenter.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
 import { requestContext } from '../auth/auth-context.js';
@@ -14,7 +14,7 @@ export class SessionOpener {
   constructor(
     private readonly sessions: SessionStore,
     private readonly cookie: SessionCookie,
-    private readonly uow: UnitOfWork,
+    private readonly accounts: AccountService,
     private readonly presenter: UserPresenter,
   ) {}
 
@@ -24,7 +24,6 @@ export class SessionOpener {
     const ctx = requestContext(req);
     const session = await this.sessions.create(user.uid, ctx.ip, ctx.userAgent);
     this.cookie.write(res, session.id);
-    const fresh = (await this.uow.repos.users.findById(user.id)) ?? user;
-    return this.presenter.fullInfo(this.uow.repos, fresh, session.csrfToken);
+    return this.presenter.fullInfo(await this.accounts.freshDetails(user), session.csrfToken);
   }
 }

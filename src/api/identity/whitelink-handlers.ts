@@ -1,5 +1,5 @@
 /** POST /identity/users/access: redeem a whitelink token: the caller's IP is whitelisted while the token lives. */
-import type { WhitelinkService } from '../../domain/restrictions/whitelink-service.js';
+import type { WhitelinkService } from '../../domain/authz/whitelink-service.js';
 import type { Handler } from '../types.js';
 import { requestContext } from '../auth/auth-context.js';
 

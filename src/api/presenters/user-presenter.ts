@@ -2,9 +2,10 @@
 import parsePhoneNumber from 'libphonenumber-js';
 import type { components } from '../../generated/api.js';
 import type { User } from '../../db/repositories/users-repository.js';
-import type { Repositories } from '../../db/repositories/index.js';
 import type { Label } from '../../db/repositories/labels-repository.js';
-import type { PhoneRecord, ProfileRecord } from '../../db/repositories/kyc-repository.js';
+import type { PhoneRecord } from '../../db/repositories/phones-repository.js';
+import type { ProfileRecord } from '../../db/repositories/profiles-repository.js';
+import type { AccountDetails } from '../../domain/accounts/account-details.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { isoSeconds, isoSecondsOrNull, maskDate, maskName, maskPhone } from './format.js';
 
@@ -47,14 +48,8 @@ export class UserPresenter {
     return { email: user.email, uid: user.uid, role: user.role, level: user.level, otp: user.otp, state: user.state };
   }
 
-  async fullInfo(repos: Repositories, user: User, csrfToken?: string): Promise<UserWithFullInfo> {
-    const [referralUid, labels, phones, profiles, storages] = await Promise.all([
-      repos.users.uidOf(user.referralId),
-      repos.labels.listByUser(user.id),
-      repos.kyc.phones(user.id),
-      repos.kyc.profiles(user.id),
-      repos.kyc.dataStorages(user.id),
-    ]);
+  fullInfo(account: AccountDetails, csrfToken?: string): UserWithFullInfo {
+    const { user, referralUid, labels, phones, profiles, dataStorages } = account;
     return {
       email: user.email,
       uid: user.uid,
@@ -69,7 +64,7 @@ export class UserPresenter {
       labels: labels.map(presentLabel),
       phones: phones.map((p) => presentPhone(p, this.encryptor)),
       profiles: profiles.map((p) => presentProfile(p, this.encryptor)),
-      data_storages: storages.map((s) => ({
+      data_storages: dataStorages.map((s) => ({
         title: s.title,
         data: s.data,
         created_at: isoSeconds(s.createdAt),

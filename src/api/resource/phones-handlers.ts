@@ -1,7 +1,7 @@
 /** /resource/phones: the user's phones, numbers masked; add, (re)send the code, verify. */
 import type { PhoneService } from '../../domain/phones/phone-service.js';
 import type { Encryptor } from '../../lib/encryptor.js';
-import type { UnitOfWork } from '../../domain/unit-of-work.js';
+import type { AccountService } from '../../domain/accounts/account-service.js';
 import { presentPhone, type UserPresenter } from '../presenters/user-presenter.js';
 import type { Handler } from '../types.js';
 import { currentUser } from './current-user.js';
@@ -10,7 +10,7 @@ export interface PhonesHandlerDeps {
   phones: PhoneService;
   encryptor: Encryptor;
   presenter: UserPresenter;
-  uow: UnitOfWork;
+  accounts: AccountService;
 }
 
 const sent = (channel: string) => ({ message: `Code was sent successfully via ${channel}` });
@@ -34,7 +34,7 @@ export function createPhonesHandlers(d: PhonesHandlerDeps) {
 
   const verifyPhone: Handler<'verifyPhone'> = async (req) => {
     const user = await d.phones.verify(currentUser(req), req.body.phone_number, req.body.verification_code);
-    return { status: 201, body: await d.presenter.fullInfo(d.uow.repos, user) };
+    return { status: 201, body: d.presenter.fullInfo(await d.accounts.details(user)) };
   };
 
   return { listPhones, addPhone, sendPhoneCode, verifyPhone };

@@ -2,7 +2,6 @@
 import type { components } from '../../generated/api.js';
 import type { Activity } from '../../db/repositories/activities-repository.js';
 import type { AccountService } from '../../domain/accounts/account-service.js';
-import type { UnitOfWork } from '../../domain/unit-of-work.js';
 import type { UserPresenter } from '../presenters/user-presenter.js';
 import { isoSeconds } from '../presenters/format.js';
 import { requestContext } from '../auth/auth-context.js';
@@ -11,7 +10,6 @@ import { currentUser } from './current-user.js';
 
 export interface UsersHandlerDeps {
   accounts: AccountService;
-  uow: UnitOfWork;
   presenter: UserPresenter;
 }
 
@@ -33,12 +31,12 @@ export function presentActivity(a: Activity): components['schemas']['API_V2_Enti
 
 export function createUsersHandlers(d: UsersHandlerDeps) {
   const getMe: Handler<'getMe'> = async (req) => {
-    return { status: 200, body: await d.presenter.fullInfo(d.uow.repos, currentUser(req)) };
+    return { status: 200, body: d.presenter.fullInfo(await d.accounts.details(currentUser(req))) };
   };
 
   const updateMe: Handler<'updateMe'> = async (req) => {
     const user = await d.accounts.updateData(currentUser(req), req.body.data);
-    return { status: 200, body: await d.presenter.fullInfo(d.uow.repos, user) };
+    return { status: 200, body: d.presenter.fullInfo(await d.accounts.details(user)) };
   };
 
   const deleteMe: Handler<'deleteMe'> = async (req) => {

@@ -156,13 +156,4 @@ export class ApiKeysRepository {
       .andWhereNot({ state: 'inactive' })
       .update({ state: 'inactive' });
   }
-
-  /**
-   * Locks the user row behind a key holder for the rest of the transaction and reads what key rules need, so a
-   * key is never created or activated while 2FA is being turned off or the owner leaves `active`.
-   */
-  async lockOwner(userId: number): Promise<{ otp: boolean; state: string } | undefined> {
-    const r = await this.db('users').select('otp', 'state').where({ id: userId }).forUpdate().first();
-    return r ? { otp: Boolean(r.otp), state: r.state } : undefined;
-  }
 }

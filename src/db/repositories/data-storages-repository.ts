@@ -27,6 +27,11 @@ export class DataStoragesRepository {
     return Boolean(await this.db('data_storages').where({ user_id: userId, title }).first('id'));
   }
 
+  async listByUser(userId: number): Promise<DataStorage[]> {
+    const rows = await this.db('data_storages').where({ user_id: userId }).orderBy('id');
+    return rows.map(toDataStorage);
+  }
+
   async insert(userId: number, title: string, data: string): Promise<DataStorage> {
     const [id] = await this.db('data_storages').insert({ user_id: userId, title, data });
     return toDataStorage(await this.db('data_storages').where({ id }).first());

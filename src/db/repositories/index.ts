@@ -6,7 +6,6 @@ import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
 import { RestrictionsRepository } from './restrictions-repository.js';
 import { PermissionsRepository } from './permissions-repository.js';
-import { KycRepository } from './kyc-repository.js';
 import { PhonesRepository } from './phones-repository.js';
 import { ProfilesRepository } from './profiles-repository.js';
 import { DocumentsRepository } from './documents-repository.js';
@@ -26,7 +25,6 @@ export function repositories(db: Knex) {
     activities: new ActivitiesRepository(db),
     restrictions: new RestrictionsRepository(db),
     permissions: new PermissionsRepository(db),
-    kyc: new KycRepository(db),
     phones: new PhonesRepository(db),
     profiles: new ProfilesRepository(db),
     documents: new DocumentsRepository(db),

@@ -3,7 +3,14 @@
  * verification code only as a keyed digest, with its expiry, wrong tries and when it was sent.
  */
 import type { Knex } from 'knex';
-import type { PhoneRecord } from './kyc-repository.js';
+
+/** What the account views show of a phone. */
+export interface PhoneRecord {
+  id: number;
+  country: string;
+  numberEncrypted: string;
+  validatedAt: Date | null;
+}
 
 export interface Phone extends PhoneRecord {
   userId: number;

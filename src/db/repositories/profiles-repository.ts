@@ -1,8 +1,21 @@
 /** Profiles: personal fields encrypted by the caller; state stored as Barong's tinyint (0 drafted … 4 rejected). */
 import type { Knex } from 'knex';
-import type { ProfileRecord } from './kyc-repository.js';
-
 type Row = Record<string, any>;
+
+export interface ProfileRecord {
+  id: number;
+  firstNameEncrypted: string | null;
+  lastNameEncrypted: string | null;
+  dobEncrypted: string | null;
+  addressEncrypted: string | null;
+  postcode: string | null;
+  city: string | null;
+  country: string | null;
+  state: number;
+  metadata: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 /** Barong's enum values (0 drafted, 1 submitted, 3 verified, 4 rejected). */
 export const PROFILE_STATE_CODES = { drafted: 0, submitted: 1, verified: 3, rejected: 4 } as const;
@@ -38,7 +51,7 @@ const COLUMNS: Record<keyof ProfileFields, string> = {
   state: 'state',
 };
 
-export const toProfile = (r: Row): ProfileRecord => ({
+const toProfile = (r: Row): ProfileRecord => ({
   id: Number(r.id),
   firstNameEncrypted: r.first_name_encrypted,
   lastNameEncrypted: r.last_name_encrypted,

@@ -111,6 +111,16 @@ export class UsersRepository {
     await this.db.raw('SELECT id FROM users ORDER BY id LIMIT 1 FOR UPDATE');
   }
 
+  /**
+   * Locks the user's row until the transaction ends, so per-user checks and the writes that follow them cannot
+   * interleave with a concurrent request of the same user (one open profile, the document limit, a key created or
+   * activated while 2FA is being turned off or the owner leaves `active`). Answers what the key rules read.
+   */
+  async lockRow(id: number): Promise<{ otp: boolean; state: string } | undefined> {
+    const r = await this.db('users').select('otp', 'state').where({ id }).forUpdate().first();
+    return r ? { otp: Boolean(r.otp), state: r.state } : undefined;
+  }
+
   async insert(user: NewUser): Promise<User> {
     const [id] = await this.db('users').insert(toRow(user));
     return (await this.findById(Number(id)))!;

@@ -12,9 +12,10 @@ import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { OtpCodes } from '../otp/otp-attempts.js';
-import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/attempt-limiter.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
+import { loadAccountDetails, type AccountDetails } from './account-details.js';
 import { eventUser, userLanguage } from './event-user.js';
 import { dataErrors, passwordErrors } from './user-rules.js';
 
@@ -59,6 +60,16 @@ const PASSWORD_CHANGE = 'password change';
 
 export class AccountService {
   constructor(private readonly d: AccountServiceDeps) {}
+
+  /** The account with everything the account views show of it. */
+  details(user: User): Promise<AccountDetails> {
+    return loadAccountDetails(this.d.uow.repos, user);
+  }
+
+  /** As `details`, with the user row read again: a sign-in writes to it after the caller loaded it. */
+  async freshDetails(user: User): Promise<AccountDetails> {
+    return this.details((await this.d.uow.repos.users.findById(user.id)) ?? user);
+  }
 
   /** Replaces (does not merge) the user's `data` JSON string. */
   async updateData(user: User, data: string): Promise<User> {

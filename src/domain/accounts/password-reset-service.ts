@@ -10,7 +10,7 @@ import type { PasswordPolicy } from '../password-policy.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/attempt-limiter.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';

@@ -13,7 +13,7 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import { accountKey, type AttemptLimiter } from '../sessions/login-throttle.js';
+import { accountKey, type AttemptLimiter } from '../sessions/attempt-limiter.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';
 import type { AccountLinks } from './account-links.js';

@@ -123,7 +123,7 @@ export class ApiKeyService {
    * nor the holder leave `active` half-way through; answers the holder's state.
    */
   private async lockHolder(w: Work, target: KeyTarget): Promise<string> {
-    const owner = await w.repos.apiKeys.lockOwner(target.owner.id);
+    const owner = await w.repos.users.lockRow(target.owner.id);
     if (!owner) throw notFound('record.not_found');
     if (!owner.otp) throw badRequest(target.errors.disabled);
     if (target.holder.type === 'User') return owner.state;

@@ -7,7 +7,8 @@
  *   - API_KEY_CHANGED (a key was created, changed or deleted): that key; a new key's kid joins the set of existing
  *     kids (authorizer-cache.ts) before its creator gets the answer.
  */
-import type { DomainEvent, EventSubscriber } from '../events/domain-events.js';
+import type { DomainEvent } from '../events/domain-events.js';
+import type { EventSubscriber } from '../events/event-dispatcher.js';
 import type { AuthorizerCache } from './authorizer-cache.js';
 
 /** Internal (never published): an API key changed or was deleted; payload `{ kid }`. */

@@ -4,7 +4,7 @@
  *   1. restrictions (the whitelink path is exempt)                → the row's status, authz.restrict.<category>
  *   2. block list (authz-rules)                                    → 401 authz.permission_denied
  *   3. pass list                                                   → allowed, no JWT
- *   4. API-key mode when any X-Auth-* header is present (authorizer-api-key.ts), else cookie mode
+ *   4. API-key mode when any X-Auth-* header is present (api-key-authenticator.ts), else cookie mode
  *   5. permissions (audits and user denials become admin activities) → 401 authz.invalid_permission
  *   6. a JWT of the principal's claims, reused while the claims are unchanged (issued-tokens.ts)
  * Everything it reads per request is in memory or in Redis (one round trip for a session, two for an API key: the
@@ -19,8 +19,9 @@ import type { AuthzPolicy } from './authz-policy.js';
 import type { AuthzRules } from './authz-rules.js';
 import { isOwnAdminPath } from '../admin/admin-actor.js';
 import type { AdminActivityLog } from './admin-activity-log.js';
-import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
-import type { ApiKeyAuthenticator, ApiKeyHeaders } from './authorizer-api-key.js';
+import type { AuthorizerCache } from './authorizer-cache.js';
+import type { Cached, PrincipalRecord } from './authorizer-records.js';
+import type { ApiKeyAuthenticator, ApiKeyHeaders } from './api-key-authenticator.js';
 import type { IssuedTokens } from './issued-tokens.js';
 import type { CanonicalPath } from './upstream-path.js';
 import { restrictedKindOf } from './restrictions.js';

@@ -45,7 +45,7 @@ export class DataStorageService {
     try {
       return await this.d.uow.run(async (w) => {
         // The lock first, so the label PrivateLabels reads under it is not older than our snapshot.
-        await w.repos.kyc.lockOwner(user.id);
+        await w.repos.users.lockRow(user.id);
         if (!titleErrors.length && (await w.repos.dataStorages.titleTaken(user.id, title))) titleErrors.push('title.taken');
         if (titleErrors.length || errors.length) throw unprocessable([...titleErrors, ...errors]);
         const record = await w.repos.dataStorages.insert(user.id, title, data);

@@ -117,7 +117,7 @@ export class DocumentsService {
         await this.d.storage.put(key, file.bytes);
       }
       return await this.d.uow.run(async (w) => {
-        await w.repos.kyc.lockOwner(user.id);
+        await w.repos.users.lockRow(user.id);
         await this.checkLimit(user, files.length, w);
         const number = shared.docNumber?.trim() || null;
         const docs: DocumentRecord[] = [];

@@ -4,19 +4,15 @@
  * value counts as not given. Errors are Barong's model keys (`first_name.invalid`, `dob.invalid`, …) in field order.
  */
 import validator from 'validator';
+import type { operations } from '../../generated/api.js';
 import { charLength, isCalendarDate, metadataError, squish, todayUtc } from './kyc-fields.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
 
-export interface ProfileInput {
-  first_name?: string;
-  last_name?: string;
-  dob?: string;
-  address?: string;
-  postcode?: string;
-  city?: string;
-  country?: string;
-  metadata?: string;
-}
+/** A profile create or update body as the contract gives it (the update body has the same fields). */
+export type ProfileRequest = NonNullable<operations['createProfile']['requestBody']>['content']['application/json'];
+
+/** The profile's own fields of a request (`confirm` is an instruction, not a field). */
+export type ProfileInput = Omit<ProfileRequest, 'confirm'>;
 
 /** The cleaned values; a key is present only when the client gave a non-blank value. */
 export type ProfileValues = Partial<Record<keyof ProfileInput, string>>;

@@ -5,18 +5,18 @@
  * transaction that holds the user's row, so two concurrent creates cannot both succeed.
  */
 import type { User } from '../../db/repositories/users-repository.js';
-import type { ProfileRecord } from '../../db/repositories/kyc-repository.js';
-import { PROFILE_STATE_CODES, profileStateName, type ProfileFields } from '../../db/repositories/profiles-repository.js';
+import {
+  PROFILE_STATE_CODES,
+  profileStateName,
+  type ProfileFields,
+  type ProfileRecord,
+} from '../../db/repositories/profiles-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { conflict, notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
-import { normaliseProfile, type ProfileInput, type ProfileValues } from './profile-rules.js';
-
-export interface ProfileRequest extends ProfileInput {
-  confirm?: boolean;
-}
+import { normaliseProfile, type ProfileRequest, type ProfileValues } from './profile-rules.js';
 
 export interface ProfilesServiceDeps {
   uow: UnitOfWork;
@@ -35,7 +35,7 @@ export class ProfilesService {
     const values = this.validate(request);
     const state = request.confirm ? 'submitted' : 'drafted';
     return this.d.uow.run(async (w) => {
-      await w.repos.kyc.lockOwner(user.id);
+      await w.repos.users.lockRow(user.id);
       // Barong's model key `state.exists`; the contract answers it with the seed's 409.
       if (await w.repos.profiles.hasOpen(user.id)) throw conflict('state.exists');
       const profile = await w.repos.profiles.insert(user.id, { ...this.fields(values), state: PROFILE_STATE_CODES[state] });
@@ -48,7 +48,7 @@ export class ProfilesService {
   async update(user: User, request: ProfileRequest): Promise<ProfileRecord> {
     const values = this.validate(request);
     return this.d.uow.run(async (w) => {
-      await w.repos.kyc.lockOwner(user.id);
+      await w.repos.users.lockRow(user.id);
       const drafted = await w.repos.profiles.findDraftedForUpdate(user.id);
       if (!drafted) throw notFound('resource.profile.doesnt_exist_or_not_editable');
       const changes = this.fields(values);

@@ -94,7 +94,7 @@ export class PrivateLabels {
    * that takes a gap lock, and two users' first labels would deadlock each other.)
    */
   private async lockedLabel(w: Work, user: User, key: string, next: string | undefined, change: LabelChange): Promise<Label | undefined> {
-    await w.repos.kyc.lockOwner(user.id);
+    await w.repos.users.lockRow(user.id);
     const existing = await w.repos.labels.find(user.id, key, 'private');
     const refusal = change.by === 'admin' ? undefined : userChangeRefusal(key, existing?.value, next);
     if (refusal) throw unprocessable(refusal);

@@ -43,7 +43,7 @@ export class OtpService {
     const { secret, encrypted } = this.d.totp.newSecret();
     await this.d.uow.run(async (w) => {
       // Under the user's row lock: a secret is never replaced once 2FA is on (a concurrent enable).
-      if ((await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
+      if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
       // A new secret starts a new code history.
       await w.repos.users.update(user.id, { otpSecretEncrypted: encrypted, otpLastStep: null });
       await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
@@ -58,7 +58,7 @@ export class OtpService {
     if (user.otp) throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
     await this.checkCode(user, code, ctx, action);
     await this.d.uow.run(async (w) => {
-      if ((await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
+      if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
       await w.repos.users.update(user.id, { otp: true });
       await this.announce(w, user);
       await this.d.privateLabels.set(w, { ...user, otp: true }, 'otp', 'enabled');
@@ -80,7 +80,7 @@ export class OtpService {
     if (!user.otp) throw await this.fail(user, ctx, action, REASON.notEnabled, badRequest('resource.otp.not_enabled'));
     await this.checkCode(user, code, ctx, action);
     await this.d.uow.run(async (w) => {
-      if (!(await w.repos.apiKeys.lockOwner(user.id))?.otp) throw badRequest('resource.otp.not_enabled');
+      if (!(await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.not_enabled');
       await w.repos.users.update(user.id, { otp: false });
       await this.announce(w, user);
       await w.repos.apiKeys.deactivateAllOfOwner(user.id);

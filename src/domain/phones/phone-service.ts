@@ -176,7 +176,7 @@ export class PhoneService {
    * are decided one after the other.
    */
   private async lockedPhone(w: Work, user: User, target: Target): Promise<Phone | 'number_exist' | 'doesnt_exist'> {
-    await w.repos.kyc.lockOwner(user.id);
+    await w.repos.users.lockRow(user.id);
     const rows = await w.repos.phones.lockNumber(target.index);
     if (rows.some((p) => p.validatedAt)) return 'number_exist';
     return rows.find((p) => p.userId === user.id) ?? 'doesnt_exist';

@@ -15,7 +15,7 @@ import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import { deferRequest, LOGIN_FAILED } from '../accounts/deferred-requests.js';
 import { recordSignIn, refuseInactive } from './sign-in.js';
-import { accountKey, type AttemptLimiter } from './login-throttle.js';
+import { accountKey, type AttemptLimiter } from './attempt-limiter.js';
 import type { Session, SessionStore } from './session-store.js';
 
 export interface LoginDeps {

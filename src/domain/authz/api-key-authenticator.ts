@@ -17,7 +17,8 @@ import { signatureMatches } from '../api-keys/api-key-secrets.js';
 import { SIGN_IN_STATES } from '../accounts/account-state.js';
 import { unauthorized, unprocessable } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/encryptor.js';
-import type { AuthorizerCache, Cached, PrincipalRecord } from './authorizer-cache.js';
+import type { AuthorizerCache } from './authorizer-cache.js';
+import type { Cached, PrincipalRecord } from './authorizer-records.js';
 import type { NonceGuard } from './nonce-guard.js';
 import type { CanonicalPath } from './upstream-path.js';
 

@@ -12,8 +12,8 @@ import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { UniqueViolation } from '../../db/db-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
-import { restrictionIp } from './client-ip.js';
-import type { PolicyChanges } from '../authz/policy-invalidation.js';
+import { restrictionIp } from './restriction-ip.js';
+import type { PolicyChanges } from './policy-invalidation.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const ACTIVE = 'active';

@@ -1,0 +1,17 @@
+/** TOTP for signed-in users: every code a user submits, wherever, spends one per-user budget. */
+import { OtpAttempts, OtpCodes } from './otp-attempts.js';
+import { OtpService } from './otp-service.js';
+import type { AreaDeps } from '../create-shared-services.js';
+
+export type OtpServicesDeps = Pick<AreaDeps, 'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions'>;
+
+export interface OtpServices {
+  otpCodes: OtpCodes;
+  otpService: OtpService;
+}
+
+export function createOtpServices(d: OtpServicesDeps): OtpServices {
+  const otpCodes = new OtpCodes(d.totp, new OtpAttempts(d.redis, d.redisKeys, d.config.otpAttempts));
+  const otpService = new OtpService({ uow: d.uow, totp: d.totp, codes: otpCodes, privateLabels: d.privateLabels, sessions: d.sessions });
+  return { otpCodes, otpService };
+}

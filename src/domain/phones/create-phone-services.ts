@@ -1,0 +1,29 @@
+/** Phones: numbers added and verified with a code sent by SMS (or checked by Twilio Verify). */
+import { PhoneCodeThrottle } from './phone-code-throttle.js';
+import { PhoneService } from './phone-service.js';
+import { SmsFailures } from './sms-failures.js';
+import { createTwilioClient, TwilioVerifyCheck } from './twilio.js';
+import type { AreaDeps } from '../create-shared-services.js';
+
+export type PhoneServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'privateLabels'>;
+
+export interface PhoneServices {
+  phones: PhoneService;
+}
+
+export function createPhoneServices(d: PhoneServicesDeps): PhoneServices {
+  const { config, redis, redisKeys } = d;
+  const phones = new PhoneService({
+    config,
+    uow: d.uow,
+    encryptor: d.encryptor,
+    privateLabels: d.privateLabels,
+    throttle: new PhoneCodeThrottle(redis, redisKeys, config.phoneCodes),
+    failures: new SmsFailures(redis, redisKeys, config.phoneCodes.ttlSeconds),
+    ...(config.phoneVerification === 'twilio_verify'
+      ? { verifyCheck: new TwilioVerifyCheck(createTwilioClient(config.twilio), config.twilio.serviceSid ?? '') }
+      : {}),
+    logger: d.logger,
+  });
+  return { phones };
+}

@@ -1,0 +1,21 @@
+/** The process's connections and keys, and where changes go: what every area's services may be built from. */
+import type { Config } from '../config/index.js';
+import type { Knex } from '../db/knex.js';
+import type { Encryptor } from '../lib/encryptor.js';
+import type { JwtKeys } from '../lib/jwt-keys.js';
+import type { Logger } from '../lib/logger.js';
+import type { Redis, RedisKeys } from '../lib/redis.js';
+import type { EventDispatcher } from './events/event-dispatcher.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  knex: Knex;
+  redis: Redis;
+  redisKeys: RedisKeys;
+  jwtKeys: JwtKeys;
+  encryptor: Encryptor;
+  dispatcher: EventDispatcher;
+  uow: UnitOfWork;
+}

@@ -1,0 +1,43 @@
+/**
+ * The API's start and stop, shared by its own entry (src/main.ts) and the worker's one-box mode
+ * (`jobs/main.ts --with-api`): config → logger → services → app → listen; stop closes the server, then the services.
+ */
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError, type Config } from './config/index.js';
+import { createLogger } from './lib/logger.js';
+import { createServices, composeApp } from './compose.js';
+import { notImplementedOperations } from './api/router.js';
+
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const services = await createServices(config, logger);
+  const { app, routes } = composeApp(services);
+  const pending = notImplementedOperations(routes);
+  const unknownSubjects = config.admin.unknownAbilitySubjects;
+  if (unknownSubjects.length) logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
+  if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
+  return {
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+      logger.info('barong API stopped');
+    },
+  };
+}
