@@ -9,6 +9,7 @@ import type { Contract } from './api/contract.js';
 import type { RouteTable } from './api/types.js';
 import { buildRouters, type Guards, type Restrictions } from './api/router.js';
 import { trustTrueClientIp } from './api/authz/client-ip.js'; // gateway authorizer: BARONG_GATEWAY=akamai
+import { AppError } from './errors/app-error.js';
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
 import { bodyReaderFor } from './api/middleware/body-readers.js';
 import { ROUTING } from './api/routing.js';
@@ -74,6 +75,10 @@ export function createApp(deps: AppDeps): Express {
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
 
+  // A fragment is never part of a request target (RFC 9112 §3.2). One inside the path would make the router cut the
+  // path (and the query after it) at `#` while the validator reads the path whole: the two would disagree about
+  // which operation, and which parameters, the request names. Such a path names no route.
+  app.use((req, _res, next) => next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined));
   app.use(cookieParser());
   // Per operation: its access guard, then its body readers (src/api/middleware/body-readers.ts).
   app.use(routers.intake);

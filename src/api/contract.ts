@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
 import type { ErrorScope } from '../errors/error-keys.js';
+import type { Json } from '../lib/json.js';
 
-type Json = Record<string, any>;
 
 export interface Contract {
   /** openapi/barong.yaml as JSON: what swagger_doc publishes and Dredd reads. */

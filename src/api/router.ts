@@ -16,6 +16,7 @@ import { INVALID_PATH } from '../domain/authz/upstream-path.js';
 import { operationsOf, type Contract } from './contract.js';
 import { NOT_IMPLEMENTED, type PlainAccess, type OperationId, type RouteTable, type RouteSpec } from './types.js';
 import type { Ability } from '../domain/admin/abilities.js';
+import type { Json } from '../lib/json.js';
 import type { BodyReaderFor } from './middleware/body-readers.js';
 
 export type Guards = Record<PlainAccess, RequestHandler> & {
@@ -24,7 +25,7 @@ export type Guards = Record<PlainAccess, RequestHandler> & {
 };
 
 /** The contract's `x-ability` and the route table's must agree: one operation, one rule. */
-function abilityProblem(id: string, spec: RouteSpec<OperationId>, operation: Record<string, any>): string | undefined {
+function abilityProblem(id: string, spec: RouteSpec<OperationId>, operation: Json): string | undefined {
   const declared = operation['x-ability'] as Ability | undefined;
   const routed = typeof spec.access === 'object' ? spec.access.admin : undefined;
   if (!declared && !routed) return undefined;

@@ -12,8 +12,8 @@ type JsonOf<T> = T extends { content: infer C }
   : undefined;
 
 export type BodyOf<O extends OperationId> = JsonOf<NonNullable<Op<O>['requestBody']>>;
-export type QueryOf<O extends OperationId> = Op<O>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : {};
-export type PathOf<O extends OperationId> = Op<O>['parameters'] extends { path: infer P } ? P : {};
+export type QueryOf<O extends OperationId> = Op<O>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+export type PathOf<O extends OperationId> = Op<O>['parameters'] extends { path: infer P } ? P : Record<string, never>;
 
 type Responses<O extends OperationId> = Op<O>['responses'];
 type SuccessStatus<O extends OperationId> = {
@@ -25,7 +25,7 @@ export type Reply<O extends OperationId> = {
   [S in SuccessStatus<O>]: { status: S; body: JsonOf<Responses<O>[S]>; headers?: Record<string, string> };
 }[SuccessStatus<O>];
 
-export interface ApiRequest<O extends OperationId> extends Request<PathOf<O>, unknown, BodyOf<O>, QueryOf<O>> {}
+export type ApiRequest<O extends OperationId> = Request<PathOf<O>, unknown, BodyOf<O>, QueryOf<O>>;
 
 export type Handler<O extends OperationId> = (req: ApiRequest<O>, res: Response) => Promise<Reply<O>> | Reply<O>;
 

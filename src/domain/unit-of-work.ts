@@ -3,7 +3,7 @@
  * events it records, writes the deferred ones to the outbox inside the transaction (src/events/event-outbox.ts),
  * and dispatches all of them to the in-process subscribers only once the transaction has committed.
  */
-import type { Knex } from 'knex';
+import type { Knex } from '../db/knex.js';
 import { repositories, type Repositories } from '../db/repositories/index.js';
 import { isDeadlock } from '../db/mysql-errors.js';
 import { domainEvent, type DomainEvent } from './events/domain-events.js';

@@ -5,7 +5,7 @@
  * (outbox-relay.ts, in the worker process) delivers the rows. After a commit that wrote rows, relays are nudged
  * over Redis so they do not wait for their next poll; a lost nudge only costs that poll's delay.
  */
-import type { Knex } from 'knex';
+import type { Knex } from '../db/knex.js';
 import type { DomainEvent } from '../domain/events/domain-events.js';
 import type { OutboxClaim, TransactionalEventSink } from '../domain/unit-of-work.js';
 import { EventOutboxRepository, type PayloadCodec } from '../db/repositories/event-outbox-repository.js';

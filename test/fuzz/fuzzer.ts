@@ -84,7 +84,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   try {
     const { basePath, operations } = contractOperations();
     const principals = new Map<string, Principal>();
-    for (const op of operations) principals.set(op.id, await createPrincipal(t));
+    for (const op of operations) principals.set(op.id, await createPrincipal(t, op.admin ? 'superadmin' : 'member'));
     const generator = new Generator(basePath, opts.seed);
     const oracle = new Oracle();
     for (; sent < opts.count; sent++) {

@@ -9,8 +9,8 @@ import { PATH_MUTATIONS } from '../support/path-mutations.js';
 import { renderBody, someFiles, type BodyKind } from './bodies.js';
 import { Rng } from './rng.js';
 import { asText, HOSTILE_KEYS, oddities, plausible } from './values.js';
+import type { Json } from '../../src/lib/json.js';
 
-type Json = Record<string, any>;
 
 export interface Operation {
   id: string;
@@ -18,6 +18,8 @@ export interface Operation {
   path: string;
   scope: string;
   gateway: boolean;
+  /** An admin API operation: its principal is a superadmin. */
+  admin: boolean;
   parameters: Json[];
   bodyTypes: string[];
   bodySchema?: Json;
@@ -52,6 +54,7 @@ export function contractOperations(): { basePath: string; operations: Operation[
       path,
       scope: operation['x-error-scope'] ?? 'request',
       gateway: Boolean(operation.tags?.includes('authz')),
+      admin: Boolean(operation['x-ability']),
       parameters: (operation.parameters ?? []).map(deref),
       bodyTypes: Object.keys(content),
       bodySchema: (Object.values(content)[0] as Json | undefined)?.schema,

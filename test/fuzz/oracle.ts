@@ -8,8 +8,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Operation } from './generate.js';
 import { loadContract } from '../../src/api/contract.js';
+import type { Json } from '../../src/lib/json.js';
 
-type Json = Record<string, any>;
 
 export interface Answer {
   status: number;

@@ -22,9 +22,9 @@ export interface Principal {
 
 export const USER_AGENT = BROWSER;
 
-export async function createPrincipal(t: TestApp): Promise<Principal> {
+export async function createPrincipal(t: TestApp, role = 'member'): Promise<Principal> {
   const otpSecret = generateSecret();
-  const user = await createUser(t, { otpSecret, level: 3 });
+  const user = await createUser(t, { otpSecret, level: 3, role });
   const session = await login(t, user, { otpCode: await totpCode(otpSecret) });
   const { kid, secret } = await createApiKey(t, { type: 'User', id: user.id });
   return { email: user.email, password: user.password, otpSecret, cookie: session.cookie, csrf: session.csrf, token: await bearer(t, user), kid, secret };

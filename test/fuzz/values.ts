@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import type { Rng } from './rng.js';
+import type { Json } from '../../src/lib/json.js';
 
-type Json = Record<string, any>;
 
 /** Stands for a current TOTP code of the principal; replaced when the request is sent. */
 export const TOTP = '__fuzz_totp__';
@@ -41,7 +41,7 @@ const FIXED_ODDITIES: unknown[] = [
   0,
   -1,
   1.5,
-  1e309,
+  Number.POSITIVE_INFINITY, // 1e309
   '1e309',
   'NaN',
   true,

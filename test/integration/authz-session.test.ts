@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { activeUser, createUser, type UserSpec } from '../support/factories.js';
 import { BROWSER, login, type BrowserSession } from '../support/account-client.js';

@@ -6,6 +6,7 @@
  * server's public key. Other test runs may publish to the same exchanges at the same time, so every check picks
  * its own messages by this run's users or event ids.
  */
+import type { Json } from '../../src/lib/json.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -41,7 +42,7 @@ interface Received {
   routingKey: string;
   messageId: string | undefined;
   jws: GeneralJWS;
-  claims: { iss: string; jti: string; iat: number; exp: number; event: Record<string, any> };
+  claims: { iss: string; jti: string; iat: number; exp: number; event: Json };
 }
 
 let t: TestApp;

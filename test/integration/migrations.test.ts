@@ -169,7 +169,7 @@ describe('migrations on an empty database', () => {
 describe('createTestDatabase', () => {
   it('gives a migrated, seeded database and drops it on destroy', async () => {
     const test = await createTestDatabase();
-    let dropped = false;
+    let dropped: boolean | undefined;
     try {
       expect(test.name).toMatch(/^barong_test_[0-9a-f]{8}$/);
       expect(await test.knex('levels').count({ n: '*' }).first()).toEqual({ n: 3 });

@@ -74,7 +74,7 @@ describe('Bearer JWT', () => {
       ['post', '/data_storage', { title: 'personal', data: '{}' }],
     ];
     for (const [method, path, body] of ops) {
-      const req = (request(t.app) as any)[method](RESOURCE + path);
+      const req = request(t.app)[method as 'get'](RESOURCE + path);
       const res = await (body ? req.send(body) : req);
       expect([method, path, res.status, res.body]).toEqual([method, path, 401, refused]);
     }

@@ -1,3 +1,4 @@
+import type { Json } from '../../src/lib/json.js';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,7 @@ describe('local storage', () => {
       expect(row.doc_number_index).toBe(t.services.encryptor.blindIndex('AB123456'));
       expect(await filesUnder(path.join(dir, 'documents', user.uid))).toContain(path.basename(row.upload));
       expect(await privateLabel(t, user.id, 'document')).toMatchObject({ value: 'pending' });
-      const created = events.filter((e) => e.name === 'model.document.created' && (e.payload.record as any).user.uid === user.uid);
+      const created = events.filter((e) => e.name === 'model.document.created' && (e.payload.record as Json).user.uid === user.uid);
       expect(created).toHaveLength(1);
       expect(created[0]!.payload.record).toMatchObject({ upload: row.upload, doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01' });
     });

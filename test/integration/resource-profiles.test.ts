@@ -1,3 +1,4 @@
+import type { Json } from '../../src/lib/json.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -61,7 +62,7 @@ describe('POST /resource/profiles', () => {
     expect(t.services.encryptor.decrypt(row.dob_encrypted)).toBe('1990-01-15');
     expect(row.state).toBe(0);
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'drafted' });
-    const created = events.find((e) => e.name === 'model.profile.created' && (e.payload.record as any).user.uid === user.uid);
+    const created = events.find((e) => e.name === 'model.profile.created' && (e.payload.record as Json).user.uid === user.uid);
     expect(created?.payload.record).toMatchObject({ first_name: 'John Paul', last_name: 'Doe', dob: '1990-01-15', country: 'US' });
     expect(created?.payload.record).not.toHaveProperty('state');
   });
@@ -145,7 +146,7 @@ describe('PUT /resource/profiles', () => {
     await withToken(t, 'post', '/profiles', token).type('form').send(FULL).expect(201);
     const edited = await withToken(t, 'put', '/profiles', token).type('form').send({ city: 'Boston', first_name: '' }).expect(200);
     expect(edited.body).toMatchObject({ first_name: 'John Paul', last_name: 'D**', city: 'Boston', state: 'drafted' });
-    const updated = events.filter((e) => e.name === 'model.profile.updated' && (e.payload.record as any).user.uid === user.uid);
+    const updated = events.filter((e) => e.name === 'model.profile.updated' && (e.payload.record as Json).user.uid === user.uid);
     expect(updated.at(-1)?.payload).toMatchObject({ record: { city: 'Boston' }, changes: { city: 'Washington' } });
     const submitted = await withToken(t, 'put', '/profiles', token).type('form').send({ confirm: 'true' }).expect(200);
     expect(submitted.body).toMatchObject({ state: 'submitted', city: 'Boston' });
@@ -189,7 +190,7 @@ describe('after the profile step is verified (security case 25)', () => {
     expect((await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon', confirm: true }).expect(422)).body).toEqual(closed);
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'verified' });
     expect((await profileRows(user.id)).map((p) => p.state)).toEqual([3]);
-    expect(events.slice(before).filter((e) => (e.payload.record as any)?.user?.uid === user.uid)).toEqual([]);
+    expect(events.slice(before).filter((e) => (e.payload.record as Json | undefined)?.user?.uid === user.uid)).toEqual([]);
   });
 
   it('PUT /profiles cannot move it back either, even with a drafted profile left over', async () => {

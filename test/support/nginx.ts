@@ -136,7 +136,7 @@ export async function startNginx(opts: { barong: string; exchange: string }): Pr
     await until(listening, { timeoutMs: 5_000, intervalMs: 50, what: `nginx to listen on 127.0.0.1:${port}` });
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}:\n${stderr}`);
+    throw new Error(`${(err as Error).message}:\n${stderr}`, { cause: err });
   }
   return { url: `http://127.0.0.1:${port}`, log: () => stderr, stop };
 }

@@ -38,10 +38,10 @@ describe('test MMDB writer', () => {
 
   it('encodes long strings, uint64, booleans and arrays', () => {
     const long = 'x'.repeat(70_000);
-    const reader = new Reader<any>(
+    const reader = new Reader<Record<string, unknown>>(
       buildMmdb([{ network: '10.0.0.0/8', data: { long, mid: 'y'.repeat(300), big: 2n ** 40n, yes: true, no: false, list: [1, 'two'] } }]),
     );
-    const { long: read, ...rest } = reader.get('10.1.2.3');
+    const { long: read, ...rest } = reader.get('10.1.2.3') ?? {};
     expect(read === long).toBe(true);
     expect(rest).toEqual({ mid: 'y'.repeat(300), big: 2n ** 40n, yes: true, no: false, list: [1, 'two'] });
   });

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { buildRouters } from '../../src/api/router.js';
-import { loadContract, operationsOf } from '../../src/api/contract.js';
+import { loadContract } from '../../src/api/contract.js';
 import { errorHandler } from '../../src/api/middleware/error-handler.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { NOT_IMPLEMENTED, type RouteTable } from '../../src/api/types.js';

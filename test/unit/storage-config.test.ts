@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import type { ConfigError} from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createFileStorage } from '../../src/lib/storage/create-file-storage.js';
 import { LocalStorage } from '../../src/lib/storage/local-storage.js';
 import { S3Storage } from '../../src/lib/storage/s3-storage.js';

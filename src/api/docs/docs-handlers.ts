@@ -5,8 +5,8 @@
 import { notFound } from '../../errors/app-error.js';
 import type { Contract } from '../contract.js';
 import type { Handler } from '../types.js';
+import type { Json } from '../../lib/json.js';
 
-type Json = Record<string, any>;
 
 function pathMatches(path: string, name: string): boolean {
   const [area, resource] = path.split('/').filter(Boolean);

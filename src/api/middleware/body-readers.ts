@@ -12,8 +12,8 @@ import { validationKey, type ErrorScope } from '../../errors/error-keys.js';
 import { errorScopeOf } from '../contract.js';
 import { uploadOptions } from '../files/upload-options.js';
 import { bodyReadError } from './body-errors.js';
+import type { Json } from '../../lib/json.js';
 
-type Json = Record<string, any>;
 export type BodyReaderFor = (operation: Json) => RequestHandler[];
 
 export const BODY_LIMIT = '1mb';

@@ -3,8 +3,8 @@ import { AppError, errorBody } from '../../errors/app-error.js';
 import { httpStatusKey, type ErrorKey } from '../../errors/error-keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { mapValidationFailure, type ValidatorDetail } from './validation-errors.js';
+import type { Json } from '../../lib/json.js';
 
-type Json = Record<string, any>;
 interface HttpLikeError {
   status?: number;
   statusCode?: number;

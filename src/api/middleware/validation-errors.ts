@@ -14,8 +14,8 @@
 import { AppError } from '../../errors/app-error.js';
 import { isErrorKey, validationKey, type ErrorKey, type ErrorScope } from '../../errors/error-keys.js';
 import { errorScopeOf } from '../contract.js';
+import type { Json } from '../../lib/json.js';
 
-type Json = Record<string, any>;
 export interface ValidatorDetail {
   path?: string;
   message?: string;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export type ActivityResult = 'succeed' | 'failed' | 'denied';
 
@@ -72,7 +73,7 @@ export class ActivitiesRepository {
 
   async list(f: ActivityFilter, page: number, limit: number): Promise<Activity[]> {
     const rows = await this.filtered(f).orderBy('id', 'desc').offset((page - 1) * limit).limit(limit);
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r: Row) => ({
       id: Number(r.id),
       userId: r.user_id === null ? null : Number(r.user_id),
       userIp: r.user_ip,

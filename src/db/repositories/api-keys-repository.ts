@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 /** Who holds a key: a user or one of a user's service accounts (Barong's polymorphic key holder). */
 export type KeyHolderType = 'User' | 'ServiceAccount';
@@ -34,7 +35,6 @@ export interface ApiKeyPage {
   limit: number;
 }
 
-type Row = Record<string, any>;
 
 function parseScope(raw: unknown): string[] {
   if (Array.isArray(raw)) return raw.map(String);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export interface DataStorage {
   id: number;
@@ -9,7 +10,6 @@ export interface DataStorage {
   updatedAt: Date;
 }
 
-type Row = Record<string, any>;
 const toDataStorage = (r: Row): DataStorage => ({
   id: Number(r.id),
   userId: Number(r.user_id),

@@ -1,7 +1,7 @@
 /** KYC documents and proofs of address, one row per stored file as in Barong; the caller encrypts the number. */
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
-type Row = Record<string, any>;
 
 export interface DocumentRecord {
   id: number;

@@ -9,6 +9,7 @@
  */
 import type { Knex } from 'knex';
 import { retryOnDeadlock } from '../mysql-errors.js';
+import type { Row } from '../row.js';
 
 export interface NewOutboxEvent {
   eventId: string;
@@ -74,7 +75,7 @@ export class EventOutboxRepository {
       .where({ claimed_by: token })
       .whereNull('sent_at')
       .orderBy('id');
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r: Row) => ({
       id: Number(r.id),
       eventId: r.event_id,
       name: r.name,

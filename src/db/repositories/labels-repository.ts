@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export type LabelScope = 'public' | 'private';
 
@@ -13,7 +14,6 @@ export interface Label {
   updatedAt: Date;
 }
 
-type Row = Record<string, any>;
 const toLabel = (r: Row): Label => ({
   id: Number(r.id),
   userId: Number(r.user_id),

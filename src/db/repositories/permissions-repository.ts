@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export const PERMISSION_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL'] as const;
 export const PERMISSION_ACTIONS = ['ACCEPT', 'DROP', 'AUDIT'] as const;
@@ -19,7 +20,6 @@ export interface Permission {
 
 export type NewPermission = Pick<Permission, 'role' | 'verb' | 'path' | 'action' | 'topic'>;
 
-type Row = Record<string, any>;
 
 const toPermission = (r: Row): Permission => ({
   id: Number(r.id),

@@ -3,6 +3,7 @@
  * verification code only as a keyed digest, with its expiry, wrong tries and when it was sent.
  */
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 /** What the account views show of a phone. */
 export interface PhoneRecord {
@@ -37,7 +38,6 @@ export interface PhoneChallenge {
   codeSentAt: Date;
 }
 
-type Row = Record<string, any>;
 
 const toPhone = (r: Row): Phone => ({
   id: Number(r.id),

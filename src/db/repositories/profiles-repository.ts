@@ -1,6 +1,6 @@
 /** Profiles: personal fields encrypted by the caller; state stored as Barong's tinyint (0 drafted … 4 rejected). */
 import type { Knex } from 'knex';
-type Row = Record<string, any>;
+import type { Row } from '../row.js';
 
 export interface ProfileRecord {
   id: number;

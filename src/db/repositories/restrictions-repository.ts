@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export const RESTRICTION_CATEGORIES = ['whitelist', 'maintenance', 'blacklist', 'blocklogin'] as const;
 export const RESTRICTION_SCOPES = ['continent', 'country', 'ip', 'ip_subnet', 'all'] as const;
@@ -27,7 +28,6 @@ export interface Restriction {
   updatedAt: Date;
 }
 
-type Row = Record<string, any>;
 
 const toRestriction = (r: Row): Restriction => ({
   id: Number(r.id),

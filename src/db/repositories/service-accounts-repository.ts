@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Row } from '../row.js';
 
 export interface ServiceAccount {
   id: number;
@@ -14,7 +15,6 @@ export interface ServiceAccount {
 
 export type NewServiceAccount = Pick<ServiceAccount, 'uid' | 'ownerId' | 'email' | 'role' | 'level' | 'state'>;
 
-type Row = Record<string, any>;
 
 const toServiceAccount = (r: Row): ServiceAccount => ({
   id: Number(r.id),

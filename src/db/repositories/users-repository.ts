@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { emailKey } from '../../lib/email-key.js';
+import type { Row } from '../row.js';
 
 export interface User {
   id: number;
@@ -22,7 +23,6 @@ export interface User {
 export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
-type Row = Record<string, any>;
 
 const toUser = (r: Row): User => ({
   id: Number(r.id),
