@@ -16,6 +16,7 @@ import { encryption } from './encryption.js';
 import { events } from './events.js';
 import { limits } from './limits.js';
 import { mail } from './mail.js';
+import { management } from './management.js';
 import { passwords } from './passwords.js';
 import { phones } from './phones.js';
 import { redis } from './redis.js';
@@ -27,6 +28,7 @@ import { tokens } from './tokens.js';
 export { ConfigError } from './config-error.js';
 export { BARONG_DEFAULT_PASSWORD_REGEXP, compilePasswordRegexp } from './passwords.js';
 export { UPLOAD_EXTENSIONS } from './storage.js';
+export type { ManagementScope, ManagementSigner } from './management.js';
 export { ABILITY_SUBJECTS, type AbilitiesFile, type AbilityAction, type AbilitySubject } from './admin.js';
 
 /** In the order of docs/configuration.md. */
@@ -46,6 +48,7 @@ export const CONFIG_AREAS = [
   auth0,
   mail,
   authz,
+  management,
   events,
   storage,
 ] as const;
