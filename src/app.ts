@@ -24,6 +24,8 @@ export interface AppDeps {
   operatorRoutes?: express.Router;
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
+  /** Barong's management transport (method, query, JSON body), ahead of every management route. */
+  managementTransport?: RequestHandler[];
   /** IP restrictions of each operation, checked before its access guard. */
   restrictions?: Restrictions;
 }
@@ -79,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
   // path (and the query after it) at `#` while the validator reads the path whole: the two would disagree about
   // which operation, and which parameters, the request names. Such a path names no route.
   app.use((req, _res, next) => next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined));
+  const managementBase = `${contract.basePath}/management`;
+  if (deps.managementTransport) app.use(managementBase, ...deps.managementTransport);
   app.use(cookieParser());
   // Per operation: its access guard, then its body readers (src/api/middleware/body-readers.ts).
   app.use(routers.intake);
@@ -97,6 +101,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(routers.api);
   app.use(routeNotFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, managementBase));
   return app;
 }

@@ -22,6 +22,7 @@ import { createApiKeyServices, type ApiKeyServices } from './domain/api-keys/cre
 import { createPhoneServices, type PhoneServices } from './domain/phones/create-phone-services.js';
 import { closeKycServices, createKycServices, type KycServices } from './domain/kyc/create-kyc-services.js';
 import { createAdminServices, type AdminServices } from './domain/admin/create-admin-services.js';
+import { createManagementServices, type ManagementServices } from './domain/management/create-management-services.js';
 import { createApiServices, type ApiServices } from './api/create-api-services.js';
 import { buildRouteTable } from './api/routes.js';
 import type { RouteTable } from './api/types.js';
@@ -29,6 +30,8 @@ import { createOperatorRoutes } from './api/operator/operator-routes.js';
 import { sessionGuard } from './api/auth/session-guard.js';
 import { userGuard } from './api/auth/user-guard.js';
 import { adminGuard } from './api/auth/admin-guard.js';
+import { managementGuard } from './api/management/management-guard.js';
+import { managementBodyLimit, managementTransport } from './api/management/management-transport.js';
 import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
@@ -47,6 +50,7 @@ export interface Services
     PhoneServices,
     KycServices,
     AdminServices,
+    ManagementServices,
     ApiServices {
   /** Stops the background work, then closes the connections. */
   close(): Promise<void>;
@@ -88,6 +92,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...phones,
     ...kyc,
     ...createAdminServices(shared),
+    ...createManagementServices(shared),
     ...createApiServices(shared),
     async close() {
       await closeAuthzServices(authz);
@@ -111,6 +116,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       gateway: (_req, _res, next) => next(), // the gateway authorizer authenticates in its handler
       session: sessionGuard(services.sessions, services.cookie),
       admin: adminGuard({ policy: services.policy, abilities: () => services.abilities, activities: services.adminActivities }),
+      management: managementGuard({ requests: services.signedRequests, scopes: services.managementScopes }),
       user: userGuard({
         sessions: services.sessions,
         cookie: services.cookie,
@@ -119,6 +125,10 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
         csrfProtection: services.config.session.csrfProtection,
       }),
     },
+    managementTransport: managementTransport({
+      enabled: services.signedRequests !== undefined,
+      bodyLimit: managementBodyLimit(services.config.uploads.maxBytes),
+    }),
     restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
     operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
     // Signed links of the local storage provider (S3 links point at the bucket).

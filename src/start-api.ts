@@ -27,6 +27,7 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   const pending = notImplementedOperations(routes);
   const unknownSubjects = config.admin.unknownAbilitySubjects;
   if (unknownSubjects.length) logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
+  if (!config.management.api) logger.info('management API off (no BARONG_MANAGEMENT_API_CONFIG): its paths answer 404');
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

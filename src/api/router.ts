@@ -22,12 +22,22 @@ import type { BodyReaderFor } from './middleware/body-readers.js';
 export type Guards = Record<PlainAccess, RequestHandler> & {
   /** Runs after the `user` guard: the permission table on the operation's canonical path, then the ability. */
   admin(ability: Ability, base: string, template: string): RequestHandler;
+  /** Opens the signed request for the scope; its verified data becomes the body. */
+  management(scope: string): RequestHandler;
 };
+
+/** The contract's `x-management-scope` and the route table's must agree. */
+function scopeProblem(id: string, spec: RouteSpec<OperationId>, operation: Json): string | undefined {
+  const declared = operation['x-management-scope'] as string | undefined;
+  const routed = typeof spec.access === 'object' && 'management' in spec.access ? spec.access.management : undefined;
+  if (declared === routed) return undefined;
+  return `${id}: the contract's x-management-scope ${JSON.stringify(declared)} and the route table's ${JSON.stringify(routed)} differ`;
+}
 
 /** The contract's `x-ability` and the route table's must agree: one operation, one rule. */
 function abilityProblem(id: string, spec: RouteSpec<OperationId>, operation: Json): string | undefined {
   const declared = operation['x-ability'] as Ability | undefined;
-  const routed = typeof spec.access === 'object' ? spec.access.admin : undefined;
+  const routed = typeof spec.access === 'object' && 'admin' in spec.access ? spec.access.admin : undefined;
   if (!declared && !routed) return undefined;
   if (declared?.action === routed?.action && declared?.subject === routed?.subject) return undefined;
   return `${id}: the contract's x-ability ${JSON.stringify(declared)} and the route table's ${JSON.stringify(routed)} differ`;
@@ -35,6 +45,7 @@ function abilityProblem(id: string, spec: RouteSpec<OperationId>, operation: Jso
 
 function guardsFor(guards: Guards, spec: RouteSpec<OperationId>, base: string, template: string): RequestHandler[] {
   const access = spec.access;
+  if (typeof access === 'object' && 'management' in access) return [guards.management(access.management)];
   if (typeof access === 'object') return [guards.user, guards.admin(access.admin, base, template)];
   return access === 'public' ? [] : [guards[access]];
 }
@@ -112,6 +123,8 @@ export function buildRouters(
     mounted.add(id);
     const abilityMismatch = abilityProblem(id, spec, operation);
     if (abilityMismatch) problems.push(abilityMismatch);
+    const scopeMismatch = scopeProblem(id, spec, operation);
+    if (scopeMismatch) problems.push(scopeMismatch);
     if (spec.access === 'gateway') {
       const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)];
       const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');

@@ -39,8 +39,15 @@ export interface AdminAccess {
  * (it authenticates by itself), mounted on its own router before the body parsers and the contract validator.
  * Admin operations name the ability they need, as the contract's `x-ability` does.
  */
-export type Access = 'public' | 'session' | 'user' | 'gateway' | AdminAccess;
-export type PlainAccess = Exclude<Access, AdminAccess>;
+/** A management operation: a request signed for the named scope of the management configuration. */
+export interface ManagementAccess {
+  management: string;
+}
+
+export type Access = 'public' | 'session' | 'user' | 'gateway' | AdminAccess | ManagementAccess;
+export type PlainAccess = Exclude<Access, AdminAccess | ManagementAccess>;
+
+export const management = (scope: string): ManagementAccess => ({ management: scope });
 
 export const admin = (action: Ability['action'], subject: Ability['subject']): AdminAccess => ({
   admin: { action, subject },

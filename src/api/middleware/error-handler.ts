@@ -4,6 +4,8 @@ import { httpStatusKey, type ErrorKey } from '../../errors/error-keys.js';
 import type { Logger } from '../../lib/logger.js';
 import { mapValidationFailure, type ValidatorDetail } from './validation-errors.js';
 import type { Json } from '../../lib/json.js';
+import { ManagementRefusal } from '../../domain/management/signed-request.js';
+import { managementErrorBody } from '../management/management-errors.js';
 
 interface HttpLikeError {
   status?: number;
@@ -39,20 +41,29 @@ export function toAppError(err: unknown, req: Json): AppError | undefined {
   return new AppError(status, STATUS_KEYS[status] ?? httpStatusKey(status), { cause: err });
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** `managementBase`: paths under it answer in the management API's format (`{"error": "…"}`). */
+export function errorHandler(logger: Logger, managementBase?: string): ErrorRequestHandler {
+  const isManagement = (url: string) => managementBase !== undefined && (url === managementBase || url.startsWith(`${managementBase}/`) || url.startsWith(`${managementBase}?`));
   return (err, req, res, _next) => {
+    const management = isManagement(req.originalUrl);
+    if (err instanceof ManagementRefusal) {
+      if (err.reason) logger.info({ path: req.path, reason: err.reason }, `management API: ${err.message}`);
+      res.status(err.status).json({ error: err.message });
+      return;
+    }
     const appError = toAppError(err, req);
     if (appError) {
       if (appError.status === 405 && (err as Json).headers?.Allow) res.setHeader('Allow', (err as Json).headers.Allow);
-      res.set(appError.headers).status(appError.status).json(appError.body);
+      res.set(appError.headers).status(appError.status).json(management ? managementErrorBody(appError) : appError.body);
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error'); // never the query: it may hold secrets
     if (res.headersSent) return;
-    res.status(500).json(errorBody('server.internal_error'));
+    res.status(500).json(management ? { error: 'Internal Server Error' } : errorBody('server.internal_error'));
   };
 }
 
-export const routeNotFound: RequestHandler = (_req, res) => {
-  res.status(404).json(errorBody('route.not_found'));
+/** Through the error handler, so each API answers a missing route in its own format. */
+export const routeNotFound: RequestHandler = (_req, _res, next) => {
+  next(new AppError(404, 'route.not_found'));
 };
