@@ -1,6 +1,7 @@
 /**
  * The build step behind `npm run generate`. The hand-edited contracts are Swagger 2.0 documents, one per API as
- * Barong publishes them: `openapi/barong.yaml` (identity, resource, public) and `openapi/admin.yaml`. From them
+ * Barong publishes them: `openapi/barong.yaml` (identity, resource, public), `openapi/admin.yaml` and
+ * `openapi/management.yaml`. From them
  * this script derives, never by hand, one OpenAPI 3 document whose paths are all relative to barong.yaml's base
  * (an admin path `/users` becomes `/admin/users`):
  *   src/generated/barong.oas3.json  OpenAPI 3 for express-openapi-validator and openapi-typescript
@@ -39,7 +40,7 @@ import type { Json } from '../src/lib/json.js';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SOURCE = path.join(root, 'openapi/barong.yaml');
 /** The other APIs' documents, merged into the derived OpenAPI 3 under their own base paths. */
-export const API_SOURCES = [path.join(root, 'openapi/admin.yaml')];
+export const API_SOURCES = [path.join(root, 'openapi/admin.yaml'), path.join(root, 'openapi/management.yaml')];
 const OAS3_OUT = path.join(root, 'src/generated/barong.oas3.json');
 const TYPES_OUT = path.join(root, 'src/generated/api.ts');
 
@@ -48,6 +49,8 @@ const FORM = 'application/x-www-form-urlencoded';
 const MULTIPART = 'multipart/form-data';
 const JSON_TYPE = 'application/json';
 const ERRORS_REF = { $ref: '#/components/schemas/Errors' };
+/** The management API answers errors as `{"error": "…"}` (Barong's Grape format). */
+const MANAGEMENT_ERROR_REF = { $ref: '#/components/schemas/ManagementError' };
 
 /** Barong's `captcha_response`: `types: [String, Hash]`. */
 function captchaResponseSchema(prop: Json): Json {
@@ -55,8 +58,9 @@ function captchaResponseSchema(prop: Json): Json {
   return { ...rest, oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] };
 }
 
-function errorResponse(description: string, key: string): Json {
-  return { description, content: { [JSON_TYPE]: { schema: ERRORS_REF, example: { errors: [key] } } } };
+function errorResponse(description: string, key: string, management = false): Json {
+  const body = management ? { schema: MANAGEMENT_ERROR_REF, example: { error: key } } : { schema: ERRORS_REF, example: { errors: [key] } };
+  return { description, content: { [JSON_TYPE]: body } };
 }
 
 /** IP restrictions answer on every operation (src/api/auth/restriction-guard.ts): Barong's default codes. */
@@ -106,13 +110,16 @@ export function fixUp(oas: Json): Json {
           };
         }
       }
-      if (!op.tags?.includes('authz')) documentRestrictions(oas, op.responses);
-      op.responses['422'] ??= errorResponse('Validation errors (a parameter the operation does not take, or an invalid value)', `${op['x-error-scope'] ?? 'request'}.invalid_<param>`);
-      op.responses['500'] ??= errorResponse('Unexpected server error', 'server.internal_error');
-      op.responses['501'] ??= errorResponse('Not implemented yet', 'server.not_implemented');
+      // The management API is called by the exchange's own services, not through the gateway: no IP restrictions.
+      const management = Boolean(op['x-management-scope']);
+      if (!op.tags?.includes('authz') && !management) documentRestrictions(oas, op.responses);
+      const fail = (description: string, key: string) => errorResponse(description, key, management);
+      op.responses['422'] ??= fail('Validation errors (a parameter the operation does not take, or an invalid value)', management ? '<param> is invalid' : `${op['x-error-scope'] ?? 'request'}.invalid_<param>`);
+      op.responses['500'] ??= fail('Unexpected server error', management ? 'Internal Server Error' : 'server.internal_error');
+      op.responses['501'] ??= fail('Not implemented yet', management ? 'Not Implemented' : 'server.not_implemented');
       if (content) {
-        op.responses['413'] ??= errorResponse('Request body too large', 'request.payload_too_large');
-        op.responses['415'] ??= errorResponse('Unsupported media type', 'request.unsupported_media_type');
+        op.responses['413'] ??= fail('Request body too large', management ? 'Request body is too large.' : 'request.payload_too_large');
+        op.responses['415'] ??= fail('Unsupported media type', management ? 'Only JSON body is accepted.' : 'request.unsupported_media_type');
       }
     }
   }

@@ -138,7 +138,9 @@ export function buildRouters(
     }
     const expressPath = contract.basePath + path.replace(/\{([^}]+)\}/g, ':$1');
     // An operation not built yet still admits only its callers: who may call is decided before anything else.
-    const admit = [restrictions(id), ...guardsFor(guards, spec, contract.basePath, path)];
+    // The management API is called by the exchange's own services, not through the gateway: no IP restrictions.
+    const restricted = typeof spec.access === 'object' && 'management' in spec.access ? [] : [restrictions(id)];
+    const admit = [...restricted, ...guardsFor(guards, spec, contract.basePath, path)];
     if (spec.handler === NOT_IMPLEMENTED) {
       intake[method](expressPath, ...admit);
       router[method](expressPath, notImplemented);

@@ -1472,6 +1472,470 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/management/labels/filter/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get all labels assigned to users
+         * @description Users having a label with this `key` (and `value`, `scope` when given), in any scope unless `scope` says which, paginated in id order. `from` / `to` bound the label's `created_at` or `updated_at` (`range`), inclusively. A user with matching labels in both scopes appears twice, as in Barong. With `extended=true` each item is an `API_V2_Entities_UserWithProfile` (unmasked profiles, `created_at`, `updated_at`).
+         */
+        post: operations["managementFilterUsersByLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/labels/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get user collection filtered on label attributes
+         * @description All labels of user `user_uid`, public and private, with their descriptions, in id order. Barong's summary for this endpoint is the one quoted; it lists one user's labels.
+         */
+        post: operations["managementListLabels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a label with 'private' scope
+         * @description Sets `value` (and `description` when given) of the private label `key` of user `user_uid`. When the user has no such private label it is created, unless `replace` is false (404 `label doesnt exist`). Key and value rules, level and state recomputation and events as on creation (`model.label.updated` for an update).
+         */
+        put: operations["managementUpdateLabel"];
+        /**
+         * Create a label with 'private' scope and assigns to users
+         * @description Adds a private label to user `user_uid`. Key and value are lower-cased and squished, then must be 3 to 255 characters of `[a-z0-9_-]`; a user has one label per key and scope. The label recomputes the user's level and state in the same transaction (a `document` label set to `verified` or `rejected` also emits `system.document.verified` / `system.document.rejected`). Emits `model.label.created`.
+         */
+        post: operations["managementCreateLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/labels/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a label with 'private' scope
+         * @description Deletes the private label `key` of user `user_uid` and recomputes the user's level and state.
+         */
+        post: operations["managementDeleteLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/users/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get users and profile information
+         * @description One user, found by exactly one of `uid`, `email` (compared as the other e-mail lookups of this server compare) and `phone_num` (a phone of any state, verified or not, with this number), with unmasked profiles, labels (with descriptions), phones, documents, data storages and comments.
+         */
+        post: operations["managementGetUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/users/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Returns array of users as collection
+         * @description Users in id order, paginated; `from` / `to` bound `created_at` or `updated_at` (`range`) inclusively. With `extended=true` each item is an `API_V2_Entities_UserWithProfile` (unmasked profiles, `created_at`, `updated_at`).
+         */
+        post: operations["managementListUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates new user
+         * @description Creates a user as sign-up does, without its mail: e-mail and password rules of the user API (the password hashed as every other password), uid with the configured prefix, role `member`, state `pending`, level 0. `referral_uid` names an existing user. Emits `model.user.created`; records no activity.
+         */
+        post: operations["managementCreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/users/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Updates role and data fields of existing user
+         * @description Sets `role` (a role that has at least one permission) and/or `data` (a JSON string of at most 1024 characters, replacing the stored one) of user `uid`. Emits `model.user.updated`.
+         */
+        post: operations["managementUpdateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports an existing user
+         * @description Creates a user from another system: `password_digest` is a bcrypt hash (the user signs in with the password behind it and is rehashed at that login), the e-mail is taken as given (Barong skips the user's validations here). With `phone`, the phone is added as verified (`validated_at` set, no `phone` label, so no level change). A profile is always created from the profile fields given (none: an empty one), in `state` (default `drafted`), which sets the private `profile` label. All in one transaction. Emits `model.user.created` and `model.profile.created`.
+         */
+        post: operations["managementImportUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a profile for user
+         * @description Creates a profile for user `uid` in any `state` (default `drafted`), with the profile rules of the user API (a user has at most one drafted or submitted profile). Sets the private `profile` label to the profile's state, which recomputes the user's level and state; a `submitted` profile goes to the KYC provider as a resource submission does. Emits `model.profile.created`.
+         */
+        post: operations["managementCreateProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/phones/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get user phone numbers
+         * @description All phones of user `uid`, verified or not, with unmasked numbers, in id order.
+         */
+        post: operations["managementGetPhones"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create phone number for user
+         * @description Adds an already verified phone to user `uid`: the number is normalised as the user API normalises it (digits of the international form, strict validity), must not be verified by anybody (including this user) and must not be one of the user's phones yet; `validated_at` is set now. No `phone` label is written, so the user's level does not change, and no code is sent.
+         */
+        post: operations["managementCreatePhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/phones/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete phone number for user
+         * @description Deletes the phone of user `uid` with this number (normalised as on creation) and answers the deleted phone. Labels and level are left as they are.
+         */
+        post: operations["managementDeletePhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/timestamp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Returns server time in seconds since Unix epoch.
+         * @description The server's clock, for signers that set `iat` and `exp`. Takes no parameters.
+         */
+        post: operations["managementTimestamp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/otp/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign request with barong signature
+         * @description Co-signs an action the user confirmed with 2FA (applogic's withdrawals, for instance). The user `user_uid` must be active and have 2FA on; `otp_code` must be the user's current TOTP code, counted against the same per-user attempt budget as the resource API's 2FA checks (a right code gives the attempt back). Then this server adds its own signature to `jwt`: header `{"kid": "barong"}` (the signer name Peatio and applogic know this server by, as on Event API messages), protected header `{"alg": …}` of the signing key's algorithm (RS256 by default, ES256 with an EC key), signed with the signing key that the JWKS publishes first. A signature of kid `barong` already in `jwt` is replaced; the others and the payload are kept as sent. The answer is the JWS with the added signature. The payload is not checked (no `exp`, no replay check): whoever verifies the co-signed JWS does that.
+         */
+        post: operations["managementOtpSign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push documents to barong DB
+         * @description Stores one KYC document for user `uid` from a base64 file: the file is checked and stored as a resource upload is (extensions jpg, jpeg, png, pdf and content of that type, the configured size range, the configured storage), named `<filename><file_ext>`; `doc_type`, `doc_number` and `doc_expire` follow the resource API's rules (`doc_expire` required and not past while `BARONG_REQUIRED_DOCS_EXPIRE` is on). Emits `model.document.created`. With `update_labels` (the default) the upload goes through the KYC step of a resource upload (local provider: the private `document` label becomes `pending`; KYCAID: once the batch of its identificator is complete); with `update_labels=false` labels are left alone.
+         */
+        post: operations["managementUploadDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/service_accounts/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get specific service_account information
+         * @description One service account, found by exactly one of `uid` and `email`, with its owner.
+         */
+        post: operations["managementGetServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/service_accounts/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get service_accounts as a paginated collection
+         * @description Service accounts in id order, paginated: those of the owner named by `owner_uid` (else `owner_email`). Barong parity: an owner that does not exist is no filter at all, so the answer is every service account.
+         */
+        post: operations["managementListServiceAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/service_accounts/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create service_account
+         * @description Creates a service account with role `service_account_role` (a role that has at least one permission). With an owner (`owner_uid` of an existing user; an unknown one is ignored, as in Barong) the account takes the owner's state and level (over any given, as Barong's model does) and its e-mail defaults to `<owner-local>+<uid>@<owner-domain>`; without one, `service_account_email` is needed. `service_account_uid` defaults to `SI` and 10 upper-case hex digits; state defaults to `pending`, level to 0. E-mail and uid must not collide with any user or service account.
+         */
+        post: operations["managementCreateServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/service_accounts/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update service_account
+         * @description Gives service account `uid` the owner `owner_uid` (an unknown or absent owner changes nothing); the account then takes the new owner's state and level, as Barong's model does on every save with an owner.
+         */
+        post: operations["managementUpdateServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/service_accounts/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete specific service_account
+         * @description Disables service account `uid` (state `disabled`; the row stays) and deactivates its API keys.
+         */
+        post: operations["managementDeleteServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an api key for service account
+         * @description Creates an API key for a user or a service account, told apart by the uid's prefix. Gated: a user's key (uid starting with the configured uid prefix, `BARONG_UID_PREFIX`) needs `BARONG_MGN_API_KEYS_USER=true`, a service account's (uid starting with `SI`) `BARONG_MGN_API_KEYS_SA=true`; both are off by default. Checks in order: the prefix (`uid_prefix_doesnt_exist`), the setting (`disabled_management_endpoint`), the holder (`user_doesnt_exist` / `service_account_doesnt_exist`), then the key rules of the user API (algorithm HS256 only, an active holder). No 2FA is asked. The answer carries the secret, the only time it is shown.
+         */
+        post: operations["managementCreateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/management/api_keys/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Updates an api key for service account
+         * @description Changes the scopes and/or state of the key `kid` of user or service account `uid`. Gated and checked as on creation (`BARONG_MGN_API_KEYS_USER` for a user's key, `BARONG_MGN_API_KEYS_SA` for a service account's), then the key must belong to that holder (`api_key_doesnt_exist`). `scopes`, when given, replaces the key's scopes; `state` is free text, and activating a key of a holder that is not active is refused (`state.invalid`). The answer has no secret.
+         */
+        post: operations["managementUpdateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1887,6 +2351,69 @@ export interface components {
             /** @description The token to pass to POST /identity/users/access (64 hex characters) */
             whitelink_token: string;
         };
+        /** @description Error answer of the management API: Barong's message, a plain English sentence (`Record is not found`, `Failed to verify JWT.`), Grape's validation messages joined with ", ", or a dotted key (`management.phone.exists`). */
+        ManagementError: {
+            /** @example user_uid is missing, user_uid is empty */
+            error: string;
+        };
+        ManagementTimestamp: {
+            /** @description Server time in seconds since Unix epoch */
+            timestamp: number;
+        };
+        /** @description A JWS in general JSON serialisation (RFC 7515 §7.2.1), as jwt-multisig writes it: one payload, one entry per signer. */
+        ManagementJws: {
+            /** @description base64url (no padding) of the JSON claims */
+            payload: string;
+            signatures: components["schemas"]["ManagementJwsSignature"][];
+        };
+        ManagementJwsSignature: {
+            /** @description base64url of the protected header, e.g. {"alg":"RS256"} */
+            protected: string;
+            header: {
+                /** @description The signer's name in the management API keychain (`barong` for this server's signature) */
+                kid: string;
+            };
+            /** @description base64url of the signature over `<protected>.<payload>` */
+            signature: string;
+        };
+        /** @description Barong's service account entity (API_V2_Entities_ServiceAccounts), whose `user` is null for an account without owner. */
+        ManagementServiceAccount: {
+            /** @description User Email */
+            email?: string;
+            /** @description User UID */
+            uid?: string;
+            /** @description Service Account Role */
+            role?: string;
+            /** @description User Level */
+            level?: number;
+            /** @description Service Account State: active, disabled */
+            state?: string;
+            /** @description The owner (the fields of API_V2_Entities_User), or null */
+            user?: {
+                /** @description User Email */
+                email?: string;
+                /** @description User UID */
+                uid?: string;
+                /** @description User role */
+                role?: string;
+                /** @description User level */
+                level?: number;
+                /** @description is 2FA enabled for account */
+                otp?: boolean;
+                /** @description User state: active, pending, inactive */
+                state?: string;
+                /** @description UID of referrer */
+                referral_uid?: string | null;
+                /** @description Additional phone and profile info */
+                data?: string | null;
+                /** @description User username */
+                username?: string | null;
+            } | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
     };
     responses: {
         /** @description Authorized. No body. For a protected path the `Authorization` header carries the JWT the gateway forwards upstream; for a pass-listed path there is no `Authorization` header. */
@@ -2060,6 +2587,11 @@ export type SchemaAdminLabelCounts = components['schemas']['AdminLabelCounts'];
 export type SchemaAdminMetrics = components['schemas']['AdminMetrics'];
 export type SchemaAdminAbilities = components['schemas']['AdminAbilities'];
 export type SchemaAdminWhitelinkToken = components['schemas']['AdminWhitelinkToken'];
+export type SchemaManagementError = components['schemas']['ManagementError'];
+export type SchemaManagementTimestamp = components['schemas']['ManagementTimestamp'];
+export type SchemaManagementJws = components['schemas']['ManagementJws'];
+export type SchemaManagementJwsSignature = components['schemas']['ManagementJwsSignature'];
+export type SchemaManagementServiceAccount = components['schemas']['ManagementServiceAccount'];
 export type ResponseAuthz200 = components['responses']['Authz200'];
 export type ResponseAuthz400 = components['responses']['Authz400'];
 export type ResponseAuthz401 = components['responses']['Authz401'];
@@ -14076,6 +14608,2955 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    managementFilterUsersByLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Label key. */
+                    key: string;
+                    /** @description Label value. */
+                    value?: string;
+                    /** @description Label scope: 'public' or 'private'. */
+                    scope?: string;
+                    /**
+                     * @description When true endpoint returns full information about users (message `Non boolean extended value`)
+                     * @default false
+                     */
+                    extended?: boolean;
+                    /**
+                     * @description Which label timestamp `from` and `to` bound (message `Invalid range`).
+                     * @default created
+                     * @enum {string}
+                     */
+                    range?: "created" | "updated";
+                    /** @description An integer represents the seconds elapsed since Unix epoch. If set, only labels FROM the time will be retrieved. */
+                    from?: number;
+                    /** @description An integer represents the seconds elapsed since Unix epoch. If set, only labels BEFORE the time will be retrieved. */
+                    to?: number;
+                    /**
+                     * @description Page number (defaults to 1; messages `non_integer_page`, `non_positive_page`).
+                     * @default 1
+                     */
+                    page?: number;
+                    /**
+                     * @description Number of users per page (defaults to 100, maximum is 100; messages `non_integer_limit`, `invalid_limit`).
+                     * @default 100
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Users having the label, paginated */
+            200: {
+                headers: {
+                    /** @description Total number of records */
+                    Total?: number;
+                    /** @description Records per page */
+                    "Per-Page"?: number;
+                    /** @description Current page number */
+                    Page?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_User"][];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `key is missing`, `key is empty`, `value is empty`, `scope is empty`, `extended Non boolean extended value`, `range Invalid range`, `from is invalid`, `to is invalid`, `page non_integer_page`, `page non_positive_page`, `limit non_integer_limit`, `limit invalid_limit` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementListLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    user_uid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user's labels */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_AdminLabelView"][];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_labels` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `user_uid is missing`, `user_uid is empty` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementUpdateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    user_uid: string;
+                    /** @description Label key. */
+                    key: string;
+                    /** @description Label value. */
+                    value: string;
+                    /** @description Label desc. */
+                    description?: string;
+                    /**
+                     * @description When true label will be created if not exist
+                     * @default true
+                     */
+                    replace?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The label was updated (or created) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_Label"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_labels` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid (`Record is not found`), or no private label with this key while `replace` is false (`label doesnt exist`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`user_uid is missing`, `user_uid is empty`, `key is missing`, `key is empty`, `value is missing`, `value is empty`, `description is empty`, `replace is invalid`) or the label's own rules (`Value is invalid`, `Value is too short (minimum is 3 characters)` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    user_uid: string;
+                    /** @description Label key. */
+                    key: string;
+                    /** @description Label value. */
+                    value: string;
+                    /** @description Label desc. */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The label was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_Label"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_labels` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`user_uid is missing`, `user_uid is empty`, `key is missing`, `key is empty`, `value is missing`, `value is empty`, `description is empty`) or the label's own rules, as Rails messages: `Key has already been taken`, `Key is too short (minimum is 3 characters)`, `Key is too long (maximum is 255 characters)`, `Key is invalid`, the same for `Value` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementDeleteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    user_uid: string;
+                    /** @description Label key. */
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The label was deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_labels` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid, or the user has no private label with this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `user_uid is missing`, `user_uid is empty`, `key is missing`, `key is empty` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    uid?: string;
+                    /** @description User email */
+                    email?: string;
+                    /** @description User phone number */
+                    phone_num?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user with KYC data */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_UserWithKYC"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid or e-mail, or no phone with this number */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `uid is empty`, `email is empty`, `phone_num is empty`, none of the three (`uid, email, phone_num are missing, exactly one parameter must be provided`) or several (`uid, email are mutually exclusive`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementListUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description When true endpoint returns full information about users (message `Non boolean extended value`)
+                     * @default false
+                     */
+                    extended?: boolean;
+                    /**
+                     * @description Which user timestamp `from` and `to` bound (message `Non positive page`, sic).
+                     * @default created
+                     * @enum {string}
+                     */
+                    range?: "created" | "updated";
+                    /** @description An integer represents the seconds elapsed since Unix epoch. If set, only records FROM the time will be retrieved. */
+                    from?: number;
+                    /** @description An integer represents the seconds elapsed since Unix epoch. If set, only records BEFORE the time will be retrieved. */
+                    to?: number;
+                    /**
+                     * @description Page number (defaults to 1; messages `non_integer_page`, `non_positive_page`).
+                     * @default 1
+                     */
+                    page?: number;
+                    /**
+                     * @description Number of users per page (defaults to 100, maximum is 100; messages `non_integer_limit`, `invalid_limit`).
+                     * @default 100
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Users, paginated */
+            200: {
+                headers: {
+                    /** @description Total number of records */
+                    Total?: number;
+                    /** @description Records per page */
+                    "Per-Page"?: number;
+                    /** @description Current page number */
+                    Page?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_User"][];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `extended Non boolean extended value`, `range Non positive page` (Barong's message for a wrong range), `from is invalid`, `to is invalid`, `page non_integer_page`, `page non_positive_page`, `limit non_integer_limit`, `limit invalid_limit` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User Email */
+                    email: string;
+                    /** @description User Password */
+                    password: string;
+                    /** @description Referral uid */
+                    referral_uid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_UserWithProfile"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`email is missing`, `email is empty`, `password is missing`, `password is empty`, `referral_uid is empty`) or the user's own rules, as Rails messages joined with ", ": `Email is invalid`, `Email has already been taken`, `Password requirements`, `Password weak`, `Referral doesnt_exist` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementUpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User Uid */
+                    uid: string;
+                    /** @description User Role */
+                    role?: string;
+                    /** @description Any additional key:value pairs in json format */
+                    data?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user was updated */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_UserWithProfile"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `role is empty`, `data is empty`, neither `role` nor `data`: `role, data are missing, at least one parameter must be provided`), no user with this uid (`user.doesnt_exist`), or the user's own rules: `Role doesnt_exist`, `Data invalid_format`, `Data is too long (maximum is 1024 characters)` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementImportUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User Email */
+                    email: string;
+                    /** @description User Password Hash (bcrypt, `$2a$`, `$2b$` or `$2y$`) */
+                    password_digest: string;
+                    /** @description Referral uid */
+                    referral_uid?: string;
+                    /** @description Phone */
+                    phone?: string;
+                    /** @description First Name */
+                    first_name?: string;
+                    /** @description Last Name */
+                    last_name?: string;
+                    /**
+                     * Format: date
+                     * @description Birth date (message `dob is invalid`)
+                     */
+                    dob?: string;
+                    /** @description Address */
+                    address?: string;
+                    /** @description Postcode */
+                    postcode?: string;
+                    /** @description City */
+                    city?: string;
+                    /** @description Country */
+                    country?: string;
+                    /** @description State of the profile: drafted, submitted, verified, rejected */
+                    state?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user was imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_UserWithProfile"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`email is missing`, `email is empty`, `password_digest is missing`, `password_digest is empty`, `dob is invalid`, `<field> is empty`), the e-mail already taken (`User already exists by this email`), `Password digest is invalid`, `Referral doesnt_exist`, the phone (`Number is invalid`) or the profile's rules (`Country must have alpha2 or alpha3 format`, `First name is invalid`, `Dob is invalid`, `State is not included in the list` …); nothing is created */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User Uid */
+                    uid: string;
+                    /** @description First Name */
+                    first_name?: string;
+                    /** @description Last Name */
+                    last_name?: string;
+                    /**
+                     * Format: date
+                     * @description Birth date (message `dob is invalid`)
+                     */
+                    dob?: string;
+                    /** @description Address */
+                    address?: string;
+                    /** @description Postcode */
+                    postcode?: string;
+                    /** @description City */
+                    city?: string;
+                    /** @description Country */
+                    country?: string;
+                    /** @description State: drafted, submitted, verified, rejected */
+                    state?: string;
+                    /** @description Metadata (a JSON string) */
+                    metadata?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The profile was created; the answer is its user */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_UserWithProfile"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_users` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `dob is invalid`, `<field> is empty`), no user with this uid (`user.doesnt_exist`), or the profile's rules as Rails messages: `Country must have alpha2 or alpha3 format`, `First name is invalid`, `Postcode is too short (minimum is 2 characters)`, `Dob is invalid`, `State exists` (a second drafted or submitted profile), `State is not included in the list` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementGetPhones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    uid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user's phones */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_Phone"][];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_phones` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`) or no user with this uid (`user.doesnt_exist`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreatePhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    uid: string;
+                    /** @description User phone number */
+                    number: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The phone was added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_Phone"];
+                };
+            };
+            /** @description Refused before the signature check (`Query parameters are not allowed.`, `Only JSON body is accepted.`, `Couldn't parse JWT.`), or the number: not a valid number (`management.phone.invalid_num`), verified by anybody (`management.phone.number_exist`), already one of the user's phones (`management.phone.exists`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_phones` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `number is missing`, `number is empty`), no user with this uid (`user.doesnt_exist`) or the phone's own rules (`Number is invalid`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementDeletePhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    uid: string;
+                    /** @description User phone number */
+                    number: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The phone was deleted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_Phone"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_phones` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `number is missing`, `number is empty`), no user with this uid (`user.doesnt_exist`) or no such phone of the user, an invalid number included (`management.phone.doesnt_exists`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementTimestamp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Server time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementTimestamp"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `tools` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation errors (a parameter the operation does not take, or an invalid value) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "<param> is invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementOtpSign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Account UID */
+                    user_uid: string;
+                    /** @description Code from Google Authenticator */
+                    otp_code: string;
+                    /** @description RFC 7516 jwt with applogic signature: a JWS in general JSON serialisation (`payload`, `signatures`); not an object: `jwt is invalid` */
+                    jwt: {
+                        /** @description base64url of the JSON claims */
+                        payload?: string;
+                        signatures?: components["schemas"]["ManagementJwsSignature"][];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The JWS with this server's signature added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementJws"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `otp_sign` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No active user with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`user_uid is missing`, `user_uid is empty`, `otp_code is missing`, `otp_code is empty`, `jwt is missing`, `jwt is empty`, `jwt is invalid`), 2FA off (`Account has not enabled 2FA`), a wrong or reused code (`OTP code is invalid`), or a `jwt` that cannot be co-signed (no `payload`, a payload that is not base64url JSON, malformed signatures): `JWT is invalid by the reason "<cause>"` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Too many wrong 2FA codes for this user; retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the next attempt is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementUploadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description User uid */
+                    uid: string;
+                    /** @description Document type */
+                    doc_type: string;
+                    /** @description Document number */
+                    doc_number: string;
+                    /** @description Document name */
+                    filename: string;
+                    /** @description Document file extension, with its dot (`.jpg`), appended to `filename` */
+                    file_ext: string;
+                    /** @description Base64 encoded document (standard alphabet, padded) */
+                    upload: string;
+                    /**
+                     * Format: date
+                     * @description Document expiration date (message `management.documents.expire_not_a_date`)
+                     */
+                    doc_expire?: string | null;
+                    /**
+                     * @description If set to false, user label will not be created/updated (message `management.documents.update_labels_inalid`, sic)
+                     * @default true
+                     */
+                    update_labels?: boolean;
+                    /** @description Any key:value pairs */
+                    metadata?: Record<string, unknown>;
+                };
+            };
+        };
+        responses: {
+            /** @description The document was stored (Barong's body is the bare number 201; this server answers `{}`) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_documents` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No user with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `doc_type …`, `doc_number …`, `filename …`, `file_ext …`, `upload is missing`, `doc_expire management.documents.expire_not_a_date`, `update_labels management.documents.update_labels_inalid`, `metadata is invalid`), an `upload` that is not base64 (`upload is invalid`), or the document's rules as one Rails sentence: `Doc type is not included in the list`, `Doc number only allows letters and digits`, `Doc expire can't be blank`, `Doc expire is invalid`, the file's type or size (`Upload …`), e.g. `Doc type is not included in the list and Doc expire can't be blank` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementGetServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description service_account uid */
+                    uid?: string;
+                    /** @description service_account email */
+                    email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The service account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementServiceAccount"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_service_accounts` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No service account with this uid or e-mail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `uid is empty`, `email is empty`, neither (`uid, email are missing, exactly one parameter must be provided`) or both (`uid, email are mutually exclusive`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementListServiceAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Page number (defaults to 1; messages `non_integer_page`, `non_positive_page`).
+                     * @default 1
+                     */
+                    page?: number;
+                    /**
+                     * @description Number of users per page (defaults to 100, maximum is 100; messages `non_integer_limit`, `invalid_limit`).
+                     * @default 100
+                     */
+                    limit?: number;
+                    /** @description owner uid */
+                    owner_uid?: string;
+                    /** @description owner email */
+                    owner_email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Service accounts, paginated */
+            200: {
+                headers: {
+                    /** @description Total number of records */
+                    Total?: number;
+                    /** @description Records per page */
+                    "Per-Page"?: number;
+                    /** @description Current page number */
+                    Page?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementServiceAccount"][];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `read_service_accounts` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `page non_integer_page`, `page non_positive_page`, `limit non_integer_limit`, `limit invalid_limit`, `owner_uid is empty`, `owner_email is empty` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreateServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description service_account role */
+                    service_account_role: string;
+                    /** @description owner uid */
+                    owner_uid?: string;
+                    /** @description service_account uid */
+                    service_account_uid?: string;
+                    /** @description service_account email */
+                    service_account_email?: string;
+                    /** @description service_account state */
+                    service_account_state?: string;
+                    /** @description service_account level (message `service_account_level is invalid`) */
+                    service_account_level?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The service account was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementServiceAccount"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_service_accounts` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`service_account_role is missing`, `service_account_role is empty`, `service_account_level is invalid`) or the service account's rules as Rails messages: `Email is invalid`, `Email can't be blank` (no owner and no e-mail; Barong fails with a 500), `Email has already been taken`, `Uid has already been taken`, `Role doesnt_exist`, `Email or uid not_uniq` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementUpdateServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description service_account uid */
+                    uid: string;
+                    /** @description service_account owner uid */
+                    owner_uid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The service account, updated */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementServiceAccount"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_service_accounts` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`uid is missing`, `uid is empty`, `owner_uid is empty`), no service account with this uid (`Service account doesnt exist`) or the service account's rules (`email_or_uid.not_uniq` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementDeleteServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description service_account uid */
+                    uid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The service account, disabled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementServiceAccount"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_service_accounts` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No service account with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation: `uid is missing`, `uid is empty` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementCreateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description API key algorithm */
+                    algorithm: string;
+                    /** @description User UID or Service Account UID */
+                    uid: string;
+                    /** @description Comma separated scopes */
+                    scopes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The key was created; the answer shows its secret once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_APIKey"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_apikeys` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`algorithm is missing`, `algorithm is empty`, `uid is missing`, `uid is empty`, `scopes is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, or the key's rules as error keys: `algorithm.inclusion` (not HS256), `key_holder_account.invalid` (holder not active), `api_key.could_not_save_secret` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    managementUpdateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description API key kid */
+                    kid: string;
+                    /** @description User UID or Service Account UID */
+                    uid: string;
+                    /** @description Comma separated scopes */
+                    scopes?: string;
+                    /** @description State of API Key. "active" state means key is active and can be used for auth */
+                    state?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The key, updated */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["API_V2_Entities_APIKey"];
+                };
+            };
+            /** @description Refused before the signature check: a query string (`Query parameters are not allowed.`), a Content-Type other than application/json (`Only JSON body is accepted.`) or a body that is not JSON (`Couldn't parse JWT.`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A signature or claim failed (`Failed to verify JWT.`) or a mandatory signer of `write_apikeys` did not sign (`Not enough signatures for the action.`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Only JSON body is accepted."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Validation (`kid is missing`, `kid is empty`, `uid is missing`, `uid is empty`, `scopes is empty`, `state is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, `api_key_doesnt_exist`, or the key's rules: `state.invalid` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Implemented"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ManagementError"];
                 };
             };
         };

@@ -22,6 +22,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { startAuth0Tenant } from '../support/stand-ins.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID } from '../support/twilio-stand-in.js';
 import { createKeysFixtures } from './keys-fixtures.js';
+import { managementKeys } from '../support/management-client.js';
 import { freePort, waitForHealth } from '../support/processes.js';
 
 const PASSWORD = 'Dr3dd-Fixture!Secret';
@@ -121,6 +122,8 @@ async function main(): Promise<number> {
   const twilio = await startTwilioStandIn();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // The management API (hooks: 00-common.cjs signs each request with these test keys).
+  const management = managementKeys();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -145,6 +148,7 @@ async function main(): Promise<number> {
     BARONG_STORAGE_LOCAL_PATH: uploads,
     // The documented data storage title (hooks/account.cjs).
     BARONG_USER_STORAGE_TITLES: 'personal',
+    BARONG_MANAGEMENT_API_CONFIG: management.file,
     // Every transaction comes from loopback: per-IP limits of sign-ups and password checks set out of the way.
     BARONG_SIGNUP_MAX_PER_IP: '100000',
     BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '100000',
@@ -156,8 +160,8 @@ async function main(): Promise<number> {
     await waitForHealth(`${base}/healthz`, server);
     return await run(
       'node_modules/.bin/dredd',
-      ['openapi/barong.yaml', base, '--path=openapi/admin.yaml', '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
-      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_TWILIO: twilio.url, DREDD_FIXTURES: JSON.stringify(fixtures) },
+      ['openapi/barong.yaml', base, '--path=openapi/admin.yaml', '--path=openapi/management.yaml', '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
+      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_TWILIO: twilio.url, DREDD_FIXTURES: JSON.stringify(fixtures), DREDD_MANAGEMENT_KEYS: JSON.stringify(management.privateKeys()) },
     );
   } finally {
     server.kill('SIGTERM');

@@ -93,6 +93,27 @@ async function totp(secret, offsetSteps = 0) {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 }
 
+const managementKeys = JSON.parse(process.env.DREDD_MANAGEMENT_KEYS || '{}');
+
+/**
+ * The management API's transport: the documented body (the request's `data`) travels signed, as a JWS in general
+ * JSON serialisation, by the named test signers (test/support/management-client.ts wrote their public keys into
+ * the server's management configuration). `data` replaces the documented body first when given.
+ */
+async function signManagement(t, signers = ['applogic', 'peatio'], data) {
+  const { GeneralSign, importPKCS8 } = await import('jose');
+  const body = data !== undefined ? data : t.request.body ? JSON.parse(t.request.body) : {};
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { iat: now, exp: now + 60, jti: require('node:crypto').randomUUID(), data: body };
+  const jws = new GeneralSign(new TextEncoder().encode(JSON.stringify(payload)));
+  for (const name of signers) {
+    const { algorithm, pem } = managementKeys[name];
+    jws.addSignature(await importPKCS8(pem, algorithm)).setProtectedHeader({ alg: algorithm }).setUnprotectedHeader({ kid: name });
+  }
+  t.request.body = JSON.stringify(await jws.sign());
+  t.request.headers['Content-Type'] = 'application/json';
+}
+
 /** Replaces one form field of a documented body (ids and tokens only). */
 function setFormField(t, name, value) {
   const params = new URLSearchParams(t.request.body);
@@ -116,4 +137,5 @@ module.exports = {
   mail,
   totp,
   setFormField,
+  signManagement,
 };

@@ -31,3 +31,9 @@ function message(key: string): string {
 export function managementErrorBody(err: Pick<AppError, 'keys'>): { error: string } {
   return { error: err.keys.map(message).join(', ') };
 }
+
+/** Grape answers every parameter failure 422, where the resource API's contract has some as 400. */
+export function managementStatus(err: Pick<AppError, 'keys' | 'status'>): number {
+  const validation = err.keys.every((key) => /(?:^|\.)(missing|empty|invalid|non_integer|non_positive)_[a-z0-9_]+$/.test(key));
+  return err.status === 400 && validation ? 422 : err.status;
+}

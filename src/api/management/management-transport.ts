@@ -15,10 +15,8 @@ export function managementBodyLimit(maxUploadBytes: number): number {
   return Math.ceil(maxUploadBytes * 1.4) + 64 * 1024;
 }
 
-function isJson(req: Request): boolean {
-  const [type, ...params] = (req.get('content-type') ?? '').split(';').map((s) => s.trim().toLowerCase());
-  return type === 'application/json' && params.every((p) => p === 'charset=utf-8' || p === '');
-}
+/** Barong compares the whole header: `application/json; charset=utf-8` is refused too. */
+const isJson = (req: Request) => req.get('content-type') === 'application/json';
 
 export function managementTransport(options: { enabled: boolean; bodyLimit: number }): RequestHandler[] {
   const json = express.json({ limit: options.bodyLimit, type: () => true, strict: true });

@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/logger.js';
 import { mapValidationFailure, type ValidatorDetail } from './validation-errors.js';
 import type { Json } from '../../lib/json.js';
 import { ManagementRefusal } from '../../domain/management/signed-request.js';
-import { managementErrorBody } from '../management/management-errors.js';
+import { managementErrorBody, managementStatus } from '../management/management-errors.js';
 
 interface HttpLikeError {
   status?: number;
@@ -54,7 +54,9 @@ export function errorHandler(logger: Logger, managementBase?: string): ErrorRequ
     const appError = toAppError(err, req);
     if (appError) {
       if (appError.status === 405 && (err as Json).headers?.Allow) res.setHeader('Allow', (err as Json).headers.Allow);
-      res.set(appError.headers).status(appError.status).json(management ? managementErrorBody(appError) : appError.body);
+      res.set(appError.headers);
+      if (management) res.status(managementStatus(appError)).json(managementErrorBody(appError));
+      else res.status(appError.status).json(appError.body);
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error'); // never the query: it may hold secrets

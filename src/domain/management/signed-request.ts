@@ -51,15 +51,6 @@ function isGeneralJws(body: unknown): body is GeneralJws {
 
 const refuse = (reason: string) => new ManagementRefusal(401, NOT_VERIFIED, reason);
 
-function kidOf(signature: GeneralJws['signatures'][number]): string | undefined {
-  if (typeof signature.header?.kid === 'string') return signature.header.kid;
-  try {
-    const header = JSON.parse(Buffer.from(signature.protected ?? '', 'base64url').toString('utf8'));
-    return typeof header.kid === 'string' ? header.kid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export class SignedRequests {
   constructor(
@@ -74,9 +65,11 @@ export class SignedRequests {
     const verified = new Set<string>();
     let payload: Uint8Array | undefined;
     for (const signature of body.signatures) {
-      const kid = kidOf(signature);
-      const signer = kid && scope.permittedSigners.includes(kid) ? this.keychain.get(kid) : undefined;
-      if (!kid || !signer) continue;
+      // As jwt-multisig: every signature names its signer in the unprotected header.
+      const kid = signature.header?.kid;
+      if (typeof kid !== 'string') throw refuse('a signature without header.kid');
+      const signer = scope.permittedSigners.includes(kid) ? this.keychain.get(kid) : undefined;
+      if (!signer) continue;
       try {
         const jws = { ...signature, payload: body.payload } as FlattenedJWSInput;
         ({ payload } = await flattenedVerify(jws, signer.key, { algorithms: [signer.algorithm] }));

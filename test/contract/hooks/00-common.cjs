@@ -21,6 +21,7 @@ hooks.beforeEach(async (t, done) => {
     } else {
       if (key.includes(' /resource/') && !key.includes('swagger_doc')) await support.actAs(t, 'member');
       if (key.includes(' /admin/')) await support.actAs(t, 'admin');
+      if (key.includes(' /management/') && !prepare) await support.signManagement(t);
       if (prepare) {
         t.skip = false;
         await prepare(t);

@@ -1,0 +1,19 @@
+/** The management API's part of the route table (`/api/v2/barong/management`): each access names its signing scope. */
+import type { RouteTable } from '../types.js';
+import { accountsManagementRoutes } from './accounts-routes.js';
+import { kycManagementRoutes } from './kyc-routes.js';
+import { labelsManagementRoutes } from './labels-routes.js';
+import { toolsManagementRoutes } from './tools-routes.js';
+import { usersManagementRoutes } from './users-routes.js';
+
+type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
+
+export function managementRoutes(): Pick<RouteTable, ManagementOperation> {
+  return {
+    ...usersManagementRoutes(),
+    ...labelsManagementRoutes(),
+    ...kycManagementRoutes(),
+    ...accountsManagementRoutes(),
+    ...toolsManagementRoutes(),
+  };
+}
