@@ -15,6 +15,7 @@ import { createPrincipal, apiKeyHeaders, USER_AGENT, type Principal } from './pr
 import { TOTP } from './values.js';
 import { totpCode } from '../support/factories.js';
 import { formatReport, type Offence, type FuzzResult } from './report.js';
+import { managementKeys } from '../support/management-client.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -26,7 +27,10 @@ export interface FuzzOptions {
  * The fuzz server's settings, in one place: limits high enough that the fuzzer's own traffic from one address
  * never locks it out (add BARONG_SIGNUP_MAX_PER_IP and the like here when they exist).
  */
+const managementSigners = managementKeys();
+
 export const FUZZ_APP_ENV: Record<string, string> = {
+  BARONG_MANAGEMENT_API_CONFIG: managementSigners.file,
   BARONG_LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
   BARONG_CODE_REQUESTS_MAX_PER_IP: '1000000',
   BARONG_USER_STORAGE_TITLES: 'company,personal',
@@ -52,6 +56,21 @@ function credentials(plan: Plan, p: Principal): Record<string, string> {
     default:
       return {};
   }
+}
+
+/**
+ * The management API's bodies travel signed: a JSON object the generator made becomes the signed request's `data`
+ * (so the fuzzed values reach the validator and the handler); anything else is sent as it is, for the transport.
+ */
+async function signedForManagement(body: Buffer | undefined): Promise<Buffer | undefined> {
+  let data: unknown;
+  try {
+    data = JSON.parse(body?.toString('utf8') ?? '{}');
+  } catch {
+    return body;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return body;
+  return Buffer.from(JSON.stringify(await managementSigners.sign(data, ['applogic', 'peatio'])));
 }
 
 async function withTotp(body: Buffer | undefined, p: Principal): Promise<Buffer | undefined> {
@@ -93,7 +112,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       const principal = principals.get(op.id)!;
       const plan = generator.plan(op, sent, principal);
       const headers = { ...credentials(plan, principal), ...plan.headers };
-      const body = await withTotp(plan.body, principal);
+      const totpBody = await withTotp(plan.body, principal);
+      const body = op.management ? await signedForManagement(totpBody) : totpBody;
       let answer: RawResponse;
       const before = log.last();
       try {
@@ -107,7 +127,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       distribution.set(op.id, byStatus);
       if (!plan.respelled && answer.status !== 401 && !answer.text.includes('identity.session.not_found')) pastGuard.add(op.id);
       const contentType = String(answer.headers['content-type'] ?? '');
-      const problems = oracle.judge(op, plan.method, plan.respelled, { status: answer.status, contentType, text: answer.text });
+      const management = new RegExp(`^${basePath}/management([/?]|$)`).test(plan.target);
+      const problems = oracle.judge(op, plan.method, plan.respelled, { status: answer.status, contentType, text: answer.text }, management);
       if (problems.length) {
         const cause = log.last() !== before ? log.last() : undefined;
         offences.push({ plan, headers, status: answer.status, body: answer.text, problems, cause });

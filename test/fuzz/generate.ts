@@ -20,6 +20,8 @@ export interface Operation {
   gateway: boolean;
   /** An admin API operation: its principal is a superadmin. */
   admin: boolean;
+  /** A management API operation: its body travels signed (fuzzer.ts). */
+  management: boolean;
   parameters: Json[];
   bodyTypes: string[];
   bodySchema?: Json;
@@ -55,6 +57,7 @@ export function contractOperations(): { basePath: string; operations: Operation[
       scope: operation['x-error-scope'] ?? 'request',
       gateway: Boolean(operation.tags?.includes('authz')),
       admin: Boolean(operation['x-ability']),
+      management: Boolean(operation['x-management-scope']),
       parameters: (operation.parameters ?? []).map(deref),
       bodyTypes: Object.keys(content),
       bodySchema: (Object.values(content)[0] as Json | undefined)?.schema,

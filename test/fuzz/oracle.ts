@@ -54,7 +54,8 @@ export class Oracle {
   }
 
   /** Every problem with one answer; empty when it is fine. */
-  judge(op: Operation, method: string, respelled: boolean, a: Answer): string[] {
+  /** `management`: the request went to the management API, whose errors are Barong's `{"error": "…"}`. */
+  judge(op: Operation, method: string, respelled: boolean, a: Answer, management = false): string[] {
     const problems: string[] = [];
     if (a.status >= 500) problems.push(`server error ${a.status}`);
     const isJson = /^application\/json\b/.test(a.contentType);
@@ -64,7 +65,11 @@ export class Oracle {
     } catch {
       body = undefined;
     }
-    if (a.status >= 400 && method !== 'head') {
+    if (a.status >= 400 && method !== 'head' && management) {
+      const error = (body as Json | undefined)?.error;
+      const grape = isJson && body && Object.keys(body as Json).join() === 'error' && typeof error === 'string' && error.length > 0;
+      if (!grape) problems.push('error body is not {"error":"<message>"}');
+    } else if (a.status >= 400 && method !== 'head') {
       const keys = (body as Json | undefined)?.errors;
       const barong =
         isJson && body && Object.keys(body as Json).join() === 'errors' && Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === 'string' && k.length > 0);
@@ -74,6 +79,7 @@ export class Oracle {
     if (respelled) return problems;
     const routing = ROUTING.get(a.status);
     if (routing && routing === (body as Json | undefined)?.errors?.join()) problems.push(`routing refused the contract's own path: ${a.status}`);
+    if (management && a.status === 404 && (body as Json | undefined)?.error === 'Not Found') problems.push("routing refused the contract's own path: 404");
     if (!(String(a.status) in op.responses)) {
       problems.push(`status ${a.status} is not documented for ${op.id}`);
       return problems;
