@@ -91,7 +91,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...apiKeys,
     ...phones,
     ...kyc,
-    ...createAdminServices(shared),
+    ...createAdminServices({ ...shared, ...kyc }),
     ...createManagementServices(shared),
     ...createApiServices(shared),
     async close() {

@@ -21,6 +21,10 @@ export const CONTRACT_ONLY_KEYS = [
   'resource.service_accounts.invalid_ordering',
   // The contract names it as Barong's answer to an empty activity list, which this server answers with `[]`.
   'resource.user.no_activity',
+  // The request validator answers these from a parameter's `x-error-key` in openapi/admin.yaml.
+  'admin.comments.title_too_long',
+  'api_keys.ordering.invalid_ordering',
+  'api_keys.ordering.invalid_attribute',
 ] as const;
 
 export const SCOPED_KEYS = [
@@ -151,6 +155,12 @@ export const SCOPED_KEYS = [
   'admin.permissions.invalid_action',
   'admin.permissions.invalid_verb',
   'admin.restriction.doesnt_exist',
+
+  // The admin API: the user an admin names, and a user's records.
+  'admin.user.doesnt_exist',
+  'admin.user.superadmin_change',
+  'admin.storage.doesnt_exist',
+  'admin.comments.data_too_long',
 
   ...CONTRACT_ONLY_KEYS,
 ] as const;

@@ -1184,7 +1184,7 @@ export interface paths {
         post?: never;
         /**
          * Deletes user's data storage record
-         * @description Deletes the data-storage record of user `uid` with this `title` and answers the user's KYC view. Barong parity: the private `<title>: recorded` label stays.
+         * @description Deletes the data-storage record of user `uid` with this `title` and answers the user's KYC view. Barong parity: the private `<title>: recorded` label stays. Only a superadmin deletes a superadmin's record (Barong lets any admin).
          */
         delete: operations["adminDeleteUserDataStorage"];
         options?: never;
@@ -11837,7 +11837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description Validation errors: `admin.user.missing_uid`, `admin.user.empty_uid`, `admin.user.missing_title`, `admin.user.empty_title` */
+            /** @description Validation errors: `admin.user.missing_uid`, `admin.user.empty_uid`, `admin.user.missing_title`, `admin.user.empty_title`; the user is a superadmin and the caller is not: `admin.user.superadmin_change` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -8,6 +8,7 @@
  * also validates its own responses. Then runs Dredd with every hooks file in test/contract/hooks/.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { generateSecret } from 'otplib';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -80,6 +81,14 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    // --- admin records (hooks/admin-records.cjs): a member with a data storage record and an API key ---
+    const records = await make('dredd.records@example.com');
+    await uow.repos.dataStorages.insert(records.id, 'personal', '{"language":"en"}');
+    await uow.repos.apiKeys.insert(
+      { type: 'User', id: records.id },
+      { kid: randomBytes(8).toString('hex'), algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted: encryptor.encrypt('dredd-records-secret'), state: 'active' },
+    );
+    // --- end of admin records ---
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -90,6 +99,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       kyc: { email: kyc.email, uid: kyc.uid, password: PASSWORD },
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
+      records: { email: records.email, uid: records.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
       auth0IdToken: idToken,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },

@@ -32,6 +32,16 @@ export class DataStoragesRepository {
     return rows.map(toDataStorage);
   }
 
+  /** Case-insensitive, as titleTaken. */
+  async findByTitle(userId: number, title: string): Promise<DataStorage | undefined> {
+    const r = await this.db('data_storages').where({ user_id: userId, title }).first();
+    return r ? toDataStorage(r) : undefined;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('data_storages').where({ id }).delete();
+  }
+
   async insert(userId: number, title: string, data: string): Promise<DataStorage> {
     const [id] = await this.db('data_storages').insert({ user_id: userId, title, data });
     return toDataStorage(await this.db('data_storages').where({ id }).first());

@@ -1,19 +1,28 @@
 /** The admin API's own services: who may do what (abilities), and what it reads and changes. */
 import type { Level } from '../../db/repositories/levels-repository.js';
 import type { AreaDeps } from '../create-shared-services.js';
+import type { KycServices } from '../kyc/create-kyc-services.js';
 import { Abilities } from './abilities.js';
+import { UserKycLoader } from './user-kyc.js';
+import { UserRecordsAdmin } from './user-records-admin.js';
 
-export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow'>;
+export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow'> & Pick<KycServices, 'fileStorage'>;
 
 export interface AdminServices {
   abilities: Abilities;
   levels: { list(): Promise<Level[]> };
+  /** What compliance reviews of a user (UserWithKYC). */
+  userKyc: UserKycLoader;
+  userRecords: UserRecordsAdmin;
 }
 
 export function createAdminServices(d: AdminServicesDeps): AdminServices {
   const { config, uow } = d;
+  const userKyc = new UserKycLoader({ storage: d.fileStorage, linkSeconds: config.uploads.urlExpirationSeconds });
   return {
     abilities: new Abilities(config.admin.abilities),
     levels: { list: () => uow.repos.levels.list() },
+    userKyc,
+    userRecords: new UserRecordsAdmin({ uow, kyc: userKyc }),
   };
 }

@@ -3,7 +3,7 @@
  * (00-common.cjs); self-deletion and the password change act as fixtures of their own, whose password is the
  * documented example, so the member survives and the documented bodies stay as they are.
  */
-const { build, prepare, http, session, actAs } = require('../support.cjs');
+const { build, prepare, http, session, actAs, anonymous } = require('../support.cjs');
 
 build(
   'GET /resource/users/me',
@@ -56,11 +56,6 @@ const BASE = '/api/v2/barong';
 function setPath(t, path) {
   const query = t.request.uri.includes('?') ? t.request.uri.slice(t.request.uri.indexOf('?')) : '';
   t.fullPath = t.request.uri = BASE + path + query;
-}
-
-function anonymous(t) {
-  delete t.request.headers.Cookie;
-  delete t.request.headers['X-CSRF-Token'];
 }
 
 prepare('GET /resource/users/me', 401, anonymous);

@@ -4,7 +4,7 @@
  * (test/contract/keys-fixtures.ts) and sends the code of the next step (within the ±1 window). Keys and service
  * accounts come from those fixtures; hooks set only ids (kid, service_account_uid) and codes.
  */
-const { build, prepare, fixtures, http, session, actAs, totp, setFormField } = require('../support.cjs');
+const { build, prepare, fixtures, http, session, actAs, totp, setFormField, setQuery, anonymous } = require('../support.cjs');
 
 build(
   'POST /resource/otp/generate_qrcode',
@@ -22,13 +22,6 @@ build(
   'DELETE /resource/service_accounts/api_keys/{kid}',
 );
 
-/** Replaces (or adds) one query parameter of the transaction's URI. */
-function setQuery(t, name, value) {
-  const url = new URL(t.request.uri, 'http://dredd');
-  url.searchParams.set(name, value);
-  t.fullPath = t.request.uri = url.pathname + url.search;
-}
-
 /** Replaces the documented kid in the path. */
 function setKid(t, kid) {
   t.fullPath = t.request.uri = t.request.uri.replace('/0123456789abcdef', `/${kid}`);
@@ -42,11 +35,6 @@ function nextCode(name) {
 /** A well-formed code that is certainly wrong: ten steps old. */
 function staleCode(name) {
   return totp(fixtures[name].otpSecret, -10);
-}
-
-function anonymous(t) {
-  delete t.request.headers.Cookie;
-  delete t.request.headers['X-CSRF-Token'];
 }
 
 // --- 2FA ---

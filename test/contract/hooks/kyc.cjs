@@ -5,7 +5,7 @@
  * Acting users: `member` creates a profile and uploads; `kyc` has a drafted profile (edit, list, duplicate);
  * `kycNone` has no profile (404s); `kycFull` holds the maximum number of documents (400 limit_reached).
  */
-const { build, prepare, http, session, actAs, BASE } = require('../support.cjs');
+const { build, prepare, http, session, actAs, anonymous, BASE } = require('../support.cjs');
 
 build(
   'GET /resource/profiles/me',
@@ -37,11 +37,6 @@ function attachFile(t, bytes) {
   const head = `${body.slice(0, start)}Content-Disposition: form-data; name="upload"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   t.request.body = Buffer.concat([Buffer.from(head), file, Buffer.from(body.slice(valueEnd))]).toString('base64');
   t.request.bodyEncoding = 'base64';
-}
-
-function anonymous(t) {
-  delete t.request.headers.Cookie;
-  delete t.request.headers['X-CSRF-Token'];
 }
 
 async function as(name, method, path, form) {
