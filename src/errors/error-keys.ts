@@ -21,6 +21,10 @@ export const CONTRACT_ONLY_KEYS = [
   'resource.service_accounts.invalid_ordering',
   // The contract names it as Barong's answer to an empty activity list, which this server answers with `[]`.
   'resource.user.no_activity',
+  // The admin contract's (openapi/admin.yaml) own keys for invalid user filters and orderings.
+  'admin.user.non_boolean_extended',
+  'user.ordering.invalid_ordering',
+  'user.ordering.invalid_attribute',
 ] as const;
 
 export const SCOPED_KEYS = [
@@ -152,6 +156,19 @@ export const SCOPED_KEYS = [
   'admin.permissions.invalid_verb',
   'admin.restriction.doesnt_exist',
 
+  // The admin API: users (state, 2FA, e-mail and role changes).
+  'admin.user.doesnt_exist',
+  'admin.user.superadmin_change',
+  'admin.user.update_himself',
+  'admin.user.enable_2fa',
+  'admin.user.one_of_state_otp',
+  'admin.user.one_of_state_otp_email',
+  'admin.user.state_no_change',
+  'admin.user.otp_no_change',
+  'admin.user.email_no_change',
+  'admin.user.role_no_change',
+  'superadmin.user.update_email',
+
   ...CONTRACT_ONLY_KEYS,
 ] as const;
 
@@ -187,6 +204,7 @@ export const MODEL_ERRORS = {
   doc_type: ['blank', 'inclusion'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
+  role: ['doesnt_exist'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
 } as const;
 

@@ -12,6 +12,8 @@ import { DocumentsRepository } from './documents-repository.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
+import { UserSearchRepository } from './user-search-repository.js';
+import { CommentsRepository } from './comments-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -31,6 +33,8 @@ export function repositories(db: Knex) {
     apiKeys: new ApiKeysRepository(db),
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
+    userSearch: new UserSearchRepository(db),
+    comments: new CommentsRepository(db),
   });
 }
 

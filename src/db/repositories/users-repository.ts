@@ -26,7 +26,7 @@ export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | '
 
 type Row = Record<string, any>;
 
-const toUser = (r: Row): User => ({
+export const toUser = (r: Row): User => ({
   id: Number(r.id),
   uid: r.uid,
   username: r.username,
