@@ -13,6 +13,10 @@ export * from './key-families.js';
 
 /** Keys no source file spells, each kept for the reason given. */
 export const CONTRACT_ONLY_KEYS = [
+  // The admin users' list filters and orderings: `x-error-key`s in openapi/admin.yaml.
+  'admin.user.non_boolean_extended',
+  'user.ordering.invalid_ordering',
+  'user.ordering.invalid_attribute',
   // The request validator answers these from a parameter's `x-error-key` in openapi/barong.yaml.
   'resource.user.wrong_topic',
   'resource.api_key.invalid_attribute',
@@ -21,10 +25,6 @@ export const CONTRACT_ONLY_KEYS = [
   'resource.service_accounts.invalid_ordering',
   // The contract names it as Barong's answer to an empty activity list, which this server answers with `[]`.
   'resource.user.no_activity',
-  // The admin contract's (openapi/admin.yaml) own keys for invalid user filters and orderings.
-  'admin.user.non_boolean_extended',
-  'user.ordering.invalid_ordering',
-  'user.ordering.invalid_attribute',
 ] as const;
 
 export const SCOPED_KEYS = [

@@ -100,6 +100,19 @@ function setFormField(t, name, value) {
   t.request.body = params.toString();
 }
 
+/** Replaces (or adds) one query parameter of the transaction's URI. */
+function setQuery(t, name, value) {
+  const url = new URL(t.request.uri, 'http://dredd');
+  url.searchParams.set(name, value);
+  t.fullPath = t.request.uri = url.pathname + url.search;
+}
+
+/** Sends the transaction without the session the common hook gave it. */
+function anonymous(t) {
+  delete t.request.headers.Cookie;
+  delete t.request.headers['X-CSRF-Token'];
+}
+
 module.exports = {
   BASE,
   fixtures,
@@ -116,4 +129,6 @@ module.exports = {
   mail,
   totp,
   setFormField,
+  setQuery,
+  anonymous,
 };

@@ -3,12 +3,15 @@ import type { Encryptor } from '../../lib/encryptor.js';
 import type { AdminUserDirectory, UserSearch } from '../../domain/admin/admin-user-directory.js';
 import type { AdminUserChanges, UserChange } from '../../domain/admin/admin-user-changes.js';
 import { unprocessable } from '../../errors/app-error.js';
-import { AdminUserPresenter, presentUser } from '../presenters/admin-user-presenter.js';
+import { presentUser, presentUserWithProfiles } from '../presenters/admin-user-presenter.js';
+import type { UserKycPresenter } from '../presenters/user-kyc-presenter.js';
 import type { Handler, QueryOf } from '../types.js';
-import { adminActor, pagingHeaders } from './admin-request.js';
+import { adminActor } from './actor.js';
+import { pagingHeaders } from './paging.js';
 
 export interface UsersRouteDeps {
   encryptor: Encryptor;
+  kycPresenter: UserKycPresenter;
   userDirectory: AdminUserDirectory;
   userChanges: AdminUserChanges;
 }
@@ -37,13 +40,13 @@ function oneChange(body: ChangeFields, fields: (keyof ChangeFields)[], refusal: 
 }
 
 export function createUsersHandlers(d: UsersRouteDeps) {
-  const presenter = new AdminUserPresenter(d.encryptor);
+  const kyc = d.kycPresenter;
 
   const adminListUsers: Handler<'adminListUsers'> = async (req) => {
     const search = searchOf(req.query);
     if (req.query.extended) {
       const page = await d.userDirectory.listWithProfiles(adminActor(req), search, { ...req.query });
-      const body = page.items.map(({ user, referralUid, profiles }) => presenter.withProfiles(user, referralUid, profiles));
+      const body = page.items.map(({ user, referralUid, profiles }) => presentUserWithProfiles(user, referralUid, profiles, d.encryptor));
       return { status: 200, body, headers: pagingHeaders(page) };
     }
     const page = await d.userDirectory.list(search);
@@ -54,14 +57,14 @@ export function createUsersHandlers(d: UsersRouteDeps) {
     const search = searchOf(req.query);
     if (req.query.extended) {
       const page = await d.userDirectory.pendingWithKyc(adminActor(req), search, { ...req.query });
-      return { status: 200, body: page.items.map((k) => presenter.withKyc(k)), headers: pagingHeaders(page) };
+      return { status: 200, body: page.items.map((k) => kyc.present(k)), headers: pagingHeaders(page) };
     }
     const page = await d.userDirectory.pending(search);
     return { status: 200, body: page.items.map(({ user, referralUid }) => presentUser(user, referralUid)), headers: pagingHeaders(page) };
   };
 
   const adminGetUser: Handler<'adminGetUser'> = async (req) => {
-    return { status: 200, body: presenter.withKyc(await d.userDirectory.get(adminActor(req), req.params.uid)) };
+    return { status: 200, body: kyc.present(await d.userDirectory.get(adminActor(req), req.params.uid)) };
   };
 
   const adminUpdateUser: Handler<'adminUpdateUser'> = async (req) => {

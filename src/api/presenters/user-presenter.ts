@@ -19,21 +19,23 @@ export function presentLabel(l: Label): Schemas['API_V2_Entities_Label'] {
   return { key: l.key, value: l.value, scope: l.scope, created_at: isoSeconds(l.createdAt), updated_at: isoSeconds(l.updatedAt) };
 }
 
-/** `masked`: as the owner and public views show it; admins see the whole number. */
-export function presentPhone(p: PhoneRecord, encryptor: Encryptor, masked = true): Schemas['API_V2_Entities_Phone'] {
+/** Whether personal values are masked, as the user API shows them, or whole, as the admin API does. */
+export type Masking = 'masked' | 'unmasked';
+
+export function presentPhone(p: PhoneRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Phone'] {
   const digits = encryptor.decrypt(p.numberEncrypted);
   const callingCode = parsePhoneNumber(`+${digits}`)?.countryCallingCode ?? '';
-  return { country: p.country, number: masked ? maskPhone(digits, callingCode) : digits, validated_at: p.validatedAt?.toISOString() ?? null };
+  const number = masking === 'masked' ? maskPhone(digits, callingCode) : digits;
+  return { country: p.country, number, validated_at: p.validatedAt?.toISOString() ?? null };
 }
 
-/** `masked`: as the owner sees it (last name and day of birth hidden); admins see both whole. */
-export function presentProfile(p: ProfileRecord, encryptor: Encryptor, masked = true): Schemas['API_V2_Entities_Profile'] {
+export function presentProfile(p: ProfileRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Profile'] {
   const lastName = encryptor.decryptNullable(p.lastNameEncrypted);
   const dob = encryptor.decryptNullable(p.dobEncrypted);
   return {
     first_name: encryptor.decryptNullable(p.firstNameEncrypted),
-    last_name: masked ? maskName(lastName) : lastName,
-    dob: masked ? maskDate(dob) : dob,
+    last_name: masking === 'masked' ? maskName(lastName) : lastName,
+    dob: masking === 'masked' ? maskDate(dob) : dob,
     address: encryptor.decryptNullable(p.addressEncrypted),
     postcode: p.postcode,
     city: p.city,
@@ -45,8 +47,27 @@ export function presentProfile(p: ProfileRecord, encryptor: Encryptor, masked = 
   };
 }
 
+/** The account fields every user entity starts with, in Barong's order (`username` follows, after `csrf_token`). */
+export function presentAccount(user: User, referralUid: string | null) {
+  return {
+    email: user.email,
+    uid: user.uid,
+    role: user.role,
+    level: user.level,
+    otp: user.otp,
+    state: user.state,
+    referral_uid: referralUid,
+    data: user.data,
+  };
+}
+
 export function presentDataStorage(s: DataStorage): Schemas['API_V2_Entities_DataStorage'] {
-  return { title: s.title, data: s.data, created_at: isoSeconds(s.createdAt), updated_at: isoSecondsOrNull(s.updatedAt) ?? isoSeconds(s.createdAt) };
+  return {
+    title: s.title,
+    data: s.data,
+    created_at: isoSeconds(s.createdAt),
+    updated_at: isoSecondsOrNull(s.updatedAt) ?? isoSeconds(s.createdAt),
+  };
 }
 
 export class UserPresenter {
@@ -60,14 +81,7 @@ export class UserPresenter {
   fullInfo(account: AccountDetails, csrfToken?: string): UserWithFullInfo {
     const { user, referralUid, labels, phones, profiles, dataStorages } = account;
     return {
-      email: user.email,
-      uid: user.uid,
-      role: user.role,
-      level: user.level,
-      otp: user.otp,
-      state: user.state,
-      referral_uid: referralUid,
-      data: user.data,
+      ...presentAccount(user, referralUid),
       ...(csrfToken ? { csrf_token: csrfToken } : {}),
       username: user.username,
       labels: labels.map(presentLabel),

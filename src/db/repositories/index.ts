@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
+import { UserSearchRepository } from './user-search-repository.js';
 import { LabelsRepository } from './labels-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
@@ -12,7 +13,6 @@ import { DocumentsRepository } from './documents-repository.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
-import { UserSearchRepository } from './user-search-repository.js';
 import { CommentsRepository } from './comments-repository.js';
 
 /**
@@ -22,6 +22,7 @@ import { CommentsRepository } from './comments-repository.js';
 export function repositories(db: Knex) {
   return eachTranslatingErrors({
     users: new UsersRepository(db),
+    userSearch: new UserSearchRepository(db),
     labels: new LabelsRepository(db),
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),
@@ -33,7 +34,6 @@ export function repositories(db: Knex) {
     apiKeys: new ApiKeysRepository(db),
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
-    userSearch: new UserSearchRepository(db),
     comments: new CommentsRepository(db),
   });
 }

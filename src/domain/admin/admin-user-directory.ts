@@ -11,7 +11,7 @@ import { notFound } from '../../errors/app-error.js';
 import { optionalEpochDate } from '../../lib/epoch-date.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import { recordAdminActivity, type AdminActor } from './admin-actor.js';
-import type { UserKycLoader, UserWithKyc } from './user-with-kyc.js';
+import type { UserKycLoader, UserKyc } from './user-kyc.js';
 
 /** Barong's user filter, page and ordering as the API takes them (`from`/`to` in Unix seconds). */
 export interface UserSearch {
@@ -81,7 +81,7 @@ export class AdminUserDirectory {
   }
 
   /** `extended=true`: each user as compliance reviews them. */
-  async pendingWithKyc(actor: AdminActor, s: UserSearch, params: ReadParams): Promise<Listed<UserWithKyc>> {
+  async pendingWithKyc(actor: AdminActor, s: UserSearch, params: ReadParams): Promise<Listed<UserKyc>> {
     return this.recordedRead(actor, params, undefined, async (w) => {
       const found = await w.repos.userSearch.withPendingDocuments(filterOf(s), pageOf(s));
       const items = await Promise.all(found.users.map((user) => this.kyc.load(w.repos, user)));
@@ -89,7 +89,7 @@ export class AdminUserDirectory {
     });
   }
 
-  async get(actor: AdminActor, uid: string): Promise<UserWithKyc> {
+  async get(actor: AdminActor, uid: string): Promise<UserKyc> {
     const user = await this.uow.repos.users.findByUid(uid);
     if (!user) throw notFound('admin.user.doesnt_exist');
     return this.recordedRead(actor, { uid }, uid, (w) => this.kyc.load(w.repos, user));
