@@ -14,14 +14,8 @@ import { recordAdminActivity, type AdminActor } from './admin-actor.js';
 import type { UserKycLoader, UserKyc } from './user-kyc.js';
 
 /** Barong's user filter, page and ordering as the API takes them (`from`/`to` in Unix seconds). */
-export interface UserSearch {
-  uid?: string;
-  email?: string;
-  role?: string;
-  level?: number;
-  state?: string;
-  country?: string;
-  range?: 'created' | 'updated';
+export interface UserSearch extends Omit<UserFilter, 'range' | 'from' | 'to'> {
+  range?: UserFilter['range'];
   from?: number;
   to?: number;
   orderBy?: UserOrderColumn;

@@ -33,11 +33,11 @@ function keepFormFields(t, names) {
   t.request.body = params.toString();
 }
 
-/** One change of the fixture `name`: its uid and the documented state. */
-function stateOf(name) {
+/** Sends only the given form fields, with these values (`undefined`: the documented one). */
+function only(fields) {
   return (t) => {
-    keepFormFields(t, ['uid', 'state']);
-    setFormField(t, 'uid', fixtures[name].uid);
+    keepFormFields(t, Object.keys(fields));
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined) setFormField(t, name, value);
   };
 }
 
@@ -66,36 +66,20 @@ prepare('GET /admin/users/{uid}', 401, anonymous);
 prepare('GET /admin/users/{uid}', 404, (t) => userPath(t, UNKNOWN_UID));
 
 // --- changes ---
-prepare('PUT /admin/users', 200, stateOf('usersBan'));
+prepare('PUT /admin/users', 200, only({ uid: fixtures.usersBan.uid, state: undefined }));
 prepare('PUT /admin/users', 400, unreadable);
 prepare('PUT /admin/users', 401, anonymous);
-prepare('PUT /admin/users', 404, (t) => {
-  keepFormFields(t, ['uid', 'state']);
-  setFormField(t, 'uid', UNKNOWN_UID);
-});
-prepare('PUT /admin/users', 422, (t) => {
-  keepFormFields(t, ['uid']);
-  setFormField(t, 'uid', fixtures.usersTarget.uid);
-});
+prepare('PUT /admin/users', 404, only({ uid: UNKNOWN_UID, state: undefined }));
+prepare('PUT /admin/users', 422, only({ uid: fixtures.usersTarget.uid }));
 
-prepare('POST /admin/users/update', 200, stateOf('usersLock'));
+prepare('POST /admin/users/update', 200, only({ uid: fixtures.usersLock.uid, state: undefined }));
 prepare('POST /admin/users/update', 400, unreadable);
 prepare('POST /admin/users/update', 401, anonymous);
-prepare('POST /admin/users/update', 404, (t) => {
-  keepFormFields(t, ['uid', 'state']);
-  setFormField(t, 'uid', UNKNOWN_UID);
-});
-prepare('POST /admin/users/update', 422, (t) => {
-  keepFormFields(t, ['uid', 'state']);
-  setFormField(t, 'uid', fixtures.usersTarget.uid);
-  setFormField(t, 'state', 'active');
-});
+prepare('POST /admin/users/update', 404, only({ uid: UNKNOWN_UID, state: undefined }));
+prepare('POST /admin/users/update', 422, only({ uid: fixtures.usersTarget.uid, state: 'active' }));
 
-prepare('POST /admin/users/role', 200, (t) => setFormField(t, 'uid', fixtures.usersRole.uid));
+prepare('POST /admin/users/role', 200, only({ uid: fixtures.usersRole.uid, role: undefined }));
 prepare('POST /admin/users/role', 400, unreadable);
 prepare('POST /admin/users/role', 401, anonymous);
-prepare('POST /admin/users/role', 404, (t) => setFormField(t, 'uid', UNKNOWN_UID));
-prepare('POST /admin/users/role', 422, (t) => {
-  setFormField(t, 'uid', fixtures.usersTarget.uid);
-  setFormField(t, 'role', 'nobody');
-});
+prepare('POST /admin/users/role', 404, only({ uid: UNKNOWN_UID, role: undefined }));
+prepare('POST /admin/users/role', 422, only({ uid: fixtures.usersTarget.uid, role: 'nobody' }));
