@@ -13,6 +13,10 @@ export * from './key-families.js';
 
 /** Keys no source file spells, each kept for the reason given. */
 export const CONTRACT_ONLY_KEYS = [
+  // The admin users' list filters and orderings: `x-error-key`s in openapi/admin.yaml.
+  'admin.user.non_boolean_extended',
+  'user.ordering.invalid_ordering',
+  'user.ordering.invalid_attribute',
   // The request validator answers these from a parameter's `x-error-key` in openapi/barong.yaml.
   'resource.user.wrong_topic',
   'resource.api_key.invalid_attribute',
@@ -156,11 +160,20 @@ export const SCOPED_KEYS = [
   'admin.permissions.invalid_verb',
   'admin.restriction.doesnt_exist',
 
-  // The admin API: the user an admin names, and a user's records.
+  // The admin API: users (state, 2FA, e-mail and role changes) and a user's records.
   'admin.user.doesnt_exist',
   'admin.user.superadmin_change',
   'admin.storage.doesnt_exist',
   'admin.comments.data_too_long',
+  'admin.user.update_himself',
+  'admin.user.enable_2fa',
+  'admin.user.one_of_state_otp',
+  'admin.user.one_of_state_otp_email',
+  'admin.user.state_no_change',
+  'admin.user.otp_no_change',
+  'admin.user.email_no_change',
+  'admin.user.role_no_change',
+  'superadmin.user.update_email',
 
   ...CONTRACT_ONLY_KEYS,
 ] as const;
@@ -197,6 +210,7 @@ export const MODEL_ERRORS = {
   doc_type: ['blank', 'inclusion'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
+  role: ['doesnt_exist'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
 } as const;
 

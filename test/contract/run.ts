@@ -73,6 +73,21 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const phones = await make('dredd.phones@example.com');
     const phonesResend = await make('dredd.phones-resend@example.com');
     const phonesNone = await make('dredd.phones-none@example.com');
+    // --- admin users (hooks/admin-users.cjs): one listed and read (a US profile), one waiting for a document review
+    // at level 2, and one per transaction that changes a user ---
+    const usersTarget = await make('dredd.users-target@example.com');
+    await services.profiles.create(usersTarget, { first_name: 'John', last_name: 'Doe', dob: '1990-01-15', country: 'US' });
+    const usersPending = await make('dredd.users-pending@example.com');
+    await services.profiles.create(usersPending, { first_name: 'Jane', last_name: 'Roe', country: 'US' });
+    await uow.run(async (w) => {
+      const verified = await privateLabels.set(w, usersPending, 'phone', 'verified', { by: 'admin' });
+      await privateLabels.set(w, verified, 'document', 'pending', { by: 'admin' });
+    });
+    const usersBan = await make('dredd.users-ban@example.com');
+    const usersLock = await make('dredd.users-lock@example.com');
+    const usersRole = await make('dredd.users-role@example.com');
+    const usersFixture = (u: { uid: string; email: string }) => ({ uid: u.uid, email: u.email, password: PASSWORD });
+    // --- end of admin users ---
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
     const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
     const pwchange = await make('dredd.pwchange@example.com', 'member', documentedDigest);
@@ -105,6 +120,11 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
+      usersTarget: usersFixture(usersTarget),
+      usersPending: usersFixture(usersPending),
+      usersBan: usersFixture(usersBan),
+      usersLock: usersFixture(usersLock),
+      usersRole: usersFixture(usersRole),
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
     };

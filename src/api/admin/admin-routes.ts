@@ -4,12 +4,12 @@ import { accessRoutes } from './access-routes.js';
 import { kycRoutes, type KycRouteDeps } from './kyc-routes.js';
 import { labelsRoutes } from './labels-routes.js';
 import { recordsRoutes, type RecordsRouteDeps } from './records-routes.js';
-import { usersRoutes } from './users-routes.js';
+import { usersRoutes, type UsersRouteDeps } from './users-routes.js';
 
 type AdminOperation = Extract<keyof RouteTable, `admin${string}`>;
 
-export type AdminRouteDeps = KycRouteDeps & RecordsRouteDeps;
+export type AdminRouteDeps = KycRouteDeps & RecordsRouteDeps & UsersRouteDeps;
 
 export function adminRoutes(d: AdminRouteDeps): Pick<RouteTable, AdminOperation> {
-  return { ...usersRoutes(), ...recordsRoutes(d), ...labelsRoutes(), ...accessRoutes(), ...kycRoutes(d) };
+  return { ...usersRoutes(d), ...recordsRoutes(d), ...labelsRoutes(), ...accessRoutes(), ...kycRoutes(d) };
 }

@@ -1,15 +1,19 @@
 /** Admin API routes. Users: list, one user, state/otp/email, role, pending documents. */
-import { NOT_IMPLEMENTED, admin, type RouteTable } from '../types.js';
+import { admin, type RouteTable } from '../types.js';
+import { createUsersHandlers, type UsersRouteDeps } from './users-handlers.js';
+
+export type { UsersRouteDeps } from './users-handlers.js';
 
 type UsersOperations = 'adminListUsers' | 'adminGetUser' | 'adminUpdateUser' | 'adminUpdateUserLegacy' | 'adminUpdateUserRole' | 'adminListUsersWithPendingDocuments';
 
-export function usersRoutes(): Pick<RouteTable, UsersOperations> {
+export function usersRoutes(d: UsersRouteDeps): Pick<RouteTable, UsersOperations> {
+  const h = createUsersHandlers(d);
   return {
-    adminListUsers: { access: admin('read', 'User'), handler: NOT_IMPLEMENTED }, // GET /users
-    adminGetUser: { access: admin('read', 'User'), handler: NOT_IMPLEMENTED }, // GET /users/{uid}
-    adminUpdateUser: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // PUT /users
-    adminUpdateUserLegacy: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // POST /users/update
-    adminUpdateUserRole: { access: admin('update', 'User'), handler: NOT_IMPLEMENTED }, // POST /users/role
-    adminListUsersWithPendingDocuments: { access: admin('read', 'User'), handler: NOT_IMPLEMENTED }, // GET /users/documents/pending
+    adminListUsers: { access: admin('read', 'User'), handler: h.adminListUsers }, // GET /users
+    adminGetUser: { access: admin('read', 'User'), handler: h.adminGetUser }, // GET /users/{uid}
+    adminUpdateUser: { access: admin('update', 'User'), handler: h.adminUpdateUser }, // PUT /users
+    adminUpdateUserLegacy: { access: admin('update', 'User'), handler: h.adminUpdateUserLegacy }, // POST /users/update
+    adminUpdateUserRole: { access: admin('update', 'User'), handler: h.adminUpdateUserRole }, // POST /users/role
+    adminListUsersWithPendingDocuments: { access: admin('read', 'User'), handler: h.adminListUsersWithPendingDocuments }, // GET /users/documents/pending
   };
 }

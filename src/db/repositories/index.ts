@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
+import { UserSearchRepository } from './user-search-repository.js';
 import { LabelsRepository } from './labels-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
@@ -21,6 +22,7 @@ import { CommentsRepository } from './comments-repository.js';
 export function repositories(db: Knex) {
   return eachTranslatingErrors({
     users: new UsersRepository(db),
+    userSearch: new UserSearchRepository(db),
     labels: new LabelsRepository(db),
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),

@@ -18,6 +18,7 @@ import { recordActivity } from './activity-log.js';
 import { loadAccountDetails, type AccountDetails } from './account-details.js';
 import { eventUser, userLanguage } from './event-user.js';
 import { dataErrors, passwordErrors } from './user-rules.js';
+import { optionalEpochDate } from '../../lib/epoch-date.js';
 
 export interface AccountServiceDeps {
   config: Config;
@@ -53,9 +54,6 @@ export interface ActivityQuery {
 }
 
 const PASSWORD_TOPIC = 'password';
-// DATETIME's range; a bound outside it would make an invalid Date.
-const MAX_EPOCH_SECONDS = 253402300799;
-const epochDate = (seconds: number) => new Date(Math.min(Math.max(seconds, 0), MAX_EPOCH_SECONDS) * 1000);
 const PASSWORD_CHANGE = 'password change';
 
 export class AccountService {
@@ -143,8 +141,8 @@ export class AccountService {
       userId: user.id,
       topic: q.topic === 'all' ? undefined : q.topic,
       result: q.result,
-      from: q.timeFrom === undefined ? undefined : epochDate(q.timeFrom),
-      to: q.timeTo === undefined ? undefined : epochDate(q.timeTo),
+      from: optionalEpochDate(q.timeFrom),
+      to: optionalEpochDate(q.timeTo),
     };
     const { activities } = this.d.uow.repos;
     const [total, items] = await Promise.all([activities.count(filter), activities.list(filter, q.page, q.limit)]);

@@ -5,8 +5,10 @@ import type { KycServices } from '../kyc/create-kyc-services.js';
 import { Abilities } from './abilities.js';
 import { UserKycLoader } from './user-kyc.js';
 import { UserRecordsAdmin } from './user-records-admin.js';
+import { AdminUserDirectory } from './admin-user-directory.js';
+import { AdminUserChanges } from './admin-user-changes.js';
 
-export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow'> & Pick<KycServices, 'fileStorage'>;
+export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow' | 'privateLabels' | 'sessions'> & Pick<KycServices, 'fileStorage'>;
 
 export interface AdminServices {
   abilities: Abilities;
@@ -14,6 +16,10 @@ export interface AdminServices {
   /** What compliance reviews of a user (UserWithKYC). */
   userKyc: UserKycLoader;
   userRecords: UserRecordsAdmin;
+  /** Admins' reads of users: lists, users with pending documents, one user. */
+  userDirectory: AdminUserDirectory;
+  /** A user's state, 2FA, e-mail and role. */
+  userChanges: AdminUserChanges;
 }
 
 export function createAdminServices(d: AdminServicesDeps): AdminServices {
@@ -24,5 +30,7 @@ export function createAdminServices(d: AdminServicesDeps): AdminServices {
     levels: { list: () => uow.repos.levels.list() },
     userKyc,
     userRecords: new UserRecordsAdmin({ uow, kyc: userKyc }),
+    userDirectory: new AdminUserDirectory(uow, userKyc),
+    userChanges: new AdminUserChanges({ uow, privateLabels: d.privateLabels, sessions: d.sessions }),
   };
 }
