@@ -145,6 +145,12 @@ export const SCOPED_KEYS = [
   'authz.apikey_not_active',
   'authz.disabled_2fa',
 
+  // The admin API: the user an admin changes, and their labels.
+  'admin.user.doesnt_exist',
+  'admin.user.superadmin_change',
+  'admin.user.update_himself',
+  'admin.label.doesnt_exist',
+
   // Operators' permissions and restrictions.
   'admin.permission.doesnt_exist',
   'admin.permission.role_doesnt_exist',

@@ -2,14 +2,14 @@
 import type { RouteTable } from '../types.js';
 import { accessRoutes } from './access-routes.js';
 import { kycRoutes, type KycRouteDeps } from './kyc-routes.js';
-import { labelsRoutes } from './labels-routes.js';
+import { labelsRoutes, type LabelsRouteDeps } from './labels-routes.js';
 import { recordsRoutes } from './records-routes.js';
 import { usersRoutes } from './users-routes.js';
 
 type AdminOperation = Extract<keyof RouteTable, `admin${string}`>;
 
-export type AdminRouteDeps = KycRouteDeps;
+export type AdminRouteDeps = KycRouteDeps & LabelsRouteDeps;
 
 export function adminRoutes(d: AdminRouteDeps): Pick<RouteTable, AdminOperation> {
-  return { ...usersRoutes(), ...recordsRoutes(), ...labelsRoutes(), ...accessRoutes(), ...kycRoutes(d) };
+  return { ...usersRoutes(), ...recordsRoutes(), ...labelsRoutes(d), ...accessRoutes(), ...kycRoutes(d) };
 }

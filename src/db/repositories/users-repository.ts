@@ -22,6 +22,8 @@ export interface User {
 export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
+export type UserWithReferrer = User & { referralUid: string | null };
+
 type Row = Record<string, any>;
 
 const toUser = (r: Row): User => ({
@@ -138,5 +140,23 @@ export class UsersRepository {
       .andWhere((q) => q.whereNull('otp_last_step').orWhere('otp_last_step', '<', step))
       .update({ otp_last_step: step });
     return changed === 1;
+  }
+
+  /**
+   * The users having a label with this key and value, in any scope, by user id, with their referrer's uid. A user
+   * with the pair in both scopes is there twice (Barong parity), and `total` counts both.
+   */
+  async withLabel(key: string, value: string, page: { page: number; limit: number }): Promise<{ users: UserWithReferrer[]; total: number }> {
+    const base = () => this.db('users').join('labels', 'labels.user_id', 'users.id').where({ 'labels.key': key, 'labels.value': value });
+    const [counted, rows] = await Promise.all([
+      base().count({ n: '*' }),
+      base()
+        .leftJoin('users as referrers', 'referrers.id', 'users.referral_id')
+        .select('users.*', 'referrers.uid as referral_uid')
+        .orderBy([{ column: 'users.id' }, { column: 'labels.id' }])
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit),
+    ]);
+    return { users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })), total: Number(counted[0]?.n ?? 0) };
   }
 }
