@@ -78,6 +78,13 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kyc = await make('dredd.kyc@example.com');
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
+    // --- Admin labels (hooks/admin-labels.cjs): one user a transaction; edit and delete find `document: pending`.
+    const labelsAdd = await make('dredd.labels-add@example.com');
+    const labelsUpsert = await make('dredd.labels-upsert@example.com');
+    const labelsEdit = await make('dredd.labels-edit@example.com');
+    const labelsDelete = await make('dredd.labels-delete@example.com');
+    for (const user of [labelsEdit, labelsDelete]) await uow.run((w) => privateLabels.set(w, user, 'document', 'pending'));
+    // --- end of admin labels
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
@@ -94,6 +101,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
+      labels: { add: labelsAdd.uid, upsert: labelsUpsert.uid, edit: labelsEdit.uid, delete: labelsDelete.uid }, // admin labels
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
     };
