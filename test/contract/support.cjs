@@ -100,6 +100,13 @@ function setFormField(t, name, value) {
   t.request.body = params.toString();
 }
 
+/** Replaces (or adds) one query parameter of the transaction's URI (ids and tokens only). */
+function setQuery(t, name, value) {
+  const url = new URL(t.request.uri, 'http://dredd');
+  url.searchParams.set(name, value);
+  t.fullPath = t.request.uri = url.pathname + url.search;
+}
+
 module.exports = {
   BASE,
   fixtures,
@@ -116,4 +123,5 @@ module.exports = {
   mail,
   totp,
   setFormField,
+  setQuery,
 };

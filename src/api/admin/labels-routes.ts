@@ -25,7 +25,7 @@ export function labelsRoutes(d: LabelsRouteDeps): Pick<RouteTable, LabelsOperati
     const page = req.query.page ?? 1;
     const limit = req.query.limit ?? 100;
     const { users, total } = await labels.holders(req.query.key, req.query.value, { page, limit });
-    return { status: 200, body: users.map(presentUser), headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) } };
+    return { status: 200, body: users.map((u) => presentUser(u, u.referralUid)), headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) } };
   };
 
   const adminCreateUserLabel: Handler<'adminCreateUserLabel'> = async (req) => {

@@ -1,8 +1,8 @@
-/** Barong's User entity (admin lists), in its field order. */
+/** Barong's User entity (a service account's owner, admin lists), in its field order. */
 import type { components } from '../../generated/api.js';
-import type { UserWithReferrer } from '../../db/repositories/users-repository.js';
+import type { User } from '../../db/repositories/users-repository.js';
 
-export function presentUser(u: UserWithReferrer): components['schemas']['API_V2_Entities_User'] {
+export function presentUser(u: User, referralUid: string | null): components['schemas']['API_V2_Entities_User'] {
   return {
     email: u.email,
     uid: u.uid,
@@ -10,7 +10,7 @@ export function presentUser(u: UserWithReferrer): components['schemas']['API_V2_
     level: u.level,
     otp: u.otp,
     state: u.state,
-    referral_uid: u.referralUid,
+    referral_uid: referralUid,
     data: u.data,
     username: u.username,
   };

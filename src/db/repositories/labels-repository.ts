@@ -13,12 +13,6 @@ export interface Label {
   updatedAt: Date;
 }
 
-export interface LabelCount {
-  key: string;
-  value: string;
-  count: number;
-}
-
 type Row = Record<string, any>;
 const toLabel = (r: Row): Label => ({
   id: Number(r.id),
@@ -65,4 +59,11 @@ export class LabelsRepository {
   async delete(id: number): Promise<void> {
     await this.db('labels').where({ id }).delete();
   }
+}
+
+/** How many labels have one key and value. */
+export interface LabelCount {
+  key: string;
+  value: string;
+  count: number;
 }

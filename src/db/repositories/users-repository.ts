@@ -22,8 +22,6 @@ export interface User {
 export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
-export type UserWithReferrer = User & { referralUid: string | null };
-
 type Row = Record<string, any>;
 
 const toUser = (r: Row): User => ({
@@ -160,3 +158,6 @@ export class UsersRepository {
     return { users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })), total: Number(counted[0]?.n ?? 0) };
   }
 }
+
+/** A user with their referrer's uid, as lists read them in one query. */
+export type UserWithReferrer = User & { referralUid: string | null };

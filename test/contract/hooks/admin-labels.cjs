@@ -3,7 +3,7 @@
  * user (run.ts: `labels`); the documented uid belongs to nobody, which is the 404; the superadmin's own uid is
  * the 422 (`admin.user.update_himself`); a member is the 401 (the permission table).
  */
-const { build, prepare, fixtures, actAs, setFormField } = require('../support.cjs');
+const { build, prepare, fixtures, actAs, setFormField, setQuery } = require('../support.cjs');
 
 build(
   'GET /admin/users/labels/list',
@@ -13,13 +13,6 @@ build(
   'POST /admin/users/labels/update',
   'DELETE /admin/users/labels',
 );
-
-/** Replaces (or adds) one query parameter of the transaction's URI. */
-function setQuery(t, name, value) {
-  const url = new URL(t.request.uri, 'http://dredd');
-  url.searchParams.set(name, value);
-  t.fullPath = t.request.uri = url.pathname + url.search;
-}
 
 const asMember = (t) => actAs(t, 'member');
 const FORM_WRITES = { 'POST /admin/users/labels': 'add', 'PUT /admin/users/labels': 'edit', 'POST /admin/users/labels/update': 'upsert' };
