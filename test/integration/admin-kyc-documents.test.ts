@@ -27,10 +27,17 @@ const BINDINGS: [exchange: string, key: string][] = [
 ];
 const DOC = { doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01' };
 
+/** The `event` claim: a label's record (model.label.*, system.document.*), with `name` and `changes`. */
+interface EventClaim {
+  name: string;
+  record: { key: string; value: string; user: { uid: string } };
+  changes?: Record<string, unknown>;
+}
+
 interface Received {
   routingKey: string;
   jws: GeneralJWS;
-  event: Record<string, any>;
+  event: EventClaim;
 }
 
 let t: TestApp;
@@ -106,7 +113,7 @@ const labelMail = (to: string, label: string) =>
   mail.smtp.waitFor((m) => !Array.isArray(m.to) && m.to?.text === to && m.subject === 'Label Updated' && (m.text ?? '').includes(`Label:         ${label}`));
 const me = async (token: string) => (await withToken(t, 'get', '/users/me', token).expect(200)).body;
 const message = (routingKey: string, uid: string) =>
-  until(() => received.find((m) => m.routingKey === routingKey && (m.event.record?.user?.uid ?? m.event.record?.uid) === uid), { what: `${routingKey} of ${uid}` });
+  until(() => received.find((m) => m.routingKey === routingKey && m.event.record.user.uid === uid), { what: `${routingKey} of ${uid}` });
 
 describe('the document review', () => {
   it('pending document → compliance approves → level 3, label_changed mail, events on RabbitMQ', async () => {
