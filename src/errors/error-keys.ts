@@ -17,6 +17,8 @@ export const CONTRACT_ONLY_KEYS = [
   'admin.user.non_boolean_extended',
   'user.ordering.invalid_ordering',
   'user.ordering.invalid_attribute',
+  // The request validator answers it from the `replace` parameter's `x-error-key` in openapi/admin.yaml.
+  'admin.user.non_boolean_replace',
   // The request validator answers these from a parameter's `x-error-key` in openapi/barong.yaml.
   'resource.user.wrong_topic',
   'resource.api_key.invalid_attribute',
@@ -152,6 +154,9 @@ export const SCOPED_KEYS = [
   'authz.nonce_reused',
   'authz.apikey_not_active',
   'authz.disabled_2fa',
+
+  // The admin API: labels.
+  'admin.label.doesnt_exist',
 
   // Operators' permissions and restrictions.
   'admin.permission.doesnt_exist',

@@ -11184,7 +11184,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description Validation errors: `admin.user.missing_<uid|key|scope|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.non_boolean_replace`, `scope.inclusion`, `admin.user.superadmin_change`, `admin.user.update_himself`, `key.too_short`, `key.too_long`, `key.invalid`, `value.too_short`, `value.too_long`, `value.invalid` */
+            /** @description Validation errors: `admin.user.missing_<uid|key|scope|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.invalid_description` (over 255 characters), `admin.user.non_boolean_replace`, `scope.inclusion`, `admin.user.superadmin_change`, `admin.user.update_himself`, `key.too_short`, `key.too_long`, `key.invalid`, `key.taken` (a public label whose key the user has in private), `value.too_short`, `value.too_long`, `value.invalid` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11464,7 +11464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description Validation errors: `admin.user.missing_<uid|key|scope|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.superadmin_change`, `admin.user.update_himself`, `value.too_short`, `value.too_long`, `value.invalid` */
+            /** @description Validation errors: `admin.user.missing_<uid|key|scope|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.invalid_description` (over 255 characters), `admin.user.superadmin_change`, `admin.user.update_himself`, `value.too_short`, `value.too_long`, `value.invalid` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11646,7 +11646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description Validation errors: `admin.user.missing_<uid|key|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.empty_scope`, `scope.inclusion`, `admin.user.superadmin_change`, `admin.user.update_himself`, `key.taken`, `key.too_short`, `key.too_long`, `key.invalid`, `value.too_short`, `value.too_long`, `value.invalid` */
+            /** @description Validation errors: `admin.user.missing_<uid|key|value>` (each with `admin.user.empty_<param>`), `admin.user.empty_description`, `admin.user.invalid_description` (over 255 characters), `admin.user.empty_scope`, `scope.inclusion`, `admin.user.superadmin_change`, `admin.user.update_himself`, `key.taken`, `key.too_short`, `key.too_long`, `key.invalid`, `value.too_short`, `value.too_long`, `value.invalid` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -95,6 +95,13 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kyc = await make('dredd.kyc@example.com');
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
+    // --- Admin labels (hooks/admin-labels.cjs): one user a transaction; edit and delete find `document: pending`.
+    const labelsAdd = await make('dredd.labels-add@example.com');
+    const labelsUpsert = await make('dredd.labels-upsert@example.com');
+    const labelsEdit = await make('dredd.labels-edit@example.com');
+    const labelsDelete = await make('dredd.labels-delete@example.com');
+    for (const user of [labelsEdit, labelsDelete]) await uow.run((w) => privateLabels.set(w, user, 'document', 'pending'));
+    // --- end of admin labels
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     // --- admin records (hooks/admin-records.cjs): a member with a data storage record and an API key ---
     const records = await make('dredd.records@example.com');
@@ -125,6 +132,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       usersBan: usersFixture(usersBan),
       usersLock: usersFixture(usersLock),
       usersRole: usersFixture(usersRole),
+      labels: { add: labelsAdd.uid, upsert: labelsUpsert.uid, edit: labelsEdit.uid, delete: labelsDelete.uid }, // admin labels
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
     };

@@ -2,14 +2,14 @@
 import type { RouteTable } from '../types.js';
 import { accessRoutes } from './access-routes.js';
 import { kycRoutes, type KycRouteDeps } from './kyc-routes.js';
-import { labelsRoutes } from './labels-routes.js';
+import { labelsRoutes, type LabelsRouteDeps } from './labels-routes.js';
 import { recordsRoutes, type RecordsRouteDeps } from './records-routes.js';
 import { usersRoutes, type UsersRouteDeps } from './users-routes.js';
 
 type AdminOperation = Extract<keyof RouteTable, `admin${string}`>;
 
-export type AdminRouteDeps = KycRouteDeps & RecordsRouteDeps & UsersRouteDeps;
+export type AdminRouteDeps = KycRouteDeps & RecordsRouteDeps & UsersRouteDeps & LabelsRouteDeps;
 
 export function adminRoutes(d: AdminRouteDeps): Pick<RouteTable, AdminOperation> {
-  return { ...usersRoutes(d), ...recordsRoutes(d), ...labelsRoutes(), ...accessRoutes(), ...kycRoutes(d) };
+  return { ...usersRoutes(d), ...recordsRoutes(d), ...labelsRoutes(d), ...accessRoutes(), ...kycRoutes(d) };
 }

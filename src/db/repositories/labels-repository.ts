@@ -45,11 +45,25 @@ export class LabelsRepository {
     return toLabel(await this.db('labels').where({ id }).first());
   }
 
-  async updateValue(id: number, value: string): Promise<void> {
-    await this.db('labels').where({ id }).update({ value });
+  /** The value, and the description when one is given (null clears it). */
+  async update(id: number, fields: { value: string; description?: string | null }): Promise<void> {
+    await this.db('labels').where({ id }).update(fields.description === undefined ? { value: fields.value } : fields);
+  }
+
+  /** How many private labels there are of each key and value, over all users. */
+  async countPrivate(): Promise<LabelCount[]> {
+    const rows = await this.db('labels').where({ scope: 'private' }).groupBy('key', 'value').orderBy(['key', 'value']).select('key', 'value').count({ n: '*' });
+    return rows.map((r: Row) => ({ key: r.key, value: r.value, count: Number(r.n) }));
   }
 
   async delete(id: number): Promise<void> {
     await this.db('labels').where({ id }).delete();
   }
+}
+
+/** How many labels have one key and value. */
+export interface LabelCount {
+  key: string;
+  value: string;
+  count: number;
 }

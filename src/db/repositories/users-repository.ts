@@ -143,4 +143,25 @@ export class UsersRepository {
       .update({ otp_last_step: step });
     return changed === 1;
   }
+
+  /**
+   * The users having a label with this key and value, in any scope, by user id, with their referrer's uid. A user
+   * with the pair in both scopes is there twice (Barong parity), and `total` counts both.
+   */
+  async withLabel(key: string, value: string, page: { page: number; limit: number }): Promise<{ users: UserWithReferrer[]; total: number }> {
+    const base = () => this.db('users').join('labels', 'labels.user_id', 'users.id').where({ 'labels.key': key, 'labels.value': value });
+    const [counted, rows] = await Promise.all([
+      base().count({ n: '*' }),
+      base()
+        .leftJoin('users as referrers', 'referrers.id', 'users.referral_id')
+        .select('users.*', 'referrers.uid as referral_uid')
+        .orderBy([{ column: 'users.id' }, { column: 'labels.id' }])
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit),
+    ]);
+    return { users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })), total: Number(counted[0]?.n ?? 0) };
+  }
 }
+
+/** A user with their referrer's uid, as lists read them in one query. */
+export type UserWithReferrer = User & { referralUid: string | null };

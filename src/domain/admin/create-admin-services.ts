@@ -3,6 +3,8 @@ import type { Level } from '../../db/repositories/levels-repository.js';
 import type { AreaDeps } from '../create-shared-services.js';
 import type { KycServices } from '../kyc/create-kyc-services.js';
 import { Abilities } from './abilities.js';
+import { PublicLabels } from '../labels/public-labels.js';
+import { LabelsAdmin } from './labels-admin.js';
 import { UserKycLoader } from './user-kyc.js';
 import { UserRecordsAdmin } from './user-records-admin.js';
 import { AdminUserDirectory } from './admin-user-directory.js';
@@ -20,6 +22,7 @@ export interface AdminServices {
   userDirectory: AdminUserDirectory;
   /** A user's state, 2FA, e-mail and role. */
   userChanges: AdminUserChanges;
+  labelsAdmin: LabelsAdmin;
 }
 
 export function createAdminServices(d: AdminServicesDeps): AdminServices {
@@ -32,5 +35,7 @@ export function createAdminServices(d: AdminServicesDeps): AdminServices {
     userRecords: new UserRecordsAdmin({ uow, kyc: userKyc }),
     userDirectory: new AdminUserDirectory(uow, userKyc),
     userChanges: new AdminUserChanges({ uow, privateLabels: d.privateLabels, sessions: d.sessions }),
+    // PublicLabels keeps no state: this one applies the same rules as the resource API's.
+    labelsAdmin: new LabelsAdmin({ uow, privateLabels: d.privateLabels, publicLabels: new PublicLabels(uow) }),
   };
 }
