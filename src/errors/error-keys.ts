@@ -151,6 +151,9 @@ export const SCOPED_KEYS = [
   'admin.permissions.invalid_action',
   'admin.permissions.invalid_verb',
   'admin.restriction.doesnt_exist',
+  // A whitelink's lifetime (Barong's bare keys).
+  'invalid_expire',
+  'invalid_range',
 
   ...CONTRACT_ONLY_KEYS,
 ] as const;

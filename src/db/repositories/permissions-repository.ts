@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 
 export const PERMISSION_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL'] as const;
 export const PERMISSION_ACTIONS = ['ACCEPT', 'DROP', 'AUDIT'] as const;
@@ -38,6 +39,13 @@ export class PermissionsRepository {
   /** Every row in id order: the order the authorizer reads them in ("the first AUDIT row's topic"). */
   async all(): Promise<Permission[]> {
     return (await this.db('permissions').orderBy('id')).map(toPermission);
+  }
+
+  /** One page in id order, and how many rows there are in all. */
+  async page(p: PageRequest): Promise<Page<Permission>> {
+    const [count] = await this.db('permissions').count({ n: '*' });
+    const rows = await this.db('permissions').orderBy('id').limit(p.limit).offset(offsetOf(p));
+    return { items: rows.map(toPermission), total: Number(count?.n ?? 0) };
   }
 
   async findById(id: number): Promise<Permission | undefined> {
