@@ -79,6 +79,19 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    // --- admin access (hooks/admin-access.cjs): an accountant the admin API refuses; permission and restriction
+    // rows of their own to change and delete, so the documented ids of the seeded rows are never touched.
+    const accessAccountant = await make('dredd.access-accountant@example.com', 'accountant');
+    const permission = (path: string) => uow.repos.permissions.insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null });
+    const restriction = (value: string) => uow.repos.restrictions.insert({ category: 'blacklist', scope: 'ip', value, state: 'disabled' });
+    const access = {
+      permissionUpdate: await permission('api/v2/dredd/update'),
+      permissionDelete: await permission('api/v2/dredd/delete'),
+      restrictionUpdate: await restriction('198.51.100.90'),
+      restrictionTaken: await restriction('198.51.100.91'),
+      restrictionDelete: await restriction('198.51.100.92'),
+    };
+    // --- end of admin access
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -90,6 +103,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
+      accessAccountant: { email: accessAccountant.email, uid: accessAccountant.uid, password: PASSWORD },
+      access,
       auth0IdToken: idToken,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
