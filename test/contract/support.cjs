@@ -93,6 +93,13 @@ async function totp(secret, offsetSteps = 0) {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 }
 
+/** Replaces (or adds) one query parameter of the transaction's URI. */
+function setQuery(t, name, value) {
+  const url = new URL(t.request.uri, 'http://dredd');
+  url.searchParams.set(name, value);
+  t.fullPath = t.request.uri = url.pathname + url.search;
+}
+
 /** Replaces one form field of a documented body (ids and tokens only). */
 function setFormField(t, name, value) {
   const params = new URLSearchParams(t.request.body);
@@ -116,4 +123,5 @@ module.exports = {
   mail,
   totp,
   setFormField,
+  setQuery,
 };

@@ -5,12 +5,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSibling, startTestApp, type TestApp } from '../support/app.js';
-import { ADMIN, createAdmin, type AdminCaller } from '../support/admin-client.js';
+import { ADMIN, adminActivitiesOf, createAdmin, INVALID_PERMISSION, NOT_PERMITTED, type AdminCaller } from '../support/admin-client.js';
 import { BROWSER } from '../support/account-client.js';
 import { until } from '../support/wait.js';
 
-const notPermitted = { errors: ['admin.ability.not_permitted'] };
-const invalidPermission = { errors: ['authz.invalid_permission'] };
 
 let t: TestApp;
 let superadmin: AdminCaller;
@@ -23,9 +21,8 @@ afterAll(() => t?.close());
 
 const rows = () => t.db.knex('permissions').orderBy('id');
 const rowFor = (path: string) => t.db.knex('permissions').where({ path }).first();
-const adminActivities = (userId: number) => t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
-const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>) =>
-  caller.call(method, '/permissions').set('User-Agent', BROWSER).type('form').send(body);
+const adminActivities = (userId: number) => adminActivitiesOf(t, userId);
+const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>) => caller.form(method, '/permissions', body);
 
 let counter = 0;
 /** A permission row of this test's own, so no test changes what another relies on. */
@@ -156,23 +153,23 @@ describe('who may change permissions', () => {
   it('with the seeded table: only a superadmin; the table keeps admin, support and the other roles out', async () => {
     for (const role of ['admin', 'support', 'technical', 'accountant', 'compliance', 'member']) {
       const caller = await createAdmin(t, role);
-      await caller.call('get', '/permissions').expect(401, invalidPermission);
-      await form(caller, 'put', { id: 1, action: 'accept' }).expect(401, invalidPermission);
+      await caller.call('get', '/permissions').expect(401, INVALID_PERMISSION);
+      await form(caller, 'put', { id: 1, action: 'accept' }).expect(401, INVALID_PERMISSION);
     }
   });
 
   it('where an operator\'s table lets support through, the abilities still refuse it: 401 admin.ability.not_permitted', async () => {
     const support = await createAdmin(t, 'support');
     const id = await ownPermission();
-    await form(support, 'put', { id, action: 'drop' }).expect(401, invalidPermission);
+    await form(support, 'put', { id, action: 'drop' }).expect(401, INVALID_PERMISSION);
     // Open the table to support through the API itself: drop its DROP rows, accept every verb on permissions.
     const drops = await t.db.knex('permissions').where({ role: 'support', path: 'api/v2/barong/admin/permissions', action: 'DROP' });
     for (const row of drops) await superadmin.call('delete', `/permissions?id=${row.id}`).expect(200);
     await form(superadmin, 'post', { role: 'support', verb: 'all', path: 'api/v2/barong/admin/permissions', action: 'accept' }).expect(200);
 
-    await form(support, 'put', { id, action: 'drop' }).expect(401, notPermitted);
-    await support.call('delete', `/permissions?id=${id}`).expect(401, notPermitted);
-    await support.call('get', '/permissions').expect(401, notPermitted);
+    await form(support, 'put', { id, action: 'drop' }).expect(401, NOT_PERMITTED);
+    await support.call('delete', `/permissions?id=${id}`).expect(401, NOT_PERMITTED);
+    await support.call('get', '/permissions').expect(401, NOT_PERMITTED);
     expect(await t.db.knex('permissions').where({ id }).first()).toMatchObject({ action: 'ACCEPT' });
   });
 });
@@ -191,7 +188,7 @@ describe('a change is in force at once here, and within a second in another API 
     await viaSibling().expect(200);
 
     await form(superadmin, 'post', { role: 'compliance', verb: 'get', path: 'api/v2/barong/admin/levels', action: 'drop' }).expect(200);
-    await compliance.call('get', '/levels').expect(401, invalidPermission);
+    await compliance.call('get', '/levels').expect(401, INVALID_PERMISSION);
     await until(async () => (await viaSibling()).status === 401, { timeoutMs: 1000, what: 'the sibling to refuse' });
 
     const row = await rowFor('api/v2/barong/admin/levels');

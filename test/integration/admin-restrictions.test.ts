@@ -6,13 +6,11 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSibling, startTestApp, type TestApp } from '../support/app.js';
-import { createAdmin, type AdminCaller } from '../support/admin-client.js';
+import { adminActivitiesOf, createAdmin, INVALID_PERMISSION, NOT_PERMITTED, type AdminCaller } from '../support/admin-client.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { createUser, STRONG_PASSWORD } from '../support/factories.js';
 import { until } from '../support/wait.js';
 
-const notPermitted = { errors: ['admin.ability.not_permitted'] };
-const invalidPermission = { errors: ['authz.invalid_permission'] };
 const denial = (category: string) => ({ errors: [`authz.restrict.${category}`] });
 const BAD = '198.51.100.66';
 const GOOD = '198.51.100.67';
@@ -30,9 +28,8 @@ beforeEach(async () => {
   await t.services.policy.reload();
 });
 
-const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>, path = '/restrictions') =>
-  caller.call(method, path).set('User-Agent', BROWSER).type('form').send(body);
-const adminActivities = (userId: number) => t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
+const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>, path = '/restrictions') => caller.form(method, path, body);
+const adminActivities = (userId: number) => adminActivitiesOf(t, userId);
 const from = (ip: string, method: 'get' | 'post', path: string) => request(t.app)[method](path).set('User-Agent', BROWSER).set('X-Forwarded-For', ip);
 const iso = (d: Date) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -247,13 +244,13 @@ describe('who may manage restrictions', () => {
       await form(caller, 'post', {}, '/restrictions/whitelink').expect(201);
     }
     const accountant = await createAdmin(t, 'accountant');
-    await accountant.call('get', '/restrictions').expect(401, notPermitted);
-    await form(accountant, 'post', { scope: 'ip', value: BAD, category: 'blacklist' }).expect(401, invalidPermission);
+    await accountant.call('get', '/restrictions').expect(401, NOT_PERMITTED);
+    await form(accountant, 'post', { scope: 'ip', value: BAD, category: 'blacklist' }).expect(401, INVALID_PERMISSION);
     for (const role of ['support', 'compliance', 'member']) {
       const caller = await createAdmin(t, role);
-      await caller.call('get', '/restrictions').expect(401, invalidPermission);
-      await form(caller, 'post', { scope: 'ip', value: BAD, category: 'blacklist' }).expect(401, invalidPermission);
-      await form(caller, 'post', {}, '/restrictions/whitelink').expect(401, invalidPermission);
+      await caller.call('get', '/restrictions').expect(401, INVALID_PERMISSION);
+      await form(caller, 'post', { scope: 'ip', value: BAD, category: 'blacklist' }).expect(401, INVALID_PERMISSION);
+      await form(caller, 'post', {}, '/restrictions/whitelink').expect(401, INVALID_PERMISSION);
     }
     expect(await t.db.knex('restrictions').pluck('value')).toEqual(['admin-land', 'technical-land']);
   });

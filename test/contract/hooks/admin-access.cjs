@@ -3,9 +3,9 @@
  * deletions act on rows made for them (run.ts, `access`), never on the seeded ones the documented ids name.
  * Refusals act as an accountant, whom the permission table or the abilities keep out of every one of these.
  */
-const { build, prepare, fixtures, actAs, setFormField } = require('../support.cjs');
+const { build, prepare, fixtures, actAs, setFormField, setQuery } = require('../support.cjs');
 
-build(
+const OPERATIONS = [
   'GET /admin/permissions',
   'POST /admin/permissions',
   'PUT /admin/permissions',
@@ -15,35 +15,18 @@ build(
   'PUT /admin/restrictions',
   'DELETE /admin/restrictions',
   'POST /admin/restrictions/whitelink',
-);
+];
+
+build(...OPERATIONS);
 
 const UNKNOWN_ID = '999999';
-
-/** Replaces (or adds) one query parameter of the transaction's URI. */
-function setQuery(t, name, value) {
-  const url = new URL(t.request.uri, 'http://dredd');
-  url.searchParams.set(name, value);
-  t.fullPath = t.request.uri = url.pathname + url.search;
-}
 
 prepare('PUT /admin/permissions', 200, (t) => setFormField(t, 'id', fixtures.access.permissionUpdate));
 prepare('DELETE /admin/permissions', 200, (t) => setQuery(t, 'id', fixtures.access.permissionDelete));
 prepare('PUT /admin/restrictions', 200, (t) => setFormField(t, 'id', fixtures.access.restrictionUpdate));
 prepare('DELETE /admin/restrictions', 200, (t) => setQuery(t, 'id', fixtures.access.restrictionDelete));
 
-for (const key of [
-  'GET /admin/permissions',
-  'POST /admin/permissions',
-  'PUT /admin/permissions',
-  'DELETE /admin/permissions',
-  'GET /admin/restrictions',
-  'POST /admin/restrictions',
-  'PUT /admin/restrictions',
-  'DELETE /admin/restrictions',
-  'POST /admin/restrictions/whitelink',
-]) {
-  prepare(key, 401, (t) => actAs(t, 'accessAccountant'));
-}
+for (const key of OPERATIONS) prepare(key, 401, (t) => actAs(t, 'accessAccountant'));
 
 prepare('PUT /admin/permissions', 404, (t) => setFormField(t, 'id', UNKNOWN_ID));
 prepare('DELETE /admin/permissions', 404, (t) => setQuery(t, 'id', UNKNOWN_ID));
