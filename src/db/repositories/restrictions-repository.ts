@@ -16,6 +16,15 @@ export interface NewRestriction {
   state?: RestrictionState;
 }
 
+/** What GET /admin/restrictions filters on; `from`/`to` bound `<range>_at` inclusively. */
+export interface RestrictionFilter {
+  category?: string;
+  scope?: string;
+  range: 'created' | 'updated';
+  from?: Date;
+  to?: Date;
+}
+
 export interface Restriction {
   id: number;
   category: RestrictionCategory;
@@ -26,15 +35,6 @@ export interface Restriction {
   state: RestrictionState;
   createdAt: Date;
   updatedAt: Date;
-}
-
-/** What GET /admin/restrictions filters on; `from`/`to` bound `<range>_at` inclusively. */
-export interface RestrictionFilter {
-  category?: string;
-  scope?: string;
-  range: 'created' | 'updated';
-  from?: Date;
-  to?: Date;
 }
 
 type Row = Record<string, any>;
