@@ -74,11 +74,6 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
     const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
     const pwchange = await make('dredd.pwchange@example.com', 'member', documentedDigest);
-    // KYC fixtures (hooks/kyc.cjs): one with a drafted profile, one without any, one at the document limit.
-    const kyc = await make('dredd.kyc@example.com');
-    const kycNone = await make('dredd.kyc-none@example.com');
-    const kycFull = await make('dredd.kyc-full@example.com');
-    await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     // --- admin access (hooks/admin-access.cjs): an accountant the admin API refuses; permission and restriction
     // rows of their own to change and delete, so the documented ids of the seeded rows are never touched.
     const accessAccountant = await make('dredd.access-accountant@example.com', 'accountant');
@@ -92,6 +87,11 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       restrictionDelete: await restriction('198.51.100.92'),
     };
     // --- end of admin access
+    // KYC fixtures (hooks/kyc.cjs): one with a drafted profile, one without any, one at the document limit.
+    const kyc = await make('dredd.kyc@example.com');
+    const kycNone = await make('dredd.kyc-none@example.com');
+    const kycFull = await make('dredd.kyc-full@example.com');
+    await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -103,9 +103,9 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
+      auth0IdToken: idToken,
       accessAccountant: { email: accessAccountant.email, uid: accessAccountant.uid, password: PASSWORD },
       access,
-      auth0IdToken: idToken,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },

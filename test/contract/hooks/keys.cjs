@@ -4,7 +4,7 @@
  * (test/contract/keys-fixtures.ts) and sends the code of the next step (within the ±1 window). Keys and service
  * accounts come from those fixtures; hooks set only ids (kid, service_account_uid) and codes.
  */
-const { build, prepare, fixtures, http, session, actAs, totp, setFormField, setQuery } = require('../support.cjs');
+const { build, prepare, fixtures, http, session, actAs, totp, setFormField } = require('../support.cjs');
 
 build(
   'POST /resource/otp/generate_qrcode',
@@ -21,6 +21,13 @@ build(
   'PUT /resource/service_accounts/api_keys/{kid}',
   'DELETE /resource/service_accounts/api_keys/{kid}',
 );
+
+/** Replaces (or adds) one query parameter of the transaction's URI. */
+function setQuery(t, name, value) {
+  const url = new URL(t.request.uri, 'http://dredd');
+  url.searchParams.set(name, value);
+  t.fullPath = t.request.uri = url.pathname + url.search;
+}
 
 /** Replaces the documented kid in the path. */
 function setKid(t, kid) {
