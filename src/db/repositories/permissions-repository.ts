@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
 import { offsetOf, type Page, type PageRequest } from './paging.js';
+import type { Knex } from 'knex';
 
 export const PERMISSION_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL'] as const;
 export const PERMISSION_ACTIONS = ['ACCEPT', 'DROP', 'AUDIT'] as const;

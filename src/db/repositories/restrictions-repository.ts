@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
 import { offsetOf, type Page, type PageRequest } from './paging.js';
+import type { Knex } from 'knex';
 
 export const RESTRICTION_CATEGORIES = ['whitelist', 'maintenance', 'blacklist', 'blocklogin'] as const;
 export const RESTRICTION_SCOPES = ['continent', 'country', 'ip', 'ip_subnet', 'all'] as const;
