@@ -13,6 +13,8 @@
  *   - query parameters allow reserved characters (`allowReserved`), as encodeURIComponent leaves `!'()*` raw;
  *   - request bodies are inlined per operation (swagger2openapi shares them under components);
  *   - every form operation also accepts `application/json` with the same schema (real clients send JSON);
+ *   - a form whose every field has a default may be left out (`requestBody.required: false`), as Grape takes a
+ *     POST without a body there (POST /admin/restrictions/whitelink);
  *   - the session security scheme becomes a cookie (`in: cookie`), Swagger 2.0 only knows headers;
  *   - `upload` file fields on multipart operations accept one file or several (Barong's `upload[]`): the validator
  *     sees one file as a single value and several as an array;
@@ -80,6 +82,12 @@ function documentRestrictions(oas: Json, responses: Json): void {
   }
 }
 
+/** A form whose every field has a default may be left out entirely: Grape fills the defaults in. */
+function defaultsEveryField(schema: Json | undefined): boolean {
+  const fields = Object.values<Json>(schema?.properties ?? {});
+  return fields.length > 0 && !schema?.required?.length && fields.every((field) => 'default' in field);
+}
+
 export function fixUp(oas: Json): Json {
   const sharedBodies: Json = oas.components?.requestBodies ?? {};
   for (const pathItem of Object.values<Json>(oas.paths)) {
@@ -93,6 +101,7 @@ export function fixUp(oas: Json): Json {
       // are; without allowReserved the validator refuses e.g. a password containing `!`.
       for (const param of op.parameters ?? []) if (param.in === 'query') param.allowReserved = true;
       const content: Json | undefined = op.requestBody?.content;
+      if (defaultsEveryField(content?.[FORM]?.schema)) op.requestBody.required = false;
       if (content?.[FORM] && !content[JSON_TYPE]) content[JSON_TYPE] = structuredClone(content[FORM]);
       for (const media of Object.values<Json>(content ?? {})) {
         const props: Json | undefined = media.schema?.properties;

@@ -1,5 +1,6 @@
 /**
- * Whitelink tokens for operators, until the admin API (`POST /admin/restrictions/whitelink`) exists:
+ * Whitelink tokens for operators from the shell (the admin API's `POST /admin/restrictions/whitelink` issues them
+ * over HTTP):
  *   tsx src/cli/whitelink.ts issue [--hours N]     (default 1; fractions allowed, e.g. 0.25)
  * Prints the token alone on stdout (so `TOKEN=$(…)` works) and its lifetime on stderr. Whoever sends it to
  * POST /api/v2/barong/identity/users/access while it lives gets their IP whitelisted.

@@ -164,6 +164,9 @@ export const SCOPED_KEYS = [
   'admin.permissions.invalid_action',
   'admin.permissions.invalid_verb',
   'admin.restriction.doesnt_exist',
+  // A whitelink's lifetime (Barong's bare keys).
+  'invalid_expire',
+  'invalid_range',
 
   // The admin API: users (state, 2FA, e-mail and role changes) and a user's records.
   'admin.user.doesnt_exist',

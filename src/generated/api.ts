@@ -1363,7 +1363,7 @@ export interface paths {
         put?: never;
         /**
          * Create whitelink
-         * @description Issues a whitelink token, valid for `expire_time` days or hours (`range`). Whoever opens the link sends it to POST /identity/users/access, which whitelists their IP address; the token stays usable (for other addresses) until it expires. Barong answers 201 (its published description says 200).
+         * @description Issues a whitelink token, valid for `expire_time` days or hours (`range`). Whoever opens the link sends it to POST /identity/users/access, which whitelists their IP address; the token stays usable (for other addresses) until it expires. Barong answers 201 (its published description says 200). The body may be left out: every parameter has a default.
          */
         post: operations["adminCreateWhitelink"];
         delete?: never;

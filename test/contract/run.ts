@@ -91,6 +91,19 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
     const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
     const pwchange = await make('dredd.pwchange@example.com', 'member', documentedDigest);
+    // --- admin access (hooks/admin-access.cjs): an accountant the admin API refuses; permission and restriction
+    // rows of their own to change and delete, so the documented ids of the seeded rows are never touched.
+    const accessAccountant = await make('dredd.access-accountant@example.com', 'accountant');
+    const permission = (path: string) => uow.repos.permissions.insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null });
+    const restriction = (value: string) => uow.repos.restrictions.insert({ category: 'blacklist', scope: 'ip', value, state: 'disabled' });
+    const access = {
+      permissionUpdate: await permission('api/v2/dredd/update'),
+      permissionDelete: await permission('api/v2/dredd/delete'),
+      restrictionUpdate: await restriction('198.51.100.90'),
+      restrictionTaken: await restriction('198.51.100.91'),
+      restrictionDelete: await restriction('198.51.100.92'),
+    };
+    // --- end of admin access
     // KYC fixtures (hooks/kyc.cjs): one with a drafted profile, one without any, one at the document limit.
     const kyc = await make('dredd.kyc@example.com');
     const kycNone = await make('dredd.kyc-none@example.com');
@@ -124,6 +137,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       records: { email: records.email, uid: records.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
       auth0IdToken: idToken,
+      accessAccountant: { email: accessAccountant.email, uid: accessAccountant.uid, password: PASSWORD },
+      access,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },

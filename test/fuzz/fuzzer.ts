@@ -11,6 +11,7 @@ import { startTestApp } from '../support/app.js';
 import { listen, rawRequest, type RawResponse } from '../support/raw-http.js';
 import { contractOperations, Generator, type Plan } from './generate.js';
 import { Oracle } from './oracle.js';
+import { changesPolicy, restorePolicy } from './policy-reset.js';
 import { createPrincipal, apiKeyHeaders, USER_AGENT, type Principal } from './principals.js';
 import { TOTP } from './values.js';
 import { totpCode } from '../support/factories.js';
@@ -125,6 +126,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       const byStatus = distribution.get(op.id) ?? new Map<number, number>();
       byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
       distribution.set(op.id, byStatus);
+      if (changesPolicy(plan)) await restorePolicy(t);
       if (!plan.respelled && answer.status !== 401 && !answer.text.includes('identity.session.not_found')) pastGuard.add(op.id);
       const contentType = String(answer.headers['content-type'] ?? '');
       const management = new RegExp(`^${basePath}/management([/?]|$)`).test(plan.target);

@@ -59,3 +59,13 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     },
   };
 }
+
+/**
+ * A second API process's composition on `t`'s database and Redis prefix: its own in-memory policy and its own
+ * invalidation subscriber, as another API instance behind the same gateway has.
+ */
+export async function startSibling(t: TestApp): Promise<{ app: Express; services: Services; close(): Promise<void> }> {
+  const services = await createServices(t.config, createLogger('silent'));
+  const { app } = composeApp(services);
+  return { app, services, close: () => services.close() };
+}

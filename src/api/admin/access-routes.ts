@@ -1,18 +1,22 @@
 /** Admin API routes. Permissions, restrictions and whitelinks. */
-import { NOT_IMPLEMENTED, admin, type RouteTable } from '../types.js';
+import { admin, type RouteTable } from '../types.js';
+import { createAccessHandlers, type AccessRouteDeps } from './access-handlers.js';
+
+export type { AccessRouteDeps } from './access-handlers.js';
 
 type AccessOperations = 'adminListPermissions' | 'adminCreatePermission' | 'adminUpdatePermission' | 'adminDeletePermission' | 'adminListRestrictions' | 'adminCreateRestriction' | 'adminUpdateRestriction' | 'adminDeleteRestriction' | 'adminCreateWhitelink';
 
-export function accessRoutes(): Pick<RouteTable, AccessOperations> {
+export function accessRoutes(d: AccessRouteDeps): Pick<RouteTable, AccessOperations> {
+  const h = createAccessHandlers(d);
   return {
-    adminListPermissions: { access: admin('read', 'Permission'), handler: NOT_IMPLEMENTED }, // GET /permissions
-    adminCreatePermission: { access: admin('create', 'Permission'), handler: NOT_IMPLEMENTED }, // POST /permissions
-    adminUpdatePermission: { access: admin('update', 'Permission'), handler: NOT_IMPLEMENTED }, // PUT /permissions
-    adminDeletePermission: { access: admin('destroy', 'Permission'), handler: NOT_IMPLEMENTED }, // DELETE /permissions
-    adminListRestrictions: { access: admin('read', 'Restriction'), handler: NOT_IMPLEMENTED }, // GET /restrictions
-    adminCreateRestriction: { access: admin('create', 'Restriction'), handler: NOT_IMPLEMENTED }, // POST /restrictions
-    adminUpdateRestriction: { access: admin('update', 'Restriction'), handler: NOT_IMPLEMENTED }, // PUT /restrictions
-    adminDeleteRestriction: { access: admin('destroy', 'Restriction'), handler: NOT_IMPLEMENTED }, // DELETE /restrictions
-    adminCreateWhitelink: { access: admin('create', 'Restriction'), handler: NOT_IMPLEMENTED }, // POST /restrictions/whitelink
+    adminListPermissions: { access: admin('read', 'Permission'), handler: h.adminListPermissions }, // GET /permissions
+    adminCreatePermission: { access: admin('create', 'Permission'), handler: h.adminCreatePermission }, // POST /permissions
+    adminUpdatePermission: { access: admin('update', 'Permission'), handler: h.adminUpdatePermission }, // PUT /permissions
+    adminDeletePermission: { access: admin('destroy', 'Permission'), handler: h.adminDeletePermission }, // DELETE /permissions
+    adminListRestrictions: { access: admin('read', 'Restriction'), handler: h.adminListRestrictions }, // GET /restrictions
+    adminCreateRestriction: { access: admin('create', 'Restriction'), handler: h.adminCreateRestriction }, // POST /restrictions
+    adminUpdateRestriction: { access: admin('update', 'Restriction'), handler: h.adminUpdateRestriction }, // PUT /restrictions
+    adminDeleteRestriction: { access: admin('destroy', 'Restriction'), handler: h.adminDeleteRestriction }, // DELETE /restrictions
+    adminCreateWhitelink: { access: admin('create', 'Restriction'), handler: h.adminCreateWhitelink }, // POST /restrictions/whitelink
   };
 }

@@ -1,3 +1,4 @@
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
 
@@ -38,6 +39,13 @@ export class PermissionsRepository {
   /** Every row in id order: the order the authorizer reads them in ("the first AUDIT row's topic"). */
   async all(): Promise<Permission[]> {
     return (await this.db('permissions').orderBy('id')).map(toPermission);
+  }
+
+  /** One page in id order, and how many rows there are in all. */
+  async page(p: PageRequest): Promise<Page<Permission>> {
+    const [count] = await this.db('permissions').count({ n: '*' });
+    const rows = await this.db('permissions').orderBy('id').limit(p.limit).offset(offsetOf(p));
+    return { items: rows.map(toPermission), total: Number(count?.n ?? 0) };
   }
 
   async findById(id: number): Promise<Permission | undefined> {

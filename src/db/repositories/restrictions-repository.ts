@@ -1,3 +1,4 @@
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
 
@@ -14,6 +15,15 @@ export interface NewRestriction {
   value: string;
   code?: number | null;
   state?: RestrictionState;
+}
+
+/** What GET /admin/restrictions filters on; `from`/`to` bound `<range>_at` inclusively. */
+export interface RestrictionFilter {
+  category?: string;
+  scope?: string;
+  range: 'created' | 'updated';
+  from?: Date;
+  to?: Date;
 }
 
 export interface Restriction {
@@ -55,6 +65,22 @@ export class RestrictionsRepository {
   /** The rows the authorizer evaluates, in id order. */
   async enabled(): Promise<Restriction[]> {
     return (await this.db('restrictions').where({ state: 'enabled' }).orderBy('id')).map(toRestriction);
+  }
+
+  /** One page of the matching rows in id order, and how many match in all. */
+  async page(f: RestrictionFilter, p: PageRequest): Promise<Page<Restriction>> {
+    const column = f.range === 'updated' ? 'updated_at' : 'created_at';
+    const matching = () => {
+      const q = this.db('restrictions');
+      if (f.category) q.where({ category: f.category });
+      if (f.scope) q.where({ scope: f.scope });
+      if (f.from) q.where(column, '>=', f.from);
+      if (f.to) q.where(column, '<=', f.to);
+      return q;
+    };
+    const [count] = await matching().count({ n: '*' });
+    const rows = await matching().orderBy('id').limit(p.limit).offset(offsetOf(p));
+    return { items: rows.map(toRestriction), total: Number(count?.n ?? 0) };
   }
 
   async findById(id: number): Promise<Restriction | undefined> {

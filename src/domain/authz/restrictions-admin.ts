@@ -1,9 +1,11 @@
 /**
- * Creating, changing and deleting restrictions (the operations behind Barong's admin API), with
+ * Listing, creating, changing and deleting restrictions (the operations behind Barong's admin API), with
  * every API process's policy invalidated after the commit. Values are validated and stored canonically so the
  * authorizer compares like with like: `ip` any IPv4/IPv6 address (Barong: IPv4 only), `ip_subnet` an IPv4 or
- * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A blocklogin row that is enabled after the change
- * ends every session of every user, as Barong does.
+ * IPv6 CIDR, country/continent free text (code or GeoIP name), `code` a 4xx or 5xx (Barong: any). A whitelist
+ * never answers, so it keeps no code of its own (Barong resets it to the default). A blocklogin row that is enabled
+ * after the change ends every session of every user, as Barong does. A change made by an admin (`by`) records its
+ * admin activity in the change's transaction.
  */
 import { UniqueViolation } from '../../db/db-errors.js';
 import {
@@ -12,7 +14,9 @@ import {
   RESTRICTION_STATES,
   type NewRestriction,
   type Restriction,
+  type RestrictionFilter,
 } from '../../db/repositories/restrictions-repository.js';
+import type { Page, PageRequest } from '../../db/repositories/paging.js';
 import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
@@ -20,6 +24,8 @@ import { canonicalCidr, parseIp } from './ip-match.js';
 import type { PolicyChanges } from './policy-invalidation.js';
 import { isDenialCode } from './restrictions.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
+import { definedFields } from '../../lib/defined-fields.js';
+import { recordAdminActivity, type AdminActor, type AdminRecord } from '../admin/admin-actor.js';
 
 export interface RestrictionInput {
   category: string;
@@ -44,7 +50,7 @@ export function validRestriction(input: RestrictionInput): NewRestriction {
   if (!includes(RESTRICTION_SCOPES, input.scope)) errors.push('scope.inclusion');
   const state = input.state ?? 'enabled';
   if (!includes(RESTRICTION_STATES, state)) errors.push('state.inclusion');
-  const code = input.code ?? null;
+  const code = input.category === 'whitelist' ? null : (input.code ?? null);
   if (code !== null && !isDenialCode(code)) errors.push('code.invalid');
   let value = typeof input.value === 'string' ? input.value.trim() : '';
   if (!value) errors.push('value.blank');
@@ -63,9 +69,13 @@ export class RestrictionsAdmin {
     private readonly logger: Logger,
   ) {}
 
-  async create(input: RestrictionInput): Promise<Restriction> {
+  list(filter: RestrictionFilter, page: PageRequest): Promise<Page<Restriction>> {
+    return this.uow.repos.restrictions.page(filter, page);
+  }
+
+  async create(input: RestrictionInput, by?: AdminActor): Promise<Restriction> {
     const row = validRestriction(input);
-    const created = await this.save(async (w) => {
+    const created = await this.save(by, { action: 'create', params: definedFields(input) }, async (w) => {
       if (await w.repos.restrictions.exists(row.category, row.scope, row.value)) throw unprocessable('value.taken');
       return w.repos.restrictions.insert(row);
     });
@@ -74,12 +84,11 @@ export class RestrictionsAdmin {
   }
 
   /** Changes any of the fields of restriction `id`; 404 `admin.restriction.doesnt_exist` when there is none. */
-  async update(id: number, changes: Partial<RestrictionInput>): Promise<Restriction> {
-    const updated = await this.save(async (w) => {
+  async update(id: number, changes: Partial<RestrictionInput>, by?: AdminActor): Promise<Restriction> {
+    const updated = await this.save(by, { action: 'update', params: { id, ...definedFields(changes) } }, async (w) => {
       const current = await w.repos.restrictions.findById(id);
       if (!current) throw notFound('admin.restriction.doesnt_exist');
-      const given = Object.entries(changes).filter(([, v]) => v !== undefined);
-      const row = validRestriction({ ...current, ...Object.fromEntries(given) });
+      const row = validRestriction({ ...current, ...definedFields(changes) });
       await w.repos.restrictions.update(id, row);
       return id;
     });
@@ -87,18 +96,21 @@ export class RestrictionsAdmin {
     return updated;
   }
 
-  async delete(id: number): Promise<void> {
-    const deleted = await this.uow.run((w) => w.repos.restrictions.delete(id));
-    if (!deleted) throw notFound('admin.restriction.doesnt_exist');
+  async delete(id: number, by?: AdminActor): Promise<void> {
+    await this.uow.run(async (w) => {
+      if (!(await w.repos.restrictions.delete(id))) throw notFound('admin.restriction.doesnt_exist');
+      if (by) await recordAdminActivity(w, by, { topic: 'restrictions', action: 'delete', params: { id } });
+    });
     await this.policy.changed(['restrictions']);
   }
 
-  private async save(work: (w: Work) => Promise<number>): Promise<Restriction> {
+  private async save(by: AdminActor | undefined, record: Omit<AdminRecord, 'topic'>, work: (w: Work) => Promise<number>): Promise<Restriction> {
     try {
       return await this.uow.run(async (w) => {
         const id = await work(w);
         const saved = await w.repos.restrictions.findById(id);
         if (!saved) throw new Error(`restriction ${id} vanished inside its own transaction`);
+        if (by) await recordAdminActivity(w, by, { topic: 'restrictions', ...record });
         return saved;
       });
     } catch (err) {

@@ -14,6 +14,16 @@ import { UniqueViolation } from '../../db/db-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { restrictionIp } from './restriction-ip.js';
 import type { PolicyChanges } from './policy-invalidation.js';
+import { recordAdminActivity, type AdminActor } from '../admin/admin-actor.js';
+
+/** What an admin asks for: a lifetime of `expireTime` days or hours (Barong's units). */
+export interface WhitelinkRequest {
+  expireTime: number;
+  range: 'day' | 'hour';
+}
+
+const RANGE_SECONDS = { day: 86_400, hour: 3_600 } as const;
+const EXPIRE_MAX = 30;
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const ACTIVE = 'active';
@@ -34,6 +44,20 @@ export class WhitelinkService {
     const token = randomBytes(32).toString('hex');
     await this.redis.set(this.key(token), ACTIVE, 'EX', ttlSeconds);
     return token;
+  }
+
+  /**
+   * A token issued through the admin API, recorded as the admin's activity (without the token). The record commits
+   * only once the token is stored, so there is no record of a token that was never issued.
+   */
+  issueFor(by: AdminActor, r: WhitelinkRequest): Promise<string> {
+    if (!Number.isInteger(r.expireTime) || r.expireTime < 1 || r.expireTime > EXPIRE_MAX) throw unprocessable('invalid_expire');
+    if (!Object.hasOwn(RANGE_SECONDS, r.range)) throw unprocessable('invalid_range');
+    return this.uow.run(async (w) => {
+      const params = { expire_time: r.expireTime, range: r.range };
+      await recordAdminActivity(w, by, { topic: 'restrictions', action: 'create', params });
+      return this.issue(r.expireTime * RANGE_SECONDS[r.range]);
+    });
   }
 
   /** Whitelists `clientIp` when the token is active. */
