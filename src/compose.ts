@@ -87,7 +87,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...apiKeys,
     ...phones,
     ...kyc,
-    ...createAdminServices(shared),
+    ...createAdminServices({ ...shared, ...kyc }),
     ...createApiServices(shared),
     async close() {
       await closeAuthzServices(authz);

@@ -26,12 +26,15 @@ declare module 'express-serve-static-core' {
  * that entry is no address at all (proxy-addr passes on whatever a trusted hop sent); then the nearest hop that is
  * one, the peer itself. Garbage never becomes an address to log, bind a session to or look up restrictions for.
  */
-export function clientIp(req: Request): string {
+/** What the client's address and context are read from (any operation's typed request is one). */
+export type RequestLike = Pick<Request, 'ip' | 'socket' | 'app' | 'get'>;
+
+export function clientIp(req: RequestLike): string {
   const ip = req.ip;
   return ip && isIP(ip) ? ip : (req.socket.remoteAddress ?? '');
 }
 
-export function requestContext(req: Request): RequestContext {
+export function requestContext(req: RequestLike): RequestContext {
   const ip = clientIp(req);
   const country = req.app.locals.geoip?.lookup(ip)?.countryName;
   return { ip, userAgent: req.get('user-agent') ?? '', ...(country ? { country } : {}) };

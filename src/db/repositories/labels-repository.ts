@@ -52,4 +52,10 @@ export class LabelsRepository {
   async delete(id: number): Promise<void> {
     await this.db('labels').where({ id }).delete();
   }
+
+  /** How many users hold the private label `key: value`. */
+  async countPrivate(key: string, value: string): Promise<number> {
+    const [r] = await this.db('labels').where({ key, value, scope: 'private' }).count({ n: '*' });
+    return Number(r?.n ?? 0);
+  }
 }

@@ -23,6 +23,7 @@ export interface User {
 export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
+export type UserWithReferrer = User & { referralUid: string | null };
 
 const toUser = (r: Row): User => ({
   id: Number(r.id),
@@ -138,5 +139,15 @@ export class UsersRepository {
       .andWhere((q) => q.whereNull('otp_last_step').orWhere('otp_last_step', '<', step))
       .update({ otp_last_step: step });
     return changed === 1;
+  }
+
+  /** The users with these ids or uids, each with their referrer's uid (the admin API's lists). */
+  async withReferrers(column: 'id' | 'uid', values: readonly (number | string)[]): Promise<UserWithReferrer[]> {
+    if (values.length === 0) return [];
+    const rows = await this.db('users')
+      .leftJoin('users as referrers', 'referrers.id', 'users.referral_id')
+      .whereIn(`users.${column}`, [...new Set(values)])
+      .select('users.*', 'referrers.uid as referral_uid');
+    return rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null }));
   }
 }
