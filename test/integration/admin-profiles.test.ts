@@ -44,7 +44,7 @@ async function submitted(fields: Record<string, string> = { city: 'Lisbon' }) {
 /** Lets `role` call PUT/POST /admin/profiles past the permission table (the seeded table gives it only GET). */
 async function permitProfileWrites(role: string) {
   const { permissions } = t.services.uow.repos;
-  for (const verb of ['PUT', 'POST']) await permissions.insert({ role, verb, path: 'api/v2/barong/admin/profiles', action: 'ACCEPT', topic: null });
+  for (const verb of ['PUT', 'POST'] as const) await permissions.insert({ role, verb, path: 'api/v2/barong/admin/profiles', action: 'ACCEPT', topic: null });
   await t.services.policy.reload(['permissions']);
 }
 
