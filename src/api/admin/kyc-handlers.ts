@@ -69,7 +69,7 @@ export function createKycHandlers(d: KycHandlerDeps) {
       status: 200,
       body: {
         signups: m.signups,
-        // Barong parity: its misspelt key, and the right spelling beside it (docs/parity.md#metrics).
+        // Barong parity: its misspelt key, and the right spelling beside it (docs/parity.md#successful-logins-spelling).
         sucessful_logins: m.successfulLogins,
         successful_logins: m.successfulLogins,
         failed_logins: m.failedLogins,

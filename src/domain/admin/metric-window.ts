@@ -2,7 +2,7 @@
  * The window GET /admin/metrics counts in: `created_from` and `created_to` as seconds since the epoch, a date or a
  * date-time (UTC unless an offset is given). The contract's pattern admits shapes that are no real moment
  * (`2021-02-30`, `24:00`): those answer the same 422 as a malformed value. Barong ignores both parameters
- * (docs/parity.md#metrics).
+ * (docs/parity.md#metrics-window).
  */
 import { unprocessable } from '../../errors/app-error.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
