@@ -79,6 +79,11 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    // --- admin KYC (hooks/admin-kyc.cjs): a submitted profile to decide on; a user with no profile to open one for ---
+    const profileReview = await make('dredd.profile-review@example.com');
+    await services.profiles.create(profileReview, { city: 'Lisbon', confirm: true });
+    const profileNew = await make('dredd.profile-new@example.com');
+    // --- end of admin KYC ---
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -89,6 +94,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       kyc: { email: kyc.email, uid: kyc.uid, password: PASSWORD },
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
+      profileReview: { email: profileReview.email, uid: profileReview.uid, password: PASSWORD },
+      profileNew: { email: profileNew.email, uid: profileNew.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
       auth0IdToken: idToken,
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
