@@ -6,7 +6,7 @@ import type { ActivitySearch } from '../../db/repositories/activities-repository
 import type { Encryptor } from '../../lib/encryptor.js';
 import { presentAdminActivity, presentUserActivity } from '../presenters/activity-presenter.js';
 import { presentProfile } from '../presenters/user-presenter.js';
-import type { Handler } from '../types.js';
+import type { Handler, QueryOf } from '../types.js';
 import { adminActor, pagedReply, pageOf } from './admin-request.js';
 
 export interface KycHandlerDeps {
@@ -15,16 +15,7 @@ export interface KycHandlerDeps {
   encryptor: Encryptor;
 }
 
-interface ActivityQuery {
-  topic?: string;
-  action?: string;
-  uid?: string;
-  email?: string;
-  from?: number;
-  to?: number;
-}
-
-function activitySearch(category: ActivitySearch['category'], q: ActivityQuery): ActivitySearch {
+function activitySearch(category: ActivitySearch['category'], q: QueryOf<'adminListUserActivities'>): ActivitySearch {
   const { topic, action, uid, email, from, to } = q;
   const at = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(seconds * 1000));
   return { category, topic, action, uid, email, from: at(from), to: at(to) };
