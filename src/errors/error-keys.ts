@@ -183,6 +183,13 @@ export const SCOPED_KEYS = [
   'admin.user.role_no_change',
   'superadmin.user.update_email',
 
+  // The admin API: the user a profile is for, the review of a submitted profile, the metrics' window.
+  'admin.profiles.doesnt_exist_or_not_editable',
+  'admin.profiles.superadmin_change',
+  'admin.profiles.second_admin_approval',
+  'admin.metric.invalid_created_from',
+  'admin.metric.invalid_created_to',
+
   ...CONTRACT_ONLY_KEYS,
 ] as const;
 

@@ -124,6 +124,11 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       { kid: randomBytes(8).toString('hex'), algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted: encryptor.encrypt('dredd-records-secret'), state: 'active' },
     );
     // --- end of admin records ---
+    // --- admin KYC (hooks/admin-kyc.cjs): a submitted profile to decide on; a user with no profile to open one for ---
+    const profileReview = await make('dredd.profile-review@example.com');
+    await services.profiles.create(profileReview, { city: 'Lisbon', confirm: true });
+    const profileNew = await make('dredd.profile-new@example.com');
+    // --- end of admin KYC ---
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -135,6 +140,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
       records: { email: records.email, uid: records.uid, password: PASSWORD },
+      profileReview: { email: profileReview.email, uid: profileReview.uid, password: PASSWORD },
+      profileNew: { email: profileNew.email, uid: profileNew.uid, password: PASSWORD },
       whitelinkToken: await services.whitelink.issue(3600),
       auth0IdToken: idToken,
       accessAccountant: { email: accessAccountant.email, uid: accessAccountant.uid, password: PASSWORD },

@@ -3,6 +3,7 @@ import type { AdminActor } from '../../domain/admin/admin-actor.js';
 import type { PageRequest } from '../../db/repositories/paging.js';
 import { unauthorized } from '../../errors/app-error.js';
 import { requestContext, type AuthContext, type RequestLike } from '../auth/auth-context.js';
+import { pagingHeaders } from './paging.js';
 
 const DEFAULT_LIMIT = 100;
 
@@ -22,6 +23,6 @@ export function pagedReply<T>(items: T[], total: number, page: PageRequest) {
   return {
     status: 200 as const,
     body: items,
-    headers: { Total: String(total), 'Per-Page': String(page.limit), Page: String(page.page) },
+    headers: pagingHeaders({ total, ...page }),
   };
 }

@@ -1,9 +1,10 @@
 /** Admin API routes. Profiles, levels, abilities, activities and metrics. */
-import { NOT_IMPLEMENTED, admin, type Handler, type RouteTable } from '../types.js';
+import { admin, type Handler, type RouteTable } from '../types.js';
 import type { Abilities } from '../../domain/admin/abilities.js';
 import type { Level } from '../../db/repositories/levels-repository.js';
+import { createKycHandlers, type KycHandlerDeps } from './kyc-handlers.js';
 
-export interface KycRouteDeps {
+export interface KycRouteDeps extends KycHandlerDeps {
   abilities: Abilities;
   levels: { list(): Promise<Level[]> };
 }
@@ -16,14 +17,15 @@ export function kycRoutes(d: KycRouteDeps): Pick<RouteTable, KycOperations> {
     status: 200,
     body: d.abilities.of(req.auth!.user!.role),
   });
+  const h = createKycHandlers(d);
   return {
-    adminListProfiles: { access: admin('read', 'Profile'), handler: NOT_IMPLEMENTED }, // GET /profiles
-    adminCreateProfile: { access: admin('create', 'Profile'), handler: NOT_IMPLEMENTED }, // POST /profiles
-    adminSetProfileState: { access: admin('update', 'Profile'), handler: NOT_IMPLEMENTED }, // PUT /profiles
+    adminListProfiles: { access: admin('read', 'Profile'), handler: h.adminListProfiles }, // GET /profiles
+    adminCreateProfile: { access: admin('create', 'Profile'), handler: h.adminCreateProfile }, // POST /profiles
+    adminSetProfileState: { access: admin('update', 'Profile'), handler: h.adminSetProfileState }, // PUT /profiles
     adminListLevels: { access: admin('read', 'Level'), handler: adminListLevels }, // GET /levels
     adminGetAbilities: { access: admin('read', 'Ability'), handler: adminGetAbilities }, // GET /abilities
-    adminListUserActivities: { access: admin('read', 'Activity'), handler: NOT_IMPLEMENTED }, // GET /activities
-    adminListAdminActivities: { access: admin('read', 'Activity'), handler: NOT_IMPLEMENTED }, // GET /activities/admin
-    adminGetMetrics: { access: admin('read', 'Activity'), handler: NOT_IMPLEMENTED }, // GET /metrics
+    adminListUserActivities: { access: admin('read', 'Activity'), handler: h.adminListUserActivities }, // GET /activities
+    adminListAdminActivities: { access: admin('read', 'Activity'), handler: h.adminListAdminActivities }, // GET /activities/admin
+    adminGetMetrics: { access: admin('read', 'Activity'), handler: h.adminGetMetrics }, // GET /metrics
   };
 }

@@ -3,7 +3,7 @@ import { admin, type Handler, type RouteTable } from '../types.js';
 import type { LabelsAdmin } from '../../domain/admin/labels-admin.js';
 import type { LabelCount } from '../../db/repositories/labels-repository.js';
 import { presentUser } from '../presenters/user-entity.js';
-import { adminActor } from './actor.js';
+import { adminActor } from './admin-request.js';
 
 export interface LabelsRouteDeps {
   labelsAdmin: LabelsAdmin;

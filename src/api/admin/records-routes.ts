@@ -4,7 +4,7 @@ import type { ApiKeyService } from '../../domain/api-keys/api-key-service.js';
 import type { UserRecordsAdmin } from '../../domain/admin/user-records-admin.js';
 import type { UserKycPresenter } from '../presenters/user-kyc-presenter.js';
 import { keyPage, listKeys } from '../resource/api-keys-handlers.js';
-import { adminActor } from './actor.js';
+import { adminActor } from './admin-request.js';
 
 export interface RecordsRouteDeps {
   userRecords: UserRecordsAdmin;

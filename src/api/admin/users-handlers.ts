@@ -6,7 +6,7 @@ import { unprocessable } from '../../errors/app-error.js';
 import { presentUser, presentUserWithProfiles } from '../presenters/admin-user-presenter.js';
 import type { UserKycPresenter } from '../presenters/user-kyc-presenter.js';
 import type { Handler, QueryOf } from '../types.js';
-import { adminActor } from './actor.js';
+import { adminActor } from './admin-request.js';
 import { pagingHeaders } from './paging.js';
 
 export interface UsersRouteDeps {

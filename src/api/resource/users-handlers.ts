@@ -1,9 +1,7 @@
 /** /resource/users: the signed-in user's account, password, activity history and self-deletion. */
-import type { components } from '../../generated/api.js';
-import type { Activity } from '../../db/repositories/activities-repository.js';
 import type { AccountService } from '../../domain/accounts/account-service.js';
 import type { UserPresenter } from '../presenters/user-presenter.js';
-import { isoSeconds } from '../presenters/format.js';
+import { presentActivity } from '../presenters/activity-presenter.js';
 import { requestContext } from '../auth/auth-context.js';
 import type { Handler } from '../types.js';
 import { currentUser } from './current-user.js';
@@ -14,20 +12,6 @@ export interface UsersHandlerDeps {
 }
 
 const DEFAULT_LIMIT = 100;
-
-export function presentActivity(a: Activity): components['schemas']['API_V2_Entities_Activity'] {
-  return {
-    id: a.id,
-    user_ip: a.userIp,
-    user_ip_country: a.userIpCountry,
-    user_agent: a.userAgent,
-    topic: a.topic,
-    action: a.action,
-    result: a.result,
-    data: a.data,
-    created_at: isoSeconds(a.createdAt),
-  };
-}
 
 export function createUsersHandlers(d: UsersHandlerDeps) {
   const getMe: Handler<'getMe'> = async (req) => {

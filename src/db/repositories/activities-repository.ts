@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 
 export type ActivityResult = 'succeed' | 'failed' | 'denied';
 
@@ -19,6 +20,8 @@ export interface NewActivity {
 export interface Activity {
   id: number;
   userId: number | null;
+  /** The user an admin activity names ('' or null when none). */
+  targetUid: string | null;
   userIp: string;
   userIpCountry: string | null;
   userAgent: string;
@@ -37,7 +40,44 @@ export interface ActivityFilter {
   to?: Date;
 }
 
+/** The admin API's activity lists: one category, joined with the acting user (uid, email match that user). */
+export interface ActivitySearch {
+  category: 'user' | 'admin';
+  topic?: string;
+  action?: string;
+  uid?: string;
+  email?: string;
+  targetUid?: string;
+  /** Inclusive bounds of created_at. */
+  from?: Date;
+  to?: Date;
+}
+
+/** Which activities a metric counts, and the window of created_at (`before` excluded, `until` included). */
+export interface ActivityCount {
+  topic: string;
+  action: string;
+  result: ActivityResult;
+  from?: Date;
+  until?: Date;
+  before?: Date;
+}
+
 const USER_AGENT_MAX = 1024;
+
+const toActivity = (r: Row): Activity => ({
+  id: Number(r.id),
+  userId: r.user_id === null ? null : Number(r.user_id),
+  targetUid: r.target_uid,
+  userIp: r.user_ip,
+  userIpCountry: r.user_ip_country,
+  userAgent: r.user_agent,
+  topic: r.topic,
+  action: r.action,
+  result: r.result,
+  data: r.data,
+  createdAt: r.created_at,
+});
 
 export class ActivitiesRepository {
   constructor(private readonly db: Knex) {}
@@ -73,17 +113,37 @@ export class ActivitiesRepository {
 
   async list(f: ActivityFilter, page: number, limit: number): Promise<Activity[]> {
     const rows = await this.filtered(f).orderBy('id', 'desc').offset((page - 1) * limit).limit(limit);
-    return rows.map((r: Row) => ({
-      id: Number(r.id),
-      userId: r.user_id === null ? null : Number(r.user_id),
-      userIp: r.user_ip,
-      userIpCountry: r.user_ip_country,
-      userAgent: r.user_agent,
-      topic: r.topic,
-      action: r.action,
-      result: r.result,
-      data: r.data,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toActivity);
+  }
+
+  /** Newest first. Activities of deleted users (no user row) are left out, as Barong's join leaves them. */
+  async search(s: ActivitySearch, page: PageRequest): Promise<Page<Activity>> {
+    const base = () => {
+      const q = this.db('activities').join('users', 'users.id', 'activities.user_id').where('activities.category', s.category);
+      if (s.topic !== undefined) q.andWhere('activities.topic', s.topic);
+      if (s.action !== undefined) q.andWhere('activities.action', s.action);
+      if (s.uid !== undefined) q.andWhere('users.uid', s.uid);
+      if (s.email !== undefined) q.andWhere('users.email', s.email);
+      if (s.targetUid !== undefined) q.andWhere('activities.target_uid', s.targetUid);
+      if (s.from) q.andWhere('activities.created_at', '>=', s.from);
+      if (s.to) q.andWhere('activities.created_at', '<=', s.to);
+      return q;
+    };
+    const [[counted], rows] = await Promise.all([
+      base().count({ n: '*' }),
+      base().select('activities.*').orderBy('activities.id', 'desc').offset(offsetOf(page)).limit(page.limit),
+    ]);
+    return { items: rows.map(toActivity), total: Number(counted?.n ?? 0) };
+  }
+
+  /** How many activities of every category match, per UTC day (`YYYY-MM-DD`); days without any are left out. */
+  async countPerDay(c: ActivityCount): Promise<Record<string, number>> {
+    const q = this.db('activities').where({ topic: c.topic, action: c.action, result: c.result });
+    if (c.from) q.andWhere('created_at', '>=', c.from);
+    if (c.until) q.andWhere('created_at', '<=', c.until);
+    if (c.before) q.andWhere('created_at', '<', c.before);
+    // created_at is written in the connection's time zone, UTC (knex-config.ts), so this is the UTC day.
+    const rows = await q.select(this.db.raw("DATE_FORMAT(created_at, '%Y-%m-%d') AS day")).count({ n: '*' }).groupBy('day').orderBy('day');
+    return Object.fromEntries(rows.map((r: Row) => [String(r.day), Number(r.n)]));
   }
 }

@@ -59,6 +59,12 @@ export class LabelsRepository {
   async delete(id: number): Promise<void> {
     await this.db('labels').where({ id }).delete();
   }
+
+  /** How many users hold the private label `key: value`. */
+  async countPrivateOf(key: string, value: string): Promise<number> {
+    const [r] = await this.db('labels').where({ key, value, scope: 'private' }).count({ n: '*' });
+    return Number(r?.n ?? 0);
+  }
 }
 
 /** How many labels have one key and value. */

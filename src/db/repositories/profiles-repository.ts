@@ -1,9 +1,12 @@
 /** Profiles: personal fields encrypted by the caller; state stored as Barong's tinyint (0 drafted … 4 rejected). */
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 
 export interface ProfileRecord {
   id: number;
+  /** The uid of the admin who created the profile for the user; null when the user did. */
+  author: string | null;
   firstNameEncrypted: string | null;
   lastNameEncrypted: string | null;
   dobEncrypted: string | null;
@@ -37,6 +40,7 @@ export interface ProfileFields {
   country?: string | null;
   metadata?: string | null;
   state?: number;
+  author?: string | null;
 }
 
 const COLUMNS: Record<keyof ProfileFields, string> = {
@@ -49,10 +53,12 @@ const COLUMNS: Record<keyof ProfileFields, string> = {
   country: 'country',
   metadata: 'metadata',
   state: 'state',
+  author: 'author',
 };
 
 const toProfile = (r: Row): ProfileRecord => ({
   id: Number(r.id),
+  author: r.author,
   firstNameEncrypted: r.first_name_encrypted,
   lastNameEncrypted: r.last_name_encrypted,
   dobEncrypted: r.dob_encrypted,
@@ -97,6 +103,21 @@ export class ProfilesRepository {
       .forUpdate()
       .first();
     return r ? toProfile(r) : undefined;
+  }
+
+  /** The user's submitted profile, locked for the rest of the transaction. */
+  async findSubmittedForUpdate(userId: number): Promise<ProfileRecord | undefined> {
+    const r = await this.db('profiles').where({ user_id: userId, state: PROFILE_STATE_CODES.submitted }).orderBy('id').forUpdate().first();
+    return r ? toProfile(r) : undefined;
+  }
+
+  /** Every user's profiles, by id. */
+  async page(page: PageRequest): Promise<Page<ProfileRecord>> {
+    const [[counted], rows] = await Promise.all([
+      this.db('profiles').count({ n: '*' }),
+      this.db('profiles').orderBy('id').offset(offsetOf(page)).limit(page.limit),
+    ]);
+    return { items: rows.map(toProfile), total: Number(counted?.n ?? 0) };
   }
 
   async findById(id: number): Promise<ProfileRecord | undefined> {

@@ -25,6 +25,7 @@ export interface User {
 export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | 'state' | 'level'> &
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
+export type UserWithReferrer = User & { referralUid: string | null };
 
 export const toUser = (r: Row): User => ({
   id: Number(r.id),
@@ -161,7 +162,14 @@ export class UsersRepository {
     ]);
     return { users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })), total: Number(counted[0]?.n ?? 0) };
   }
-}
 
-/** A user with their referrer's uid, as lists read them in one query. */
-export type UserWithReferrer = User & { referralUid: string | null };
+  /** The users with these ids or uids, each with their referrer's uid (the admin API's lists). */
+  async withReferrers(column: 'id' | 'uid', values: readonly (number | string)[]): Promise<UserWithReferrer[]> {
+    if (values.length === 0) return [];
+    const rows = await this.db('users')
+      .leftJoin('users as referrers', 'referrers.id', 'users.referral_id')
+      .whereIn(`users.${column}`, [...new Set(values)])
+      .select('users.*', 'referrers.uid as referral_uid');
+    return rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null }));
+  }
+}

@@ -10,7 +10,10 @@ import { UserRecordsAdmin } from './user-records-admin.js';
 import { AdminUserDirectory } from './admin-user-directory.js';
 import { AdminUserChanges } from './admin-user-changes.js';
 
-export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow' | 'privateLabels' | 'sessions'> & Pick<KycServices, 'fileStorage'>;
+import { ActivitiesAdmin } from './activities-admin.js';
+import { ProfilesAdmin } from './profiles-admin.js';
+
+export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow' | 'privateLabels' | 'sessions'> & Pick<KycServices, 'fileStorage' | 'profiles'>;
 
 export interface AdminServices {
   abilities: Abilities;
@@ -23,6 +26,8 @@ export interface AdminServices {
   /** A user's state, 2FA, e-mail and role. */
   userChanges: AdminUserChanges;
   labelsAdmin: LabelsAdmin;
+  profilesAdmin: ProfilesAdmin;
+  activitiesAdmin: ActivitiesAdmin;
 }
 
 export function createAdminServices(d: AdminServicesDeps): AdminServices {
@@ -37,5 +42,7 @@ export function createAdminServices(d: AdminServicesDeps): AdminServices {
     userChanges: new AdminUserChanges({ uow, privateLabels: d.privateLabels, sessions: d.sessions }),
     // PublicLabels keeps no state: this one applies the same rules as the resource API's.
     labelsAdmin: new LabelsAdmin({ uow, privateLabels: d.privateLabels, publicLabels: new PublicLabels(uow) }),
+    profilesAdmin: new ProfilesAdmin({ uow, profiles: d.profiles, rules: config.admin }),
+    activitiesAdmin: new ActivitiesAdmin(uow),
   };
 }

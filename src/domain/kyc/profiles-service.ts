@@ -2,7 +2,8 @@
  * Profiles: one drafted-or-submitted profile per user; PUT edits the drafted one only;
  * `confirm` submits. First/last name, birth date and address are encrypted at rest. Every write sets the private
  * label `profile: <state>` (recomputing level and state) and records model.profile.created/updated, in one
- * transaction that holds the user's row, so two concurrent creates cannot both succeed.
+ * transaction that holds the user's row, so two concurrent creates cannot both succeed. Admins open a submitted
+ * profile for a user and decide on it inside their own transaction (src/domain/admin/profiles-admin.ts).
  */
 import type { User } from '../../db/repositories/users-repository.js';
 import {
@@ -10,13 +11,14 @@ import {
   profileStateName,
   type ProfileFields,
   type ProfileRecord,
+  type ProfileState,
 } from '../../db/repositories/profiles-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { conflict, notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
+import type { LabelChange, PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
-import { normaliseProfile, type ProfileRequest, type ProfileValues } from './profile-rules.js';
+import { normaliseProfile, type ProfileInput, type ProfileRequest, type ProfileValues } from './profile-rules.js';
 
 export interface ProfilesServiceDeps {
   uow: UnitOfWork;
@@ -38,11 +40,28 @@ export class ProfilesService {
       await w.repos.users.lockRow(user.id);
       // Barong's model key `state.exists`; the contract answers it with the seed's 409.
       if (await w.repos.profiles.hasOpen(user.id)) throw conflict('state.exists');
-      const profile = await w.repos.profiles.insert(user.id, { ...this.fields(values), state: PROFILE_STATE_CODES[state] });
-      const owner = await this.label(w, user, state);
-      w.emit('model.profile.created', { record: await this.eventRecord(w, owner, profile) });
-      return profile;
+      return this.insert(w, user, values, { state });
     });
+  }
+
+  /**
+   * A submitted profile an admin opens for the user, inside the admin's transaction (which records the call). The
+   * admin API has no 409: a second open profile is Barong's 422. An admin may redo a verified profile step.
+   */
+  async createByAdmin(w: Work, user: User, request: ProfileInput, author: string): Promise<ProfileRecord> {
+    const values = this.validate(request);
+    await w.repos.users.lockRow(user.id);
+    if (await w.repos.profiles.hasOpen(user.id)) throw unprocessable('state.exists');
+    return this.insert(w, user, values, { state: 'submitted', author, change: { by: 'admin' } });
+  }
+
+  /** An admin's decision on a profile the caller found and locked; the label and the user's level follow. */
+  async setStateByAdmin(w: Work, user: User, profile: ProfileRecord, state: ProfileState): Promise<ProfileRecord> {
+    if (profileStateName(profile.state) === state) return profile;
+    const updated = await w.repos.profiles.update(profile.id, { state: PROFILE_STATE_CODES[state] });
+    const owner = await this.label(w, user, state, { by: 'admin' });
+    await this.announceUpdate(w, owner, profile, updated);
+    return updated;
   }
 
   async update(user: User, request: ProfileRequest): Promise<ProfileRecord> {
@@ -55,13 +74,28 @@ export class ProfilesService {
       if (request.confirm) changes.state = PROFILE_STATE_CODES.submitted;
       const profile = await w.repos.profiles.update(drafted.id, changes);
       const owner = await this.label(w, user, profileStateName(profile.state));
-      const [record, previous] = await Promise.all([this.eventRecord(w, owner, profile), this.eventRecord(w, owner, drafted)]);
-      w.emit('model.profile.updated', { record, changes: changedFields(previous, record) });
+      await this.announceUpdate(w, owner, drafted, profile);
       return profile;
     });
   }
 
-  private validate(request: ProfileRequest): ProfileValues {
+  private async insert(w: Work, user: User, values: ProfileValues, o: { state: ProfileState; author?: string; change?: LabelChange }) {
+    const fields = { ...this.fields(values), state: PROFILE_STATE_CODES[o.state], author: o.author ?? null };
+    const profile = await w.repos.profiles.insert(user.id, fields);
+    const owner = await this.label(w, user, o.state, o.change);
+    w.emit('model.profile.created', { record: await this.eventRecord(w, owner, profile) });
+    return profile;
+  }
+
+  /** model.profile.updated: the record, and the previous values of what changed (the state too, as a model attribute). */
+  private async announceUpdate(w: Work, owner: User, before: ProfileRecord, after: ProfileRecord): Promise<void> {
+    const [record, previous] = await Promise.all([this.eventRecord(w, owner, after), this.eventRecord(w, owner, before)]);
+    const changes = changedFields(previous, record);
+    if (before.state !== after.state) changes.state = profileStateName(before.state);
+    w.emit('model.profile.updated', { record, changes });
+  }
+
+  private validate(request: ProfileInput): ProfileValues {
     const { values, errors } = normaliseProfile(request);
     if (errors.length) throw unprocessable(errors);
     return values;
@@ -81,9 +115,9 @@ export class ProfilesService {
     };
   }
 
-  private async label(w: Work, user: User, state: string): Promise<User> {
+  private async label(w: Work, user: User, state: string, change?: LabelChange): Promise<User> {
     const fresh = (await w.repos.users.findById(user.id)) ?? user;
-    return this.d.privateLabels.set(w, fresh, 'profile', state);
+    return this.d.privateLabels.set(w, fresh, 'profile', state, change);
   }
 
   /** Barong's event record: plain (unmasked) values, no state, null fields left out. */
