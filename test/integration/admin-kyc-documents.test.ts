@@ -2,7 +2,8 @@
  * The document half of the KYC review, end to end over HTTP: a user verifies a phone (level 2) and uploads a
  * document (label `document: pending`); a compliance user approves it through the admin API, and the user is at
  * level 3 with the `label_changed` mail delivered over SMTP and the events on RabbitMQ, published by the worker
- * (jobs/main.ts) that also sends the SMS and the mail. A rejection lets the user upload again.
+ * (jobs/main.ts) that also sends the SMS and the mail. A rejection lets the user upload again. Last, the same
+ * through the back office alone: a superadmin makes the compliance user, and support cannot change a permission.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { generalVerify, type GeneralJWS } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
-import { createAdmin, type AdminCaller } from '../support/admin-client.js';
+import { ADMIN, createAdmin, type AdminCaller } from '../support/admin-client.js';
 import { createUser } from '../support/factories.js';
-import { bearer, withToken } from '../support/account-client.js';
+import request from 'supertest';
+import { bearer, login, withToken, BROWSER, type BrowserSession } from '../support/account-client.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
 import { PNG } from '../support/sample-files.js';
 import { until } from '../support/wait.js';
@@ -151,5 +153,51 @@ describe('the document review', () => {
 
     await uploadDocument(token).expect(201);
     expect(await documentLabel(user.id)).toMatchObject({ value: 'pending' });
+  });
+});
+
+describe('the back office through HTTP alone', () => {
+  /** A staff member's browser session on the admin API (cookie and CSRF token, as the back office sends them). */
+  const asStaff = (s: BrowserSession) => (method: 'get' | 'post', path: string) =>
+    request(t.app)[method](ADMIN + path).set('Cookie', s.cookie).set('User-Agent', BROWSER).set('X-CSRF-Token', s.csrf);
+
+  it('a superadmin makes a compliance user, who approves a pending document: level 3, mail in the inbox', async () => {
+    const superadmin = await createAdmin(t, 'superadmin');
+    const staff = await createUser(t, { privateLabels: { email: 'verified' } });
+    await superadmin.call('post', '/users/role').type('form').send({ uid: staff.uid, role: 'compliance' }).expect(200);
+    const reviewer = asStaff(await login(t, staff));
+
+    const { user, token } = await levelTwoUser();
+    await uploadDocument(token).expect(201);
+    const pending = await reviewer('get', '/users/documents/pending').expect(200);
+    expect(pending.body.map((u: { uid: string }) => u.uid)).toContain(user.uid);
+    await reviewer('post', '/users/labels/update').type('form').send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private' }).expect(200);
+
+    expect(await me(token)).toMatchObject({ level: 3 });
+    expect((await labelMail(user.email, 'document: verified')).text).toMatch(/Account level: 3/);
+  });
+
+  it('a support user cannot change a permission: the permission table refuses, and so does the abilities file', async () => {
+    const superadmin = await createAdmin(t, 'superadmin');
+    const staff = await createUser(t);
+    await superadmin.call('post', '/users/role').type('form').send({ uid: staff.uid, role: 'support' }).expect(200);
+    const support = asStaff(await login(t, staff));
+    const change = { role: 'member', verb: 'get', path: 'api/v2/barong/resource', action: 'accept' };
+    // Barong's seeded table DROPs support's calls to admin/permissions, as its gateway would.
+    await support('post', '/permissions').type('form').send(change).expect(401, { errors: ['authz.invalid_permission'] });
+    // With the table opened to support (its DROP rows deleted, an ACCEPT added, all through the admin API), the
+    // abilities file still refuses: support does not manage permissions.
+    const rows: { id: number; role: string; path: string; action: string }[] = [];
+    for (let page = 1; ; page++) {
+      const listed = await superadmin.call('get', `/permissions?page=${page}&limit=100`).expect(200);
+      rows.push(...listed.body);
+      if (listed.body.length < 100) break;
+    }
+    const drops = rows.filter((r) => r.role === 'support' && r.path === 'api/v2/barong/admin/permissions' && r.action === 'DROP');
+    expect(drops.length).toBeGreaterThan(0);
+    for (const row of drops) await superadmin.call('delete', `/permissions?id=${row.id}`).expect(200);
+    const opened = { role: 'support', verb: 'all', path: 'api/v2/barong/admin/permissions', action: 'accept' };
+    await superadmin.call('post', '/permissions').type('form').send(opened).expect(200);
+    await support('post', '/permissions').type('form').send(change).expect(401, { errors: ['admin.ability.not_permitted'] });
   });
 });
