@@ -22,6 +22,15 @@ export const ERROR_SCOPES = [
   'resource.serviceaccount',
   'resource.swaggerdoc',
   'resource.user',
+  'admin.ability',
+  'admin.activity',
+  'admin.apikey',
+  'admin.level',
+  'admin.metric',
+  'admin.permission',
+  'admin.profile',
+  'admin.restriction',
+  'admin.user',
   'request',
 ] as const;
 export type ErrorScope = (typeof ERROR_SCOPES)[number];
