@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineArea } from './area.js';
-import { bool, list, str } from './values.js';
+import { booleanWord, isTrue, list, str } from './values.js';
 
 export interface AccountSettings {
   app: { name: string; domain: string; uidPrefix: string; firstRegistrationSuperadmin: boolean; kycProvider: 'local' };
@@ -40,7 +40,12 @@ export const accounts = defineArea({
       .optional()
       .default('ID')
       .meta({ description: 'prefix of user uids (upper-cased)', values: '2–6 letters' }),
-    BARONG_FIRST_REGISTRATION_SUPERADMIN: bool(true).describe('the first user to sign up becomes an active superadmin'),
+    // Unset: off in production, where the first stranger to sign up must not own the exchange; an operator makes the
+    // first superadmin with `npm run cli -- users create-superadmin`. On elsewhere, so a development box has an admin.
+    BARONG_FIRST_REGISTRATION_SUPERADMIN: booleanWord().meta({
+      description: 'the first user to sign up becomes an active superadmin',
+      default: '`false` in production, else `true`',
+    }),
     BARONG_KYC_PROVIDER: z.enum(['local']).optional().default('local').describe('`local`: admins verify users by labels'),
     BARONG_ACTIVATION_REQUIREMENTS: str('email:verified').meta({
       description: 'private labels a user needs to become active',
@@ -57,7 +62,7 @@ export const accounts = defineArea({
       default: '— (none)',
     }),
   },
-  read(e, { problems }): AccountSettings {
+  read(e, { problems, nodeEnv }): AccountSettings {
     if (e.BARONG_USER_STORAGE_TITLES.some((title) => title.length > 64)) {
       problems.push('BARONG_USER_STORAGE_TITLES: each title must be at most 64 characters');
     }
@@ -70,7 +75,8 @@ export const accounts = defineArea({
         name: e.BARONG_APP_NAME,
         domain: e.BARONG_DOMAIN,
         uidPrefix: e.BARONG_UID_PREFIX.toUpperCase(),
-        firstRegistrationSuperadmin: e.BARONG_FIRST_REGISTRATION_SUPERADMIN,
+        firstRegistrationSuperadmin:
+          e.BARONG_FIRST_REGISTRATION_SUPERADMIN === undefined ? nodeEnv !== 'production' : isTrue(e.BARONG_FIRST_REGISTRATION_SUPERADMIN),
         kycProvider: e.BARONG_KYC_PROVIDER,
       },
       activationRequirements,

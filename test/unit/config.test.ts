@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BARONG_CAPTCHA: 'recaptcha' })).toThrow(/BARONG_RECAPTCHA_SITE_KEY/);
   });
 
+  it('makes the first sign-up a superadmin only outside production unless told otherwise', () => {
+    const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
+    const first = (env: Record<string, string>) => loadConfig(env).app.firstRegistrationSuperadmin;
+    expect(first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys })).toBe(false);
+    expect(first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_FIRST_REGISTRATION_SUPERADMIN: 'true' })).toBe(true);
+    expect(first({})).toBe(true);
+    expect(first({ BARONG_FIRST_REGISTRATION_SUPERADMIN: 'false' })).toBe(false);
+  });
+
   it('marks the session cookie Secure in production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys }).session.secureCookie).toBe(true);
