@@ -15,6 +15,7 @@ import { cookieValue, upstreamPath } from '../../src/api/authz/authz-handlers.js
 import { trustTrueClientIp } from '../../src/api/authz/client-ip.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { SessionClaims } from '../../src/domain/tokens/session-jwt.js';
+import { until } from '../support/wait.js';
 
 const logger = createLogger('silent');
 
@@ -74,7 +75,8 @@ describe('rules file', () => {
     const rules = new AuthzRules(file, logger, 50);
     try {
       writeFileSync(file, 'rules: {pass: [c], block: [d, e]}');
-      for (let i = 0; i < 100 && rules.current.pass[0] !== 'c'; i++) await sleep(20);
+      // The file is polled: on a loaded machine the change may take a while to be seen.
+      await until(() => rules.current.pass[0] === 'c', { what: 'the changed rules file to be read', timeoutMs: 15_000 });
       expect(rules.current).toEqual({ pass: ['c'], block: ['d', 'e'] });
       writeFileSync(file, 'rules: {pass: 7}');
       expect(rules.reload()).toBe(false);
