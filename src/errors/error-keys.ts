@@ -185,6 +185,7 @@ export const MODEL_ERRORS = {
   dob: ['invalid', 'invalid_format'],
   metadata: ['invalid_format', 'too_long'],
   doc_type: ['blank', 'inclusion'],
+  doc_expire: ['blank', 'invalid'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],

@@ -2,17 +2,21 @@
 import type { RouteTable } from '../types.js';
 import { accountsManagementRoutes } from './accounts-routes.js';
 import { kycManagementRoutes } from './kyc-routes.js';
+import type { KycManagementDeps } from './kyc-handlers.js';
 import { labelsManagementRoutes } from './labels-routes.js';
 import { toolsManagementRoutes } from './tools-routes.js';
 import { usersManagementRoutes } from './users-routes.js';
 
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
-export function managementRoutes(): Pick<RouteTable, ManagementOperation> {
+/** What the groups' handlers need. */
+export type ManagementRouteDeps = KycManagementDeps;
+
+export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {
     ...usersManagementRoutes(),
     ...labelsManagementRoutes(),
-    ...kycManagementRoutes(),
+    ...kycManagementRoutes(d),
     ...accountsManagementRoutes(),
     ...toolsManagementRoutes(),
   };
