@@ -172,6 +172,8 @@ export const MODEL_ERRORS = {
   scope: ['inclusion', 'too_long'],
   state: ['exists', 'inclusion', 'invalid'],
   email_or_uid: ['not_uniq'],
+  uid: ['taken'],
+  role: ['doesnt_exist'],
   category: ['inclusion'],
   code: ['invalid'],
   path: ['blank', 'too_long'],

@@ -3,6 +3,7 @@ import type { RouteTable } from '../types.js';
 import { accountsManagementRoutes } from './accounts-routes.js';
 import { kycManagementRoutes } from './kyc-routes.js';
 import type { KycManagementDeps } from './kyc-handlers.js';
+import type { AccountsManagementDeps } from './accounts-handlers.js';
 import { labelsManagementRoutes } from './labels-routes.js';
 import { toolsManagementRoutes } from './tools-routes.js';
 import { usersManagementRoutes } from './users-routes.js';
@@ -10,14 +11,14 @@ import { usersManagementRoutes } from './users-routes.js';
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
 /** What the groups' handlers need. */
-export type ManagementRouteDeps = KycManagementDeps;
+export type ManagementRouteDeps = KycManagementDeps & AccountsManagementDeps;
 
 export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {
     ...usersManagementRoutes(),
     ...labelsManagementRoutes(),
     ...kycManagementRoutes(d),
-    ...accountsManagementRoutes(),
+    ...accountsManagementRoutes(d),
     ...toolsManagementRoutes(),
   };
 }
