@@ -20,6 +20,8 @@ const KEY_MESSAGES: Record<string, string> = {
   'request.unsupported_media_type': 'Only JSON body is accepted.',
   'server.internal_error': 'Internal Server Error',
   'server.not_implemented': 'Not Implemented',
+  // otp/sign spends the resource API's budget of TOTP attempts.
+  'resource.otp.too_many_attempts': 'Too many OTP attempts',
 };
 
 /** Parameters Barong declares with a message of their own for a value of the wrong type. */

@@ -5,13 +5,13 @@ import { kycManagementRoutes } from './kyc-routes.js';
 import type { KycManagementDeps } from './kyc-handlers.js';
 import type { AccountsManagementDeps } from './accounts-handlers.js';
 import { labelsManagementRoutes } from './labels-routes.js';
-import { toolsManagementRoutes } from './tools-routes.js';
+import { toolsManagementRoutes, type ToolsManagementDeps } from './tools-routes.js';
 import { usersManagementRoutes } from './users-routes.js';
 
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
 /** What the groups' handlers need. */
-export type ManagementRouteDeps = KycManagementDeps & AccountsManagementDeps;
+export type ManagementRouteDeps = KycManagementDeps & AccountsManagementDeps & ToolsManagementDeps;
 
 export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {
@@ -19,6 +19,6 @@ export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, Manag
     ...labelsManagementRoutes(),
     ...kycManagementRoutes(d),
     ...accountsManagementRoutes(d),
-    ...toolsManagementRoutes(),
+    ...toolsManagementRoutes(d),
   };
 }
