@@ -173,7 +173,6 @@ export const MODEL_ERRORS = {
   state: ['exists', 'inclusion', 'invalid'],
   email_or_uid: ['not_uniq'],
   uid: ['taken'],
-  role: ['doesnt_exist'],
   category: ['inclusion'],
   code: ['invalid'],
   path: ['blank', 'too_long'],
@@ -190,6 +189,7 @@ export const MODEL_ERRORS = {
   doc_expire: ['blank', 'invalid'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
+  role: ['doesnt_exist'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
 } as const;
 

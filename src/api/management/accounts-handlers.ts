@@ -6,7 +6,8 @@ import type {
   OwnedServiceAccount,
 } from '../../domain/service-accounts/management-service-account-service.js';
 import { presentApiKey } from '../resource/api-keys-handlers.js';
-import { presentOwner, presentServiceAccount } from '../resource/service-accounts-handlers.js';
+import { presentUser } from '../presenters/user-entity.js';
+import { presentServiceAccount } from '../resource/service-accounts-handlers.js';
 import type { Handler } from '../types.js';
 import { withModelMessages } from './model-messages.js';
 
@@ -16,7 +17,7 @@ export interface AccountsManagementDeps {
 }
 
 const present = ({ account, owner }: OwnedServiceAccount) =>
-  presentServiceAccount(account, owner ? presentOwner(owner.user, owner.referralUid) : null);
+  presentServiceAccount(account, owner ? presentUser(owner.user, owner.referralUid) : null);
 
 /** Grape's `exactly_one_of :uid, :email`. */
 function exactlyOne(body: { uid?: string; email?: string }): { uid: string } | { email: string } {

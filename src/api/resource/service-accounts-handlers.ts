@@ -9,6 +9,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 import { SERVICE_ACCOUNT_KEY_ERRORS, type ApiKeyService, type KeyTarget } from '../../domain/api-keys/api-key-service.js';
 import type { ServiceAccountService } from '../../domain/service-accounts/service-account-service.js';
 import { isoSeconds } from '../presenters/format.js';
+import { presentUser } from '../presenters/user-entity.js';
 import type { Handler } from '../types.js';
 import { currentUser } from './current-user.js';
 import { keyPage, listKeys, presentApiKey } from './api-keys-handlers.js';
@@ -18,20 +19,6 @@ type Schemas = components['schemas'];
 export interface ServiceAccountsHandlerDeps {
   apiKeyService: ApiKeyService;
   serviceAccountService: ServiceAccountService;
-}
-
-export function presentOwner(u: User, referralUid: string | null): Schemas['API_V2_Entities_User'] {
-  return {
-    email: u.email,
-    uid: u.uid,
-    role: u.role,
-    level: u.level,
-    otp: u.otp,
-    state: u.state,
-    referral_uid: referralUid,
-    data: u.data,
-    username: u.username,
-  };
 }
 
 /**
@@ -61,7 +48,7 @@ export function createServiceAccountsHandlers(d: ServiceAccountsHandlerDeps) {
   const listServiceAccounts: Handler<'listServiceAccounts'> = async (req) => {
     const owner = currentUser(req);
     const { accounts, ownerReferralUid } = await d.serviceAccountService.listOf(owner);
-    const ownerEntity = presentOwner(owner, ownerReferralUid);
+    const ownerEntity = presentUser(owner, ownerReferralUid);
     return { status: 200, body: accounts.map((a) => presentServiceAccount(a, ownerEntity)) };
   };
 
