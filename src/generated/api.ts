@@ -1847,7 +1847,7 @@ export interface paths {
         put?: never;
         /**
          * Create service_account
-         * @description Creates a service account with role `service_account_role` (a role that has at least one permission). With an owner (`owner_uid` of an existing user; an unknown one is ignored, as in Barong) the account takes the owner's state and level (over any given, as Barong's model does) and its e-mail defaults to `<owner-local>+<uid>@<owner-domain>`; without one, `service_account_email` is needed. `service_account_uid` defaults to `SI` and 10 upper-case hex digits; state defaults to `pending`, level to 0. E-mail and uid must not collide with any user or service account.
+         * @description Creates a service account with role `service_account_role` (a role that has at least one permission, such as the seeded `sa_maker`). With an owner (`owner_uid` of an existing user; an unknown one is ignored, as in Barong) the account takes the owner's state and level (over any given, as Barong's model does) and its e-mail defaults to `<owner-local>+<uid>@<owner-domain>`; without one, `service_account_email` is needed. `service_account_uid` defaults to `SI` and 10 upper-case hex digits; state defaults to `pending`, level to 0. E-mail and uid must not collide with any user or service account.
          */
         post: operations["managementCreateServiceAccount"];
         delete?: never;
@@ -1907,7 +1907,7 @@ export interface paths {
         put?: never;
         /**
          * Create an api key for service account
-         * @description Creates an API key for a user or a service account, told apart by the uid's prefix. Gated: a user's key (uid starting with the configured uid prefix, `BARONG_UID_PREFIX`) needs `BARONG_MGN_API_KEYS_USER=true`, a service account's (uid starting with `SI`) `BARONG_MGN_API_KEYS_SA=true`; both are off by default. Checks in order: the prefix (`uid_prefix_doesnt_exist`), the setting (`disabled_management_endpoint`), the holder (`user_doesnt_exist` / `service_account_doesnt_exist`), then the key rules of the user API (algorithm HS256 only, an active holder). No 2FA is asked. The answer carries the secret, the only time it is shown.
+         * @description Creates an API key for a user or a service account, told apart by the uid's prefix. Gated: a user's key (uid starting with the configured uid prefix, `BARONG_UID_PREFIX`) needs `BARONG_MGN_API_KEYS_USER=true`, a service account's (uid starting with `SI`) `BARONG_MGN_API_KEYS_SA=true`; both are off by default. Checks in order: the prefix (`uid_prefix_doesnt_exist`), the setting (`disabled_management_endpoint`), the holder (`user_doesnt_exist` / `service_account_doesnt_exist`), then the key rules of the user API (an HMAC algorithm: HS256, HS384 or HS512; an active holder). No 2FA is asked. The answer carries the secret, the only time it is shown.
          */
         post: operations["managementCreateApiKey"];
         delete?: never;
@@ -1927,7 +1927,7 @@ export interface paths {
         put?: never;
         /**
          * Updates an api key for service account
-         * @description Changes the scopes and/or state of the key `kid` of user or service account `uid`. Gated and checked as on creation (`BARONG_MGN_API_KEYS_USER` for a user's key, `BARONG_MGN_API_KEYS_SA` for a service account's), then the key must belong to that holder (`api_key_doesnt_exist`). `scopes`, when given, replaces the key's scopes; `state` is free text, and activating a key of a holder that is not active is refused (`state.invalid`). The answer has no secret.
+         * @description Changes the scopes and/or state of the key `kid` of user or service account `uid`. Gated and checked as on creation (`BARONG_MGN_API_KEYS_USER` for a user's key, `BARONG_MGN_API_KEYS_SA` for a service account's), then the key must belong to that holder (`api_key_doesnt_exist`). `scopes`, when given, replaces the key's scopes; `state` is `active` or `inactive` as in the user API (`state.inclusion`), and activating a key of a holder that is not active is refused (`state.invalid`). The answer has no secret.
          */
         post: operations["managementUpdateApiKey"];
         delete?: never;
@@ -16994,11 +16994,11 @@ export interface operations {
                     service_account_role: string;
                     /** @description owner uid */
                     owner_uid?: string;
-                    /** @description service_account uid */
+                    /** @description service_account uid (at most 32 characters, the column's size) */
                     service_account_uid?: string;
                     /** @description service_account email */
                     service_account_email?: string;
-                    /** @description service_account state */
+                    /** @description service_account state (at most 32 characters, the column's size) */
                     service_account_state?: string;
                     /** @description service_account level (message `service_account_level is invalid`) */
                     service_account_level?: number;
@@ -17061,7 +17061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation (`service_account_role is missing`, `service_account_role is empty`, `service_account_level is invalid`) or the service account's rules as Rails messages: `Email is invalid`, `Email can't be blank` (no owner and no e-mail; Barong fails with a 500), `Email has already been taken`, `Uid has already been taken`, `Role doesnt_exist`, `Email or uid not_uniq` */
+            /** @description Validation (`service_account_role is missing`, `service_account_role is empty`, `service_account_level is invalid`, `service_account_uid is invalid`, `service_account_state is invalid`) or the service account's rules as Rails messages: `Email is invalid`, `Email can't be blank` (no owner and no e-mail; Barong fails with a 500), `Email has already been taken`, `Uid has already been taken`, `Role doesnt_exist`, `Email or uid not_uniq` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17406,7 +17406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation (`algorithm is missing`, `algorithm is empty`, `uid is missing`, `uid is empty`, `scopes is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, or the key's rules as error keys: `algorithm.inclusion` (not HS256), `key_holder_account.invalid` (holder not active), `api_key.could_not_save_secret` */
+            /** @description Validation (`algorithm is missing`, `algorithm is empty`, `uid is missing`, `uid is empty`, `scopes is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, or the key's rules as error keys: `algorithm.inclusion` (not an HMAC algorithm), `key_holder_account.invalid` (holder not active), `api_key.could_not_save_secret` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17522,7 +17522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation (`kid is missing`, `kid is empty`, `uid is missing`, `uid is empty`, `scopes is empty`, `state is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, `api_key_doesnt_exist`, or the key's rules: `state.invalid` */
+            /** @description Validation (`kid is missing`, `kid is empty`, `uid is missing`, `uid is empty`, `scopes is empty`, `state is empty`), `uid_prefix_doesnt_exist`, `disabled_management_endpoint`, `user_doesnt_exist`, `service_account_doesnt_exist`, `api_key_doesnt_exist`, or the key's rules: `state.inclusion`, `state.invalid` */
             422: {
                 headers: {
                     [name: string]: unknown;

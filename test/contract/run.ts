@@ -23,6 +23,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { startAuth0Tenant } from '../support/stand-ins.js';
 import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID } from '../support/twilio-stand-in.js';
 import { createKeysFixtures } from './keys-fixtures.js';
+import { createManagementAccountsFixtures } from './management-accounts-fixtures.js';
 import { managementKeys } from '../support/management-client.js';
 import { freePort, waitForHealth } from '../support/processes.js';
 
@@ -157,6 +158,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       labels: { add: labelsAdd.uid, upsert: labelsUpsert.uid, edit: labelsEdit.uid, delete: labelsDelete.uid }, // admin labels
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
+      // Management phones, documents, service accounts, API keys, otp/sign (hooks/management-accounts.cjs).
+      ...(await createManagementAccountsFixtures(services, passwordDigest)),
     };
   } finally {
     await services.close();
@@ -209,6 +212,9 @@ async function main(): Promise<number> {
     // The documented data storage title (hooks/account.cjs).
     BARONG_USER_STORAGE_TITLES: 'personal',
     BARONG_MANAGEMENT_API_CONFIG: management.file,
+    // Management API keys (hooks/management-accounts.cjs): both kinds on, as an exchange that uses them runs.
+    BARONG_MGN_API_KEYS_USER: 'true',
+    BARONG_MGN_API_KEYS_SA: 'true',
     // Every transaction comes from loopback: per-IP limits of sign-ups and password checks set out of the way.
     BARONG_SIGNUP_MAX_PER_IP: '100000',
     BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '100000',

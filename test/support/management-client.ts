@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GeneralSign } from 'jose';
 import * as yaml from 'js-yaml';
+import type { Express } from 'express';
+import request from 'supertest';
 
 export const MANAGEMENT = '/api/v2/barong/management';
 
@@ -61,4 +63,9 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
       return jws.sign();
     },
   };
+}
+
+/** A management call as a service makes it: `data` signed by `signers` (applogic alone by default), as JSON. */
+export async function callManagement(app: Express, keys: ManagementKeys, path: string, data: unknown, signers = ['applogic']) {
+  return request(app).post(MANAGEMENT + path).set('Content-Type', 'application/json').send(await keys.sign(data, signers));
 }

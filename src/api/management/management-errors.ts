@@ -20,11 +20,28 @@ const KEY_MESSAGES: Record<string, string> = {
   'request.unsupported_media_type': 'Only JSON body is accepted.',
   'server.internal_error': 'Internal Server Error',
   'server.not_implemented': 'Not Implemented',
+  // otp/sign spends the resource API's budget of TOTP attempts.
+  'resource.otp.too_many_attempts': 'Too many OTP attempts',
 };
 
+/** Parameters Barong declares with a message of their own for a value of the wrong type. */
+const OWN_MESSAGES: Record<string, string> = {
+  doc_expire: 'management.documents.expire_not_a_date',
+  update_labels: 'management.documents.update_labels_inalid', // sic
+};
+
+/** Barong's pagination helper names its keys as the messages: `page non_positive_page`. */
+const PAGINATION = /^(?:non_integer_page|non_positive_page|non_integer_limit|invalid_limit)$/;
+
 function message(key: string): string {
+  if (PAGINATION.test(key)) return `${key.slice(key.lastIndexOf('_') + 1)} ${key}`;
   const validation = /(?:^|\.)(missing|empty|invalid|non_integer|non_positive)_([a-z0-9_]+)$/.exec(key);
-  if (validation) return `${validation[2]} ${GRAPE_WORDING[validation[1]!]}`;
+  if (validation) {
+    const problem = validation[1]!;
+    const param = validation[2]!;
+    const own = problem === 'missing' || problem === 'empty' ? undefined : OWN_MESSAGES[param];
+    return `${param} ${own ?? GRAPE_WORDING[problem]}`;
+  }
   return KEY_MESSAGES[key] ?? key;
 }
 

@@ -2,18 +2,23 @@
 import type { RouteTable } from '../types.js';
 import { accountsManagementRoutes } from './accounts-routes.js';
 import { kycManagementRoutes } from './kyc-routes.js';
+import type { KycManagementDeps } from './kyc-handlers.js';
+import type { AccountsManagementDeps } from './accounts-handlers.js';
 import { labelsManagementRoutes } from './labels-routes.js';
-import { toolsManagementRoutes } from './tools-routes.js';
+import { toolsManagementRoutes, type ToolsManagementDeps } from './tools-routes.js';
 import { usersManagementRoutes } from './users-routes.js';
 
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
-export function managementRoutes(): Pick<RouteTable, ManagementOperation> {
+/** What the groups' handlers need. */
+export type ManagementRouteDeps = KycManagementDeps & AccountsManagementDeps & ToolsManagementDeps;
+
+export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {
     ...usersManagementRoutes(),
     ...labelsManagementRoutes(),
-    ...kycManagementRoutes(),
-    ...accountsManagementRoutes(),
-    ...toolsManagementRoutes(),
+    ...kycManagementRoutes(d),
+    ...accountsManagementRoutes(d),
+    ...toolsManagementRoutes(d),
   };
 }

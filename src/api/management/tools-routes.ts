@@ -1,5 +1,10 @@
 /** Management API routes. Tools: timestamp, OTP co-signing. */
-import { NOT_IMPLEMENTED, management, type Handler, type RouteTable } from '../types.js';
+import type { OtpCosigner } from '../../domain/otp/otp-cosigner.js';
+import { management, type Handler, type RouteTable } from '../types.js';
+
+export interface ToolsManagementDeps {
+  otpCosigner: OtpCosigner;
+}
 
 const managementTimestamp: Handler<'managementTimestamp'> = () => ({
   status: 200,
@@ -10,9 +15,13 @@ type ToolsOperations =
   | 'managementTimestamp'
   | 'managementOtpSign';
 
-export function toolsManagementRoutes(): Pick<RouteTable, ToolsOperations> {
+export function toolsManagementRoutes(d: ToolsManagementDeps): Pick<RouteTable, ToolsOperations> {
+  const managementOtpSign: Handler<'managementOtpSign'> = async (req) => {
+    const { user_uid, otp_code, jwt } = req.body;
+    return { status: 201, body: await d.otpCosigner.cosign(user_uid, otp_code, jwt) };
+  };
   return {
     managementTimestamp: { access: management('tools'), handler: managementTimestamp }, // POST /timestamp
-    managementOtpSign: { access: management('otp_sign'), handler: NOT_IMPLEMENTED }, // POST /otp/sign
+    managementOtpSign: { access: management('otp_sign'), handler: managementOtpSign }, // POST /otp/sign
   };
 }

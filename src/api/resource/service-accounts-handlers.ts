@@ -23,12 +23,10 @@ export interface ServiceAccountsHandlerDeps {
 
 /**
  * The ServiceAccounts entity of the contract. (Barong's resource endpoint dumps the raw rows instead, owner_id
- * and all; the contract names this entity, so this is what it gets.)
+ * and all; the contract names this entity, so this is what it gets.) The management API's has no owner (null)
+ * for an account without one.
  */
-export function presentServiceAccount(
-  a: ServiceAccount,
-  owner: Schemas['API_V2_Entities_User'],
-): Schemas['API_V2_Entities_ServiceAccounts'] {
+export function presentServiceAccount<O extends Schemas['API_V2_Entities_User'] | null>(a: ServiceAccount, owner: O) {
   return {
     email: a.email,
     uid: a.uid,

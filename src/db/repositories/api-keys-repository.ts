@@ -124,6 +124,13 @@ export class ApiKeysRepository {
     return toApiKey(await this.db('api_keys').where({ id }).first());
   }
 
+  /** Every active key of the holder becomes `inactive`; answers their kids. */
+  async deactivateAllOf(holder: KeyHolder): Promise<string[]> {
+    const rows = await this.ofHolder(holder).andWhere({ state: 'active' }).forUpdate().select('kid');
+    if (rows.length) await this.ofHolder(holder).andWhere({ state: 'active' }).update({ state: 'inactive' });
+    return rows.map((r: Row) => String(r.kid));
+  }
+
   async delete(id: number): Promise<void> {
     await this.db('api_keys').where({ id }).delete();
   }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
+import { offsetOf, type Page, type PageRequest } from './paging.js';
 
 export interface ServiceAccount {
   id: number;
@@ -39,6 +40,34 @@ export class ServiceAccountsRepository {
   async findOfOwner(ownerId: number, uid: string): Promise<ServiceAccount | undefined> {
     const r = await this.db('service_accounts').where({ owner_id: ownerId, uid }).first();
     return r ? toServiceAccount(r) : undefined;
+  }
+
+  async findByUid(uid: string): Promise<ServiceAccount | undefined> {
+    const r = await this.db('service_accounts').where({ uid }).first();
+    return r ? toServiceAccount(r) : undefined;
+  }
+
+  /** The column's collation ignores case, as Barong's lookup by e-mail does. */
+  async findByEmail(email: string): Promise<ServiceAccount | undefined> {
+    const r = await this.db('service_accounts').where({ email }).first();
+    return r ? toServiceAccount(r) : undefined;
+  }
+
+  /** Every account, or one owner's, in id order. */
+  async page(ownerId: number | undefined, page: PageRequest): Promise<Page<ServiceAccount>> {
+    const scope = () => (ownerId === undefined ? this.db('service_accounts') : this.db('service_accounts').where({ owner_id: ownerId }));
+    const [count] = await scope().count({ n: '*' });
+    const rows = await scope().orderBy('id').limit(page.limit).offset(offsetOf(page));
+    return { items: rows.map(toServiceAccount), total: Number(count?.n ?? 0) };
+  }
+
+  async update(id: number, fields: Partial<Pick<ServiceAccount, 'ownerId' | 'level' | 'state'>>): Promise<ServiceAccount> {
+    const row: Row = {};
+    if (fields.ownerId !== undefined) row.owner_id = fields.ownerId;
+    if (fields.level !== undefined) row.level = fields.level;
+    if (fields.state !== undefined) row.state = fields.state;
+    if (Object.keys(row).length) await this.db('service_accounts').where({ id }).update(row);
+    return (await this.findById(id))!;
   }
 
   async findById(id: number): Promise<ServiceAccount | undefined> {

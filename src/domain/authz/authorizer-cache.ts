@@ -128,6 +128,11 @@ export class AuthorizerCache {
     await this.invalidate([uid, ...accounts.map((a) => a.uid)], kids);
   }
 
+  /** Forgets a service account and some of its keys (a new owner, level or state; keys deactivated with it). */
+  async invalidateServiceAccount(uid: string, kids: readonly string[]): Promise<void> {
+    await this.invalidate([uid], kids);
+  }
+
   async invalidateApiKeys(kids: readonly string[]): Promise<void> {
     await this.invalidate([], kids);
   }

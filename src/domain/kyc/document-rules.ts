@@ -58,3 +58,14 @@ export function modelErrors(input: DocumentInput, rules: DocumentRules, numberRe
   }
   return errors;
 }
+
+/**
+ * The document model's own checks of `doc_expire`, where the request-level ones above do not run (documents the
+ * exchange's services push): required while the configuration says so, and not past. The format was checked with the
+ * request's other parameters.
+ */
+export function expiryErrors(docExpire: string | null | undefined, rules: DocumentRules, now = new Date()): ErrorKey[] {
+  const expire = docExpire?.trim();
+  if (!expire) return rules.requireExpiry ? ['doc_expire.blank'] : [];
+  return expire < todayUtc(now) ? ['doc_expire.invalid'] : [];
+}

@@ -13,12 +13,12 @@ import type { DocumentRecord } from '../../db/repositories/documents-repository.
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { Logger } from '../../lib/logger.js';
 import type { FileStorage } from '../../lib/storage/file-storage.js';
-import { badRequest, unprocessable } from '../../errors/app-error.js';
+import { badRequest, notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
 import { checkUpload, type CheckedFile, type UploadedFile, type UploadRules } from './upload-checks.js';
-import { modelErrors, requestError, type DocumentInput, type DocumentRules } from './document-rules.js';
+import { expiryErrors, modelErrors, requestError, type DocumentInput, type DocumentRules } from './document-rules.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
 
 export const ADDRESS_DOC_TYPE = 'Address';
@@ -50,6 +50,17 @@ export interface ListedDocument {
 
 type Shared = Omit<DocumentInput, 'identificator'> & { identificator: string };
 
+/**
+ * How a stored batch reaches the user's KYC step: the private label it moves to `pending` (none: labels are left
+ * alone), and who sends it: the user (verified stays verified, the per-user limit holds) or the exchange's services.
+ */
+interface Filing {
+  label?: 'document' | 'address';
+  by: 'user' | 'service';
+}
+
+const stepOf = (docType: string) => (docType === ADDRESS_DOC_TYPE ? 'address' : 'document');
+
 export class DocumentsService {
   constructor(private readonly d: DocumentsServiceDeps) {}
 
@@ -71,7 +82,22 @@ export class DocumentsService {
     await this.checkLimit(user, files.length);
     const checked = await this.checkBatch(modelErrors(input, this.d.documents, true), files);
     const shared = { ...input, identificator: input.identificator || newIdentificator() };
-    return this.save(user, shared, checked, input.docType === ADDRESS_DOC_TYPE ? 'address' : 'document');
+    return this.save(user, shared, checked, { label: stepOf(input.docType), by: 'user' });
+  }
+
+  /**
+   * One document the exchange's services push (management API): the document model's checks, its expiry included,
+   * and the file checks and storage of an upload; no per-user limit, as in Barong. With `updateLabels` the KYC step
+   * runs as for an upload, except that a verified step goes back to `pending` too, as Barong's step does for every
+   * new document: a trusted service asked for it, not the user.
+   */
+  async push(uid: string, input: DocumentInput, file: UploadedFile, updateLabels: boolean): Promise<DocumentRecord> {
+    const user = await this.d.uow.repos.users.findByUid(uid);
+    if (!user) throw notFound();
+    const checked = await this.checkBatch([...modelErrors(input, this.d.documents, true), ...expiryErrors(input.docExpire, this.d.documents)], [file]);
+    const shared = { ...input, identificator: newIdentificator() };
+    const [doc] = await this.save(user, shared, checked, { label: updateLabels ? stepOf(input.docType) : undefined, by: 'service' });
+    return doc!;
   }
 
   /** Proof of address: `Address` documents without number or expiry (Barong requires an expiry here by mistake). */
@@ -81,7 +107,7 @@ export class DocumentsService {
     await this.checkLimit(user, files.length);
     const checked = await this.checkBatch([], files);
     const shared: Shared = { docType: ADDRESS_DOC_TYPE, identificator: newIdentificator() };
-    return this.save(user, shared, checked, 'address');
+    return this.save(user, shared, checked, { label: 'address', by: 'user' });
   }
 
   private async checkLimit(user: User, adding: number, w?: Work): Promise<void> {
@@ -105,10 +131,11 @@ export class DocumentsService {
     return checked;
   }
 
-  private async save(user: User, shared: Shared, files: CheckedFile[], labelKey: 'document' | 'address'): Promise<DocumentRecord[]> {
-    // Once verified, a step stays verified (docs/parity.md#verified-stays-verified): refused before any file is
-    // stored, and again by set().
-    await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, labelKey, 'pending');
+  private async save(user: User, shared: Shared, files: CheckedFile[], filing: Filing): Promise<DocumentRecord[]> {
+    const { label, by } = filing;
+    // Once verified, a step stays verified for the user (docs/parity.md#verified-stays-verified): refused before any
+    // file is stored, and again by set().
+    if (label && by === 'user') await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, label, 'pending');
     const stored: string[] = [];
     try {
       const keyed = files.map((file) => ({ file, key: `documents/${user.uid}/${randomBytes(16).toString('hex')}.${file.extension}` }));
@@ -118,7 +145,7 @@ export class DocumentsService {
       }
       return await this.d.uow.run(async (w) => {
         await w.repos.users.lockRow(user.id);
-        await this.checkLimit(user, files.length, w);
+        if (by === 'user') await this.checkLimit(user, files.length, w);
         const number = shared.docNumber?.trim() || null;
         const docs: DocumentRecord[] = [];
         for (const { file, key } of keyed) {
@@ -139,7 +166,7 @@ export class DocumentsService {
           );
         }
         const owner = (await w.repos.users.findById(user.id)) ?? user;
-        const updated = await this.d.privateLabels.set(w, owner, labelKey, 'pending');
+        const updated = label ? await this.d.privateLabels.set(w, owner, label, 'pending', { by: by === 'user' ? 'user' : 'admin' }) : owner;
         const eventOwner = eventUser(updated, await w.repos.users.uidOf(updated.referralId));
         for (const doc of docs) w.emit('model.document.created', { record: eventRecord(eventOwner, doc, number) });
         return docs;

@@ -1,17 +1,19 @@
-/** TOTP for signed-in users: every code a user submits, wherever, spends one per-user budget. */
+/** TOTP for signed-in users, and co-signing what they confirm with it: every code a user submits, wherever, spends one per-user budget. */
 import { OtpAttempts, OtpCodes } from './otp-attempts.js';
 import { OtpService } from './otp-service.js';
+import { OtpCosigner } from './otp-cosigner.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
-export type OtpServicesDeps = Pick<AreaDeps, 'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions'>;
+export type OtpServicesDeps = Pick<AreaDeps, 'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions' | 'jwtKeys'>;
 
 export interface OtpServices {
   otpCodes: OtpCodes;
   otpService: OtpService;
+  otpCosigner: OtpCosigner;
 }
 
 export function createOtpServices(d: OtpServicesDeps): OtpServices {
   const otpCodes = new OtpCodes(d.totp, new OtpAttempts(d.redis, d.redisKeys, d.config.otpAttempts));
   const otpService = new OtpService({ uow: d.uow, totp: d.totp, codes: otpCodes, privateLabels: d.privateLabels, sessions: d.sessions });
-  return { otpCodes, otpService };
+  return { otpCodes, otpService, otpCosigner: new OtpCosigner({ uow: d.uow, codes: otpCodes, jwtKeys: d.jwtKeys }) };
 }

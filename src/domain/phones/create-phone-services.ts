@@ -1,6 +1,7 @@
-/** Phones: numbers added and verified with a code sent by SMS (or checked by Twilio Verify). */
+/** Phones: numbers added and verified with a code sent by SMS (or checked by Twilio Verify), or added verified by the exchange's services. */
 import { PhoneCodeThrottle } from './phone-code-throttle.js';
 import { PhoneService } from './phone-service.js';
+import { ManagementPhoneService } from './management-phone-service.js';
 import { SmsFailures } from './sms-failures.js';
 import { createTwilioClient, TwilioVerifyCheck } from './twilio.js';
 import type { AreaDeps } from '../create-shared-services.js';
@@ -9,6 +10,7 @@ export type PhoneServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'redis' | '
 
 export interface PhoneServices {
   phones: PhoneService;
+  managementPhones: ManagementPhoneService;
 }
 
 export function createPhoneServices(d: PhoneServicesDeps): PhoneServices {
@@ -25,5 +27,5 @@ export function createPhoneServices(d: PhoneServicesDeps): PhoneServices {
       : {}),
     logger: d.logger,
   });
-  return { phones };
+  return { phones, managementPhones: new ManagementPhoneService({ uow: d.uow, encryptor: d.encryptor }) };
 }

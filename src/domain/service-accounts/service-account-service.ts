@@ -22,7 +22,7 @@ export interface NewServiceAccountInput {
   level?: number;
 }
 
-function defaultEmail(owner: User, uid: string): string {
+export function defaultEmail(owner: User, uid: string): string {
   const at = owner.email.lastIndexOf('@');
   return `${owner.email.slice(0, at)}+${uid}@${owner.email.slice(at + 1)}`;
 }
