@@ -65,7 +65,7 @@ async function connect(config: Config, logger: Logger): Promise<Omit<Platform, k
     redis: createRedis(config.redisUrl),
     redisKeys: new RedisKeys(config.redisPrefix),
     jwtKeys: await loadJwtKeys(config, logger),
-    encryptor: new Encryptor(config.encryptionKeys),
+    encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
   };
 }
 

@@ -19,6 +19,7 @@ export interface TokenSettings {
 
 export const tokens = defineArea({
   title: 'Signed tokens (JWT keys)',
+  secrets: ['JWT_PRIVATE_KEY'],
   shape: {
     JWT_PRIVATE_KEY_PATH: optional.meta({
       description:

@@ -44,7 +44,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
   const knex = createKnex({ ...config.database, poolMax: RELAY_POOL_MAX });
   const redis = createRedis(config.redisUrl, 'barong-outbox');
   const keys = new RedisKeys(config.redisPrefix);
-  const encryptor = new Encryptor(config.encryptionKeys);
+  const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   const jwtKeys = await loadJwtKeys(config, logger);
   const codec = outboxCodec(encryptor);
   const channel = outboxNudgeChannel(config.redisPrefix);
