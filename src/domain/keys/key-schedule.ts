@@ -11,9 +11,9 @@ export interface ScheduledKey {
   canSign: boolean;
 }
 
-export const isRetired = (key: ScheduledKey, now: Date): boolean => key.retiresAt !== null && key.retiresAt <= now;
+export const isRetired = (key: Pick<ScheduledKey, 'retiresAt'>, now: Date): boolean => key.retiresAt !== null && key.retiresAt <= now;
 
-export const isWaiting = (key: ScheduledKey, now: Date): boolean => key.activatesAt > now;
+export const isWaiting = (key: Pick<ScheduledKey, 'activatesAt'>, now: Date): boolean => key.activatesAt > now;
 
 /** The stored key that signs at `now`, or undefined when the configured key does. */
 export function currentSigner<K extends ScheduledKey>(keys: readonly K[], now: Date): K | undefined {
