@@ -49,7 +49,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   const worker = startMailWorker({
     queue,
     transport,
-    encryptor: new Encryptor(config.encryptionKeys),
+    encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
     redis,
     keyPrefix: config.redisPrefix,
     render: {

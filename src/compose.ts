@@ -8,9 +8,9 @@ import type { Config } from './config/index.js';
 import type { Logger } from './lib/logger.js';
 import { createKnex } from './db/knex.js';
 import { createRedis, RedisKeys } from './lib/redis.js';
-import { loadJwtKeys } from './lib/signing-key.js';
 import { Encryptor } from './lib/encryptor.js';
 import type { Platform } from './domain/platform.js';
+import { startKeyRing } from './domain/keys/key-ring.js';
 import { createEventServices, type EventServices } from './events/create-event-services.js';
 import { createSharedServices, type AreaDeps, type SharedServices } from './domain/create-shared-services.js';
 import { createSessionServices, type SessionServices } from './domain/sessions/create-session-services.js';
@@ -58,14 +58,16 @@ export interface Services
 
 /** The process's connections and keys. */
 async function connect(config: Config, logger: Logger): Promise<Omit<Platform, keyof EventServices>> {
+  const knex = createKnex(config.database);
+  const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   return {
     config,
     logger,
-    knex: createKnex(config.database),
+    knex,
     redis: createRedis(config.redisUrl),
     redisKeys: new RedisKeys(config.redisPrefix),
-    jwtKeys: await loadJwtKeys(config, logger),
-    encryptor: new Encryptor(config.encryptionKeys),
+    jwtKeys: await startKeyRing({ config, logger, knex, encryptor }),
+    encryptor,
   };
 }
 
@@ -98,6 +100,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       await closeAuthzServices(authz);
       closeGatewayServices(gateway);
       closeKycServices(kyc);
+      platform.jwtKeys.stop();
       await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
     },
   };

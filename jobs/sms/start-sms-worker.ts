@@ -28,7 +28,7 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     providers: createSmsProviders(config, logger),
     redis,
     keyPrefix: config.redisPrefix,
-    encryptor: new Encryptor(config.encryptionKeys),
+    encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
   });

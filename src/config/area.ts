@@ -18,6 +18,8 @@ export interface ConfigArea<Shape extends z.ZodRawShape, Slice> {
   /** Heading of the area in docs/configuration.md. */
   title: string;
   shape: Shape;
+  /** Variables that hold a secret: each may instead be read from the file `<NAME>_FILE` names (secret-files.ts). */
+  secrets?: readonly (keyof Shape & string)[];
   read(values: z.output<z.ZodObject<Shape>>, context: ReadContext): Slice;
 }
 

@@ -16,6 +16,7 @@ export interface CaptchaSettings {
 
 export const captcha = defineArea({
   title: 'Captcha',
+  secrets: ['BARONG_RECAPTCHA_SECRET_KEY', 'BARONG_GEETEST_KEY'],
   shape: {
     BARONG_CAPTCHA: z.enum(CAPTCHA_TYPES).optional().default('none').describe('which captcha, if any, requests must solve'),
     BARONG_CAPTCHA_PROTECTED_ENDPOINTS: list(CAPTCHA_ENDPOINT_NAMES.join(','))

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { fileVariant } from './secret-files.js';
 import { BOOLEAN_WORDS } from './values.js';
 import { CONFIG_AREAS } from './index.js';
 
@@ -19,6 +20,10 @@ a bad value stops the server with one line per problem. Names follow Barong's wh
 
 Booleans take \`true\` or \`false\` (also \`1\`/\`0\`, \`yes\`/\`no\`). Lists are comma-separated, blanks around entries
 ignored. A default of — means unset: the feature is off or the value is derived as described.
+
+A secret setting \`X\` may instead be given as \`X_FILE\`, the path of a file holding the value (as Docker and
+Kubernetes hand secrets over); trailing line breaks are dropped. Setting both is an error. The tables show these
+as \`X\` / \`X_FILE\`.
 `;
 
 const code = (text: string) => `\`${text}\``;
@@ -59,19 +64,22 @@ function allowedValues(schema: z.ZodType): string {
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-function row(name: string, schema: z.ZodType): string {
+function row(name: string, schema: z.ZodType, secret: boolean): string {
   const description = schema.meta()?.description;
   if (!description) throw new Error(`${name}: its schema has no description`);
-  return `| ${[code(name), shownDefault(schema), allowedValues(schema), description].map(cell).join(' | ')} |`;
+  const names = secret ? `${code(name)} / ${code(fileVariant(name))}` : code(name);
+  return `| ${[names, shownDefault(schema), allowedValues(schema), description].map(cell).join(' | ')} |`;
 }
 
 export function renderConfigurationDoc(): string {
   const seen = new Set<string>();
   const sections = CONFIG_AREAS.map((area) => {
+    const secrets: readonly string[] = area.secrets ?? [];
     const rows = Object.entries(area.shape).map(([name, schema]: [string, z.ZodType]) => {
-      if (seen.has(name)) throw new Error(`${name}: declared by two areas`);
-      seen.add(name);
-      return row(name, schema);
+      const names = secrets.includes(name) ? [name, fileVariant(name)] : [name];
+      if (names.some((n) => seen.has(n))) throw new Error(`${name}: declared by two areas, or its _FILE variant is a setting`);
+      names.forEach((n) => seen.add(n));
+      return row(name, schema, secrets.includes(name));
     });
     return [`## ${area.title}`, '', '| variable | default | allowed values | description |', '|---|---|---|---|', ...rows].join('\n');
   });

@@ -16,6 +16,7 @@ function databaseNameFromUrl(url: string): string | undefined {
 
 export const database = defineArea({
   title: 'Database (MariaDB or MySQL)',
+  secrets: ['DATABASE_URL', 'DATABASE_PASS'],
   shape: {
     DATABASE_URL: optional.meta({
       description: 'the whole connection; overrides host, port, user and password, and gives the name unless `DATABASE_NAME` is set',

@@ -26,6 +26,7 @@ const plainSpelling = (name: string) => `Barong's publisher's spelling of \`BARO
 
 export const events = defineArea({
   title: 'Event API (RabbitMQ)',
+  secrets: ['EVENT_API_RABBITMQ_URL', 'BARONG_EVENT_API_RABBITMQ_URL', 'BARONG_EVENT_API_RABBITMQ_PASSWORD', 'EVENT_API_RABBITMQ_PASSWORD'],
   shape: {
     EVENT_API_RABBITMQ_URL: optional.meta({
       description: 'turns the Event API on and overrides the host, port, user and password',

@@ -1,6 +1,6 @@
 /**
- * The only reader of process.env. Reads once, validates everything, reports every problem on its own line, and
- * freezes the result. Names follow Barong's where Barong has the setting, so a Barong deployment's environment
+ * The only reader of process.env (and of the files secret settings may name instead, secret-files.ts). Reads once,
+ * validates everything, reports every problem on its own line, and freezes the result. Names follow Barong's where Barong has the setting, so a Barong deployment's environment
  * carries over. Each area's file holds its variables, their checks and its slice of Config.
  */
 import { z } from 'zod';
@@ -20,6 +20,7 @@ import { management } from './management.js';
 import { passwords } from './passwords.js';
 import { phones } from './phones.js';
 import { redis } from './redis.js';
+import { readSecretFiles } from './secret-files.js';
 import { server } from './server.js';
 import { sessions } from './sessions.js';
 import { storage } from './storage.js';
@@ -59,15 +60,19 @@ type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: 
 /** Every area's slice, e.g. `config.session` from sessions.ts, `config.eventApi` from events.ts. */
 export type Config = Intersection<ReturnType<Area['read']>>;
 
+/** Every variable that holds a secret, and so also has an `X_FILE` variant. */
+export const SECRET_SETTINGS: readonly string[] = CONFIG_AREAS.flatMap((area): readonly string[] => area.secrets ?? []);
+
 const schema = z.object(Object.assign({}, ...CONFIG_AREAS.map((area) => area.shape)) as Intersection<Area['shape']>);
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(source);
+  const fileProblems: string[] = [];
+  const parsed = schema.safeParse(readSecretFiles(source, SECRET_SETTINGS, fileProblems));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError([...fileProblems, ...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)]);
   }
   const values = parsed.data;
-  const context: ReadContext = { nodeEnv: values.NODE_ENV, problems: [] };
+  const context: ReadContext = { nodeEnv: values.NODE_ENV, problems: fileProblems };
   const slices = CONFIG_AREAS.map((area) => area.read(values, context));
   if (context.problems.length) throw new ConfigError(context.problems);
   return Object.freeze(Object.assign({}, ...slices) as Config);

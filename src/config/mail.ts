@@ -9,6 +9,7 @@ export interface MailSettings {
 
 export const mail = defineArea({
   title: 'Mail',
+  secrets: ['BARONG_SMTP_PASSWORD'],
   shape: {
     BARONG_SMTP_HOST: str('localhost').describe('SMTP server of the mail worker'),
     BARONG_SMTP_PORT: int(1025, 1).describe('SMTP port'),

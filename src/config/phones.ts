@@ -21,6 +21,7 @@ export interface PhoneSettings {
 
 export const phones = defineArea({
   title: 'Phones and SMS',
+  secrets: ['BARONG_TWILIO_AUTH_TOKEN'],
   shape: {
     BARONG_PHONE_VERIFICATION: z
       .enum(PHONE_VERIFICATIONS)

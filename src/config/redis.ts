@@ -11,6 +11,7 @@ const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/1';
 
 export const redis = defineArea({
   title: 'Redis',
+  secrets: ['REDIS_URL', 'BARONG_REDIS_URL'],
   shape: {
     REDIS_URL: optional.meta({ description: 'Redis server', values: '`redis://host:port/db`', default: `\`${DEFAULT_REDIS_URL}\`` }),
     BARONG_REDIS_URL: optional.meta({ description: 'Barong\'s spelling of `REDIS_URL`, read when that is unset', values: '`redis://host:port/db`' }),

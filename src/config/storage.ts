@@ -72,6 +72,7 @@ function check(e: z.output<z.ZodObject<typeof shape>>, problems: string[]): void
 
 export const storage = defineArea({
   title: 'KYC documents and file storage',
+  secrets: ['BARONG_STORAGE_ACCESS_KEY', 'BARONG_STORAGE_SECRET_KEY'],
   shape,
   read(e, { problems }): StorageSettings {
     check(e, problems);

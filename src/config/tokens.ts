@@ -14,11 +14,14 @@ export interface TokenSettings {
     publicKeysPath?: string;
     /** The same as base64 PEMs. */
     publicKeysBase64: string[];
+    /** Seconds between two reads of the keys `keys rotate` stores (src/domain/keys/key-ring.ts). */
+    keysRefreshSeconds: number;
   };
 }
 
 export const tokens = defineArea({
   title: 'Signed tokens (JWT keys)',
+  secrets: ['JWT_PRIVATE_KEY'],
   shape: {
     JWT_PRIVATE_KEY_PATH: optional.meta({
       description:
@@ -43,6 +46,9 @@ export const tokens = defineArea({
     }),
     BARONG_JWT_PUBLIC_KEYS: list('').meta({ description: 'the same as a comma list of base64 PEMs', values: 'comma list of base64' }),
     BARONG_JWT_EXPIRE_TIME: int(3600, 1).describe('seconds a signed token lives'),
+    BARONG_JWT_KEYS_REFRESH_INTERVAL: int(60, 1).describe(
+      'seconds between two reads of the signing keys `npm run cli -- keys rotate` stores in the database; a new key waits at least this long before it signs',
+    ),
   },
   read: (e): TokenSettings => ({
     jwt: {
@@ -53,6 +59,7 @@ export const tokens = defineArea({
       algorithm: e.BARONG_JWT_ALGORITHM,
       publicKeysPath: e.BARONG_JWT_PUBLIC_KEYS_PATH,
       publicKeysBase64: e.BARONG_JWT_PUBLIC_KEYS,
+      keysRefreshSeconds: e.BARONG_JWT_KEYS_REFRESH_INTERVAL,
     },
   }),
 });

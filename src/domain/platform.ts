@@ -2,10 +2,10 @@
 import type { Config } from '../config/index.js';
 import type { Knex } from '../db/knex.js';
 import type { Encryptor } from '../lib/encryptor.js';
-import type { JwtKeys } from '../lib/jwt-keys.js';
 import type { Logger } from '../lib/logger.js';
 import type { Redis, RedisKeys } from '../lib/redis.js';
 import type { EventDispatcher } from './events/event-dispatcher.js';
+import type { KeyRing } from './keys/key-ring.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface Platform {
@@ -14,7 +14,8 @@ export interface Platform {
   knex: Knex;
   redis: Redis;
   redisKeys: RedisKeys;
-  jwtKeys: JwtKeys;
+  /** The JWT keys, the stored ones read again on a timer (stopped when the services close). */
+  jwtKeys: KeyRing;
   encryptor: Encryptor;
   dispatcher: EventDispatcher;
   uow: UnitOfWork;

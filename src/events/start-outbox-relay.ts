@@ -8,11 +8,11 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
-import { loadJwtKeys } from '../lib/signing-key.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
 import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
+import { startKeyRing } from '../domain/keys/key-ring.js';
 import { AccountTokens } from '../domain/tokens/account-tokens.js';
 import { AccountLinks } from '../domain/accounts/account-links.js';
 import { deferredRequestHandlers } from '../domain/accounts/deferred-requests.js';
@@ -44,8 +44,8 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
   const knex = createKnex({ ...config.database, poolMax: RELAY_POOL_MAX });
   const redis = createRedis(config.redisUrl, 'barong-outbox');
   const keys = new RedisKeys(config.redisPrefix);
-  const encryptor = new Encryptor(config.encryptionKeys);
-  const jwtKeys = await loadJwtKeys(config, logger);
+  const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
+  const jwtKeys = await startKeyRing({ config, logger, knex, encryptor });
   const codec = outboxCodec(encryptor);
   const channel = outboxNudgeChannel(config.redisPrefix);
   let relay: OutboxRelay | undefined;
@@ -66,7 +66,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     commandConsumer(uow, deferredRequestHandlers(links) as Record<string, CommandHandler>),
     mailConsumer(mailQueue),
     smsConsumer(smsQueue),
-    ...(publisher ? [eventApiConsumer(publisher, { privateKey: jwtKeys.privateKey, alg: jwtKeys.alg })] : []),
+    ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
   relay = new OutboxRelay({ outbox: new EventOutboxRepository(knex, codec), consumers, logger, options: eventApi.relay });
   const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
@@ -84,6 +84,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     },
     async stop() {
       await relay.stop();
+      jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());

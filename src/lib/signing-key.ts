@@ -1,6 +1,7 @@
 /**
- * Loads the keys behind every token this server signs (docs/security.md#keys-and-jwks), once at start; any problem
- * stops the server with a message naming the setting.
+ * Loads the configured keys behind every token this server signs (docs/security.md#keys-and-jwks), once at start;
+ * any problem stops the server with a message naming the setting. The keys `keys rotate` stores join them in
+ * src/domain/keys/key-ring.ts.
  *
  * - The signing key: JWT_PRIVATE_KEY_PATH (PEM), else JWT_PRIVATE_KEY (base64 of the PEM, as Barong's consumers
  *   exchange keys), else — outside production only — a development key generated once and kept at

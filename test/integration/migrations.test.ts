@@ -17,7 +17,9 @@ const TABLES = [
   'phones',
   'profiles',
   'restrictions',
+  'secret_rewrite_checkpoints',
   'service_accounts',
+  'signing_keys',
   'users',
 ];
 const KNEX_TABLES = ['knex_migrations', 'knex_migrations_lock'];

@@ -107,6 +107,17 @@ describe('JWT reuse', () => {
     expect(await tokens.tokenFor('s:a', 'v2', claims)).toBe('token-4');
   });
 
+  it('signs anew once another key signs', async () => {
+    let n = 0;
+    let kid = 'old';
+    const tokens = new IssuedTokens(async () => `token-${++n}`, 3600, undefined, () => kid);
+    expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-1');
+    expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-1');
+    kid = 'new';
+    expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-2');
+    expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-2');
+  });
+
   it('stops handing a token out before it expires (at most half its life, 60 s at most before expiry)', async () => {
     const { tokens } = counting(0.1); // 100 ms tokens: reused for 50 ms
     const first = await tokens.tokenFor('k:x', 'v', claims);

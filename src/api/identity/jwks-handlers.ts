@@ -14,10 +14,12 @@ export interface JwksHandlerDeps {
 const CACHE_CONTROL = 'public, max-age=300';
 
 export function createJwksHandlers(d: JwksHandlerDeps) {
-  // The keys are fixed for the life of the process.
-  const body = { keys: d.jwtKeys.verificationKeys.map((k) => ({ ...k.jwk })) };
-
-  const getJwks: Handler<'getJwks'> = () => ({ status: 200, body, headers: { 'Cache-Control': CACHE_CONTROL } });
+  // Read per request: `keys rotate` changes the set while the process runs (src/domain/keys/key-ring.ts).
+  const getJwks: Handler<'getJwks'> = () => ({
+    status: 200,
+    body: { keys: d.jwtKeys.verificationKeys.map((k) => ({ ...k.jwk })) },
+    headers: { 'Cache-Control': CACHE_CONTROL },
+  });
 
   return { getJwks };
 }

@@ -14,6 +14,9 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
 import { CommentsRepository } from './comments-repository.js';
+import { SigningKeysRepository } from './signing-keys-repository.js';
+import { SecretColumnsRepository } from './secret-columns-repository.js';
+import { SecretRewriteCheckpointsRepository } from './secret-rewrite-checkpoints-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -35,6 +38,9 @@ export function repositories(db: Knex) {
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
     comments: new CommentsRepository(db),
+    signingKeys: new SigningKeysRepository(db),
+    secretColumns: new SecretColumnsRepository(db),
+    secretCheckpoints: new SecretRewriteCheckpointsRepository(db),
   });
 }
 

@@ -14,7 +14,7 @@ import type { AuthzServices } from './create-authz-services.js';
 
 export type GatewayServicesDeps = Pick<
   AreaDeps,
-  'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'dispatcher' | 'sessions' | 'sessionJwt'
+  'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'dispatcher' | 'sessions' | 'sessionJwt' | 'jwtKeys'
 > &
   Pick<AuthzServices, 'policy' | 'adminActivities'>;
 
@@ -50,7 +50,7 @@ export function createGatewayServices(d: GatewayServicesDeps): GatewayServices {
       strictSignature: gatewayAuth.strictSignature,
     }),
     sessions: d.sessions,
-    tokens: new IssuedTokens((claims) => sessionJwt.sign(claims), d.config.jwt.expireTime),
+    tokens: new IssuedTokens((claims) => sessionJwt.sign(claims), d.config.jwt.expireTime, undefined, () => d.jwtKeys.kid),
     activities: d.adminActivities,
     csrfProtection: d.config.session.csrfProtection,
   });

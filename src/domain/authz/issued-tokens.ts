@@ -5,7 +5,9 @@
  * cache holds (AuthorizerCache), so any change of the claims — or of anything else in the record — signs anew.
  *
  * Reuse never extends what was granted: every request is still authorized in full first; only the signing is
- * skipped. Consequence to know: gateway requests of one session within the window carry the same `jti`.
+ * skipped. Consequence to know: gateway requests of one session within the window carry the same `jti`. Once
+ * another key signs (`keys rotate`), every token is signed anew, so services that pin the new public key at its
+ * activation do not meet tokens of the old one.
  * In process memory, bounded (least recently used out first).
  */
 import type { SessionClaims } from '../tokens/session-jwt.js';
@@ -16,6 +18,8 @@ const MAX_ENTRIES = 20_000;
 
 interface Entry {
   version: string;
+  /** The kid of the key that signed it. */
+  signer: string;
   token: string;
   /** ms epoch until which the token is handed out again. */
   until: number;
@@ -29,6 +33,8 @@ export class IssuedTokens {
     private readonly sign: (claims: SessionClaims) => Promise<string>,
     ttlSeconds: number,
     private readonly maxEntries = MAX_ENTRIES,
+    /** The kid of the key that signs now. */
+    private readonly signer: () => string = () => '',
   ) {
     this.reuseMs = (ttlSeconds - Math.min(REUSE_MARGIN_SECONDS, ttlSeconds / 2)) * 1000;
   }
@@ -37,7 +43,8 @@ export class IssuedTokens {
   async tokenFor(holder: string, version: string, claims: SessionClaims): Promise<string> {
     const now = Date.now();
     const entry = this.entries.get(holder);
-    if (entry && entry.version === version && now < entry.until) {
+    const signer = this.signer();
+    if (entry && entry.version === version && entry.signer === signer && now < entry.until) {
       // Most recently used last: Map keeps insertion order, so re-inserting makes eviction LRU.
       this.entries.delete(holder);
       this.entries.set(holder, entry);
@@ -46,7 +53,7 @@ export class IssuedTokens {
     const token = await this.sign(claims);
     this.entries.delete(holder);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(holder, { version, token, until: now + this.reuseMs });
+    this.entries.set(holder, { version, signer, token, until: now + this.reuseMs });
     return token;
   }
 

@@ -40,7 +40,9 @@ export interface PhoneServiceDeps {
 
 interface Target {
   number: PhoneNumber;
+  /** Under the current blind-index key (new rows, digests, throttles); `indexes`: under each key, as rows may be. */
   index: string;
+  indexes: string[];
 }
 
 type Outcome = User | 'number_exist' | 'doesnt_exist' | 'invalid';
@@ -64,7 +66,7 @@ export class PhoneService {
   async add(user: User, rawNumber: string, channel?: PhoneChannel): Promise<PhoneChannel> {
     const target = await this.unverifiedTarget(rawNumber);
     await this.requireOpenStep(user);
-    if (await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.index)) throw badRequest(EXISTS);
+    if (await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.indexes)) throw badRequest(EXISTS);
     await this.d.throttle.take(target.index, user.id);
     const used = this.channelFor(channel);
     try {
@@ -177,7 +179,7 @@ export class PhoneService {
    */
   private async lockedPhone(w: Work, user: User, target: Target): Promise<Phone | 'number_exist' | 'doesnt_exist'> {
     await w.repos.users.lockRow(user.id);
-    const rows = await w.repos.phones.lockNumber(target.index);
+    const rows = await w.repos.phones.lockNumber(target.indexes);
     if (rows.some((p) => p.validatedAt)) return 'number_exist';
     return rows.find((p) => p.userId === user.id) ?? 'doesnt_exist';
   }
@@ -205,13 +207,13 @@ export class PhoneService {
   private async unverifiedTarget(rawNumber: string): Promise<Target> {
     const number = parsePhoneNumber(rawNumber);
     if (!number) throw badRequest(INVALID_NUM);
-    const index = this.d.encryptor.blindIndex(number.digits);
-    if (await this.d.uow.repos.phones.verifiedExists(index)) throw badRequest(NUMBER_EXIST);
-    return { number, index };
+    const indexes = this.d.encryptor.blindIndexes(number.digits);
+    if (await this.d.uow.repos.phones.verifiedExists(indexes)) throw badRequest(NUMBER_EXIST);
+    return { number, index: indexes[0]!, indexes };
   }
 
   private async ownPhone(user: User, target: Target): Promise<Phone> {
-    const phone = await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.index);
+    const phone = await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.indexes);
     if (!phone) throw notFound(DOESNT_EXIST);
     return phone;
   }
