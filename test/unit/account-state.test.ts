@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeLevel, computeState, SIGN_IN_STATES, type AccountRules } from '../../src/domain/accounts/account-state.js';
+import { adminHold, computeLevel, computeState, SIGN_IN_STATES, type AccountRules } from '../../src/domain/accounts/account-state.js';
 
 type Scope = 'private' | 'public';
 const label = (key: string, value: string, scope: Scope = 'private') => ({ key, value, scope });
@@ -87,6 +87,26 @@ describe('computeState', () => {
 
   it('activates everyone when nothing is required', () => {
     expect(computeState([], { activationRequirements: {}, stateTriggers: [] })).toBe('active');
+  });
+});
+
+describe('a state an admin holds', () => {
+  it.each([
+    ['over a verified e-mail', [label('email', 'verified'), label('phone', 'verified')], 'banned'],
+    ['over a trigger label', [label('email', 'verified'), label('delete', 'by_user')], 'locked'],
+    ['whatever its name', [label('email', 'verified')], 'on_hold'],
+  ])('%s', (_name, labels, held) => {
+    expect(computeState(labels, RULES, held)).toBe(held);
+  });
+
+  it('leaves the labels to decide when none is held', () => {
+    expect(computeState([label('email', 'verified')], RULES, null)).toBe('active');
+  });
+
+  it('is held only for a state that may not sign in', () => {
+    expect(adminHold('active')).toBeNull();
+    expect(adminHold('pending')).toBeNull();
+    for (const state of ['banned', 'locked', 'deleted', 'on_hold']) expect(adminHold(state)).toBe(state);
   });
 });
 

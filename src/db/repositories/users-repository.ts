@@ -15,6 +15,8 @@ export interface User {
   otpSecretEncrypted: string | null;
   otpLastStep: number | null;
   state: string;
+  /** A state an admin set that labels do not lift (see computeState); null when none holds. */
+  adminState: string | null;
   referralId: number | null;
   createdAt: Date;
   updatedAt: Date;
@@ -37,6 +39,7 @@ const toUser = (r: Row): User => ({
   otpSecretEncrypted: r.otp_secret_encrypted,
   otpLastStep: r.otp_last_step === null ? null : Number(r.otp_last_step),
   state: r.state,
+  adminState: r.admin_state ?? null,
   referralId: r.referral_id === null ? null : Number(r.referral_id),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -54,6 +57,7 @@ const COLUMNS: Record<string, string> = {
   otpSecretEncrypted: 'otp_secret_encrypted',
   otpLastStep: 'otp_last_step',
   state: 'state',
+  adminState: 'admin_state',
   referralId: 'referral_id',
 };
 

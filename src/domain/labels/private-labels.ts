@@ -14,7 +14,7 @@ import { unprocessable } from '../../errors/app-error.js';
 import type { Work } from '../unit-of-work.js';
 import { computeLevel, computeState, type AccountRules } from '../accounts/account-state.js';
 import { eventUser, userLanguage } from '../accounts/event-user.js';
-import { suspendKeysAndAccountsOf } from '../service-accounts/service-account-service.js';
+import { changeAccount } from '../accounts/account-change.js';
 import { alreadyVerifiedKey, type ErrorKey } from '../../errors/error-keys.js';
 
 /** Who asks for a change: the user's own request (the default, so a new flow is held by the rule) or an admin. */
@@ -68,23 +68,18 @@ export class PrivateLabels {
     return this.recompute(w, user);
   }
 
-  /** Recomputes level and state from the private labels; writes and announces them when they change. */
-  async recompute(w: Work, user: User): Promise<User> {
+  /**
+   * Recomputes level and state from the private labels (a state an admin holds stays: account-state.ts); writes and
+   * announces them when they change. The row is read again under the lock set() and remove() hold: the caller's
+   * copy may predate an admin's ban committed since.
+   */
+  private async recompute(w: Work, user: User): Promise<User> {
+    const current = (await w.repos.users.findById(user.id)) ?? user;
     const [labels, levels] = await Promise.all([w.repos.labels.listByUser(user.id), w.repos.levels.list()]);
     const level = computeLevel(labels, levels);
-    const state = computeState(labels, this.rules);
-    if (level === user.level && state === user.state) return user;
-    await w.repos.users.update(user.id, { level, state });
-    // As in Barong, leaving `active` deactivates every API key of the user and of their service accounts, and
-    // the service accounts take the new state; same transaction, so no key outlives the change.
-    if (state !== user.state && state !== 'active') await suspendKeysAndAccountsOf(w.repos, user.id, state);
-    const updated = (await w.repos.users.findById(user.id))!;
-    const changes: Record<string, unknown> = {};
-    if (level !== user.level) changes.level = user.level;
-    if (state !== user.state) changes.state = user.state;
-    const referralUid = await w.repos.users.uidOf(updated.referralId);
-    w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes }, this.meta(updated));
-    return updated;
+    const state = computeState(labels, this.rules, current.adminState);
+    if (level === current.level && state === current.state) return current;
+    return changeAccount(w, current, { level, state });
   }
 
   /**

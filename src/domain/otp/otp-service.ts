@@ -9,11 +9,11 @@
 import { badRequest, unprocessable, type AppError } from '../../errors/app-error.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
+import type { LabelChange, PrivateLabels } from '../labels/private-labels.js';
+import { changeAccount } from '../accounts/account-change.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
-import { eventUser, userLanguage } from '../accounts/event-user.js';
 import type { Totp } from './totp.js';
 import type { OtpCodes } from './otp-attempts.js';
 
@@ -32,6 +32,16 @@ const REASON = {
   notEnabled: '2FA has not been enabled for this account',
   invalid: 'OTP code is invalid',
 };
+
+/**
+ * Turns a user's 2FA off, whoever asks (the user with a code, an admin): the flag goes (announced), every API key of
+ * the user and of their service accounts becomes inactive, and the `otp` label goes with level and state recomputed.
+ */
+export async function turnOtpOff(w: Work, privateLabels: PrivateLabels, user: User, change: LabelChange = {}): Promise<User> {
+  const updated = await changeAccount(w, user, { otp: false });
+  await w.repos.apiKeys.deactivateAllOfOwner(user.id);
+  return privateLabels.remove(w, updated, 'otp', change);
+}
 
 export class OtpService {
   constructor(private readonly d: OtpServiceDeps) {}
@@ -59,9 +69,8 @@ export class OtpService {
     await this.checkCode(user, code, ctx, action);
     await this.d.uow.run(async (w) => {
       if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
-      await w.repos.users.update(user.id, { otp: true });
-      await this.announce(w, user);
-      await this.d.privateLabels.set(w, { ...user, otp: true }, 'otp', 'enabled');
+      const updated = await changeAccount(w, user, { otp: true });
+      await this.d.privateLabels.set(w, updated, 'otp', 'enabled');
       await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
     });
     await this.d.sessions.destroyAllOf(user.uid, currentSessionId);
@@ -81,10 +90,7 @@ export class OtpService {
     await this.checkCode(user, code, ctx, action);
     await this.d.uow.run(async (w) => {
       if (!(await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.not_enabled');
-      await w.repos.users.update(user.id, { otp: false });
-      await this.announce(w, user);
-      await w.repos.apiKeys.deactivateAllOfOwner(user.id);
-      await this.d.privateLabels.remove(w, { ...user, otp: false }, 'otp');
+      await turnOtpOff(w, this.d.privateLabels, user);
       await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
     });
   }
@@ -93,14 +99,6 @@ export class OtpService {
     if (!(await this.d.codes.accept(this.d.uow.repos, user, code.trim(), TOO_MANY))) {
       throw await this.fail(user, ctx, action, REASON.invalid, unprocessable('resource.otp.invalid'));
     }
-  }
-
-  /** Barong announces every change of a user: `model.user.updated` with the previous `otp`. */
-  private async announce(w: Work, before: User): Promise<void> {
-    const updated = (await w.repos.users.findById(before.id))!;
-    const referralUid = await w.repos.users.uidOf(updated.referralId);
-    const meta = { email: updated.email, language: userLanguage(updated) };
-    w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes: { otp: before.otp } }, meta);
   }
 
   /** Records the failed activity (outside any transaction, so it stays) and hands back the error to throw. */
