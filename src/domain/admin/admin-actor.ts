@@ -3,7 +3,8 @@
  * personal data) records: written in the same transaction as the change, naming the admin and the target user, in
  * the format the gateway authorizer uses (category `admin`, topic = the area, action from the method). The
  * authorizer leaves calls to this server's admin API to this record, so each write is recorded exactly once,
- * whichever path it came by.
+ * whichever path it came by. An operator at the server's shell (the operators' CLI) has no account: their record
+ * names their OS user and the command instead.
  */
 import type { User } from '../../db/repositories/users-repository.js';
 import type { RequestContext } from '../accounts/request-context.js';
@@ -13,6 +14,13 @@ import { maskSecrets } from '../authz/admin-activity-log.js';
 export interface AdminActor {
   user: User;
   ctx: RequestContext;
+}
+
+/** An operator running the CLI on the server: who they are to the OS, and what they ran. */
+export interface CliActor {
+  osUser: string;
+  /** The command without its values, e.g. `users set-role`. */
+  command: string;
 }
 
 export interface AdminRecord {
@@ -27,21 +35,27 @@ export interface AdminRecord {
 
 const DATA_MAX = 60_000;
 
-export async function recordAdminActivity(w: Work, actor: AdminActor, r: AdminRecord): Promise<void> {
+export async function recordAdminActivity(w: Work, actor: AdminActor | CliActor, r: AdminRecord): Promise<void> {
   let data = maskSecrets(r.params ?? {}) as Record<string, unknown>;
   if (JSON.stringify(data).length > DATA_MAX) data = { note: 'parameters too large to record' };
   await w.repos.activities.record({
-    userId: actor.user.id,
+    ...('user' in actor ? adminSource(actor) : cliSource(actor)),
     category: 'admin',
     targetUid: r.targetUid ?? '',
-    userIp: actor.ctx.ip,
-    userIpCountry: actor.ctx.country ?? null,
-    userAgent: actor.ctx.userAgent,
     topic: r.topic,
     action: r.action,
     result: 'succeed',
-    data,
+    data: 'user' in actor ? data : { operator: actor.osUser, command: actor.command, ...data },
   });
+}
+
+function adminSource({ user, ctx }: AdminActor) {
+  return { userId: user.id, userIp: ctx.ip, userIpCountry: ctx.country ?? null, userAgent: ctx.userAgent };
+}
+
+// The command ran on the server itself, not over the network: the loopback address says so.
+function cliSource({ osUser, command }: CliActor) {
+  return { userId: null, userIp: '127.0.0.1', userIpCountry: null, userAgent: `barong-cli (${osUser}): ${command}` };
 }
 
 /** Paths of this server's admin API as the authorizer sees them, under either base. */
