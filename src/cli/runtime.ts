@@ -43,11 +43,11 @@ export class CliFailure extends Error {}
 
 /**
  * Runs `work` with the services and the operator's actor for `command` (e.g. `users set-role`), then closes them.
- * The services log warnings and worse to stderr, as JSON, like the API does.
+ * The services log errors to stderr, as JSON, like the API does (their warnings are about serving, not this).
  */
 export async function withServices<T>(env: CliEnv, command: string, work: (s: Services, actor: CliActor) => Promise<T>): Promise<T> {
   const config = env.config();
-  const level = config.logLevel === 'silent' ? 'silent' : 'warn';
+  const level = config.logLevel === 'silent' ? 'silent' : 'error';
   const services = await createServices(config, createLogger(level, 'barong-cli', { write: (s: string) => env.stderr.write(s) }));
   try {
     return await work(services, { osUser: env.osUser(), command });

@@ -28,9 +28,14 @@ export function usersCommands(env: CliEnv): Command {
     .requiredOption('--email <email>', "the admin's e-mail")
     .action(async ({ email }: { email: string }) => {
       const password = await adminPassword(env);
-      const user = await withServices(env, 'users create-superadmin', (s, actor) => new OperatorAccounts(s).createSuperadmin(actor, email, password));
+      const { user, permitted } = await withServices(env, 'users create-superadmin', async (s, actor) => {
+        const created = await new OperatorAccounts(s).createSuperadmin(actor, email, password);
+        return { user: created, permitted: await s.uow.repos.permissions.roleExists(created.role) };
+      });
       line(env.stdout, user.uid);
       line(env.stderr, `superadmin ${user.email} created (uid ${user.uid}, state ${user.state})`);
+      // The admin API lets a role through only where a permission names it; a database migrated but not seeded has none.
+      if (!permitted) line(env.stderr, 'note: no permission names the role superadmin yet: run `npm run db:seed` or `seed --file`');
     });
 
   users

@@ -23,22 +23,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `logger`: where the app logs (silent unless given; the fuzzer keeps the causes of 5xx answers). */
-export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  const config = loadConfig({
-    ...process.env,
+/** The settings of a test app on database `dbName`, for another process (or the CLI) working beside it. */
+export function testEnvironment(dbName: string): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_NAME: db.name,
-    BARONG_REDIS_PREFIX: `test:${db.name}:`,
+    DATABASE_NAME: dbName,
+    BARONG_REDIS_PREFIX: `test:${dbName}:`,
     BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
     BARONG_DOMAIN: 'https://exchange.test',
     // Cheap hashing in tests only; production keeps OWASP's argon2id parameters.
     BARONG_ARGON2_MEMORY_COST: '1024',
     BARONG_ARGON2_TIME_COST: '1',
-    ...env,
-  });
+  };
+}
+
+/** `logger`: where the app logs (silent unless given; the fuzzer keeps the causes of 5xx answers). */
+export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ ...process.env, ...testEnvironment(db.name), ...env });
   const services = await createServices(config, options.logger ?? createLogger('silent'));
   const { app } = composeApp(services);
   let relay: Promise<OutboxRelayHandle> | undefined;
