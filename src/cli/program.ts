@@ -6,6 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { keysCommands } from './keys-commands.js';
 import { secretsCommands } from './secrets-commands.js';
+import { OperatorRefusal } from '../domain/admin/operator-accounts.js';
+import { AppError } from '../errors/app-error.js';
+import { jobsCommands } from './jobs-commands.js';
+import { seedCommand } from './seed-command.js';
+import { serviceAccountsCommands, whitelinkCommands } from './access-commands.js';
+import { usersCommands } from './users-commands.js';
 import { CliFailure, line, type CliEnv } from './runtime.js';
 
 export const USAGE_ERROR = 2;
@@ -15,7 +21,9 @@ export function buildProgram(env: CliEnv): Command {
     .description('Barong operator commands; every change is recorded as an admin activity naming your OS user')
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
-  for (const group of [keysCommands, secretsCommands]) program.addCommand(group(env));
+  for (const group of [usersCommands, seedCommand, whitelinkCommands, serviceAccountsCommands, jobsCommands, keysCommands, secretsCommands]) {
+    program.addCommand(group(env));
+  }
   inheritOutput(program);
   return program;
 }
@@ -32,7 +40,8 @@ function inheritOutput(command: Command, path: string[] = []): void {
 
 function failureMessage(err: unknown): string | undefined {
   if (err instanceof ConfigError) return `invalid configuration: ${err.problems.join('; ')}`;
-  if (err instanceof CliFailure) return err.message;
+  if (err instanceof OperatorRefusal || err instanceof CliFailure) return err.message;
+  if (err instanceof AppError) return `refused: ${err.keys.join(', ')}`;
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Progress of a long command on stderr: plain lines, at each new section and at most every few seconds, so a log
- * stays readable.
+ * Progress of a long command on stderr: a bar (cli-progress) on a terminal; elsewhere (a pipe, a log file, CI)
+ * plain lines, at each new section and at most every few seconds, so a log stays readable.
  */
+import { Presets, SingleBar } from 'cli-progress';
 import type { CliStream } from './runtime.js';
 
 export interface Progress {
@@ -12,6 +13,7 @@ export interface Progress {
 const LINE_EVERY_MS = 2000;
 
 export function progressOn(stream: CliStream, title: string, now: () => number = Date.now): Progress {
+  if (stream.isTTY) return barProgress(stream, title);
   let lastAt = -Infinity;
   let lastSection = '';
   return {
@@ -22,5 +24,23 @@ export function progressOn(stream: CliStream, title: string, now: () => number =
       lastSection = section;
     },
     stop() {},
+  };
+}
+
+function barProgress(stream: CliStream, title: string): Progress {
+  const bar = new SingleBar(
+    { format: `${title} [{bar}] {value}/{total} {section}`, stream: stream as NodeJS.WritableStream, hideCursor: true },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total, section) {
+      if (!started) bar.start(total, 0, { section });
+      started = true;
+      bar.update(done, { section });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { ReadContext } from './area.js';
 import { auth0 } from './auth0.js';
 import { authz } from './authz.js';
 import { captcha } from './captcha.js';
+import { cli } from './cli.js';
 import { ConfigError } from './config-error.js';
 import { database } from './database.js';
 import { encryption } from './encryption.js';
@@ -52,6 +53,7 @@ export const CONFIG_AREAS = [
   management,
   events,
   storage,
+  cli,
 ] as const;
 
 type Area = (typeof CONFIG_AREAS)[number];

@@ -57,6 +57,12 @@ export class PermissionsRepository {
     return Boolean(await this.db('permissions').where({ role }).first('id'));
   }
 
+  /** A row with this role, verb, path and action, whatever its topic. */
+  async exists(p: Omit<NewPermission, 'topic'>): Promise<boolean> {
+    const { role, verb, path, action } = p;
+    return Boolean(await this.db('permissions').where({ role, verb, path, action }).first('id'));
+  }
+
   async insert(p: NewPermission): Promise<number> {
     const [id] = await this.db('permissions').insert(p);
     return Number(id);

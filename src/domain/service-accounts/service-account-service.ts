@@ -3,7 +3,8 @@
  * owner manages (with the owner's 2FA). Their uid is `SI` + 10 upper-case hex, unique among users and service
  * accounts; their e-mail defaults to `<owner local part>+<uid>@<owner domain>`; they take the owner's state and
  * level when created, and the owner's state whenever the owner leaves `active` (see PrivateLabels.recompute).
- * The user API only lists them; they are created by operators (src/cli/service-account.ts) and tests.
+ * The user API only lists them; they are created by operators (`npm run cli -- service-accounts create`) and tests.
+ * A creation made by an admin or an operator (`by`) records its admin activity in the same transaction.
  */
 import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { ServiceAccount } from '../../db/repositories/service-accounts-repository.js';
@@ -11,6 +12,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 import type { Repositories } from '../../db/repositories/index.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { newUid } from '../accounts/uid.js';
+import { recordAdminActivity, type AdminActor, type CliActor } from '../admin/admin-actor.js';
 
 export const SERVICE_ACCOUNT_UID_PREFIX = 'SI';
 export const DEFAULT_SERVICE_ACCOUNT_ROLE = 'service_account';
@@ -56,12 +58,12 @@ export class ServiceAccountService {
     return account;
   }
 
-  async create(owner: User, input: NewServiceAccountInput = {}): Promise<ServiceAccount> {
+  async create(owner: User, input: NewServiceAccountInput = {}, by?: AdminActor | CliActor): Promise<ServiceAccount> {
     return this.uow.run(async (w) => {
       const uid = await newUid(w.repos, SERVICE_ACCOUNT_UID_PREFIX);
       const email = input.email ?? defaultEmail(owner, uid);
       if (await w.repos.serviceAccounts.emailTaken(email)) throw unprocessable('email_or_uid.not_uniq');
-      return w.repos.serviceAccounts.insert({
+      const account = await w.repos.serviceAccounts.insert({
         uid,
         ownerId: owner.id,
         email,
@@ -69,6 +71,9 @@ export class ServiceAccountService {
         level: input.level ?? owner.level,
         state: input.state ?? owner.state,
       });
+      const params = { owner_uid: owner.uid, uid, email, role: account.role };
+      if (by) await recordAdminActivity(w, by, { topic: 'service_accounts', action: 'create', targetUid: owner.uid, params });
+      return account;
     });
   }
 }
