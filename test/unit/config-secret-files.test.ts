@@ -30,6 +30,7 @@ describe('secret settings read from files (X_FILE)', () => {
   it('covers every secret setting', () => {
     expect([...SECRET_SETTINGS].sort()).toEqual(
       [
+        'BARONG_ADMIN_PASSWORD',
         'BARONG_BLIND_INDEX_KEY',
         'BARONG_BLIND_INDEX_PREVIOUS_KEY',
         'BARONG_ENCRYPTION_KEYS',
