@@ -34,16 +34,17 @@ export class ManagementPhoneService {
     const user = await this.user(uid);
     const number = parsePhoneNumber(rawNumber);
     if (!number) throw new ManagementRefusal(400, 'management.phone.invalid_num');
-    const index = this.d.encryptor.blindIndex(number.digits);
+    // Under the current index key and, while indexes are rebuilt (`secrets reindex`), the previous one.
+    const indexes = this.d.encryptor.blindIndexes(number.digits);
     try {
       return await this.d.uow.run(async (w) => {
         // The locks of a code check (PhoneService), in its order: the user's row, then every row of the number, so a
         // number is never verified for two users at once, whichever API verifies it.
         await w.repos.users.lockRow(user.id);
-        const rows = await w.repos.phones.lockNumber(index);
+        const rows = await w.repos.phones.lockNumber(indexes);
         if (rows.some((p) => p.validatedAt)) throw new ManagementRefusal(400, NUMBER_EXIST);
         if (rows.some((p) => p.userId === user.id)) throw new ManagementRefusal(400, EXISTS);
-        const phone = { userId: user.id, country: number.country, numberEncrypted: this.d.encryptor.encrypt(number.digits), numberIndex: index };
+        const phone = { userId: user.id, country: number.country, numberEncrypted: this.d.encryptor.encrypt(number.digits), numberIndex: indexes[0]! };
         return w.repos.phones.insertVerified(phone, new Date());
       });
     } catch (err) {
@@ -57,7 +58,7 @@ export class ManagementPhoneService {
     const user = await this.user(uid);
     const number = parsePhoneNumber(rawNumber);
     const { phones } = this.d.uow.repos;
-    const phone = number && (await phones.findByUserAndIndex(user.id, this.d.encryptor.blindIndex(number.digits)));
+    const phone = number && (await phones.findByUserAndIndex(user.id, this.d.encryptor.blindIndexes(number.digits)));
     // Barong parity: the message's spelling.
     if (!phone) throw new ManagementRefusal(422, 'management.phone.doesnt_exists');
     await phones.delete(phone.id);
