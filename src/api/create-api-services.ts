@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadContract, type Contract } from './contract.js';
 import { SessionCookie } from './auth/session-cookie.js';
 import { UserPresenter } from './presenters/user-presenter.js';
+import { UserKycPresenter } from './presenters/user-kyc-presenter.js';
 import type { BuildInfo } from './general/general-handlers.js';
 import type { AreaDeps } from '../domain/create-shared-services.js';
 
@@ -12,6 +13,8 @@ export interface ApiServices {
   contract: Contract;
   cookie: SessionCookie;
   presenter: UserPresenter;
+  /** The admin API's UserWithKYC, unmasked. */
+  kycPresenter: UserKycPresenter;
   build: BuildInfo;
 }
 
@@ -31,6 +34,7 @@ export function createApiServices(d: ApiServicesDeps): ApiServices {
     contract: loadContract(),
     cookie: new SessionCookie(d.config.session),
     presenter: new UserPresenter(d.encryptor),
+    kycPresenter: new UserKycPresenter(d.encryptor),
     build: buildInfo(d.config),
   };
 }

@@ -5,6 +5,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 import type { Label } from '../../db/repositories/labels-repository.js';
 import type { PhoneRecord } from '../../db/repositories/phones-repository.js';
 import type { ProfileRecord } from '../../db/repositories/profiles-repository.js';
+import type { DataStorage } from '../../db/repositories/data-storages-repository.js';
 import type { AccountDetails } from '../../domain/accounts/account-details.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { isoSeconds, isoSecondsOrNull, maskDate, maskName, maskPhone } from './format.js';
@@ -18,17 +19,23 @@ export function presentLabel(l: Label): Schemas['API_V2_Entities_Label'] {
   return { key: l.key, value: l.value, scope: l.scope, created_at: isoSeconds(l.createdAt), updated_at: isoSeconds(l.updatedAt) };
 }
 
-export function presentPhone(p: PhoneRecord, encryptor: Encryptor): Schemas['API_V2_Entities_Phone'] {
+/** Whether personal values are masked, as the user API shows them, or whole, as the admin API does. */
+export type Masking = 'masked' | 'unmasked';
+
+export function presentPhone(p: PhoneRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Phone'] {
   const digits = encryptor.decrypt(p.numberEncrypted);
   const callingCode = parsePhoneNumber(`+${digits}`)?.countryCallingCode ?? '';
-  return { country: p.country, number: maskPhone(digits, callingCode), validated_at: p.validatedAt?.toISOString() ?? null };
+  const number = masking === 'masked' ? maskPhone(digits, callingCode) : digits;
+  return { country: p.country, number, validated_at: p.validatedAt?.toISOString() ?? null };
 }
 
-export function presentProfile(p: ProfileRecord, encryptor: Encryptor): Schemas['API_V2_Entities_Profile'] {
+export function presentProfile(p: ProfileRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Profile'] {
+  const lastName = encryptor.decryptNullable(p.lastNameEncrypted);
+  const dob = encryptor.decryptNullable(p.dobEncrypted);
   return {
     first_name: encryptor.decryptNullable(p.firstNameEncrypted),
-    last_name: maskName(encryptor.decryptNullable(p.lastNameEncrypted)),
-    dob: maskDate(encryptor.decryptNullable(p.dobEncrypted)),
+    last_name: masking === 'masked' ? maskName(lastName) : lastName,
+    dob: masking === 'masked' ? maskDate(dob) : dob,
     address: encryptor.decryptNullable(p.addressEncrypted),
     postcode: p.postcode,
     city: p.city,
@@ -37,6 +44,29 @@ export function presentProfile(p: ProfileRecord, encryptor: Encryptor): Schemas[
     metadata: p.metadata,
     created_at: isoSeconds(p.createdAt),
     updated_at: isoSeconds(p.updatedAt),
+  };
+}
+
+/** The account fields every user entity starts with, in Barong's order (`username` follows, after `csrf_token`). */
+export function presentAccount(user: User, referralUid: string | null) {
+  return {
+    email: user.email,
+    uid: user.uid,
+    role: user.role,
+    level: user.level,
+    otp: user.otp,
+    state: user.state,
+    referral_uid: referralUid,
+    data: user.data,
+  };
+}
+
+export function presentDataStorage(s: DataStorage): Schemas['API_V2_Entities_DataStorage'] {
+  return {
+    title: s.title,
+    data: s.data,
+    created_at: isoSeconds(s.createdAt),
+    updated_at: isoSecondsOrNull(s.updatedAt) ?? isoSeconds(s.createdAt),
   };
 }
 
@@ -51,25 +81,13 @@ export class UserPresenter {
   fullInfo(account: AccountDetails, csrfToken?: string): UserWithFullInfo {
     const { user, referralUid, labels, phones, profiles, dataStorages } = account;
     return {
-      email: user.email,
-      uid: user.uid,
-      role: user.role,
-      level: user.level,
-      otp: user.otp,
-      state: user.state,
-      referral_uid: referralUid,
-      data: user.data,
+      ...presentAccount(user, referralUid),
       ...(csrfToken ? { csrf_token: csrfToken } : {}),
       username: user.username,
       labels: labels.map(presentLabel),
       phones: phones.map((p) => presentPhone(p, this.encryptor)),
       profiles: profiles.map((p) => presentProfile(p, this.encryptor)),
-      data_storages: dataStorages.map((s) => ({
-        title: s.title,
-        data: s.data,
-        created_at: isoSeconds(s.createdAt),
-        updated_at: isoSecondsOrNull(s.updatedAt) ?? isoSeconds(s.createdAt),
-      })),
+      data_storages: dataStorages.map(presentDataStorage),
       created_at: isoSeconds(user.createdAt),
       updated_at: isoSeconds(user.updatedAt),
     };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
+import { UserSearchRepository } from './user-search-repository.js';
 import { LabelsRepository } from './labels-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
@@ -12,6 +13,7 @@ import { DocumentsRepository } from './documents-repository.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
+import { CommentsRepository } from './comments-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -20,6 +22,7 @@ import { DataStoragesRepository } from './data-storages-repository.js';
 export function repositories(db: Knex) {
   return eachTranslatingErrors({
     users: new UsersRepository(db),
+    userSearch: new UserSearchRepository(db),
     labels: new LabelsRepository(db),
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),
@@ -31,6 +34,7 @@ export function repositories(db: Knex) {
     apiKeys: new ApiKeysRepository(db),
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
+    comments: new CommentsRepository(db),
   });
 }
 

@@ -45,8 +45,9 @@ export class LabelsRepository {
     return toLabel(await this.db('labels').where({ id }).first());
   }
 
-  async updateValue(id: number, value: string): Promise<void> {
-    await this.db('labels').where({ id }).update({ value });
+  /** The value, and the description when one is given (null clears it). */
+  async update(id: number, fields: { value: string; description?: string | null }): Promise<void> {
+    await this.db('labels').where({ id }).update(fields.description === undefined ? { value: fields.value } : fields);
   }
 
   async delete(id: number): Promise<void> {

@@ -24,7 +24,7 @@ export type NewUser = Pick<User, 'uid' | 'email' | 'passwordDigest' | 'role' | '
   Partial<Pick<User, 'username' | 'data' | 'referralId'>>;
 
 
-const toUser = (r: Row): User => ({
+export const toUser = (r: Row): User => ({
   id: Number(r.id),
   uid: r.uid,
   username: r.username,

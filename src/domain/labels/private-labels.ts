@@ -20,9 +20,15 @@ import { alreadyVerifiedKey, type ErrorKey } from '../../errors/error-keys.js';
 /** Who asks for a change: the user's own request (the default, so a new flow is held by the rule) or an admin. */
 export interface LabelChange {
   by?: 'user' | 'admin';
+  /** The label's new description (admins give one; null clears it); left as it is when undefined. */
+  description?: string | null;
 }
 
 const VERIFIED = 'verified';
+const DOCUMENT_REVIEWS = new Map([
+  ['verified', 'system.document.verified'],
+  ['rejected', 'system.document.rejected'],
+]);
 /** Steps whose verification an admin gives: once `verified`, the user cannot start them again. */
 const KYC_STEPS = new Set(['phone', 'profile', 'document', 'address']);
 
@@ -46,18 +52,25 @@ export class PrivateLabels {
 
   async set(w: Work, user: User, key: string, value: string, change: LabelChange = {}): Promise<User> {
     const existing = await this.lockedLabel(w, user, key, value, change);
-    if (existing?.value === value) return user;
+    const { description } = change;
+    const changes: Record<string, unknown> = {};
+    if (existing && existing.value !== value) changes.value = existing.value;
+    if (existing && description !== undefined && existing.description !== description) changes.description = existing.description;
+    if (existing && !Object.keys(changes).length) return user;
     let label: Label;
     if (existing) {
-      await w.repos.labels.updateValue(existing.id, value);
-      label = { ...existing, value };
+      await w.repos.labels.update(existing.id, { value, description });
+      label = { ...existing, value, description: description === undefined ? existing.description : description };
     } else {
-      label = await w.repos.labels.insert(user.id, key, value, 'private');
+      label = await w.repos.labels.insert(user.id, key, value, 'private', description ?? null);
     }
     const updated = await this.recompute(w, user);
     const record = await this.labelRecord(w, label, updated);
-    if (existing) w.emit('model.label.updated', { record, changes: { value: existing.value } }, this.meta(updated));
+    if (existing) w.emit('model.label.updated', { record, changes }, this.meta(updated));
     else w.emit('model.label.created', { record }, this.meta(updated));
+    // Barong tells the KYC side when a document is reviewed, whoever wrote the label.
+    const review = key === 'document' ? DOCUMENT_REVIEWS.get(value) : undefined;
+    if (review) w.emit(review, { record }, this.meta(updated));
     return updated;
   }
 

@@ -29,6 +29,23 @@ export function labelPartErrors(attribute: 'key' | 'value', value: string): Erro
   return errors;
 }
 
+/** Model errors of a new label; `clash` is the label its key would repeat, if any (`key.taken`). */
+export function newLabelErrors(key: string, value: string, clash: Label | undefined): ErrorKey[] {
+  const keyErrors = labelPartErrors('key', key);
+  if (!keyErrors.length && clash) keyErrors.push('key.taken');
+  return [...keyErrors, ...labelPartErrors('value', value)];
+}
+
+/** The unique index answers a race that the check before the insert lost, as that check would have. */
+export async function keyTakenOnRace<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw unprocessable('key.taken');
+    throw err;
+  }
+}
+
 export function isValidLabelKey(key: string): boolean {
   return labelPartErrors('key', key).length === 0;
 }
@@ -53,38 +70,41 @@ export class PublicLabels {
     const key = normaliseLabelPart(rawKey);
     const value = normaliseLabelPart(rawValue);
     this.requirePresent({ key, value });
-    const keyErrors = labelPartErrors('key', key);
-    const valueErrors = labelPartErrors('value', value);
-    try {
-      return await this.uow.run(async (w) => {
-        // Unlike Barong (unique per scope), a key is unique across scopes: the path operations address a label
-        // by key alone, so a public label must never share its key with a private one.
-        if (!keyErrors.length && (await w.repos.labels.find(user.id, key))) keyErrors.push('key.taken');
-        if (keyErrors.length || valueErrors.length) throw unprocessable([...keyErrors, ...valueErrors]);
-        const label = await w.repos.labels.insert(user.id, key, value, 'public');
-        await this.announce(w, user, label, 'model.label.created');
-        return label;
-      });
-    } catch (err) {
-      if (err instanceof UniqueViolation) throw unprocessable('key.taken');
-      throw err;
-    }
+    return keyTakenOnRace(this.uow.run((w) => this.insert(w, user, key, value)));
   }
 
   /** Barong parity, except that an invalid value answers 422 here (Barong answers 200 and saves nothing). */
   async update(user: User, key: string, rawValue: string): Promise<Label> {
     const value = normaliseLabelPart(rawValue);
     this.requirePresent({ value });
-    return this.uow.run(async (w) => {
-      const label = await this.writable(w, user, key);
-      const errors = labelPartErrors('value', value);
-      if (errors.length) throw unprocessable(errors);
-      if (value === label.value) return label;
-      await w.repos.labels.updateValue(label.id, value);
-      const updated = (await w.repos.labels.find(user.id, label.key, 'public'))!;
-      await this.announce(w, user, updated, 'model.label.updated', { value: label.value });
-      return updated;
-    });
+    return this.uow.run(async (w) => this.change(w, user, await this.writable(w, user, key), value));
+  }
+
+  /**
+   * Adds a public label in the caller's transaction; key and value normalised already. Unlike Barong (unique per
+   * scope), a key is unique across scopes: the path operations address a label by key alone, so a public label
+   * must never share its key with a private one.
+   */
+  async insert(w: Work, user: User, key: string, value: string, description: string | null = null): Promise<Label> {
+    const errors = newLabelErrors(key, value, await w.repos.labels.find(user.id, key));
+    if (errors.length) throw unprocessable(errors);
+    const label = await w.repos.labels.insert(user.id, key, value, 'public', description);
+    await this.announce(w, user, label, 'model.label.created');
+    return label;
+  }
+
+  /** Changes a public label's value (normalised already), and its description unless that is undefined. */
+  async change(w: Work, user: User, label: Label, value: string, description?: string | null): Promise<Label> {
+    const errors = labelPartErrors('value', value);
+    if (errors.length) throw unprocessable(errors);
+    const changes: Record<string, unknown> = {};
+    if (value !== label.value) changes.value = label.value;
+    if (description !== undefined && description !== label.description) changes.description = label.description;
+    if (!Object.keys(changes).length) return label;
+    await w.repos.labels.update(label.id, { value, description });
+    const updated = (await w.repos.labels.find(user.id, label.key, 'public'))!;
+    await this.announce(w, user, updated, 'model.label.updated', changes);
+    return updated;
   }
 
   async remove(user: User, key: string): Promise<void> {
