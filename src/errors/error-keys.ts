@@ -187,6 +187,11 @@ export const MODEL_ERRORS = {
   doc_type: ['blank', 'inclusion'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
+  // The management API's writes: a user's role and referrer, an imported password digest and phone number.
+  role: ['doesnt_exist'],
+  referral: ['doesnt_exist'],
+  password_digest: ['invalid'],
+  number: ['invalid'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
 } as const;
 

@@ -74,6 +74,12 @@ export class PhonesRepository {
     return row ? toPhone(row) : undefined;
   }
 
+  /** The first phone with this number, of any user, verified or not. */
+  async findByIndex(numberIndex: string): Promise<Phone | undefined> {
+    const row = await this.db('phones').where({ number_index: numberIndex }).orderBy('id').first();
+    return row ? toPhone(row) : undefined;
+  }
+
   /** Whether anybody has verified this number. */
   async verifiedExists(numberIndex: string): Promise<boolean> {
     const row = await this.db('phones').where({ number_index: numberIndex }).whereNotNull('validated_at').first('id');
@@ -97,6 +103,18 @@ export class PhonesRepository {
       number_encrypted: phone.numberEncrypted,
       number_index: phone.numberIndex,
       ...challengeRow(challenge),
+    });
+    return toPhone(await this.db('phones').where({ id }).first());
+  }
+
+  /** A phone verified elsewhere (no code to send): UniqueViolation as insert's. */
+  async insertVerified(phone: NewPhone, validatedAt: Date): Promise<Phone> {
+    const [id] = await this.db('phones').insert({
+      user_id: phone.userId,
+      country: phone.country,
+      number_encrypted: phone.numberEncrypted,
+      number_index: phone.numberIndex,
+      validated_at: validatedAt,
     });
     return toPhone(await this.db('phones').where({ id }).first());
   }

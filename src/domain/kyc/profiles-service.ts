@@ -9,14 +9,15 @@ import {
   PROFILE_STATE_CODES,
   profileStateName,
   type ProfileFields,
+  type ProfileState,
   type ProfileRecord,
 } from '../../db/repositories/profiles-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { conflict, notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
-import type { PrivateLabels } from '../labels/private-labels.js';
+import type { LabelChange, PrivateLabels } from '../labels/private-labels.js';
 import { eventUser } from '../accounts/event-user.js';
-import { normaliseProfile, type ProfileRequest, type ProfileValues } from './profile-rules.js';
+import { normaliseProfile, type ProfileInput, type ProfileRequest, type ProfileValues } from './profile-rules.js';
 
 export interface ProfilesServiceDeps {
   uow: UnitOfWork;
@@ -38,11 +39,23 @@ export class ProfilesService {
       await w.repos.users.lockRow(user.id);
       // Barong's model key `state.exists`; the contract answers it with the seed's 409.
       if (await w.repos.profiles.hasOpen(user.id)) throw conflict('state.exists');
-      const profile = await w.repos.profiles.insert(user.id, { ...this.fields(values), state: PROFILE_STATE_CODES[state] });
-      const owner = await this.label(w, user, state);
-      w.emit('model.profile.created', { record: await this.eventRecord(w, owner, profile) });
-      return profile;
+      return (await this.insert(w, user, values, state)).profile;
     });
+  }
+
+  /**
+   * A profile in any state, in the caller's transaction, as the management API imports one. Barong keeps no limit
+   * on verified and rejected profiles; a drafted or submitted one is refused while another is open (422
+   * `state.exists`, reported with the fields' errors). A trusted caller's `change` may move a verified `profile`
+   * label. Answers the profile and its user as the label left them.
+   */
+  async import(w: Work, user: User, request: ProfileInput, state: string, change: LabelChange): Promise<{ profile: ProfileRecord; owner: User }> {
+    const { values, errors } = normaliseProfile(request);
+    await w.repos.users.lockRow(user.id);
+    if (!isProfileState(state)) errors.push('state.inclusion');
+    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id))) errors.push('state.exists');
+    if (errors.length || !isProfileState(state)) throw unprocessable(errors);
+    return this.insert(w, user, values, state, change);
   }
 
   async update(user: User, request: ProfileRequest): Promise<ProfileRecord> {
@@ -59,6 +72,13 @@ export class ProfilesService {
       w.emit('model.profile.updated', { record, changes: changedFields(previous, record) });
       return profile;
     });
+  }
+
+  private async insert(w: Work, user: User, values: ProfileValues, state: ProfileState, change: LabelChange = {}) {
+    const profile = await w.repos.profiles.insert(user.id, { ...this.fields(values), state: PROFILE_STATE_CODES[state] });
+    const owner = await this.label(w, user, state, change);
+    w.emit('model.profile.created', { record: await this.eventRecord(w, owner, profile) });
+    return { profile, owner };
   }
 
   private validate(request: ProfileRequest): ProfileValues {
@@ -81,9 +101,9 @@ export class ProfilesService {
     };
   }
 
-  private async label(w: Work, user: User, state: string): Promise<User> {
+  private async label(w: Work, user: User, state: string, change: LabelChange = {}): Promise<User> {
     const fresh = (await w.repos.users.findById(user.id)) ?? user;
-    return this.d.privateLabels.set(w, fresh, 'profile', state);
+    return this.d.privateLabels.set(w, fresh, 'profile', state, change);
   }
 
   /** Barong's event record: plain (unmasked) values, no state, null fields left out. */
@@ -105,6 +125,8 @@ export class ProfilesService {
     return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined));
   }
 }
+
+const isProfileState = (state: string): state is ProfileState => Object.hasOwn(PROFILE_STATE_CODES, state);
 
 /** The previous values of the attributes that changed (updated_at excluded), as Barong's *.updated events. */
 function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
