@@ -28,7 +28,7 @@ import { createServiceAccountsHandlers, type ServiceAccountsHandlerDeps } from '
 import { createAuthzHandlers, type AuthzHandlerDeps } from './authz/authz-handlers.js'; // gateway authorizer
 import type { RouteTable } from './types.js';
 import { adminRoutes, type AdminRouteDeps } from './admin/admin-routes.js';
-import { managementRoutes } from './management/management-routes.js';
+import { managementRoutes, type ManagementRouteDeps } from './management/management-routes.js';
 
 export interface RouteServices
   extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
@@ -46,6 +46,7 @@ export interface RouteServices
     ApiKeysHandlerDeps,
     ServiceAccountsHandlerDeps,
     AdminRouteDeps,
+    ManagementRouteDeps,
     AuthzHandlerDeps {
   config: Config;
   contract: Contract;
@@ -152,6 +153,6 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     authorizeHead: { access: 'gateway', handler: authz.authorizeHead },
     authorizeOptions: { access: 'gateway', handler: authz.authorizeOptions },
     ...adminRoutes(s),
-    ...managementRoutes(),
+    ...managementRoutes(s),
   };
 }

@@ -20,12 +20,20 @@ const KEY_MESSAGES: Record<string, string> = {
   'request.unsupported_media_type': 'Only JSON body is accepted.',
   'server.internal_error': 'Internal Server Error',
   'server.not_implemented': 'Not Implemented',
+  // Grape writes a parameter's own message after its name.
+  non_integer_page: 'page non_integer_page',
+  non_positive_page: 'page non_positive_page',
+  non_integer_limit: 'limit non_integer_limit',
+  invalid_limit: 'limit invalid_limit',
+  'request.invalid_extended': 'extended Non boolean extended value',
+  'request.invalid_range': 'range Invalid range',
 };
 
 function message(key: string): string {
+  if (KEY_MESSAGES[key]) return KEY_MESSAGES[key];
   const validation = /(?:^|\.)(missing|empty|invalid|non_integer|non_positive)_([a-z0-9_]+)$/.exec(key);
   if (validation) return `${validation[2]} ${GRAPE_WORDING[validation[1]!]}`;
-  return KEY_MESSAGES[key] ?? key;
+  return key;
 }
 
 export function managementErrorBody(err: Pick<AppError, 'keys'>): { error: string } {

@@ -3,15 +3,19 @@ import type { RouteTable } from '../types.js';
 import { accountsManagementRoutes } from './accounts-routes.js';
 import { kycManagementRoutes } from './kyc-routes.js';
 import { labelsManagementRoutes } from './labels-routes.js';
+import type { ManagementLabelsRouteDeps } from './labels-handlers.js';
 import { toolsManagementRoutes } from './tools-routes.js';
 import { usersManagementRoutes } from './users-routes.js';
+import type { ManagementUsersRouteDeps } from './users-handlers.js';
 
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
-export function managementRoutes(): Pick<RouteTable, ManagementOperation> {
+export type ManagementRouteDeps = ManagementUsersRouteDeps & ManagementLabelsRouteDeps;
+
+export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {
-    ...usersManagementRoutes(),
-    ...labelsManagementRoutes(),
+    ...usersManagementRoutes(d),
+    ...labelsManagementRoutes(d),
     ...kycManagementRoutes(),
     ...accountsManagementRoutes(),
     ...toolsManagementRoutes(),
