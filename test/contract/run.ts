@@ -80,6 +80,9 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const kycNone = await make('dredd.kyc-none@example.com');
     const kycFull = await make('dredd.kyc-full@example.com');
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    // Management users and labels (hooks/management-users.cjs, management-labels.cjs): the users their requests name.
+    const managed = await make('dredd.management-user@example.com');
+    const labelled = await make('dredd.management-labels@example.com');
     return {
       admin: { email: admin.email, uid: admin.uid, password: PASSWORD },
       member: { email: member.email, uid: member.uid, password: PASSWORD },
@@ -95,6 +98,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
+      managed: { email: managed.email, uid: managed.uid, password: PASSWORD },
+      labelled: { email: labelled.email, uid: labelled.uid, password: PASSWORD },
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
     };

@@ -93,7 +93,8 @@ export class ManagementUsers {
   /**
    * The user, their phone (verified, without the `phone` label, as Barong adds it) and their profile (always one,
    * empty when no field is given, which sets the `profile` label) in one transaction: nothing stays of a refused
-   * import. The e-mail is taken as given, as Barong takes it; the digest must be bcrypt's.
+   * import. The e-mail is taken as given, as Barong takes it; the digest must be bcrypt's
+   * (docs/parity.md#management-import).
    */
   async import(input: UserImport): Promise<UserWithProfiles> {
     if (await this.d.uow.repos.users.findByEmail(input.email)) throw new ManagementRefusal(422, ALREADY_EXISTS);
@@ -130,7 +131,8 @@ export class ManagementUsers {
 
   /**
    * By uid, by e-mail as every e-mail lookup here compares, or by a phone of any state with this number. Barong
-   * hashes the number as given; here it is read as the phone APIs read numbers first, so `+1 202…` finds it too.
+   * hashes the number as given; here it is read as the phone APIs read numbers first, so `+1 202…` finds it too
+   * (docs/parity.md#management-phone-lookup).
    */
   private async find(lookup: UserLookup): Promise<User | undefined> {
     const { users, phones } = this.d.uow.repos;
@@ -147,7 +149,7 @@ export class ManagementUsers {
     return user;
   }
 
-  /** Barong fails with a 500 on an unknown referrer; here it is the model error Barong's message names. */
+  /** Barong fails with a 500 on an unknown referrer (docs/parity.md#management-errors-instead-of-500s). */
   private async referral(uid: string | undefined): Promise<number | null> {
     if (uid === undefined) return null;
     const referrer = await this.d.uow.repos.users.findByUid(uid);
