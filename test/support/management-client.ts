@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
+import { recordEvents } from './account-client.js';
+import type { DomainEvent } from '../../src/domain/events/domain-events.js';
 import * as yaml from 'js-yaml';
 
 export const MANAGEMENT = '/api/v2/barong/management';
@@ -77,4 +81,23 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
 export function signedCaller(app: Express, keys: ManagementKeys) {
   return (path: string, data: unknown, signers: string[] = ['applogic'], method: 'post' | 'put' = 'post') =>
     request(app)[method](MANAGEMENT + path).set('Content-Type', 'application/json').send(keys.signNow(data, signers));
+}
+
+export interface ManagementTestApp {
+  t: TestApp;
+  call: ReturnType<typeof signedCaller>;
+  /** Every domain event the app dispatched since it started. */
+  events: DomainEvent[];
+}
+
+/** A test app trusting `keys`, started before the file's tests and closed after them; its fields are set once started. */
+export function managementTestApp(keys: ManagementKeys): ManagementTestApp {
+  const m = {} as ManagementTestApp;
+  beforeAll(async () => {
+    m.t = await startTestApp({ BARONG_MANAGEMENT_API_CONFIG: keys.file });
+    m.call = signedCaller(m.t.app, keys);
+    m.events = recordEvents(m.t);
+  });
+  afterAll(() => m.t?.close());
+  return m;
 }

@@ -96,25 +96,22 @@ export class PhonesRepository {
   }
 
   /** UniqueViolation (index_phones_on_user_id_and_number_index) when the user already has the number. */
-  async insert(phone: NewPhone, challenge: PhoneChallenge): Promise<Phone> {
-    const [id] = await this.db('phones').insert({
-      user_id: phone.userId,
-      country: phone.country,
-      number_encrypted: phone.numberEncrypted,
-      number_index: phone.numberIndex,
-      ...challengeRow(challenge),
-    });
-    return toPhone(await this.db('phones').where({ id }).first());
+  insert(phone: NewPhone, challenge: PhoneChallenge): Promise<Phone> {
+    return this.insertRow(phone, challengeRow(challenge));
   }
 
   /** A phone verified elsewhere (no code to send): UniqueViolation as insert's. */
-  async insertVerified(phone: NewPhone, validatedAt: Date): Promise<Phone> {
+  insertVerified(phone: NewPhone, validatedAt: Date): Promise<Phone> {
+    return this.insertRow(phone, { validated_at: validatedAt });
+  }
+
+  private async insertRow(phone: NewPhone, state: Row): Promise<Phone> {
     const [id] = await this.db('phones').insert({
       user_id: phone.userId,
       country: phone.country,
       number_encrypted: phone.numberEncrypted,
       number_index: phone.numberIndex,
-      validated_at: validatedAt,
+      ...state,
     });
     return toPhone(await this.db('phones').where({ id }).first());
   }
