@@ -172,6 +172,10 @@ export const MODEL_ERRORS = {
   scope: ['inclusion', 'too_long'],
   state: ['exists', 'inclusion', 'invalid'],
   email_or_uid: ['not_uniq'],
+  // The management API's users: a referrer, an imported password digest and phone number.
+  referral: ['doesnt_exist'],
+  password_digest: ['invalid'],
+  number: ['invalid'],
   category: ['inclusion'],
   code: ['invalid'],
   path: ['blank', 'too_long'],
@@ -187,11 +191,7 @@ export const MODEL_ERRORS = {
   doc_type: ['blank', 'inclusion'],
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
-  // The management API's writes: a user's role and referrer, an imported password digest and phone number.
   role: ['doesnt_exist'],
-  referral: ['doesnt_exist'],
-  password_digest: ['invalid'],
-  number: ['invalid'],
   upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
 } as const;
 

@@ -14,6 +14,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
 import { CommentsRepository } from './comments-repository.js';
+import { LabelHoldersRepository } from './label-holders-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -35,6 +36,7 @@ export function repositories(db: Knex) {
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
     comments: new CommentsRepository(db),
+    labelHolders: new LabelHoldersRepository(db),
   });
 }
 

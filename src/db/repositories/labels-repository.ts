@@ -50,7 +50,20 @@ export class LabelsRepository {
     await this.db('labels').where({ id }).update(fields.description === undefined ? { value: fields.value } : fields);
   }
 
+  /** How many private labels there are of each key and value, over all users. */
+  async countPrivate(): Promise<LabelCount[]> {
+    const rows = await this.db('labels').where({ scope: 'private' }).groupBy('key', 'value').orderBy(['key', 'value']).select('key', 'value').count({ n: '*' });
+    return rows.map((r: Row) => ({ key: r.key, value: r.value, count: Number(r.n) }));
+  }
+
   async delete(id: number): Promise<void> {
     await this.db('labels').where({ id }).delete();
   }
+}
+
+/** How many labels have one key and value. */
+export interface LabelCount {
+  key: string;
+  value: string;
+  count: number;
 }

@@ -35,16 +35,6 @@ export interface UsersFound {
   total: number;
 }
 
-/** Users by one of their labels: the key, and the value and scope when given; `from`/`to` bound `labels.<range>_at`. */
-export interface LabelHolderFilter {
-  key: string;
-  value?: string;
-  scope?: string;
-  range: 'created' | 'updated';
-  from?: Date;
-  to?: Date;
-}
-
 /** A document label that waits for compliance: new, or replaced by a new upload. */
 const PENDING_DOCUMENT = ['pending', 'replaced'];
 
@@ -76,16 +66,6 @@ export class UserSearchRepository {
     return { users: rows.map(toUser), total: await this.count(this.pendingDocuments(filter)) };
   }
 
-  /** Once per matching label, by user id (Barong parity: a user with the key in both scopes is listed twice). */
-  async withLabel(filter: LabelHolderFilter, page: UserPage): Promise<UsersFound> {
-    const rows = await this.labelled(filter)
-      .select('users.*')
-      .orderBy([{ column: 'users.id' }, { column: 'labels.id' }])
-      .offset((page.page - 1) * page.limit)
-      .limit(page.limit);
-    return { users: rows.map(toUser), total: await this.count(this.labelled(filter)) };
-  }
-
   /** The uids of the given user ids (referrers of a page of users), in one query. */
   async uidsOf(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
@@ -98,15 +78,6 @@ export class UserSearchRepository {
       .join('labels', 'labels.user_id', 'users.id')
       .where({ 'labels.key': 'document', 'labels.scope': 'private' })
       .whereIn('labels.value', PENDING_DOCUMENT);
-  }
-
-  private labelled(f: LabelHolderFilter): Knex.QueryBuilder {
-    const q = this.db('users').join('labels', 'labels.user_id', 'users.id').where('labels.key', f.key);
-    if (f.value !== undefined) q.where('labels.value', f.value);
-    if (f.scope !== undefined) q.where('labels.scope', f.scope);
-    if (f.from) q.where(`labels.${f.range}_at`, '>=', f.from);
-    if (f.to) q.where(`labels.${f.range}_at`, '<=', f.to);
-    return q;
   }
 
   /** The country matches through EXISTS, so a user with several profiles is still one row (Barong's DISTINCT). */

@@ -6,6 +6,7 @@ import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Activity } from '../../db/repositories/activities-repository.js';
 import { badRequest, unprocessable } from '../../errors/app-error.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
@@ -18,7 +19,6 @@ import { recordActivity } from './activity-log.js';
 import { loadAccountDetails, type AccountDetails } from './account-details.js';
 import { eventUser, userLanguage } from './event-user.js';
 import { dataErrors, passwordErrors } from './user-rules.js';
-import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface AccountServiceDeps {
   config: Config;

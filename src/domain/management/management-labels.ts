@@ -39,7 +39,7 @@ export class ManagementLabels {
     const repos = this.d.uow.repos;
     const { key, value, scope } = query;
     const filter = { key, value, scope, range: query.range ?? 'created', from: optionalEpochDate(query.from), to: optionalEpochDate(query.to) } as const;
-    return userPage(repos, await repos.userSearch.withLabel(filter, pageOf(query)), query, extended);
+    return userPage(repos, await repos.labelHolders.list(filter, pageOf(query)), query, extended);
   }
 
   /** Every label of the user, both scopes. */
