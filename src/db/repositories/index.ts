@@ -3,6 +3,7 @@ import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
 import { UserSearchRepository } from './user-search-repository.js';
 import { LabelsRepository } from './labels-repository.js';
+import { LabelHoldersRepository } from './label-holders-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
 import { RestrictionsRepository } from './restrictions-repository.js';
@@ -14,7 +15,6 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
 import { CommentsRepository } from './comments-repository.js';
-import { LabelHoldersRepository } from './label-holders-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -25,6 +25,7 @@ export function repositories(db: Knex) {
     users: new UsersRepository(db),
     userSearch: new UserSearchRepository(db),
     labels: new LabelsRepository(db),
+    labelHolders: new LabelHoldersRepository(db),
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),
     restrictions: new RestrictionsRepository(db),
@@ -36,7 +37,6 @@ export function repositories(db: Knex) {
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
     comments: new CommentsRepository(db),
-    labelHolders: new LabelHoldersRepository(db),
   });
 }
 
