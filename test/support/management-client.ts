@@ -4,16 +4,16 @@
  * independently of the jose the server verifies with).
  */
 import { generateKeyPairSync, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Express } from 'express';
-import request from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
 import { recordEvents } from './account-client.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as yaml from 'js-yaml';
+import type { Express } from 'express';
+import request from 'supertest';
 
 export const MANAGEMENT = '/api/v2/barong/management';
 
@@ -33,6 +33,31 @@ export interface ManagementKeys {
   signNow(data: unknown, names: string[], claims?: Record<string, unknown>): object;
   /** Each signer's algorithm and PKCS#8 PEM private key (for the Dredd hooks, which sign in their own process). */
   privateKeys(): Record<string, { algorithm: string; pem: string }>;
+}
+
+/** Sends `data` signed by `signers` (applogic alone unless given) to a management path, as a service would. */
+export function signedCaller(app: Express, keys: ManagementKeys) {
+  return (path: string, data: unknown, signers: string[] = ['applogic'], method: 'post' | 'put' = 'post') =>
+    request(app)[method](MANAGEMENT + path).set('Content-Type', 'application/json').send(keys.signNow(data, signers));
+}
+
+export interface ManagementTestApp {
+  t: TestApp;
+  call: ReturnType<typeof signedCaller>;
+  /** Every domain event the app dispatched since it started. */
+  events: DomainEvent[];
+}
+
+/** A test app trusting `keys`, started before the file's tests and closed after them; its fields are set once started. */
+export function managementTestApp(keys: ManagementKeys): ManagementTestApp {
+  const m = {} as ManagementTestApp;
+  beforeAll(async () => {
+    m.t = await startTestApp({ BARONG_MANAGEMENT_API_CONFIG: keys.file });
+    m.call = signedCaller(m.t.app, keys);
+    m.events = recordEvents(m.t);
+  });
+  afterAll(() => m.t?.close());
+  return m;
 }
 
 /** Every scope lets `applogic` and `peatio` sign and needs `applogic`, unless `scopes` says otherwise. */
@@ -77,27 +102,3 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
   };
 }
 
-/** Sends `data` signed by `signers` (applogic alone unless given) to a management path, as a service would. */
-export function signedCaller(app: Express, keys: ManagementKeys) {
-  return (path: string, data: unknown, signers: string[] = ['applogic'], method: 'post' | 'put' = 'post') =>
-    request(app)[method](MANAGEMENT + path).set('Content-Type', 'application/json').send(keys.signNow(data, signers));
-}
-
-export interface ManagementTestApp {
-  t: TestApp;
-  call: ReturnType<typeof signedCaller>;
-  /** Every domain event the app dispatched since it started. */
-  events: DomainEvent[];
-}
-
-/** A test app trusting `keys`, started before the file's tests and closed after them; its fields are set once started. */
-export function managementTestApp(keys: ManagementKeys): ManagementTestApp {
-  const m = {} as ManagementTestApp;
-  beforeAll(async () => {
-    m.t = await startTestApp({ BARONG_MANAGEMENT_API_CONFIG: keys.file });
-    m.call = signedCaller(m.t.app, keys);
-    m.events = recordEvents(m.t);
-  });
-  afterAll(() => m.t?.close());
-  return m;
-}

@@ -4,7 +4,7 @@ import type { ManagementLabels } from '../../domain/management/management-labels
 import { presentLabel } from '../presenters/user-presenter.js';
 import { presentAdminLabel } from '../presenters/user-kyc-presenter.js';
 import type { Handler } from '../types.js';
-import { withFullMessages } from './model-messages.js';
+import { withModelMessages } from './model-messages.js';
 import { presentUserPage } from './user-page-presenter.js';
 
 export interface ManagementLabelsRouteDeps {
@@ -27,12 +27,12 @@ export function createManagementLabelsHandlers(d: ManagementLabelsRouteDeps) {
 
   const managementCreateLabel: Handler<'managementCreateLabel'> = async (req) => {
     const { user_uid: uid, key, value, description } = req.body;
-    return { status: 201, body: presentLabel(await withFullMessages(labels.create(uid, { key, value, description }))) };
+    return { status: 201, body: presentLabel(await withModelMessages(() => labels.create(uid, { key, value, description }))) };
   };
 
   const managementUpdateLabel: Handler<'managementUpdateLabel'> = async (req) => {
     const { user_uid: uid, key, value, description, replace } = req.body;
-    return { status: 200, body: presentLabel(await withFullMessages(labels.update(uid, { key, value, description }, replace ?? true))) };
+    return { status: 200, body: presentLabel(await withModelMessages(() => labels.update(uid, { key, value, description }, replace ?? true))) };
   };
 
   const managementDeleteLabel: Handler<'managementDeleteLabel'> = async (req) => {

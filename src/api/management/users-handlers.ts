@@ -6,7 +6,7 @@ import type { ProfileInput } from '../../domain/kyc/profile-rules.js';
 import { ManagementRefusal } from '../../domain/management/signed-request.js';
 import type { UserKycPresenter } from '../presenters/user-kyc-presenter.js';
 import type { Handler } from '../types.js';
-import { withFullMessages } from './model-messages.js';
+import { withModelMessages } from './model-messages.js';
 import { presentUserPage, presentWithProfiles } from './user-page-presenter.js';
 
 export interface ManagementUsersRouteDeps {
@@ -53,25 +53,25 @@ export function createManagementUsersHandlers(d: ManagementUsersRouteDeps) {
 
   const managementCreateUser: Handler<'managementCreateUser'> = async (req) => {
     const { email, password, referral_uid: referralUid } = req.body;
-    return { status: 201, body: withProfiles(await withFullMessages(users.create({ email, password, referralUid }))) };
+    return { status: 201, body: withProfiles(await withModelMessages(() => users.create({ email, password, referralUid }))) };
   };
 
   const managementUpdateUser: Handler<'managementUpdateUser'> = async (req) => {
     atLeastOne(req.body, ['role', 'data']);
     const { uid, role, data } = req.body;
-    return { status: 201, body: withProfiles(await withFullMessages(users.update(uid, { role, data }))) };
+    return { status: 201, body: withProfiles(await withModelMessages(() => users.update(uid, { role, data }))) };
   };
 
   const managementImportUser: Handler<'managementImportUser'> = async (req) => {
     const { email, password_digest: passwordDigest, referral_uid: referralUid, phone, state } = req.body;
     // Barong's import takes no metadata.
-    const imported = users.import({ email, passwordDigest, referralUid, phone, state, profile: { ...profileOf(req.body), metadata: undefined } });
-    return { status: 201, body: withProfiles(await withFullMessages(imported)) };
+    const profile = { ...profileOf(req.body), metadata: undefined };
+    return { status: 201, body: withProfiles(await withModelMessages(() => users.import({ email, passwordDigest, referralUid, phone, state, profile }))) };
   };
 
   const managementCreateProfile: Handler<'managementCreateProfile'> = async (req) => {
     const { uid, state } = req.body;
-    return { status: 201, body: withProfiles(await withFullMessages(users.createProfile(uid, profileOf(req.body), state))) };
+    return { status: 201, body: withProfiles(await withModelMessages(() => users.createProfile(uid, profileOf(req.body), state))) };
   };
 
   return { managementGetUser, managementListUsers, managementCreateUser, managementUpdateUser, managementImportUser, managementCreateProfile };

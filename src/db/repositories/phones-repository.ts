@@ -61,6 +61,13 @@ const challengeRow = (c: PhoneChallenge) => ({
   code_attempts: 0,
 });
 
+/**
+ * A number's index, or its indexes under every configured blind-index key (while `secrets reindex` moves stored
+ * indexes to a new key, a row may still carry the previous one).
+ */
+type NumberIndex = string | readonly string[];
+const indexes = (index: NumberIndex): string[] => [index].flat();
+
 export class PhonesRepository {
   constructor(private readonly db: Knex) {}
 
@@ -69,20 +76,14 @@ export class PhonesRepository {
     return rows.map(toPhone);
   }
 
-  async findByUserAndIndex(userId: number, numberIndex: string): Promise<Phone | undefined> {
-    const row = await this.db('phones').where({ user_id: userId, number_index: numberIndex }).first();
-    return row ? toPhone(row) : undefined;
-  }
-
-  /** The first phone with this number, of any user, verified or not. */
-  async findByIndex(numberIndex: string): Promise<Phone | undefined> {
-    const row = await this.db('phones').where({ number_index: numberIndex }).orderBy('id').first();
+  async findByUserAndIndex(userId: number, numberIndex: NumberIndex): Promise<Phone | undefined> {
+    const row = await this.db('phones').where({ user_id: userId }).whereIn('number_index', indexes(numberIndex)).orderBy('id').first();
     return row ? toPhone(row) : undefined;
   }
 
   /** Whether anybody has verified this number. */
-  async verifiedExists(numberIndex: string): Promise<boolean> {
-    const row = await this.db('phones').where({ number_index: numberIndex }).whereNotNull('validated_at').first('id');
+  async verifiedExists(numberIndex: NumberIndex): Promise<boolean> {
+    const row = await this.db('phones').whereIn('number_index', indexes(numberIndex)).whereNotNull('validated_at').first('id');
     return Boolean(row);
   }
 
@@ -90,8 +91,8 @@ export class PhonesRepository {
    * Locks every phone row with this number for the rest of the transaction (index range lock), so two users
    * can never verify the same number at once, and two tries of one code are counted one after the other.
    */
-  async lockNumber(numberIndex: string): Promise<Phone[]> {
-    const rows = await this.db('phones').where({ number_index: numberIndex }).orderBy('id').forUpdate();
+  async lockNumber(numberIndex: NumberIndex): Promise<Phone[]> {
+    const rows = await this.db('phones').whereIn('number_index', indexes(numberIndex)).orderBy('id').forUpdate();
     return rows.map(toPhone);
   }
 
@@ -100,18 +101,22 @@ export class PhonesRepository {
     return this.insertRow(phone, challengeRow(challenge));
   }
 
-  /** A phone verified elsewhere (no code to send): UniqueViolation as insert's. */
-  insertVerified(phone: NewPhone, validatedAt: Date): Promise<Phone> {
-    return this.insertRow(phone, { validated_at: validatedAt });
+  /** A number verified elsewhere (the exchange's services vouch for it): no code. UniqueViolation as insert(). */
+  insertVerified(phone: NewPhone, at: Date): Promise<Phone> {
+    return this.insertRow(phone, { validated_at: at });
   }
 
-  private async insertRow(phone: NewPhone, state: Row): Promise<Phone> {
+  async delete(id: number): Promise<void> {
+    await this.db('phones').where({ id }).delete();
+  }
+
+  private async insertRow(phone: NewPhone, extra: Row): Promise<Phone> {
     const [id] = await this.db('phones').insert({
       user_id: phone.userId,
       country: phone.country,
       number_encrypted: phone.numberEncrypted,
       number_index: phone.numberIndex,
-      ...state,
+      ...extra,
     });
     return toPhone(await this.db('phones').where({ id }).first());
   }
@@ -130,5 +135,11 @@ export class PhonesRepository {
     await this.db('phones')
       .where({ id })
       .update({ validated_at: at, code_digest: null, code_expires_at: null, code_attempts: 0 });
+  }
+
+  /** The first phone with this number, of any user, verified or not. */
+  async findByIndex(numberIndex: NumberIndex): Promise<Phone | undefined> {
+    const row = await this.db('phones').whereIn('number_index', indexes(numberIndex)).orderBy('id').first();
+    return row ? toPhone(row) : undefined;
   }
 }

@@ -2,15 +2,16 @@
  * Profiles: one drafted-or-submitted profile per user; PUT edits the drafted one only;
  * `confirm` submits. First/last name, birth date and address are encrypted at rest. Every write sets the private
  * label `profile: <state>` (recomputing level and state) and records model.profile.created/updated, in one
- * transaction that holds the user's row, so two concurrent creates cannot both succeed.
+ * transaction that holds the user's row, so two concurrent creates cannot both succeed. Admins open a submitted
+ * profile for a user and decide on it inside their own transaction (src/domain/admin/profiles-admin.ts).
  */
 import type { User } from '../../db/repositories/users-repository.js';
 import {
   PROFILE_STATE_CODES,
   profileStateName,
   type ProfileFields,
-  type ProfileState,
   type ProfileRecord,
+  type ProfileState,
 } from '../../db/repositories/profiles-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import { conflict, notFound, unprocessable } from '../../errors/app-error.js';
@@ -32,6 +33,21 @@ export class ProfilesService {
     return this.d.uow.repos.profiles.listByUser(user.id);
   }
 
+  /**
+   * A profile in any state, in the caller's transaction, as the management API imports one. Barong keeps no limit
+   * on verified and rejected profiles; a drafted or submitted one is refused while another is open (422
+   * `state.exists`, reported with the fields' errors). A trusted caller's `change` may move a verified `profile`
+   * label.
+   */
+  async import(w: Work, user: User, request: ProfileInput, state: string, change: LabelChange): Promise<ProfileRecord> {
+    const { values, errors } = normaliseProfile(request);
+    await w.repos.users.lockRow(user.id);
+    if (!isProfileState(state)) errors.push('state.inclusion');
+    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id))) errors.push('state.exists');
+    if (errors.length || !isProfileState(state)) throw unprocessable(errors);
+    return this.insert(w, user, values, { state, change });
+  }
+
   async create(user: User, request: ProfileRequest): Promise<ProfileRecord> {
     const values = this.validate(request);
     const state = request.confirm ? 'submitted' : 'drafted';
@@ -39,23 +55,28 @@ export class ProfilesService {
       await w.repos.users.lockRow(user.id);
       // Barong's model key `state.exists`; the contract answers it with the seed's 409.
       if (await w.repos.profiles.hasOpen(user.id)) throw conflict('state.exists');
-      return (await this.insert(w, user, values, state)).profile;
+      return this.insert(w, user, values, { state });
     });
   }
 
   /**
-   * A profile in any state, in the caller's transaction, as the management API imports one. Barong keeps no limit
-   * on verified and rejected profiles; a drafted or submitted one is refused while another is open (422
-   * `state.exists`, reported with the fields' errors). A trusted caller's `change` may move a verified `profile`
-   * label. Answers the profile and its user as the label left them.
+   * A submitted profile an admin opens for the user, inside the admin's transaction (which records the call). The
+   * admin API has no 409: a second open profile is Barong's 422. An admin may redo a verified profile step.
    */
-  async import(w: Work, user: User, request: ProfileInput, state: string, change: LabelChange): Promise<{ profile: ProfileRecord; owner: User }> {
-    const { values, errors } = normaliseProfile(request);
+  async createByAdmin(w: Work, user: User, request: ProfileInput, author: string): Promise<ProfileRecord> {
+    const values = this.validate(request);
     await w.repos.users.lockRow(user.id);
-    if (!isProfileState(state)) errors.push('state.inclusion');
-    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id))) errors.push('state.exists');
-    if (errors.length || !isProfileState(state)) throw unprocessable(errors);
-    return this.insert(w, user, values, state, change);
+    if (await w.repos.profiles.hasOpen(user.id)) throw unprocessable('state.exists');
+    return this.insert(w, user, values, { state: 'submitted', author, change: { by: 'admin' } });
+  }
+
+  /** An admin's decision on a profile the caller found and locked; the label and the user's level follow. */
+  async setStateByAdmin(w: Work, user: User, profile: ProfileRecord, state: ProfileState): Promise<ProfileRecord> {
+    if (profileStateName(profile.state) === state) return profile;
+    const updated = await w.repos.profiles.update(profile.id, { state: PROFILE_STATE_CODES[state] });
+    const owner = await this.label(w, user, state, { by: 'admin' });
+    await this.announceUpdate(w, owner, profile, updated);
+    return updated;
   }
 
   async update(user: User, request: ProfileRequest): Promise<ProfileRecord> {
@@ -68,20 +89,28 @@ export class ProfilesService {
       if (request.confirm) changes.state = PROFILE_STATE_CODES.submitted;
       const profile = await w.repos.profiles.update(drafted.id, changes);
       const owner = await this.label(w, user, profileStateName(profile.state));
-      const [record, previous] = await Promise.all([this.eventRecord(w, owner, profile), this.eventRecord(w, owner, drafted)]);
-      w.emit('model.profile.updated', { record, changes: changedFields(previous, record) });
+      await this.announceUpdate(w, owner, drafted, profile);
       return profile;
     });
   }
 
-  private async insert(w: Work, user: User, values: ProfileValues, state: ProfileState, change: LabelChange = {}) {
-    const profile = await w.repos.profiles.insert(user.id, { ...this.fields(values), state: PROFILE_STATE_CODES[state] });
-    const owner = await this.label(w, user, state, change);
+  private async insert(w: Work, user: User, values: ProfileValues, o: { state: ProfileState; author?: string; change?: LabelChange }) {
+    const fields = { ...this.fields(values), state: PROFILE_STATE_CODES[o.state], author: o.author ?? null };
+    const profile = await w.repos.profiles.insert(user.id, fields);
+    const owner = await this.label(w, user, o.state, o.change);
     w.emit('model.profile.created', { record: await this.eventRecord(w, owner, profile) });
-    return { profile, owner };
+    return profile;
   }
 
-  private validate(request: ProfileRequest): ProfileValues {
+  /** model.profile.updated: the record, and the previous values of what changed (the state too, as a model attribute). */
+  private async announceUpdate(w: Work, owner: User, before: ProfileRecord, after: ProfileRecord): Promise<void> {
+    const [record, previous] = await Promise.all([this.eventRecord(w, owner, after), this.eventRecord(w, owner, before)]);
+    const changes = changedFields(previous, record);
+    if (before.state !== after.state) changes.state = profileStateName(before.state);
+    w.emit('model.profile.updated', { record, changes });
+  }
+
+  private validate(request: ProfileInput): ProfileValues {
     const { values, errors } = normaliseProfile(request);
     if (errors.length) throw unprocessable(errors);
     return values;
@@ -101,7 +130,7 @@ export class ProfilesService {
     };
   }
 
-  private async label(w: Work, user: User, state: string, change: LabelChange = {}): Promise<User> {
+  private async label(w: Work, user: User, state: string, change?: LabelChange): Promise<User> {
     const fresh = (await w.repos.users.findById(user.id)) ?? user;
     return this.d.privateLabels.set(w, fresh, 'profile', state, change);
   }

@@ -111,8 +111,8 @@ export class ManagementUsers {
           const phone = { userId: user.id, country: number.country, numberEncrypted: encryptor.encrypt(number.digits), numberIndex: encryptor.blindIndex(number.digits) };
           await w.repos.phones.insertVerified(phone, new Date());
         }
-        const { owner } = await this.d.profiles.import(w, user, input.profile, input.state ?? 'drafted', TRUSTED);
-        return withProfiles(w.repos, owner);
+        await this.d.profiles.import(w, user, input.profile, input.state ?? 'drafted', TRUSTED);
+        return withProfiles(w.repos, (await w.repos.users.findById(user.id))!);
       });
     } catch (err) {
       if (err instanceof UniqueViolation && err.columns.includes('email_key')) throw new ManagementRefusal(422, ALREADY_EXISTS);
@@ -124,8 +124,8 @@ export class ManagementUsers {
   async createProfile(uid: string, profile: ProfileInput, state = 'drafted'): Promise<UserWithProfiles> {
     const user = await this.existing(uid);
     return this.d.uow.run(async (w) => {
-      const { owner } = await this.d.profiles.import(w, user, profile, state, TRUSTED);
-      return withProfiles(w.repos, owner);
+      await this.d.profiles.import(w, user, profile, state, TRUSTED);
+      return withProfiles(w.repos, (await w.repos.users.findById(user.id))!);
     });
   }
 
