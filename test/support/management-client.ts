@@ -102,3 +102,7 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
   };
 }
 
+/** A management call as a service makes it: `data` signed by `signers` (applogic alone by default), as JSON. */
+export async function callManagement(app: Express, keys: ManagementKeys, path: string, data: unknown, signers = ['applogic']) {
+  return request(app).post(MANAGEMENT + path).set('Content-Type', 'application/json').send(await keys.sign(data, signers));
+}
