@@ -23,6 +23,7 @@ import { createPhoneServices, type PhoneServices } from './domain/phones/create-
 import { closeKycServices, createKycServices, type KycServices } from './domain/kyc/create-kyc-services.js';
 import { createAdminServices, type AdminServices } from './domain/admin/create-admin-services.js';
 import { createManagementServices, type ManagementServices } from './domain/management/create-management-services.js';
+import { createManagementUserServices, type ManagementUserServices } from './domain/management/create-management-user-services.js';
 import { createApiServices, type ApiServices } from './api/create-api-services.js';
 import { buildRouteTable } from './api/routes.js';
 import type { RouteTable } from './api/types.js';
@@ -51,6 +52,7 @@ export interface Services
     KycServices,
     AdminServices,
     ManagementServices,
+    ManagementUserServices,
     ApiServices {
   /** Stops the background work, then closes the connections. */
   close(): Promise<void>;
@@ -95,6 +97,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...kyc,
     ...createAdminServices({ ...shared, ...kyc }),
     ...createManagementServices(shared),
+    ...createManagementUserServices({ ...shared, ...accounts, ...kyc }),
     ...createApiServices(shared),
     async close() {
       await closeAuthzServices(authz);

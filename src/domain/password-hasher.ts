@@ -24,6 +24,11 @@ export interface HashingOptions {
 
 const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enum, which isolatedModules can't read.
 const BCRYPT_DIGEST = /^\$2[abxy]\$/;
+/** A whole bcrypt digest as Barong's has_secure_password stores one: variant, cost, 22 salt and 31 hash characters. */
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+/** Whether `digest` can be imported as it is (a bcrypt digest made elsewhere, rehashed at its first login). */
+export const isBcryptDigest = (digest: string): boolean => BCRYPT_HASH.test(digest);
 
 /** The spellings a password is tried in: its NFC form first, then, if different, as typed. */
 function spellings(password: string): string[] {

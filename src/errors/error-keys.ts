@@ -215,6 +215,10 @@ export const MODEL_ERRORS = {
   code: ['invalid'],
   path: ['blank', 'too_long'],
   topic: ['too_long'],
+  // The management API's users: a referrer, an imported password digest and phone number.
+  referral: ['doesnt_exist'],
+  password_digest: ['invalid'],
+  number: ['invalid'],
   first_name: ['invalid', 'too_long', 'too_short'],
   last_name: ['invalid', 'too_long', 'too_short'],
   address: ['invalid', 'too_long', 'too_short'],

@@ -1567,7 +1567,7 @@ export interface paths {
         put?: never;
         /**
          * Get users and profile information
-         * @description One user, found by exactly one of `uid`, `email` (compared as the other e-mail lookups of this server compare) and `phone_num` (a phone of any state, verified or not, with this number), with unmasked profiles, labels (with descriptions), phones, documents, data storages and comments.
+         * @description One user, found by exactly one of `uid`, `email` (compared as the other e-mail lookups of this server compare) and `phone_num` (a phone of any state, verified or not, with this number, read as the phone operations read numbers: `+` and separators may be given), with unmasked profiles, labels (with descriptions), phones, documents, data storages and comments.
          */
         post: operations["managementGetUser"];
         delete?: never;
@@ -15389,7 +15389,7 @@ export interface operations {
                      */
                     extended?: boolean;
                     /**
-                     * @description Which user timestamp `from` and `to` bound (message `Non positive page`, sic).
+                     * @description Which user timestamp `from` and `to` bound (message `Invalid range`).
                      * @default created
                      * @enum {string}
                      */
@@ -15473,7 +15473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation: `extended Non boolean extended value`, `range Non positive page` (Barong's message for a wrong range), `from is invalid`, `to is invalid`, `page non_integer_page`, `page non_positive_page`, `limit non_integer_limit`, `limit invalid_limit` */
+            /** @description Validation: `extended Non boolean extended value`, `range Invalid range` (Barong's users/list says `range Non positive page`), `from is invalid`, `to is invalid`, `page non_integer_page`, `page non_positive_page`, `limit non_integer_limit`, `limit invalid_limit` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15836,7 +15836,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation (`email is missing`, `email is empty`, `password_digest is missing`, `password_digest is empty`, `dob is invalid`, `<field> is empty`), the e-mail already taken (`User already exists by this email`), `Password digest is invalid`, `Referral doesnt_exist`, the phone (`Number is invalid`) or the profile's rules (`Country must have alpha2 or alpha3 format`, `First name is invalid`, `Dob is invalid`, `State is not included in the list` …); nothing is created */
+            /** @description Validation (`email is missing`, `email is empty`, `password_digest is missing`, `password_digest is empty`, `dob is invalid`, `<field> is empty`), the e-mail already taken (`User already exists by this email`), `Password digest is invalid`, `Referral doesnt_exist`, the phone (`Number is invalid`) or the profile's rules (`Country must have alpha2 or alpha3 format`, `First name only allows letters, digits "-", "'", and space`, `Dob cant be in future`, `State is not included in the list` …); nothing is created */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15967,7 +15967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManagementError"];
                 };
             };
-            /** @description Validation (`uid is missing`, `uid is empty`, `dob is invalid`, `<field> is empty`), no user with this uid (`user.doesnt_exist`), or the profile's rules as Rails messages: `Country must have alpha2 or alpha3 format`, `First name is invalid`, `Postcode is too short (minimum is 2 characters)`, `Dob is invalid`, `State exists` (a second drafted or submitted profile), `State is not included in the list` */
+            /** @description Validation (`uid is missing`, `uid is empty`, `dob is invalid`, `<field> is empty`), no user with this uid (`user.doesnt_exist`), or the profile's rules as Rails messages: `Country must have alpha2 or alpha3 format`, `First name only allows letters, digits "-", "'", and space`, `Postcode is too short (minimum is 2 characters)`, `Dob cant be in future`, `State already exists` (a second drafted or submitted profile), `State is not included in the list` */
             422: {
                 headers: {
                     [name: string]: unknown;

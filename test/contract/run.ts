@@ -70,6 +70,10 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const reset = await make('dredd.reset@example.com');
     const twofa = await make('dredd.2fa@example.com');
     const otpSecret = generateSecret();
+    // --- management users and labels (hooks/management-users.cjs, management-labels.cjs): the users they name ---
+    const managed = await make('dredd.management-user@example.com');
+    const labelled = await make('dredd.management-labels@example.com');
+    // --- end of management users and labels ---
     // Phones (hooks/phones.cjs): one adds the documented number, one resends to it, one never has a phone.
     const phones = await make('dredd.phones@example.com');
     const phonesResend = await make('dredd.phones-resend@example.com');
@@ -135,6 +139,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       member: { email: member.email, uid: member.uid, password: PASSWORD },
       reset: { email: reset.email, uid: reset.uid, password: PASSWORD },
       twofa: { email: twofa.email, uid: twofa.uid, password: PASSWORD, otpSecret },
+      managed: { email: managed.email, uid: managed.uid, password: PASSWORD }, // management users
+      labelled: { email: labelled.email, uid: labelled.uid, password: PASSWORD }, // management labels
       deletable: { email: deletable.email, uid: deletable.uid, password: DOCUMENTED_PASSWORD },
       pwchange: { email: pwchange.email, uid: pwchange.uid, password: DOCUMENTED_PASSWORD },
       kyc: { email: kyc.email, uid: kyc.uid, password: PASSWORD },

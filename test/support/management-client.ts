@@ -1,12 +1,16 @@
 /**
  * Signed management requests for tests: a management_api.yml written to a temporary file (keys made here, in
- * Barong's format: URL-safe base64 of the PEM public key) and requests signed by its signers with jose.
+ * Barong's format: URL-safe base64 of the PEM public key) and requests signed by its signers (node:crypto, so
+ * independently of the jose the server verifies with).
  */
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
+import { recordEvents } from './account-client.js';
+import type { DomainEvent } from '../../src/domain/events/domain-events.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GeneralSign } from 'jose';
 import * as yaml from 'js-yaml';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -25,8 +29,35 @@ export interface ManagementKeys {
   signers: Record<string, Signer>;
   /** The signed request (general JWS JSON) carrying `data`, signed by the named signers. */
   sign(data: unknown, names: string[], claims?: Record<string, unknown>): Promise<object>;
+  /** As `sign`, made at once (node:crypto signs synchronously), so a request can be built in one expression. */
+  signNow(data: unknown, names: string[], claims?: Record<string, unknown>): object;
   /** Each signer's algorithm and PKCS#8 PEM private key (for the Dredd hooks, which sign in their own process). */
   privateKeys(): Record<string, { algorithm: string; pem: string }>;
+}
+
+/** Sends `data` signed by `signers` (applogic alone unless given) to a management path, as a service would. */
+export function signedCaller(app: Express, keys: ManagementKeys) {
+  return (path: string, data: unknown, signers: string[] = ['applogic'], method: 'post' | 'put' = 'post') =>
+    request(app)[method](MANAGEMENT + path).set('Content-Type', 'application/json').send(keys.signNow(data, signers));
+}
+
+export interface ManagementTestApp {
+  t: TestApp;
+  call: ReturnType<typeof signedCaller>;
+  /** Every domain event the app dispatched since it started. */
+  events: DomainEvent[];
+}
+
+/** A test app trusting `keys`, started before the file's tests and closed after them; its fields are set once started. */
+export function managementTestApp(keys: ManagementKeys): ManagementTestApp {
+  const m = {} as ManagementTestApp;
+  beforeAll(async () => {
+    m.t = await startTestApp({ BARONG_MANAGEMENT_API_CONFIG: keys.file });
+    m.call = signedCaller(m.t.app, keys);
+    m.events = recordEvents(m.t);
+  });
+  afterAll(() => m.t?.close());
+  return m;
 }
 
 /** Every scope lets `applogic` and `peatio` sign and needs `applogic`, unless `scopes` says otherwise. */
@@ -53,14 +84,20 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
         Object.entries(signers).map(([id, s]) => [id, { algorithm: s.algorithm, pem: String(s.privateKey.export({ type: 'pkcs8', format: 'pem' })) }]),
       ),
     async sign(data, names, claims = {}) {
+      return this.signNow(data, names, claims);
+    },
+    signNow(data, names, claims = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const payload = { iat: now, exp: now + 60, jti: randomUUID(), data, ...claims };
-      const jws = new GeneralSign(new TextEncoder().encode(JSON.stringify(payload)));
-      for (const name of names) {
+      const payload = Buffer.from(JSON.stringify({ iat: now, exp: now + 60, jti: randomUUID(), data, ...claims })).toString('base64url');
+      const signatures = names.map((name) => {
         const s = signers[name]!;
-        jws.addSignature(s.privateKey).setProtectedHeader({ alg: s.algorithm }).setUnprotectedHeader({ kid: name });
-      }
-      return jws.sign();
+        const header = Buffer.from(JSON.stringify({ alg: s.algorithm })).toString('base64url');
+        const input = Buffer.from(`${header}.${payload}`);
+        // JWS wants ECDSA signatures as r || s, not DER.
+        const key = s.algorithm === 'ES256' ? { key: s.privateKey, dsaEncoding: 'ieee-p1363' as const } : s.privateKey;
+        return { protected: header, header: { kid: name }, signature: cryptoSign('sha256', input, key).toString('base64url') };
+      });
+      return { payload, signatures };
     },
   };
 }

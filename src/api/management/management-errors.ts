@@ -28,6 +28,9 @@ const KEY_MESSAGES: Record<string, string> = {
 const OWN_MESSAGES: Record<string, string> = {
   doc_expire: 'management.documents.expire_not_a_date',
   update_labels: 'management.documents.update_labels_inalid', // sic
+  extended: 'Non boolean extended value',
+  // Barong's users/list says `Non positive page` here (docs/parity.md#management-range-message).
+  range: 'Invalid range',
 };
 
 /** Barong's pagination helper names its keys as the messages: `page non_positive_page`. */

@@ -23,6 +23,28 @@ export interface UploadFacts {
   maxBytes: number;
 }
 
+/** Each attribute's length bounds, which Rails' length messages name. */
+const LENGTHS: Record<string, { min?: number; max?: number }> = {
+  key: { min: 3, max: 255 },
+  value: { min: 3, max: 255 },
+  first_name: { min: 1, max: 255 },
+  last_name: { min: 1, max: 255 },
+  address: { min: 1, max: 255 },
+  city: { min: 1, max: 255 },
+  postcode: { min: 2, max: 255 },
+  data: { max: 1024 },
+};
+
+const characters = (n: number) => `${n} character${n === 1 ? '' : 's'}`;
+
+/** `is too short (minimum is 3 characters)`, where the attribute's bounds are known. */
+function lengthMessage(attribute: string, check: string): string | undefined {
+  const bounds = LENGTHS[attribute];
+  if (check === 'too_short' && bounds?.min !== undefined) return `is too short (minimum is ${characters(bounds.min)})`;
+  if (check === 'too_long' && bounds?.max !== undefined) return `is too long (maximum is ${characters(bounds.max)})`;
+  return undefined;
+}
+
 const size = (bytes: number) => (bytes % 1048576 === 0 ? `${bytes / 1048576} MB` : `${bytes} Bytes`);
 
 /** Barong's own wording for some checks (its document model, CarrierWave's upload checks). */
@@ -37,6 +59,16 @@ function ownMessage(key: string, upload?: UploadFacts): string | undefined {
     'upload.integrity_error': 'is not of an allowed file type',
     'upload.max_size_error': upload && `File size should be less than ${size(upload.maxBytes)}`,
     'upload.min_size_error': 'File size should be greater than 1 Byte',
+    // The profile model's own messages.
+    'first_name.invalid': `only allows letters, digits "-", "'", and space`,
+    'last_name.invalid': `only allows letters, digits "-", "'", and space`,
+    'city.invalid': `only allows letters, digits "-", "–", "'", ".", "~" and space`,
+    'postcode.invalid': 'only allows letters, digits, "-" and space',
+    'address.invalid': `only allows letters, digits "-", "–", "'", ".", ",", "#", ":", ";", "&" and space`,
+    'country.invalid': 'must have alpha2 or alpha3 format',
+    'dob.invalid': 'cant be in future',
+    'dob.invalid_format': 'invalid date format',
+    'state.exists': 'already exists',
   };
   return messages[key];
 }
@@ -45,7 +77,8 @@ export function fullMessage(key: string, upload?: UploadFacts): string {
   const dot = key.lastIndexOf('.');
   const attribute = key.slice(0, dot).replaceAll('_', ' ');
   const check = key.slice(dot + 1);
-  return `${attribute.charAt(0).toUpperCase()}${attribute.slice(1)} ${ownMessage(key, upload) ?? RAILS[check] ?? check}`;
+  const message = ownMessage(key, upload) ?? lengthMessage(key.slice(0, dot), check) ?? RAILS[check] ?? check;
+  return `${attribute.charAt(0).toUpperCase()}${attribute.slice(1)} ${message}`;
 }
 
 /** Rails' Array#to_sentence: `a`, `a and b`, `a, b, and c`. */

@@ -1,5 +1,6 @@
 /** Management API routes. Users: get, list, create, update, import; profiles. */
-import { NOT_IMPLEMENTED, management, type RouteTable } from '../types.js';
+import { management, type RouteTable } from '../types.js';
+import { createManagementUsersHandlers, type ManagementUsersRouteDeps } from './users-handlers.js';
 
 type UsersOperations =
   | 'managementGetUser'
@@ -9,13 +10,14 @@ type UsersOperations =
   | 'managementImportUser'
   | 'managementCreateProfile';
 
-export function usersManagementRoutes(): Pick<RouteTable, UsersOperations> {
+export function usersManagementRoutes(d: ManagementUsersRouteDeps): Pick<RouteTable, UsersOperations> {
+  const h = createManagementUsersHandlers(d);
   return {
-    managementGetUser: { access: management('read_users'), handler: NOT_IMPLEMENTED }, // POST /users/get
-    managementListUsers: { access: management('read_users'), handler: NOT_IMPLEMENTED }, // POST /users/list
-    managementCreateUser: { access: management('write_users'), handler: NOT_IMPLEMENTED }, // POST /users
-    managementUpdateUser: { access: management('write_users'), handler: NOT_IMPLEMENTED }, // POST /users/update
-    managementImportUser: { access: management('write_users'), handler: NOT_IMPLEMENTED }, // POST /users/import
-    managementCreateProfile: { access: management('write_users'), handler: NOT_IMPLEMENTED }, // POST /profiles
+    managementGetUser: { access: management('read_users'), handler: h.managementGetUser }, // POST /users/get
+    managementListUsers: { access: management('read_users'), handler: h.managementListUsers }, // POST /users/list
+    managementCreateUser: { access: management('write_users'), handler: h.managementCreateUser }, // POST /users
+    managementUpdateUser: { access: management('write_users'), handler: h.managementUpdateUser }, // POST /users/update
+    managementImportUser: { access: management('write_users'), handler: h.managementImportUser }, // POST /users/import
+    managementCreateProfile: { access: management('write_users'), handler: h.managementCreateProfile }, // POST /profiles
   };
 }

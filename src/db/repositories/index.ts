@@ -3,6 +3,7 @@ import { eachTranslatingErrors } from '../mysql-errors.js';
 import { UsersRepository } from './users-repository.js';
 import { UserSearchRepository } from './user-search-repository.js';
 import { LabelsRepository } from './labels-repository.js';
+import { LabelHoldersRepository } from './label-holders-repository.js';
 import { LevelsRepository } from './levels-repository.js';
 import { ActivitiesRepository } from './activities-repository.js';
 import { RestrictionsRepository } from './restrictions-repository.js';
@@ -27,6 +28,7 @@ export function repositories(db: Knex) {
     users: new UsersRepository(db),
     userSearch: new UserSearchRepository(db),
     labels: new LabelsRepository(db),
+    labelHolders: new LabelHoldersRepository(db),
     levels: new LevelsRepository(db),
     activities: new ActivitiesRepository(db),
     restrictions: new RestrictionsRepository(db),

@@ -73,3 +73,10 @@ export interface LabelCount {
   value: string;
   count: number;
 }
+
+/** How many labels have one key and value. */
+export interface LabelCount {
+  key: string;
+  value: string;
+  count: number;
+}

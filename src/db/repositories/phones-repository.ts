@@ -136,4 +136,10 @@ export class PhonesRepository {
       .where({ id })
       .update({ validated_at: at, code_digest: null, code_expires_at: null, code_attempts: 0 });
   }
+
+  /** The first phone with this number, of any user, verified or not. */
+  async findByIndex(numberIndex: NumberIndex): Promise<Phone | undefined> {
+    const row = await this.db('phones').whereIn('number_index', indexes(numberIndex)).orderBy('id').first();
+    return row ? toPhone(row) : undefined;
+  }
 }

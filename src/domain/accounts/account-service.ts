@@ -1,11 +1,12 @@
 /**
- * What a signed-in user does to their own account: replace their `data`, change their
- * password, read their activity history, delete (block) their account.
+ * What a signed-in user does to their own account: replace their `data`, change their password, read their
+ * activity history, delete (block) their account. The management API sets anybody's role and data here too.
  */
 import type { Config } from '../../config/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Activity } from '../../db/repositories/activities-repository.js';
 import { badRequest, unprocessable } from '../../errors/app-error.js';
+import type { ErrorKey } from '../../errors/error-keys.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
@@ -70,15 +71,28 @@ export class AccountService {
   }
 
   /** Replaces (does not merge) the user's `data` JSON string. */
-  async updateData(user: User, data: string): Promise<User> {
-    const errors = dataErrors(data);
-    if (errors.length) throw unprocessable(errors);
+  updateData(user: User, data: string): Promise<User> {
+    return this.update(user, { data });
+  }
+
+  /**
+   * Replaces the user's `data` and, for a trusted caller (the management API), sets their `role`, which must be one
+   * the permission table names. Model errors `role.doesnt_exist`, `data.*`; model.user.updated names the previous
+   * value of each field that changed.
+   */
+  async update(user: User, fields: { data?: string; role?: string }): Promise<User> {
+    const dataProblems = fields.data === undefined ? [] : dataErrors(fields.data);
     return this.d.uow.run(async (w) => {
-      await w.repos.users.update(user.id, { data });
+      const roleProblems: ErrorKey[] = fields.role === undefined || (await w.repos.permissions.roleExists(fields.role)) ? [] : ['role.doesnt_exist'];
+      if (roleProblems.length || dataProblems.length) throw unprocessable([...roleProblems, ...dataProblems]);
+      await w.repos.users.update(user.id, fields);
       const updated = (await w.repos.users.findById(user.id))!;
-      if (user.data !== data) {
+      const changes: Record<string, unknown> = {};
+      if (fields.role !== undefined && user.role !== updated.role) changes.role = user.role;
+      if (fields.data !== undefined && user.data !== updated.data) changes.data = user.data;
+      if (Object.keys(changes).length) {
         const referralUid = await w.repos.users.uidOf(updated.referralId);
-        w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes: { data: user.data } }, this.meta(updated));
+        w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes }, this.meta(updated));
       }
       return updated;
     });

@@ -4,12 +4,12 @@
  * may sign in without a code (docs/parity.md#e-mail-confirmation-sign-in).
  */
 import type { Config } from '../../config/index.js';
-import type { User } from '../../db/repositories/users-repository.js';
+import type { NewUser, User } from '../../db/repositories/users-repository.js';
 import { UniqueViolation } from '../../db/db-errors.js';
 import { unprocessable } from '../../errors/app-error.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { PasswordPolicy } from '../password-policy.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { AccountTokens } from '../tokens/account-tokens.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
@@ -31,6 +31,18 @@ export interface SignUp {
   captcha_response?: unknown;
 }
 
+/** What a new account is made of; the referrer found already. */
+export interface NewAccount {
+  email: string;
+  password: string;
+  username?: string;
+  data?: string;
+  referralId: number | null;
+}
+
+/** An account as stored: the password hashed, the role decided. */
+export type StoredAccount = Omit<NewUser, 'uid' | 'state' | 'level'>;
+
 export interface RegistrationDeps {
   config: Config;
   uow: UnitOfWork;
@@ -51,6 +63,21 @@ export class RegistrationService {
   async signUp(input: SignUp, ctx: RequestContext): Promise<User> {
     await this.d.captcha.check('user_create', input.captcha_response, ctx.ip);
     const referralId = await this.referral(input.refid);
+    const account = { email: input.email, password: input.password, username: input.username, data: input.data, referralId };
+    return this.createAccount(account, { firstMaySuperadmin: true }, async (w, user) => {
+      await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
+      if (user.role === 'superadmin') return this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
+      await this.d.links.emitConfirmation(w, user);
+      return user;
+    });
+  }
+
+  /**
+   * A new pending member, checked as sign-up checks one (e-mail, password, username, data; uniqueness), announced
+   * with model.user.created; `finish` completes it in the same transaction. With `firstMaySuperadmin`, the first
+   * user becomes a superadmin when BARONG_FIRST_REGISTRATION_SUPERADMIN says so.
+   */
+  async createAccount(input: NewAccount, options: { firstMaySuperadmin?: boolean }, finish: (w: Work, user: User) => Promise<User>): Promise<User> {
     const email = input.email.trim();
     const username = input.username?.toLowerCase();
     const errors = [
@@ -69,32 +96,32 @@ export class RegistrationService {
     const passwordDigest = await this.d.hasher.hash(input.password);
     try {
       return await this.d.uow.run(async (w) => {
-        const uid = await newUid(w.repos, this.d.config.app.uidPrefix);
-        await w.repos.users.lockTable();
-        const first = (await w.repos.users.count()) === 0 && this.d.config.app.firstRegistrationSuperadmin;
-        let user = await w.repos.users.insert({
-          uid,
-          email,
-          passwordDigest,
-          username: username ?? null,
-          data: input.data ?? null,
-          referralId,
-          role: first ? 'superadmin' : 'member',
-          state: 'pending',
-          level: 0,
-        });
-        await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
-        // The referrer's uid as stored (not the `refid` as typed: lower case, or '' for none).
-        w.emit('model.user.created', { record: eventUser(user, await w.repos.users.uidOf(referralId)) }, this.meta(user));
-        if (first) user = await this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
-        else await this.d.links.emitConfirmation(w, user);
-        return user;
+        let first = false;
+        if (options.firstMaySuperadmin) {
+          await w.repos.users.lockTable();
+          first = (await w.repos.users.count()) === 0 && this.d.config.app.firstRegistrationSuperadmin;
+        }
+        const fields = { email, passwordDigest, username: username ?? null, data: input.data ?? null, referralId: input.referralId };
+        const user = await this.insertAccount(w, { ...fields, role: first ? 'superadmin' : 'member' });
+        return finish(w, user);
       });
     } catch (err) {
       if (err instanceof UniqueViolation && err.columns.includes('email_key')) throw unprocessable('email.taken');
       if (err instanceof UniqueViolation && err.columns.includes('username')) throw unprocessable('username.taken');
       throw err;
     }
+  }
+
+  /**
+   * Inserts a pending account at level 0 with a new uid, its password hashed already, and announces it
+   * (model.user.created), in the caller's transaction. No rule is checked here: the caller has.
+   */
+  async insertAccount(w: Work, account: StoredAccount): Promise<User> {
+    const uid = await newUid(w.repos, this.d.config.app.uidPrefix);
+    const user = await w.repos.users.insert({ ...account, uid, state: 'pending', level: 0 });
+    // The referrer's uid as stored (not the `refid` as typed: lower case, or '' for none).
+    w.emit('model.user.created', { record: eventUser(user, await w.repos.users.uidOf(account.referralId ?? null)) }, this.meta(user));
+    return user;
   }
 
   /**

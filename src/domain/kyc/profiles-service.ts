@@ -33,6 +33,21 @@ export class ProfilesService {
     return this.d.uow.repos.profiles.listByUser(user.id);
   }
 
+  /**
+   * A profile in any state, in the caller's transaction, as the management API imports one. Barong keeps no limit
+   * on verified and rejected profiles; a drafted or submitted one is refused while another is open (422
+   * `state.exists`, reported with the fields' errors). A trusted caller's `change` may move a verified `profile`
+   * label.
+   */
+  async import(w: Work, user: User, request: ProfileInput, state: string, change: LabelChange): Promise<ProfileRecord> {
+    const { values, errors } = normaliseProfile(request);
+    await w.repos.users.lockRow(user.id);
+    if (!isProfileState(state)) errors.push('state.inclusion');
+    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id))) errors.push('state.exists');
+    if (errors.length || !isProfileState(state)) throw unprocessable(errors);
+    return this.insert(w, user, values, { state, change });
+  }
+
   async create(user: User, request: ProfileRequest): Promise<ProfileRecord> {
     const values = this.validate(request);
     const state = request.confirm ? 'submitted' : 'drafted';
@@ -139,6 +154,8 @@ export class ProfilesService {
     return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined));
   }
 }
+
+const isProfileState = (state: string): state is ProfileState => Object.hasOwn(PROFILE_STATE_CODES, state);
 
 /** The previous values of the attributes that changed (updated_at excluded), as Barong's *.updated events. */
 function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
