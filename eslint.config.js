@@ -18,7 +18,10 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       // A closure may read a variable that is assigned once, after it is made (a relay that nudges itself).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
@@ -27,8 +30,16 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            layer('./src/domain', ['./src/api', './src/app.ts', './src/compose.ts', './src/main.ts'], 'domain code does not know about HTTP: move the rule into the domain'),
-            layer('./src/db', ['./src/domain', './src/api'], 'repositories hold SQL only; they return records, not domain objects'),
+            layer(
+              './src/domain',
+              ['./src/api', './src/app.ts', './src/compose.ts', './src/main.ts'],
+              'domain code does not know about HTTP: move the rule into the domain',
+            ),
+            layer(
+              './src/db',
+              ['./src/domain', './src/api'],
+              'repositories hold SQL only; they return records, not domain objects',
+            ),
             layer('./src/lib', ['./src/domain', './src/api', './src/db'], 'lib holds leaf utilities'),
             layer('./src/errors', ['./src/domain', './src/api', './src/db', './src/lib'], 'errors are a leaf'),
             layer('./src/config', ['./src/domain', './src/api', './src/db'], 'configuration is a leaf'),
@@ -38,10 +49,12 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { paths: [
-          { name: 'knex', message: 'only src/db talks to Knex' },
-          { name: 'bull', message: 'only src/queues and jobs/ use Bull' },
-        ] },
+        {
+          paths: [
+            { name: 'knex', message: 'only src/db talks to Knex' },
+            { name: 'bull', message: 'only src/queues and jobs/ use Bull' },
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',
@@ -51,13 +64,18 @@ export default tseslint.config(
   },
   {
     files: ['src/db/**', 'knexfile.ts', 'test/**', 'scripts/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'bull', message: 'only src/queues and jobs/ use Bull' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'bull', message: 'only src/queues and jobs/ use Bull' }] }],
+    },
   },
   {
     files: ['src/queues/**', 'jobs/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'knex', message: 'only src/db talks to Knex' }] }] },
   },
-  { files: ['src/config.ts', 'src/config/**', 'test/**', 'scripts/**', 'openapi/**', '*.ts', '*.js'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    files: ['src/config.ts', 'src/config/**', 'test/**', 'scripts/**', 'openapi/**', '*.ts', '*.js'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
   {
     // Dredd loads its hooks with require(), so they stay CommonJS.
     files: ['**/*.cjs'],

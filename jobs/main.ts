@@ -41,7 +41,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   // Not fatal: jobs wait and retry, but a wrong SMTP setting should be visible in the first lines of the log.
   transport.verify().then(
     () => logger.info(smtpTarget, 'SMTP server reachable'),
-    (err: Error) => logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
+    (err: Error) =>
+      logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
   const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });

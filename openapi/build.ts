@@ -61,7 +61,9 @@ function captchaResponseSchema(prop: Json): Json {
 }
 
 function errorResponse(description: string, key: string, management = false): Json {
-  const body = management ? { schema: MANAGEMENT_ERROR_REF, example: { error: key } } : { schema: ERRORS_REF, example: { errors: [key] } };
+  const body = management
+    ? { schema: MANAGEMENT_ERROR_REF, example: { error: key } }
+    : { schema: ERRORS_REF, example: { errors: [key] } };
   return { description, content: { [JSON_TYPE]: body } };
 }
 
@@ -123,12 +125,24 @@ export function fixUp(oas: Json): Json {
       const management = Boolean(op['x-management-scope']);
       if (!op.tags?.includes('authz') && !management) documentRestrictions(oas, op.responses);
       const fail = (description: string, key: string) => errorResponse(description, key, management);
-      op.responses['422'] ??= fail('Validation errors (a parameter the operation does not take, or an invalid value)', management ? '<param> is invalid' : `${op['x-error-scope'] ?? 'request'}.invalid_<param>`);
-      op.responses['500'] ??= fail('Unexpected server error', management ? 'Internal Server Error' : 'server.internal_error');
+      op.responses['422'] ??= fail(
+        'Validation errors (a parameter the operation does not take, or an invalid value)',
+        management ? '<param> is invalid' : `${op['x-error-scope'] ?? 'request'}.invalid_<param>`,
+      );
+      op.responses['500'] ??= fail(
+        'Unexpected server error',
+        management ? 'Internal Server Error' : 'server.internal_error',
+      );
       op.responses['501'] ??= fail('Not implemented yet', management ? 'Not Implemented' : 'server.not_implemented');
       if (content) {
-        op.responses['413'] ??= fail('Request body too large', management ? 'Request body is too large.' : 'request.payload_too_large');
-        op.responses['415'] ??= fail('Unsupported media type', management ? 'Only JSON body is accepted.' : 'request.unsupported_media_type');
+        op.responses['413'] ??= fail(
+          'Request body too large',
+          management ? 'Request body is too large.' : 'request.payload_too_large',
+        );
+        op.responses['415'] ??= fail(
+          'Unsupported media type',
+          management ? 'Only JSON body is accepted.' : 'request.unsupported_media_type',
+        );
       }
     }
   }

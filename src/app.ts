@@ -63,9 +63,17 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger,
       // The gateway authorizer answers every request of the exchange; logging each would cost more than deciding it.
-      autoLogging: { ignore: (req) => req.url === '/metrics' || /^\/api\/v2\/(barong\/)?auth(\/|$|\?)/.test(req.url ?? '') },
+      autoLogging: {
+        ignore: (req) => req.url === '/metrics' || /^\/api\/v2\/(barong\/)?auth(\/|$|\?)/.test(req.url ?? ''),
+      },
       // Query strings can carry secrets (DELETE /users/me?password=…, signed upload links): log the path only.
-      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+      },
     }) as RequestHandler,
   );
   app.use(servePublishedPath);
@@ -80,7 +88,9 @@ export function createApp(deps: AppDeps): Express {
   // A fragment is never part of a request target (RFC 9112 §3.2). One inside the path would make the router cut the
   // path (and the query after it) at `#` while the validator reads the path whole: the two would disagree about
   // which operation, and which parameters, the request names. Such a path names no route.
-  app.use((req, _res, next) => next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined));
+  app.use((req, _res, next) =>
+    next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined),
+  );
   const managementBase = `${contract.basePath}/management`;
   if (deps.managementTransport) app.use(managementBase, ...deps.managementTransport);
   app.use(cookieParser());

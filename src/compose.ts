@@ -17,13 +17,20 @@ import { createSessionServices, type SessionServices } from './domain/sessions/c
 import { createOtpServices, type OtpServices } from './domain/otp/create-otp-services.js';
 import { createAccountServices, type AccountServices } from './domain/accounts/create-account-services.js';
 import { closeAuthzServices, createAuthzServices, type AuthzServices } from './domain/authz/create-authz-services.js';
-import { closeGatewayServices, createGatewayServices, type GatewayServices } from './domain/authz/create-gateway-services.js';
+import {
+  closeGatewayServices,
+  createGatewayServices,
+  type GatewayServices,
+} from './domain/authz/create-gateway-services.js';
 import { createApiKeyServices, type ApiKeyServices } from './domain/api-keys/create-api-key-services.js';
 import { createPhoneServices, type PhoneServices } from './domain/phones/create-phone-services.js';
 import { closeKycServices, createKycServices, type KycServices } from './domain/kyc/create-kyc-services.js';
 import { createAdminServices, type AdminServices } from './domain/admin/create-admin-services.js';
 import { createManagementServices, type ManagementServices } from './domain/management/create-management-services.js';
-import { createManagementUserServices, type ManagementUserServices } from './domain/management/create-management-user-services.js';
+import {
+  createManagementUserServices,
+  type ManagementUserServices,
+} from './domain/management/create-management-user-services.js';
 import { createApiServices, type ApiServices } from './api/create-api-services.js';
 import { buildRouteTable } from './api/routes.js';
 import type { RouteTable } from './api/types.js';
@@ -40,7 +47,8 @@ import { LocalStorage } from './lib/storage/local-storage.js';
 import { createApp } from './app.js';
 
 export interface Services
-  extends Platform,
+  extends
+    Platform,
     SharedServices,
     SessionServices,
     OtpServices,
@@ -121,7 +129,11 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       public: (_req, _res, next) => next(),
       gateway: (_req, _res, next) => next(), // the gateway authorizer authenticates in its handler
       session: sessionGuard(services.sessions, services.cookie),
-      admin: adminGuard({ policy: services.policy, abilities: () => services.abilities, activities: services.adminActivities }),
+      admin: adminGuard({
+        policy: services.policy,
+        abilities: () => services.abilities,
+        activities: services.adminActivities,
+      }),
       management: managementGuard({ requests: services.signedRequests, scopes: services.managementScopes }),
       user: userGuard({
         sessions: services.sessions,

@@ -26,7 +26,8 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   const { app, routes } = composeApp(services);
   const pending = notImplementedOperations(routes);
   const unknownSubjects = config.admin.unknownAbilitySubjects;
-  if (unknownSubjects.length) logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
+  if (unknownSubjects.length)
+    logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
   if (!config.management.api) logger.info('management API off (no BARONG_MANAGEMENT_API_CONFIG): its paths answer 404');
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
   const server = await new Promise<Server>((resolve) => {

@@ -80,7 +80,14 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     // Duplicate window, stated honestly: if the process dies (or Redis fails) after the SMTP server accepted the
     // message and before the mark below is written, the job runs again and the mail goes out a second time,
     // with the same Message-ID. Marking before sending would close that window but could lose the mail instead.
-    await transport.sendMail({ from, to: mail.to, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId });
+    await transport.sendMail({
+      from,
+      to: mail.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId,
+    });
 
     try {
       await redis.set(markKey, new Date().toISOString(), 'EX', SENT_MARK_TTL_SECONDS);
@@ -98,17 +105,28 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
       return openMail(job.data, options.encryptor);
     } catch (err) {
       void job.discard(); // synchronous in Bull, typed as a promise
-      throw new MailRenderError(`the sealed recipient and data cannot be read (encryption key removed?): ${(err as Error).message}`);
+      throw new MailRenderError(
+        `the sealed recipient and data cannot be read (encryption key removed?): ${(err as Error).message}`,
+      );
     }
   }
 
   queue.on('failed', (job: Job<QueuedMail>, err: Error) => {
     const attempts = job.opts.attempts ?? 1;
-    const fields = { jobId: job.id, template: job.data.template, attemptsMade: job.attemptsMade, attempts, reason: err.message };
-    if (job.attemptsMade >= attempts || err instanceof MailRenderError) log.error(fields, 'mail job failed for good; left in the failed set');
+    const fields = {
+      jobId: job.id,
+      template: job.data.template,
+      attemptsMade: job.attemptsMade,
+      attempts,
+      reason: err.message,
+    };
+    if (job.attemptsMade >= attempts || err instanceof MailRenderError)
+      log.error(fields, 'mail job failed for good; left in the failed set');
     else log.warn(fields, 'mail attempt failed; will retry with backoff');
   });
-  queue.on('stalled', (job: Job<QueuedMail>) => log.warn({ jobId: job.id }, 'mail job stalled (worker died?); running it again'));
+  queue.on('stalled', (job: Job<QueuedMail>) =>
+    log.warn({ jobId: job.id }, 'mail job stalled (worker died?); running it again'),
+  );
   queue.on('error', (err: Error) => log.error({ err }, 'mail queue error'));
 
   const processing = queue.process('*', options.concurrency ?? 1, processJob);

@@ -102,7 +102,11 @@ export function loadMailTemplates(): Record<string, string[]> {
  * The language a job is rendered in: its own, case-insensitively (`RU`, `ru-RU` → `ru`; Barong's mailer matched
  * case-sensitively and silently skipped, issue opendax#207), else the default language, else English.
  */
-export function resolveLanguage(template: MailTemplate, language: string | null | undefined, defaultLanguage: string): string {
+export function resolveLanguage(
+  template: MailTemplate,
+  language: string | null | undefined,
+  defaultLanguage: string,
+): string {
   const variants = catalogue().get(template);
   if (!variants) throw new MailRenderError(`no mail template named ${JSON.stringify(template)}`);
   const wanted = (language ?? '').trim().toLowerCase();

@@ -45,7 +45,11 @@ export class TwilioSmsProvider implements SmsProvider {
 
   async send({ to, code }: OutgoingCode) {
     if (!code) throw new UnsendableSmsError('twilio_sms job without a code');
-    const message = await this.client.messages.create({ to, from: this.from, body: renderSmsBody(this.template, code) });
+    const message = await this.client.messages.create({
+      to,
+      from: this.from,
+      body: renderSmsBody(this.template, code),
+    });
     return { ref: message.sid ?? null };
   }
 }

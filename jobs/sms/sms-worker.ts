@@ -67,7 +67,11 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
 
   async function fileFailure(job: Job<SmsJob>, failure: TwilioFailure): Promise<void> {
     try {
-      await failures.record(job.data.phoneId, { key: failure.key, twilioCode: failure.twilioCode ?? null, challenge: job.data.challenge });
+      await failures.record(job.data.phoneId, {
+        key: failure.key,
+        twilioCode: failure.twilioCode ?? null,
+        challenge: job.data.challenge,
+      });
     } catch (err) {
       log.error({ err, jobId: job.id }, 'could not record the SMS failure for the API');
     }
@@ -92,7 +96,13 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
 
   async function processJob(job: Job<SmsJob>): Promise<SmsJobResult> {
     const sms = job.data;
-    const jobLog = log.child({ jobId: job.id, provider: sms.provider, channel: sms.channel, phoneId: sms.phoneId, attempt: job.attemptsMade + 1 });
+    const jobLog = log.child({
+      jobId: job.id,
+      provider: sms.provider,
+      channel: sms.channel,
+      phoneId: sms.phoneId,
+      attempt: job.attemptsMade + 1,
+    });
     const markKey = smsSentMarkKey(options.keyPrefix, sms.idempotencyKey);
 
     if (await redis.exists(markKey)) {
@@ -104,7 +114,8 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
       return { status: 'expired', ref: null };
     }
     const provider = options.providers[sms.provider];
-    if (!provider) return fail(job, unsendable(`no ${sms.provider} provider configured in this worker (BARONG_TWILIO_* settings)`));
+    if (!provider)
+      return fail(job, unsendable(`no ${sms.provider} provider configured in this worker (BARONG_TWILIO_* settings)`));
 
     let ref: string | null;
     let to: string;
@@ -122,7 +133,10 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
     } catch (err) {
       jobLog.warn({ err }, 'code sent but the sent-mark could not be written');
     }
-    jobLog.info({ to: maskNumber(to), ref }, sms.provider === 'mock' ? 'mock provider: nothing sent' : 'verification code sent');
+    jobLog.info(
+      { to: maskNumber(to), ref },
+      sms.provider === 'mock' ? 'mock provider: nothing sent' : 'verification code sent',
+    );
     return { status: 'sent', ref };
   }
 
@@ -139,10 +153,13 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
       twilioCode: failure?.twilioCode,
       reason: err instanceof SmsSendError ? err.message : err.name,
     };
-    if (job.attemptsMade >= attempts || (failure && !failure.transient)) log.error(fields, 'SMS job failed for good; the user is told at the next send_code/verify');
+    if (job.attemptsMade >= attempts || (failure && !failure.transient))
+      log.error(fields, 'SMS job failed for good; the user is told at the next send_code/verify');
     else log.warn(fields, 'SMS attempt failed; will retry with backoff');
   });
-  queue.on('stalled', (job: Job<SmsJob>) => log.warn({ jobId: job.id }, 'SMS job stalled (worker died?); running it again'));
+  queue.on('stalled', (job: Job<SmsJob>) =>
+    log.warn({ jobId: job.id }, 'SMS job stalled (worker died?); running it again'),
+  );
   queue.on('error', (err: Error) => log.error({ err }, 'SMS queue error'));
 
   const processing = queue.process('*', options.concurrency ?? 1, processJob);

@@ -5,7 +5,6 @@ import * as yaml from 'js-yaml';
 import type { ErrorScope } from '../errors/error-keys.js';
 import type { Json } from '../lib/json.js';
 
-
 export interface Contract {
   /** openapi/barong.yaml as JSON: what swagger_doc publishes and Dredd reads. */
   swagger: Json;

@@ -151,7 +151,8 @@ export function buildRouters(
   }
   // Express decodes `*path` while matching; a path it cannot decode has no canonical form either: a bad request to
   // the authorizer, as its contract says, not a missing route (the error handler answers 404 elsewhere).
-  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? new AppError(400, INVALID_PATH, { cause: err }) : err)) as ErrorRequestHandler);
+  gateway.use(((err, _req, _res, next) =>
+    next(err instanceof URIError ? new AppError(400, INVALID_PATH, { cause: err }) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }

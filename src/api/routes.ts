@@ -24,14 +24,18 @@ import { createProfilesHandlers, type ProfilesHandlerDeps } from './resource/pro
 import { createDocumentsHandlers, type DocumentsHandlerDeps } from './resource/documents-handlers.js';
 import { createOtpHandlers, type OtpHandlerDeps } from './resource/otp-handlers.js';
 import { createApiKeysHandlers, type ApiKeysHandlerDeps } from './resource/api-keys-handlers.js';
-import { createServiceAccountsHandlers, type ServiceAccountsHandlerDeps } from './resource/service-accounts-handlers.js';
+import {
+  createServiceAccountsHandlers,
+  type ServiceAccountsHandlerDeps,
+} from './resource/service-accounts-handlers.js';
 import { createAuthzHandlers, type AuthzHandlerDeps } from './authz/authz-handlers.js'; // gateway authorizer
 import type { RouteTable } from './types.js';
 import { adminRoutes, type AdminRouteDeps } from './admin/admin-routes.js';
 import { managementRoutes, type ManagementRouteDeps } from './management/management-routes.js';
 
 export interface RouteServices
-  extends Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
+  extends
+    Omit<IdentityDeps, 'registration' | 'passwordReset' | 'login'>,
     CaptchaHandlerDeps,
     Auth0HandlerDeps,
     WhitelinkHandlerDeps,

@@ -12,7 +12,9 @@ type JsonOf<T> = T extends { content: infer C }
   : undefined;
 
 export type BodyOf<O extends OperationId> = JsonOf<NonNullable<Op<O>['requestBody']>>;
-export type QueryOf<O extends OperationId> = Op<O>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+export type QueryOf<O extends OperationId> = Op<O>['parameters'] extends { query?: infer Q }
+  ? NonNullable<Q>
+  : Record<string, never>;
 export type PathOf<O extends OperationId> = Op<O>['parameters'] extends { path: infer P } ? P : Record<string, never>;
 
 type Responses<O extends OperationId> = Op<O>['responses'];

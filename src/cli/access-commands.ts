@@ -28,7 +28,11 @@ export function whitelinkCommands(env: CliEnv): Command {
       // The record commits only once the token is stored: no record of a token that was never issued.
       const token = await withServices(env, 'whitelink issue', (s, actor) =>
         s.uow.run(async (w) => {
-          await recordAdminActivity(w, actor, { topic: 'restrictions', action: 'create', params: { whitelink_seconds: ttlSeconds } });
+          await recordAdminActivity(w, actor, {
+            topic: 'restrictions',
+            action: 'create',
+            params: { whitelink_seconds: ttlSeconds },
+          });
           return s.whitelink.issue(ttlSeconds);
         }),
       );
@@ -40,7 +44,9 @@ export function whitelinkCommands(env: CliEnv): Command {
 }
 
 export function serviceAccountsCommands(env: CliEnv): Command {
-  const accounts = new Command('service-accounts').description("machine identities acting through their owner's API keys");
+  const accounts = new Command('service-accounts').description(
+    "machine identities acting through their owner's API keys",
+  );
   accounts
     .command('create')
     .summary('create a service account for a user')

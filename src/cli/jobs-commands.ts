@@ -30,15 +30,23 @@ export function jobsCommands(env: CliEnv): Command {
   jobs
     .command('failed')
     .summary('list the failed jobs of a queue')
-    .description('list the newest failed jobs of a queue, one a line: id, name, attempts, failed at, reason (never the data)')
+    .description(
+      'list the newest failed jobs of a queue, one a line: id, name, attempts, failed at, reason (never the data)',
+    )
     .addOption(queueOption())
     .option('--limit <n>', 'how many', limit, 50)
     .action(async (o: { queue: JobQueueName; limit: number }) => {
       const { total, jobs: failed } = await withFailedJobs(env.config(), (f) => f.list(o.queue, o.limit));
       for (const j of failed) {
-        line(env.stdout, [j.id, j.name, j.attemptsMade, j.failedAt?.toISOString() ?? '-', oneLine(j.failedReason)].join('\t'));
+        line(
+          env.stdout,
+          [j.id, j.name, j.attemptsMade, j.failedAt?.toISOString() ?? '-', oneLine(j.failedReason)].join('\t'),
+        );
       }
-      line(env.stderr, `${o.queue}: ${total} failed job(s)${total > failed.length ? `, the newest ${failed.length} shown` : ''}`);
+      line(
+        env.stderr,
+        `${o.queue}: ${total} failed job(s)${total > failed.length ? `, the newest ${failed.length} shown` : ''}`,
+      );
     });
 
   jobs

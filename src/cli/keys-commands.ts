@@ -14,10 +14,13 @@ const refusal = (err: unknown): never => {
 const when = (at: Date | null | undefined) => at?.toISOString() ?? '-';
 
 /** The key a pinning service should take next: the one waiting to sign, else the signing one. */
-const newest = (states: KeyState[]) => states.find((k) => k.state === 'waiting') ?? states.find((k) => k.state === 'signing');
+const newest = (states: KeyState[]) =>
+  states.find((k) => k.state === 'waiting') ?? states.find((k) => k.state === 'signing');
 
 export function keysCommands(env: CliEnv): Command {
-  const keys = new Command('keys').description("the server's JWT signing keys: rotate them, list them, print a public key");
+  const keys = new Command('keys').description(
+    "the server's JWT signing keys: rotate them, list them, print a public key",
+  );
 
   keys
     .command('rotate')
@@ -27,25 +30,41 @@ export function keysCommands(env: CliEnv): Command {
         'API and worker process. It is published in the JWKS at once and signs after --activate-in seconds; the key it ' +
         'replaces stays published until BARONG_JWT_EXPIRE_TIME after that. Prints the new kid.',
     )
-    .option('--activate-in <seconds>', 'seconds until the new key signs (at least BARONG_JWT_KEYS_REFRESH_INTERVAL)', wholeNumber(0), DEFAULT_ACTIVATE_IN)
+    .option(
+      '--activate-in <seconds>',
+      'seconds until the new key signs (at least BARONG_JWT_KEYS_REFRESH_INTERVAL)',
+      wholeNumber(0),
+      DEFAULT_ACTIVATE_IN,
+    )
     .action(async ({ activateIn }: { activateIn: number }) => {
-      const rotation = await withServices(env, 'keys rotate', (s, actor) => new KeyRotation(s).rotate(actor, activateIn)).catch(refusal);
+      const rotation = await withServices(env, 'keys rotate', (s, actor) =>
+        new KeyRotation(s).rotate(actor, activateIn),
+      ).catch(refusal);
       line(env.stdout, rotation.kid);
-      line(env.stderr, `new ${rotation.alg} key ${rotation.kid}: published now, signs from ${when(rotation.activatesAt)}`);
-      line(env.stderr, `${rotation.previous.kid} signs until then and stays published until ${when(rotation.previous.retiresAt)}`);
+      line(
+        env.stderr,
+        `new ${rotation.alg} key ${rotation.kid}: published now, signs from ${when(rotation.activatesAt)}`,
+      );
+      line(
+        env.stderr,
+        `${rotation.previous.kid} signs until then and stays published until ${when(rotation.previous.retiresAt)}`,
+      );
       line(env.stderr, `services that pin the public key take: npm run cli -- keys public-key --kid ${rotation.kid}`);
     });
 
   keys
     .command('list')
     .summary('every key: kid, algorithm, state, where it comes from, when it signs and retires')
-    .description('one key a line, tab-separated: kid, algorithm, state (signing, waiting, published, retired), source (configured or stored), activates at, retires at.')
+    .description(
+      'one key a line, tab-separated: kid, algorithm, state (signing, waiting, published, retired), source (configured or stored), activates at, retires at.',
+    )
     .action(async () => {
       const states = await withServices(env, 'keys list', async (s) => {
         await s.jwtKeys.refresh();
         return s.jwtKeys.states();
       });
-      for (const k of states) line(env.stdout, [k.kid, k.alg, k.state, k.source, when(k.activatesAt), when(k.retiresAt)].join('\t'));
+      for (const k of states)
+        line(env.stdout, [k.kid, k.alg, k.state, k.source, when(k.activatesAt), when(k.retiresAt)].join('\t'));
     });
 
   keys

@@ -3,4 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { runCli } from './program.js';
 import { processEnv } from './runtime.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processEnv(() => loadConfig()));
+process.exitCode = await runCli(
+  process.argv.slice(2),
+  processEnv(() => loadConfig()),
+);

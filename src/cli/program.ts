@@ -21,7 +21,15 @@ export function buildProgram(env: CliEnv): Command {
     .description('Barong operator commands; every change is recorded as an admin activity naming your OS user')
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
-  for (const group of [usersCommands, seedCommand, whitelinkCommands, serviceAccountsCommands, jobsCommands, keysCommands, secretsCommands]) {
+  for (const group of [
+    usersCommands,
+    seedCommand,
+    whitelinkCommands,
+    serviceAccountsCommands,
+    jobsCommands,
+    keysCommands,
+    secretsCommands,
+  ]) {
     program.addCommand(group(env));
   }
   inheritOutput(program);

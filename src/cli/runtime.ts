@@ -33,7 +33,13 @@ export interface CliEnv {
 }
 
 export function processEnv(config: () => Config): CliEnv {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, config, osUser: () => userInfo().username };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    config,
+    osUser: () => userInfo().username,
+  };
 }
 
 export const line = (stream: CliStream, text: string) => stream.write(`${text}\n`);
@@ -45,10 +51,17 @@ export class CliFailure extends Error {}
  * Runs `work` with the services and the operator's actor for `command` (e.g. `users set-role`), then closes them.
  * The services log errors to stderr, as JSON, like the API does (their warnings are about serving, not this).
  */
-export async function withServices<T>(env: CliEnv, command: string, work: (s: Services, actor: CliActor) => Promise<T>): Promise<T> {
+export async function withServices<T>(
+  env: CliEnv,
+  command: string,
+  work: (s: Services, actor: CliActor) => Promise<T>,
+): Promise<T> {
   const config = env.config();
   const level = config.logLevel === 'silent' ? 'silent' : 'error';
-  const services = await createServices(config, createLogger(level, 'barong-cli', { write: (s: string) => env.stderr.write(s) }));
+  const services = await createServices(
+    config,
+    createLogger(level, 'barong-cli', { write: (s: string) => env.stderr.write(s) }),
+  );
   try {
     return await work(services, { osUser: env.osUser(), command });
   } finally {

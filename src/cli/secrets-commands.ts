@@ -36,13 +36,21 @@ function report(env: CliEnv, command: string, summary: RewriteSummary): void {
   }
   const unreadable = summary.tables.reduce((n, t) => n + t.unreadable.count, 0);
   const conflicts = summary.tables.reduce((n, t) => n + t.conflicts.count, 0);
-  if (unreadable) throw new CliFailure(`${unreadable} rows hold a value no configured key opens: give the key they were made with, then run again with --restart`);
-  if (conflicts) throw new CliFailure(`${conflicts} rows would duplicate another row's index: see docs/operations.md, then run again with --restart`);
+  if (unreadable)
+    throw new CliFailure(
+      `${unreadable} rows hold a value no configured key opens: give the key they were made with, then run again with --restart`,
+    );
+  if (conflicts)
+    throw new CliFailure(
+      `${conflicts} rows would duplicate another row's index: see docs/operations.md, then run again with --restart`,
+    );
   line(env.stdout, `complete (${summary.run})`);
 }
 
 export function secretsCommands(env: CliEnv): Command {
-  const secrets = new Command('secrets').description('secrets at rest: re-encrypt them under the newest key; recompute the blind indexes');
+  const secrets = new Command('secrets').description(
+    'secrets at rest: re-encrypt them under the newest key; recompute the blind indexes',
+  );
 
   const rewriteCommand = (name: 'reencrypt' | 'reindex', summary: string, description: string) =>
     secrets
@@ -55,7 +63,10 @@ export function secretsCommands(env: CliEnv): Command {
       .action(async (flags: RewriteFlags) => {
         const command = `secrets ${name}`;
         const progress = progressOn(env.stderr, command);
-        const options = { ...flags, onProgress: (table: string, done: number, total: number) => progress.update(done, total, table) };
+        const options = {
+          ...flags,
+          onProgress: (table: string, done: number, total: number) => progress.update(done, total, table),
+        };
         let summary: RewriteSummary;
         try {
           summary = await withServices(env, command, (s, actor) => new SecretsMaintenance(s)[name](actor, options));

@@ -33,7 +33,9 @@ export function seedCommand(env: CliEnv): Command {
       const summary = await withServices(env, 'seed', async (s, actor) => {
         const seeder = new Seeder({ ...s, policy: s.policyInvalidation });
         try {
-          return await seeder.run(actor, seedFile.seeds, (done, total, section) => progress.update(done, total, section));
+          return await seeder.run(actor, seedFile.seeds, (done, total, section) =>
+            progress.update(done, total, section),
+          );
         } finally {
           progress.stop();
         }

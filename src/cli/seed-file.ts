@@ -46,7 +46,8 @@ export function readSeedFile(path: string): SeedFile {
   } catch (err) {
     throw new Error(`cannot read ${path}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
-  if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error(`${path} is not a YAML mapping of sections`);
+  if (!document || typeof document !== 'object' || Array.isArray(document))
+    throw new Error(`${path} is not a YAML mapping of sections`);
   const parsed = schema.safeParse(document);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -55,7 +56,12 @@ export function readSeedFile(path: string): SeedFile {
   const known = new Set<string>(SEED_SECTIONS);
   const { levels, permissions, restrictions, users } = parsed.data;
   return {
-    seeds: { levels: levels ?? [], permissions: permissions ?? [], restrictions: restrictions ?? [], users: users ?? [] },
+    seeds: {
+      levels: levels ?? [],
+      permissions: permissions ?? [],
+      restrictions: restrictions ?? [],
+      users: users ?? [],
+    },
     ignored: Object.keys(document).filter((section) => !known.has(section)),
   };
 }

@@ -8,10 +8,12 @@ import { CliFailure, line, withServices, type CliEnv } from './runtime.js';
 async function adminPassword(env: CliEnv): Promise<string> {
   const configured = env.config().cli.adminPassword;
   if (configured) return configured;
-  if (!env.stdin.isTTY) throw new CliFailure('no password: set BARONG_ADMIN_PASSWORD, or run the command on a terminal to be asked');
+  if (!env.stdin.isTTY)
+    throw new CliFailure('no password: set BARONG_ADMIN_PASSWORD, or run the command on a terminal to be asked');
   const password = await readSecret(env.stdin, env.stderr, 'password: ');
   if (!password) throw new CliFailure('no password given');
-  if ((await readSecret(env.stdin, env.stderr, 'password again: ')) !== password) throw new CliFailure('the passwords differ');
+  if ((await readSecret(env.stdin, env.stderr, 'password again: ')) !== password)
+    throw new CliFailure('the passwords differ');
   return password;
 }
 
@@ -35,7 +37,8 @@ export function usersCommands(env: CliEnv): Command {
       line(env.stdout, user.uid);
       line(env.stderr, `superadmin ${user.email} created (uid ${user.uid}, state ${user.state})`);
       // The admin API lets a role through only where a permission names it; a database migrated but not seeded has none.
-      if (!permitted) line(env.stderr, 'note: no permission names the role superadmin yet: run `npm run db:seed` or `seed --file`');
+      if (!permitted)
+        line(env.stderr, 'note: no permission names the role superadmin yet: run `npm run db:seed` or `seed --file`');
     });
 
   users
@@ -45,9 +48,14 @@ export function usersCommands(env: CliEnv): Command {
     .requiredOption('--uid <uid>', "the user's uid")
     .requiredOption('--role <role>', 'the new role')
     .action(async ({ uid, role }: { uid: string; role: string }) => {
-      const { user, changed } = await withServices(env, 'users set-role', (s, actor) => new OperatorAccounts(s).setRole(actor, uid, role));
+      const { user, changed } = await withServices(env, 'users set-role', (s, actor) =>
+        new OperatorAccounts(s).setRole(actor, uid, role),
+      );
       line(env.stdout, user.role);
-      line(env.stderr, changed ? `user ${uid} now has the role ${role}` : `user ${uid} has the role ${role} already: nothing changed`);
+      line(
+        env.stderr,
+        changed ? `user ${uid} now has the role ${role}` : `user ${uid} has the role ${role} already: nothing changed`,
+      );
     });
 
   users
@@ -61,7 +69,9 @@ export function usersCommands(env: CliEnv): Command {
     .requiredOption('--uid <uid>', "the user's uid")
     .requiredOption('--state <state>', 'e.g. active, banned, locked, deleted')
     .action(async ({ uid, state }: { uid: string; state: string }) => {
-      const { user, changed } = await withServices(env, 'users set-state', (s, actor) => new OperatorAccounts(s).setState(actor, uid, state));
+      const { user, changed } = await withServices(env, 'users set-state', (s, actor) =>
+        new OperatorAccounts(s).setState(actor, uid, state),
+      );
       line(env.stdout, user.state);
       line(env.stderr, changed ? `user ${uid} is now ${state}` : `user ${uid} is ${state} already: nothing changed`);
     });

@@ -15,7 +15,10 @@ export interface AccountSettings {
 /** "key:value,key:value" → { key: value }. */
 function parsePairs(value: string, name: string, problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, val] = entry.split(':').map((s) => s.trim());
     if (!key || !val) {
       problems.push(`${name}: each entry must be "key:value", comma-separated`);
@@ -46,7 +49,11 @@ export const accounts = defineArea({
       description: 'the first user to sign up becomes an active superadmin',
       default: '`false` in production, else `true`',
     }),
-    BARONG_KYC_PROVIDER: z.enum(['local']).optional().default('local').describe('`local`: admins verify users by labels'),
+    BARONG_KYC_PROVIDER: z
+      .enum(['local'])
+      .optional()
+      .default('local')
+      .describe('`local`: admins verify users by labels'),
     BARONG_ACTIVATION_REQUIREMENTS: str('email:verified').meta({
       description: 'private labels a user needs to become active',
       values: '`key:value,…`',
@@ -66,7 +73,11 @@ export const accounts = defineArea({
     if (e.BARONG_USER_STORAGE_TITLES.some((title) => title.length > 64)) {
       problems.push('BARONG_USER_STORAGE_TITLES: each title must be at most 64 characters');
     }
-    const activationRequirements = parsePairs(e.BARONG_ACTIVATION_REQUIREMENTS, 'BARONG_ACTIVATION_REQUIREMENTS', problems);
+    const activationRequirements = parsePairs(
+      e.BARONG_ACTIVATION_REQUIREMENTS,
+      'BARONG_ACTIVATION_REQUIREMENTS',
+      problems,
+    );
     const stateTriggers = Object.entries(parsePairs(e.BARONG_STATE_TRIGGERS, 'BARONG_STATE_TRIGGERS', problems)).map(
       ([state, keys]) => ({ state, labelKeys: keys.split('|').filter(Boolean) }),
     );
@@ -76,7 +87,9 @@ export const accounts = defineArea({
         domain: e.BARONG_DOMAIN,
         uidPrefix: e.BARONG_UID_PREFIX.toUpperCase(),
         firstRegistrationSuperadmin:
-          e.BARONG_FIRST_REGISTRATION_SUPERADMIN === undefined ? nodeEnv !== 'production' : isTrue(e.BARONG_FIRST_REGISTRATION_SUPERADMIN),
+          e.BARONG_FIRST_REGISTRATION_SUPERADMIN === undefined
+            ? nodeEnv !== 'production'
+            : isTrue(e.BARONG_FIRST_REGISTRATION_SUPERADMIN),
         kycProvider: e.BARONG_KYC_PROVIDER,
       },
       activationRequirements,

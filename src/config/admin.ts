@@ -44,7 +44,10 @@ export const DEFAULT_ABILITIES: AbilitiesFile = {
       read: ['Activity', 'Permission'],
       manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'APIKey', 'Restriction', 'Document'],
     },
-    technical: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'], manage: ['APIKey', 'Restriction'] },
+    technical: {
+      read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'],
+      manage: ['APIKey', 'Restriction'],
+    },
     accountant: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'] },
     compliance: { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile'] },
     support: { read: ['Ability', 'Label', 'Level', 'Profile', 'Activity'], manage: ['User'] },
@@ -76,7 +79,9 @@ function readAbilities(file: string | undefined, problems: string[]): AbilitiesF
   try {
     const parsed = abilitiesFileSchema.safeParse(yaml.load(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
-    problems.push(`BARONG_ABILITIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    problems.push(
+      `BARONG_ABILITIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   } catch (err) {
     problems.push(`BARONG_ABILITIES_FILE: cannot read ${file} (${(err as Error).message})`);
   }

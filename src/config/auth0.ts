@@ -19,9 +19,12 @@ export const auth0 = defineArea({
     }),
   },
   read(e, { problems }): Auth0Settings {
-    const issuerUrl = e.BARONG_AUTH0_ISSUER_URL ?? (e.BARONG_AUTH0_DOMAIN ? `https://${e.BARONG_AUTH0_DOMAIN}/` : undefined);
+    const issuerUrl =
+      e.BARONG_AUTH0_ISSUER_URL ?? (e.BARONG_AUTH0_DOMAIN ? `https://${e.BARONG_AUTH0_DOMAIN}/` : undefined);
     if (issuerUrl && !isHttpUrl(issuerUrl)) {
-      problems.push('BARONG_AUTH0_ISSUER_URL (or BARONG_AUTH0_DOMAIN): must give an http(s) URL such as https://tenant.auth0.com/');
+      problems.push(
+        'BARONG_AUTH0_ISSUER_URL (or BARONG_AUTH0_DOMAIN): must give an http(s) URL such as https://tenant.auth0.com/',
+      );
     }
     return { auth0: { domain: e.BARONG_AUTH0_DOMAIN, clientId: e.BARONG_AUTH0_CLIENT_ID, issuerUrl } };
   },

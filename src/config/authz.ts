@@ -46,12 +46,14 @@ export const authz = defineArea({
       values: 'path of a YAML file',
       default: "the bundled `src/domain/authz/authz-rules.yml` (Barong's defaults)",
     }),
-    BARONG_APIKEY_NONCE_LIFETIME: int(5000, 1).describe("ms an `X-Auth-Nonce` may be away from the server's clock, either side"),
+    BARONG_APIKEY_NONCE_LIFETIME: int(5000, 1).describe(
+      "ms an `X-Auth-Nonce` may be away from the server's clock, either side",
+    ),
     BARONG_APIKEY_NONCE_CLOCK_SKEW: int(5000, 0).describe(
       'ms the clocks of any two API processes may differ; a used nonce is remembered until nonce + lifetime + this',
     ),
     BARONG_APIKEY_STRICT_SIGNATURE: bool(false).describe(
-      "API-key signatures cover `METHOD + \"/\" + path + nonce + kid` instead of Barong's `nonce + kid`",
+      'API-key signatures cover `METHOD + "/" + path + nonce + kid` instead of Barong\'s `nonce + kid`',
     ),
     BARONG_GATEWAY: optional
       .refine((v) => v === undefined || v === 'akamai', { message: 'must be akamai or unset' })

@@ -18,7 +18,11 @@ export const captcha = defineArea({
   title: 'Captcha',
   secrets: ['BARONG_RECAPTCHA_SECRET_KEY', 'BARONG_GEETEST_KEY'],
   shape: {
-    BARONG_CAPTCHA: z.enum(CAPTCHA_TYPES).optional().default('none').describe('which captcha, if any, requests must solve'),
+    BARONG_CAPTCHA: z
+      .enum(CAPTCHA_TYPES)
+      .optional()
+      .default('none')
+      .describe('which captcha, if any, requests must solve'),
     BARONG_CAPTCHA_PROTECTED_ENDPOINTS: list(CAPTCHA_ENDPOINT_NAMES.join(','))
       .refine((names) => names.every((n) => CAPTCHA_ENDPOINT_NAMES.includes(n)), {
         message: `each entry must be one of ${CAPTCHA_ENDPOINT_NAMES.join(', ')}`,
@@ -42,7 +46,9 @@ export const captcha = defineArea({
   },
   read(e, { problems }): CaptchaSettings {
     if (e.BARONG_CAPTCHA === 'recaptcha' && (!e.BARONG_RECAPTCHA_SITE_KEY || !e.BARONG_RECAPTCHA_SECRET_KEY)) {
-      problems.push('BARONG_RECAPTCHA_SITE_KEY and BARONG_RECAPTCHA_SECRET_KEY: required when BARONG_CAPTCHA=recaptcha');
+      problems.push(
+        'BARONG_RECAPTCHA_SITE_KEY and BARONG_RECAPTCHA_SECRET_KEY: required when BARONG_CAPTCHA=recaptcha',
+      );
     }
     if (e.BARONG_CAPTCHA === 'geetest' && (!e.BARONG_GEETEST_ID || !e.BARONG_GEETEST_KEY)) {
       problems.push('BARONG_GEETEST_ID and BARONG_GEETEST_KEY: required when BARONG_CAPTCHA=geetest');

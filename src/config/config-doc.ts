@@ -77,11 +77,18 @@ export function renderConfigurationDoc(): string {
     const secrets: readonly string[] = area.secrets ?? [];
     const rows = Object.entries(area.shape).map(([name, schema]: [string, z.ZodType]) => {
       const names = secrets.includes(name) ? [name, fileVariant(name)] : [name];
-      if (names.some((n) => seen.has(n))) throw new Error(`${name}: declared by two areas, or its _FILE variant is a setting`);
+      if (names.some((n) => seen.has(n)))
+        throw new Error(`${name}: declared by two areas, or its _FILE variant is a setting`);
       names.forEach((n) => seen.add(n));
       return row(name, schema, secrets.includes(name));
     });
-    return [`## ${area.title}`, '', '| variable | default | allowed values | description |', '|---|---|---|---|', ...rows].join('\n');
+    return [
+      `## ${area.title}`,
+      '',
+      '| variable | default | allowed values | description |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n');
   });
   const contents = CONFIG_AREAS.map((area) => `- [${area.title}](#${anchor(area.title)})`).join('\n');
   return `${INTRO}\n${contents}\n\n${sections.join('\n\n')}\n`;

@@ -19,7 +19,8 @@ export const database = defineArea({
   secrets: ['DATABASE_URL', 'DATABASE_PASS'],
   shape: {
     DATABASE_URL: optional.meta({
-      description: 'the whole connection; overrides host, port, user and password, and gives the name unless `DATABASE_NAME` is set',
+      description:
+        'the whole connection; overrides host, port, user and password, and gives the name unless `DATABASE_NAME` is set',
       values: '`mysql://user:pass@host:port/name`',
     }),
     DATABASE_HOST: str('127.0.0.1').describe('MariaDB/MySQL server'),

@@ -26,11 +26,15 @@ export function derivedBlindIndexKey(encryptionKeys: readonly Key[]): Buffer {
 
 function parseEncryptionKeys(value: string | undefined, env: NodeEnv, problems: string[]): Key[] {
   if (!value) {
-    if (env === 'production') problems.push('BARONG_ENCRYPTION_KEYS: required in production (e.g. "1:<base64 of 32 random bytes>")');
+    if (env === 'production')
+      problems.push('BARONG_ENCRYPTION_KEYS: required in production (e.g. "1:<base64 of 32 random bytes>")');
     return [{ version: 1, key: DEVELOPMENT_ENCRYPTION_KEY }];
   }
   const keys: Key[] = [];
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [version, encoded = ''] = entry.split(':');
     const key = Buffer.from(encoded, 'base64');
     if (!/^\d+$/.test(version ?? '') || key.length !== 32) {
@@ -49,7 +53,12 @@ function indexKey(name: string, value: string, problems: string[], alternative =
   return undefined;
 }
 
-function blindIndexKeys(current: string | undefined, previous: string | undefined, encryptionKeys: Key[], problems: string[]): Buffer[] {
+function blindIndexKeys(
+  current: string | undefined,
+  previous: string | undefined,
+  encryptionKeys: Key[],
+  problems: string[],
+): Buffer[] {
   if (!encryptionKeys.length) return []; // BARONG_ENCRYPTION_KEYS is reported already
   const derived = derivedBlindIndexKey(encryptionKeys);
   const key = current === undefined ? derived : indexKey('BARONG_BLIND_INDEX_KEY', current, problems);
@@ -77,7 +86,8 @@ export const encryption = defineArea({
       description:
         'HMAC key of the blind indexes that find encrypted values (phone and document numbers) and of phone code digests; give it its own key so every encryption key can be retired (docs/security.md)',
       values: 'base64 of 32 bytes',
-      default: "derived from the oldest `BARONG_ENCRYPTION_KEYS` entry (this server's indexes before the setting existed)",
+      default:
+        "derived from the oldest `BARONG_ENCRYPTION_KEYS` entry (this server's indexes before the setting existed)",
     }),
     BARONG_BLIND_INDEX_PREVIOUS_KEY: optional.meta({
       description:
@@ -89,7 +99,12 @@ export const encryption = defineArea({
     const encryptionKeys = parseEncryptionKeys(e.BARONG_ENCRYPTION_KEYS, nodeEnv, problems);
     return {
       encryptionKeys,
-      blindIndexKeys: blindIndexKeys(e.BARONG_BLIND_INDEX_KEY, e.BARONG_BLIND_INDEX_PREVIOUS_KEY, encryptionKeys, problems),
+      blindIndexKeys: blindIndexKeys(
+        e.BARONG_BLIND_INDEX_KEY,
+        e.BARONG_BLIND_INDEX_PREVIOUS_KEY,
+        encryptionKeys,
+        problems,
+      ),
     };
   },
 });

@@ -13,7 +13,14 @@ export interface EventApiSettings {
     url: string;
     connectTimeoutMs: number;
     confirmTimeoutMs: number;
-    relay: { pollIntervalMs: number; batchSize: number; leaseMs: number; retryBaseMs: number; retryMaxMs: number; retentionMs: number };
+    relay: {
+      pollIntervalMs: number;
+      batchSize: number;
+      leaseMs: number;
+      retryBaseMs: number;
+      retryMaxMs: number;
+      retentionMs: number;
+    };
   };
 }
 
@@ -26,7 +33,12 @@ const plainSpelling = (name: string) => `Barong's publisher's spelling of \`BARO
 
 export const events = defineArea({
   title: 'Event API (RabbitMQ)',
-  secrets: ['EVENT_API_RABBITMQ_URL', 'BARONG_EVENT_API_RABBITMQ_URL', 'BARONG_EVENT_API_RABBITMQ_PASSWORD', 'EVENT_API_RABBITMQ_PASSWORD'],
+  secrets: [
+    'EVENT_API_RABBITMQ_URL',
+    'BARONG_EVENT_API_RABBITMQ_URL',
+    'BARONG_EVENT_API_RABBITMQ_PASSWORD',
+    'EVENT_API_RABBITMQ_PASSWORD',
+  ],
   shape: {
     EVENT_API_RABBITMQ_URL: optional.meta({
       description: 'turns the Event API on and overrides the host, port, user and password',
@@ -47,27 +59,38 @@ export const events = defineArea({
     EVENT_API_RABBITMQ_USERNAME: optional.describe(plainSpelling('EVENT_API_RABBITMQ_USERNAME')),
     BARONG_EVENT_API_RABBITMQ_PASSWORD: optional.meta({ description: 'RabbitMQ password', default: '`guest`' }),
     EVENT_API_RABBITMQ_PASSWORD: optional.describe(plainSpelling('EVENT_API_RABBITMQ_PASSWORD')),
-    BARONG_EVENT_API_RELAY_INTERVAL: int(500, 10).describe('ms between the relay\'s polls of the outbox when it is idle'),
+    BARONG_EVENT_API_RELAY_INTERVAL: int(500, 10).describe(
+      "ms between the relay's polls of the outbox when it is idle",
+    ),
     BARONG_EVENT_API_RELAY_BATCH_SIZE: int(100, 1).describe('rows a relay claims and publishes at once'),
-    BARONG_EVENT_API_RETRY_BASE_DELAY: int(1000, 10).describe('ms; a failed publish waits base × 2^(failures − 1), at most the max'),
+    BARONG_EVENT_API_RETRY_BASE_DELAY: int(1000, 10).describe(
+      'ms; a failed publish waits base × 2^(failures − 1), at most the max',
+    ),
     BARONG_EVENT_API_RETRY_MAX_DELAY: int(300_000, 10).meta({
       description: 'ms; the longest wait before a failed publish is retried',
       values: 'integer ≥ `BARONG_EVENT_API_RETRY_BASE_DELAY`',
     }),
-    BARONG_EVENT_API_CONFIRM_TIMEOUT: int(10_000, 100).describe("ms a publish waits for RabbitMQ's confirm before it counts as failed"),
-    BARONG_EVENT_API_OUTBOX_RETENTION: int(168, 0).describe('hours sent rows are kept in `event_outbox` (`0`: forever)'),
+    BARONG_EVENT_API_CONFIRM_TIMEOUT: int(10_000, 100).describe(
+      "ms a publish waits for RabbitMQ's confirm before it counts as failed",
+    ),
+    BARONG_EVENT_API_OUTBOX_RETENTION: int(168, 0).describe(
+      'hours sent rows are kept in `event_outbox` (`0`: forever)',
+    ),
   },
   read(e, { problems }): EventApiSettings {
     const explicitUrl = e.EVENT_API_RABBITMQ_URL ?? e.BARONG_EVENT_API_RABBITMQ_URL;
     const host = e.BARONG_EVENT_API_RABBITMQ_HOST ?? e.EVENT_API_RABBITMQ_HOST;
     if (explicitUrl && !/^amqps?:\/\/[^/]/.test(explicitUrl)) {
-      problems.push('EVENT_API_RABBITMQ_URL: must be an amqp:// or amqps:// URL such as amqp://guest:guest@127.0.0.1:5672');
+      problems.push(
+        'EVENT_API_RABBITMQ_URL: must be an amqp:// or amqps:// URL such as amqp://guest:guest@127.0.0.1:5672',
+      );
     }
     const port = e.BARONG_EVENT_API_RABBITMQ_PORT ?? e.EVENT_API_RABBITMQ_PORT ?? 5672;
     const user = e.BARONG_EVENT_API_RABBITMQ_USERNAME ?? e.EVENT_API_RABBITMQ_USERNAME ?? 'guest';
     const password = e.BARONG_EVENT_API_RABBITMQ_PASSWORD ?? e.EVENT_API_RABBITMQ_PASSWORD ?? 'guest';
     const url =
-      explicitUrl ?? `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host ?? 'localhost'}:${port}`;
+      explicitUrl ??
+      `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host ?? 'localhost'}:${port}`;
     if (e.BARONG_EVENT_API_RETRY_MAX_DELAY < e.BARONG_EVENT_API_RETRY_BASE_DELAY) {
       problems.push('BARONG_EVENT_API_RETRY_MAX_DELAY: must not be below BARONG_EVENT_API_RETRY_BASE_DELAY');
     }

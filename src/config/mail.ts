@@ -3,7 +3,15 @@ import { defineArea } from './area.js';
 import { int, optional, str } from './values.js';
 
 export interface MailSettings {
-  smtp: { host: string; port: number; user?: string; password?: string; senderEmail: string; senderName: string; logoLink?: string };
+  smtp: {
+    host: string;
+    port: number;
+    user?: string;
+    password?: string;
+    senderEmail: string;
+    senderName: string;
+    logoLink?: string;
+  };
   defaultLanguage: string;
 }
 

@@ -45,7 +45,9 @@ function publicKey(id: string, value: string, problems: string[]): KeyObject | u
   try {
     const pem = Buffer.from(value, 'base64url').toString('utf8');
     if (/PRIVATE KEY/.test(pem)) {
-      problems.push(`BARONG_MANAGEMENT_API_CONFIG: keychain.${id} is a private key; it must be the signer's public key`);
+      problems.push(
+        `BARONG_MANAGEMENT_API_CONFIG: keychain.${id} is a private key; it must be the signer's public key`,
+      );
       return undefined;
     }
     return createPublicKey(pem);
@@ -64,7 +66,9 @@ function readApi(file: string, problems: string[]): ManagementSettings['manageme
     return undefined;
   }
   if (!parsed.success) {
-    problems.push(`BARONG_MANAGEMENT_API_CONFIG: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    problems.push(
+      `BARONG_MANAGEMENT_API_CONFIG: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
     return undefined;
   }
   const keychain = new Map<string, ManagementSigner>();
@@ -76,8 +80,13 @@ function readApi(file: string, problems: string[]): ManagementSettings['manageme
   }
   const scopes = new Map<string, ManagementScope>();
   for (const [name, scope] of Object.entries(parsed.data.scopes)) {
-    const unknown = [...scope.permitted_signers, ...scope.mandatory_signers].filter((id) => !(id in parsed.data.keychain));
-    if (unknown.length) problems.push(`BARONG_MANAGEMENT_API_CONFIG: scopes.${name} names signers not in the keychain: ${unknown.join(', ')}`);
+    const unknown = [...scope.permitted_signers, ...scope.mandatory_signers].filter(
+      (id) => !(id in parsed.data.keychain),
+    );
+    if (unknown.length)
+      problems.push(
+        `BARONG_MANAGEMENT_API_CONFIG: scopes.${name} names signers not in the keychain: ${unknown.join(', ')}`,
+      );
     // A mandatory signer is permitted by definition.
     const permitted = [...new Set([...scope.permitted_signers, ...scope.mandatory_signers])];
     scopes.set(name, { permittedSigners: permitted, mandatorySigners: scope.mandatory_signers });
@@ -95,10 +104,16 @@ export const management = defineArea({
       default: '— (management API off)',
     }),
     BARONG_MANAGEMENT_API_JWT_MAX_AGE: int(60, 1).describe('seconds a signed request may be old (its `iat`)'),
-    BARONG_MANAGEMENT_API_JWT_MAX_LIFETIME: int(300, 1).describe('seconds a signed request may live at most (`exp` − now)'),
-    BARONG_MANAGEMENT_API_JWT_LEEWAY: int(10, 0).describe('seconds of clock difference allowed between a signer and this server'),
+    BARONG_MANAGEMENT_API_JWT_MAX_LIFETIME: int(300, 1).describe(
+      'seconds a signed request may live at most (`exp` − now)',
+    ),
+    BARONG_MANAGEMENT_API_JWT_LEEWAY: int(10, 0).describe(
+      'seconds of clock difference allowed between a signer and this server',
+    ),
     BARONG_MGN_API_KEYS_USER: bool(false).describe('the management API may create and update API keys of users'),
-    BARONG_MGN_API_KEYS_SA: bool(false).describe('the management API may create and update API keys of service accounts'),
+    BARONG_MGN_API_KEYS_SA: bool(false).describe(
+      'the management API may create and update API keys of service accounts',
+    ),
   },
   read(e, { problems }): ManagementSettings {
     return {

@@ -13,8 +13,15 @@ export const redis = defineArea({
   title: 'Redis',
   secrets: ['REDIS_URL', 'BARONG_REDIS_URL'],
   shape: {
-    REDIS_URL: optional.meta({ description: 'Redis server', values: '`redis://host:port/db`', default: `\`${DEFAULT_REDIS_URL}\`` }),
-    BARONG_REDIS_URL: optional.meta({ description: 'Barong\'s spelling of `REDIS_URL`, read when that is unset', values: '`redis://host:port/db`' }),
+    REDIS_URL: optional.meta({
+      description: 'Redis server',
+      values: '`redis://host:port/db`',
+      default: `\`${DEFAULT_REDIS_URL}\``,
+    }),
+    BARONG_REDIS_URL: optional.meta({
+      description: "Barong's spelling of `REDIS_URL`, read when that is unset",
+      values: '`redis://host:port/db`',
+    }),
     BARONG_REDIS_PREFIX: str('barong:').describe('prefix of every Redis key this server writes'),
   },
   read: (e): RedisSettings => ({

@@ -11,7 +11,11 @@ export const fileVariant = (name: string) => `${name}_FILE`;
 const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 /** The environment with each `X_FILE` replaced by `X` read from its file; problems are appended. */
-export function readSecretFiles(source: NodeJS.ProcessEnv, names: readonly string[], problems: string[]): NodeJS.ProcessEnv {
+export function readSecretFiles(
+  source: NodeJS.ProcessEnv,
+  names: readonly string[],
+  problems: string[],
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...source };
   for (const name of names) {
     const variant = fileVariant(name);

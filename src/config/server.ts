@@ -31,7 +31,10 @@ export const server = defineArea({
     }),
     BARONG_GIT_TAG: optional.meta({ description: 'what `version` reports as the tag', default: 'package version' }),
     BARONG_GIT_SHA: optional.meta({ description: 'what `version` reports as the commit', default: '`unknown`' }),
-    BARONG_BUILD_DATE: optional.meta({ description: 'what `version` reports as the build date', default: 'start time' }),
+    BARONG_BUILD_DATE: optional.meta({
+      description: 'what `version` reports as the build date',
+      default: 'start time',
+    }),
   },
   read: (e): ServerSettings => ({
     env: e.NODE_ENV,

@@ -4,7 +4,13 @@ import { bool, booleanWord, int, isTrue } from './values.js';
 
 export interface SessionSettings {
   /** expireTime: idle seconds (sliding); maxLifetime: seconds after the login, however busy the session. */
-  session: { cookieName: string; expireTime: number; maxLifetime: number; secureCookie: boolean; csrfProtection: boolean };
+  session: {
+    cookieName: string;
+    expireTime: number;
+    maxLifetime: number;
+    secureCookie: boolean;
+    csrfProtection: boolean;
+  };
 }
 
 export const sessions = defineArea({

@@ -14,22 +14,37 @@ export interface StorageSettings {
     provider: 'local' | 's3';
     /** Directory of the local provider (outside any served root). */
     localPath: string;
-    s3: { bucket?: string; accessKey?: string; secretKey?: string; endpoint?: string; region: string; pathStyle: boolean };
+    s3: {
+      bucket?: string;
+      accessKey?: string;
+      secretKey?: string;
+      endpoint?: string;
+      region: string;
+      pathStyle: boolean;
+    };
   };
 }
 
 const shape = {
-  BARONG_DOCUMENT_TYPES: list('Passport,Identity card,Driver license,Utility Bill,Residental,Institutional,Address').meta({
+  BARONG_DOCUMENT_TYPES: list(
+    'Passport,Identity card,Driver license,Utility Bill,Residental,Institutional,Address',
+  ).meta({
     description: "allowed `doc_type`s, exact case (Barong's `document_types`)",
     values: 'comma list, at least one',
   }),
-  BARONG_REQUIRED_DOCS_EXPIRE: bool(true).describe('documents need a `doc_expire` that is not past (not address proofs)'),
-  BARONG_DOC_NUM_LIMIT: int(10, 1).describe('documents (address proofs included) per user; also the most files in one upload'),
+  BARONG_REQUIRED_DOCS_EXPIRE: bool(true).describe(
+    'documents need a `doc_expire` that is not past (not address proofs)',
+  ),
+  BARONG_DOC_NUM_LIMIT: int(10, 1).describe(
+    'documents (address proofs included) per user; also the most files in one upload',
+  ),
   BARONG_UPLOAD_EXTENSION_WHITELIST: list('jpg,jpeg,png,pdf')
     .transform((l) => l.map((e) => e.toLowerCase()))
     .meta({ description: 'allowed upload types', values: `comma list of ${UPLOAD_EXTENSIONS.join(', ')}` }),
   BARONG_UPLOAD_SIZE_MAX_RANGE: int(10, 1).describe('largest upload file, in megabytes (larger answers 413)'),
-  BARONG_UPLOAD_AUTH_URL_EXPIRATION: int(60, 1).describe('seconds a file link from `GET /documents` works (Barong: minutes)'),
+  BARONG_UPLOAD_AUTH_URL_EXPIRATION: int(60, 1).describe(
+    'seconds a file link from `GET /documents` works (Barong: minutes)',
+  ),
   BARONG_STORAGE_PROVIDER: z
     .enum(['local', 's3'])
     .optional()
@@ -40,7 +55,9 @@ const shape = {
     values: 'path',
   }),
   BARONG_STORAGE_BUCKET_NAME: optional.describe('bucket (required with `s3`)'),
-  BARONG_STORAGE_ACCESS_KEY: optional.describe("S3 access key (both keys or neither; neither uses the AWS SDK's default chain)"),
+  BARONG_STORAGE_ACCESS_KEY: optional.describe(
+    "S3 access key (both keys or neither; neither uses the AWS SDK's default chain)",
+  ),
   BARONG_STORAGE_SECRET_KEY: optional.describe('S3 secret key (both keys or neither)'),
   BARONG_STORAGE_ENDPOINT: optional.meta({
     description: 'S3-compatible endpoint (MinIO, Ceph, …)',

@@ -44,7 +44,10 @@ export const tokens = defineArea({
         'previous and next keys, published and accepted but never signing: a directory (its `*.pem` files) or a comma list of PEM files; public or private keys',
       values: 'path or comma list of paths',
     }),
-    BARONG_JWT_PUBLIC_KEYS: list('').meta({ description: 'the same as a comma list of base64 PEMs', values: 'comma list of base64' }),
+    BARONG_JWT_PUBLIC_KEYS: list('').meta({
+      description: 'the same as a comma list of base64 PEMs',
+      values: 'comma list of base64',
+    }),
     BARONG_JWT_EXPIRE_TIME: int(3600, 1).describe('seconds a signed token lives'),
     BARONG_JWT_KEYS_REFRESH_INTERVAL: int(60, 1).describe(
       'seconds between two reads of the signing keys `npm run cli -- keys rotate` stores in the database; a new key waits at least this long before it signs',
@@ -54,7 +57,8 @@ export const tokens = defineArea({
     jwt: {
       privateKeyPath: e.JWT_PRIVATE_KEY_PATH,
       privateKeyBase64: e.JWT_PRIVATE_KEY,
-      devKeyPath: e.BARONG_DEV_KEY_PATH ?? (e.BARONG_JWT_ALGORITHM === 'ES256' ? '.dev/ec-key.pem' : '.dev/rsa-key.pem'),
+      devKeyPath:
+        e.BARONG_DEV_KEY_PATH ?? (e.BARONG_JWT_ALGORITHM === 'ES256' ? '.dev/ec-key.pem' : '.dev/rsa-key.pem'),
       expireTime: e.BARONG_JWT_EXPIRE_TIME,
       algorithm: e.BARONG_JWT_ALGORITHM,
       publicKeysPath: e.BARONG_JWT_PUBLIC_KEYS_PATH,

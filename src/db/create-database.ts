@@ -6,7 +6,8 @@ const SAFE_NAME = /^[A-Za-z0-9_]+$/;
 
 function checkedName(name: string): string {
   // The name is spliced into DDL (identifiers cannot be bound), so only plain names are accepted.
-  if (!SAFE_NAME.test(name)) throw new Error(`invalid database name ${JSON.stringify(name)}: use letters, digits and _`);
+  if (!SAFE_NAME.test(name))
+    throw new Error(`invalid database name ${JSON.stringify(name)}: use letters, digits and _`);
   return name;
 }
 

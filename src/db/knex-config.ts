@@ -22,7 +22,9 @@ export function connectionOptions(
   db: DatabaseConfig,
   { withDatabase = true }: { withDatabase?: boolean } = {},
 ): Knex.MySql2ConnectionConfig {
-  const server = db.url ? serverFromUrl(db.url) : { host: db.host, port: db.port, user: db.user, password: db.password };
+  const server = db.url
+    ? serverFromUrl(db.url)
+    : { host: db.host, port: db.port, user: db.user, password: db.password };
   return {
     ...server,
     ...(withDatabase ? { database: db.name } : {}),
@@ -82,8 +84,7 @@ async function sourceFiles(directory: string): Promise<string[]> {
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: () => sourceFiles(MIGRATIONS_DIRECTORY),
   getMigrationName: (file) => file,
-  getMigration: (file) =>
-    import(pathToFileURL(join(MIGRATIONS_DIRECTORY, file)).href) as Promise<Knex.Migration>,
+  getMigration: (file) => import(pathToFileURL(join(MIGRATIONS_DIRECTORY, file)).href) as Promise<Knex.Migration>,
 };
 
 export const seedSource: Knex.SeedSource<string> = {

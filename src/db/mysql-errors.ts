@@ -47,7 +47,9 @@ export function translatingErrors<T extends object>(repository: T): T {
 
 /** A bag of repositories (repositories/index.ts), each translating its errors. */
 export function eachTranslatingErrors<T extends Record<string, object>>(repositories: T): T {
-  return Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, translatingErrors(repository)])) as T;
+  return Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, translatingErrors(repository)]),
+  ) as T;
 }
 
 export function isDeadlock(err: unknown): boolean {

@@ -38,7 +38,10 @@ export function createSharedServices(d: SharedServicesDeps): SharedServices {
     privateLabels: new PrivateLabels(config),
     tokens: new AccountTokens(d.jwtKeys, d.redis, d.redisKeys, config.jwt.expireTime),
     sessionJwt: new SessionJwt(d.jwtKeys, config.jwt.expireTime),
-    sessions: new SessionStore(d.redis, d.redisKeys, { idleSeconds: config.session.expireTime, maxSeconds: config.session.maxLifetime }),
+    sessions: new SessionStore(d.redis, d.redisKeys, {
+      idleSeconds: config.session.expireTime,
+      maxSeconds: config.session.maxLifetime,
+    }),
     totp: new Totp(d.encryptor, config.app.name),
     geetest,
     captcha: createCaptchaVerifier(config, d.logger, geetest),

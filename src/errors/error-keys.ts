@@ -7,7 +7,13 @@
  *     their builders make them: the result is branded, so a string literal cannot pass for a family member.
  * test/unit/error-keys.test.ts holds the catalogue to the contract and to the source.
  */
-import { isFamilyMember, type AlreadyVerifiedKey, type HttpStatusKey, type JwtClaimKey, type ValidationKey } from './key-families.js';
+import {
+  isFamilyMember,
+  type AlreadyVerifiedKey,
+  type HttpStatusKey,
+  type JwtClaimKey,
+  type ValidationKey,
+} from './key-families.js';
 
 export * from './key-families.js';
 
@@ -232,19 +238,29 @@ export const MODEL_ERRORS = {
   doc_number: ['blank', 'invalid', 'too_long'],
   identificator: ['too_long'],
   role: ['doesnt_exist'],
-  upload: ['blank', 'content_type_whitelist_error', 'extension_whitelist_error', 'integrity_error', 'invalid_signature', 'max_size_error', 'min_size_error'],
+  upload: [
+    'blank',
+    'content_type_whitelist_error',
+    'extension_whitelist_error',
+    'integrity_error',
+    'invalid_signature',
+    'max_size_error',
+    'min_size_error',
+  ],
 } as const;
 
 type ModelErrors = typeof MODEL_ERRORS;
 export type ModelErrorKey = { [A in keyof ModelErrors]: `${A}.${ModelErrors[A][number]}` }[keyof ModelErrors];
 
-
-export type ErrorKey = (typeof SCOPED_KEYS)[number] | ModelErrorKey | ValidationKey | HttpStatusKey | JwtClaimKey | AlreadyVerifiedKey;
+export type ErrorKey =
+  (typeof SCOPED_KEYS)[number] | ModelErrorKey | ValidationKey | HttpStatusKey | JwtClaimKey | AlreadyVerifiedKey;
 
 /** Every written-out key (the families aside). */
 export const ERROR_KEYS: readonly ErrorKey[] = [
   ...SCOPED_KEYS,
-  ...Object.entries(MODEL_ERRORS).flatMap(([attribute, checks]) => checks.map((check) => `${attribute}.${check}` as ModelErrorKey)),
+  ...Object.entries(MODEL_ERRORS).flatMap(([attribute, checks]) =>
+    checks.map((check) => `${attribute}.${check}` as ModelErrorKey),
+  ),
 ];
 
 const WRITTEN_OUT = new Set<string>(ERROR_KEYS);

@@ -43,7 +43,8 @@ type Built<K extends string> = K & { readonly [built]: true };
 export type ParameterProblem = 'missing' | 'empty' | 'invalid' | 'non_integer';
 /** Any name: an unknown query parameter is reported under its own name. */
 export type ValidationKey = Built<`${ErrorScope}.${ParameterProblem}_${string}`>;
-export const validationKey = (scope: ErrorScope, problem: ParameterProblem, name: string) => `${scope}.${problem}_${name}` as ValidationKey;
+export const validationKey = (scope: ErrorScope, problem: ParameterProblem, name: string) =>
+  `${scope}.${problem}_${name}` as ValidationKey;
 
 /** An HTTP error of the framework that has no key of its own. */
 export type HttpStatusKey = `request.http_${number}`;

@@ -19,4 +19,3 @@ export function commandConsumer(uow: UnitOfWork, handlers: Readonly<Record<strin
     },
   };
 }
-

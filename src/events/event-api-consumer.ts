@@ -4,7 +4,14 @@
  * consumer can tell a re-publish.
  */
 import type { DomainEvent } from '../domain/events/domain-events.js';
-import { eventBody, exchangeFor, isPublishedEvent, routingKeyFor, signEvent, type EventSigningKey } from './event-envelope.js';
+import {
+  eventBody,
+  exchangeFor,
+  isPublishedEvent,
+  routingKeyFor,
+  signEvent,
+  type EventSigningKey,
+} from './event-envelope.js';
 import type { EventPublisher } from './rabbitmq-publisher.js';
 import type { OutboxConsumer } from './outbox-relay.js';
 
@@ -14,7 +21,12 @@ export function eventApiConsumer(publisher: EventPublisher, signingKey: EventSig
     async deliver(event: DomainEvent): Promise<void> {
       if (!isPublishedEvent(event.name)) return;
       const jws = await signEvent(eventBody(event.name, event.payload), signingKey, { jti: event.id });
-      await publisher.publish(exchangeFor(event.name), routingKeyFor(event.name), Buffer.from(JSON.stringify(jws)), event.id);
+      await publisher.publish(
+        exchangeFor(event.name),
+        routingKeyFor(event.name),
+        Buffer.from(JSON.stringify(jws)),
+        event.id,
+      );
     },
   };
 }

@@ -53,7 +53,13 @@ export interface PassResult {
 const PURGE_EVERY_MS = 10 * 60_000;
 
 function asEvent(row: OutboxEvent): DomainEvent {
-  return { id: row.eventId, name: row.name, payload: row.payload, meta: row.meta as DomainEvent['meta'], occurredAt: row.occurredAt };
+  return {
+    id: row.eventId,
+    name: row.name,
+    payload: row.payload,
+    meta: row.meta as DomainEvent['meta'],
+    occurredAt: row.occurredAt,
+  };
 }
 
 export class OutboxRelay {
@@ -116,7 +122,9 @@ export class OutboxRelay {
 
     const failed = rows.flatMap((row, i) => {
       const r = results[i];
-      return r?.status === 'rejected' ? [{ row, reason: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : [];
+      return r?.status === 'rejected'
+        ? [{ row, reason: r.reason instanceof Error ? r.reason.message : String(r.reason) }]
+        : [];
     });
     if (failed.length === rows.length) this.consecutiveFailures += 1;
     else this.consecutiveFailures = 0;
@@ -128,7 +136,13 @@ export class OutboxRelay {
     if (failed.length) {
       const first = failed[0]!;
       logger.warn(
-        { failed: failed.length, sent: sentIds.length, event: first.row.name, eventId: first.row.eventId, reason: first.reason },
+        {
+          failed: failed.length,
+          sent: sentIds.length,
+          event: first.row.name,
+          eventId: first.row.eventId,
+          reason: first.reason,
+        },
         'outbox: delivery failed; the rows stay in the outbox and are retried',
       );
     } else {

@@ -5,9 +5,18 @@
 import { isPublishedEvent } from './event-envelope.js';
 import { MAIL_EVENTS } from '../queues/mail-consumer.js';
 import { PHONE_CODE_REQUESTED } from '../domain/phones/phone-events.js';
-import { CONFIRMATION_LINK_REQUESTED, LOGIN_FAILED, RESET_LINK_REQUESTED } from '../domain/accounts/deferred-requests.js';
+import {
+  CONFIRMATION_LINK_REQUESTED,
+  LOGIN_FAILED,
+  RESET_LINK_REQUESTED,
+} from '../domain/accounts/deferred-requests.js';
 
-const DEFERRED_WORK: ReadonlySet<string> = new Set([PHONE_CODE_REQUESTED, LOGIN_FAILED, RESET_LINK_REQUESTED, CONFIRMATION_LINK_REQUESTED]);
+const DEFERRED_WORK: ReadonlySet<string> = new Set([
+  PHONE_CODE_REQUESTED,
+  LOGIN_FAILED,
+  RESET_LINK_REQUESTED,
+  CONFIRMATION_LINK_REQUESTED,
+]);
 
 export function outboxWants(eventApiEnabled: boolean): (name: string) => boolean {
   return (name) => DEFERRED_WORK.has(name) || MAIL_EVENTS.has(name) || (eventApiEnabled && isPublishedEvent(name));

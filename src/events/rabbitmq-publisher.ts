@@ -94,7 +94,9 @@ export class RabbitMqPublisher implements EventPublisher {
       throw err;
     });
     const link: Link = { connection, channel, exchanges: new Map() };
-    connection.on('error', (err: Error) => this.logger.warn({ reason: err.message }, 'event API: RabbitMQ connection error'));
+    connection.on('error', (err: Error) =>
+      this.logger.warn({ reason: err.message }, 'event API: RabbitMQ connection error'),
+    );
     connection.on('close', () => this.forget(link));
     channel.on('error', (err: Error) => this.logger.warn({ reason: err.message }, 'event API: RabbitMQ channel error'));
     channel.on('close', () => this.drop(link));
@@ -135,11 +137,18 @@ export class RabbitMqPublisher implements EventPublisher {
           throw err;
         }),
       );
-      if (!declared) throw declareError instanceof Error ? declareError : new Error(`cannot declare exchange ${exchange}`);
+      if (!declared)
+        throw declareError instanceof Error ? declareError : new Error(`cannot declare exchange ${exchange}`);
     }
   }
 
-  private confirmed(channel: ConfirmChannel, exchange: string, routingKey: string, body: Buffer, messageId: string): Promise<void> {
+  private confirmed(
+    channel: ConfirmChannel,
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    messageId: string,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`RabbitMQ did not confirm the message within ${this.options.confirmTimeoutMs} ms`)),
@@ -150,7 +159,13 @@ export class RabbitMqPublisher implements EventPublisher {
           exchange,
           routingKey,
           body,
-          { contentType: 'application/json', persistent: true, messageId, timestamp: Math.floor(Date.now() / 1000), appId: 'barong' },
+          {
+            contentType: 'application/json',
+            persistent: true,
+            messageId,
+            timestamp: Math.floor(Date.now() / 1000),
+            appId: 'barong',
+          },
           (err: unknown) => {
             clearTimeout(timer);
             if (err) reject(err instanceof Error ? err : new Error('RabbitMQ refused the message (nack)'));

@@ -53,14 +53,21 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     relay?.wake();
     redis.publish(channel, '1').catch(() => undefined); // relays in other processes; they also poll
   };
-  const uow = new UnitOfWork(knex, new EventDispatcher(logger), new EventOutbox({ codec, wants: outboxWants(eventApi.enabled), nudge }));
+  const uow = new UnitOfWork(
+    knex,
+    new EventDispatcher(logger),
+    new EventOutbox({ codec, wants: outboxWants(eventApi.enabled), nudge }),
+  );
 
   const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix };
   const mailQueue = createMailQueue(queueOptions, encryptor);
   const smsQueue = createSmsQueue(queueOptions);
   const links = new AccountLinks(config, new AccountTokens(jwtKeys, redis, keys, config.jwt.expireTime));
   const publisher = eventApi.enabled
-    ? new RabbitMqPublisher(eventApi.url, logger, { connectTimeoutMs: eventApi.connectTimeoutMs, confirmTimeoutMs: eventApi.confirmTimeoutMs })
+    ? new RabbitMqPublisher(eventApi.url, logger, {
+        connectTimeoutMs: eventApi.connectTimeoutMs,
+        confirmTimeoutMs: eventApi.confirmTimeoutMs,
+      })
     : undefined;
   const consumers: OutboxConsumer[] = [
     commandConsumer(uow, deferredRequestHandlers(links) as Record<string, CommandHandler>),
@@ -68,7 +75,12 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     smsConsumer(smsQueue),
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
-  relay = new OutboxRelay({ outbox: new EventOutboxRepository(knex, codec), consumers, logger, options: eventApi.relay });
+  relay = new OutboxRelay({
+    outbox: new EventOutboxRepository(knex, codec),
+    consumers,
+    logger,
+    options: eventApi.relay,
+  });
   const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
 
   return {
@@ -78,7 +90,11 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
       await subscriber.subscribe(channel);
       relay.start();
       logger.info(
-        { consumers: consumers.map((c) => c.name), ...(publisher ? { eventApi: redactAmqpUrl(eventApi.url) } : {}), ...eventApi.relay },
+        {
+          consumers: consumers.map((c) => c.name),
+          ...(publisher ? { eventApi: redactAmqpUrl(eventApi.url) } : {}),
+          ...eventApi.relay,
+        },
         'outbox relay started',
       );
     },

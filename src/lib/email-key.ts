@@ -6,5 +6,8 @@
  * else's. Accounts are stored under this key (users.email_key, binary collation) and found by it alone.
  */
 export function emailKey(email: string): string {
-  return email.trim().normalize('NFC').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  return email
+    .trim()
+    .normalize('NFC')
+    .replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

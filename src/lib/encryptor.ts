@@ -22,7 +22,8 @@ export class Encryptor {
   /** `indexKeys`: the blind-index key first, then keys whose indexes may still be stored (config.blindIndexKeys). */
   constructor(keys: EncryptionKey[], indexKeys: readonly Buffer[] = [derivedBlindIndexKey(keys)]) {
     const sorted = [...keys].sort((a, b) => b.version - a.version);
-    if (!sorted[0] || !indexKeys[0]) throw new Error('at least one encryption key and one blind-index key are required');
+    if (!sorted[0] || !indexKeys[0])
+      throw new Error('at least one encryption key and one blind-index key are required');
     this.current = sorted[0];
     this.byVersion = new Map(sorted.map((k) => [k.version, k.key]));
     this.indexKeys = indexKeys;

@@ -5,4 +5,5 @@ const MAX_EPOCH_SECONDS = 253402300799;
 export const epochDate = (seconds: number) => new Date(Math.min(Math.max(seconds, 0), MAX_EPOCH_SECONDS) * 1000);
 
 /** As epochDate; undefined stays undefined (an absent bound). */
-export const optionalEpochDate = (seconds: number | undefined) => (seconds === undefined ? undefined : epochDate(seconds));
+export const optionalEpochDate = (seconds: number | undefined) =>
+  seconds === undefined ? undefined : epochDate(seconds);

@@ -18,8 +18,7 @@ interface JwkCommon {
   use: 'sig';
 }
 export type PublicJwk =
-  | (JwkCommon & { kty: 'RSA'; n: string; e: string })
-  | (JwkCommon & { kty: 'EC'; crv: 'P-256'; x: string; y: string });
+  (JwkCommon & { kty: 'RSA'; n: string; e: string }) | (JwkCommon & { kty: 'EC'; crv: 'P-256'; x: string; y: string });
 
 export interface VerificationKey {
   kid: string;
@@ -87,7 +86,8 @@ export async function verificationKeyFrom(key: KeyObject): Promise<VerificationK
  * A key listed twice, or the signing key listed again, appears once.
  */
 export async function jwtKeysFrom(privateKey: KeyObject, otherKeys: readonly KeyObject[] = []): Promise<JwtKeys> {
-  if (privateKey.type !== 'private') throw new JwtKeyError(`the signing key must be a private key, not a ${privateKey.type} one`);
+  if (privateKey.type !== 'private')
+    throw new JwtKeyError(`the signing key must be a private key, not a ${privateKey.type} one`);
   const signing = await verificationKeyFrom(privateKey);
   const verificationKeys = [signing];
   for (const key of otherKeys) {

@@ -64,7 +64,11 @@ export function loadSigningKey(config: Config, logger: Logger): KeyObject {
   }
   if (privateKeyBase64) {
     const pem = Buffer.from(privateKeyBase64, 'base64').toString('utf8');
-    return checked(parse('JWT_PRIVATE_KEY', () => createPrivateKey(pem), 'a base64 PEM private key'), 'JWT_PRIVATE_KEY', config);
+    return checked(
+      parse('JWT_PRIVATE_KEY', () => createPrivateKey(pem), 'a base64 PEM private key'),
+      'JWT_PRIVATE_KEY',
+      config,
+    );
   }
   if (config.isProduction) throw new Error('JWT_PRIVATE_KEY_PATH or JWT_PRIVATE_KEY is required in production');
   const source = `BARONG_DEV_KEY_PATH (${devKeyPath})`;
@@ -75,7 +79,10 @@ export function loadSigningKey(config: Config, logger: Logger): KeyObject {
   const privateKey = generateDevKey(config);
   mkdirSync(path.dirname(devKeyPath), { recursive: true });
   writeFileSync(devKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  logger.warn({ path: devKeyPath, algorithm }, 'generated a development signing key; set JWT_PRIVATE_KEY_PATH in production');
+  logger.warn(
+    { path: devKeyPath, algorithm },
+    'generated a development signing key; set JWT_PRIVATE_KEY_PATH in production',
+  );
   return privateKey;
 }
 

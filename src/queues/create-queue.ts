@@ -86,7 +86,8 @@ export function createQueue<T>(name: string, options: CreateQueueOptions): Queue
     prefix: `${options.prefix}bull`,
     createClient(type) {
       if (type === 'client') return conns.client;
-      if (type === 'subscriber') return (conns.subscriber ??= new Redis(redisUrl, blockingOptions('barong-queue-events')));
+      if (type === 'subscriber')
+        return (conns.subscriber ??= new Redis(redisUrl, blockingOptions('barong-queue-events')));
       blocking = new Redis(redisUrl, blockingOptions(`barong-queue-${name}`));
       return blocking;
     },

@@ -6,7 +6,14 @@ import type { DomainEvent } from '../domain/events/domain-events.js';
 import type { OutboxConsumer } from '../events/outbox-relay.js';
 import type { MailJob, MailQueue, MailTemplate } from './mail-queue.js';
 
-type Record_ = { user?: { level?: number; state?: string }; token?: string; user_ip?: string; user_agent?: string; key?: string; value?: string };
+type Record_ = {
+  user?: { level?: number; state?: string };
+  token?: string;
+  user_ip?: string;
+  user_agent?: string;
+  key?: string;
+  value?: string;
+};
 
 /** The events that can become a mail: the outbox keeps these whether or not the Event API is on. */
 export const MAIL_EVENTS: ReadonlySet<string> = new Set([

@@ -75,7 +75,14 @@ async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<
     const passwordDigest = await hasher.hash(PASSWORD);
     const user = await uow.run(async (w) => {
       const uid = await newUid(w.repos, services.config.app.uidPrefix);
-      const inserted = await w.repos.users.insert({ uid, email: 'bench.member@example.com', passwordDigest, role: 'member', state: 'pending', level: 0 });
+      const inserted = await w.repos.users.insert({
+        uid,
+        email: 'bench.member@example.com',
+        passwordDigest,
+        role: 'member',
+        state: 'pending',
+        level: 0,
+      });
       await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
       return privateLabels.set(w, { ...inserted, otp: true }, 'email', 'verified');
     });
@@ -85,7 +92,13 @@ async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<
       const secret = newSecret();
       const kid = await uow.run(async (w) => {
         const k = await newKid(w.repos);
-        const row = { kid: k, algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted: encryptor.encrypt(secret), state: 'active' };
+        const row = {
+          kid: k,
+          algorithm: 'HS256',
+          scope: ['read', 'trade'],
+          secretEncrypted: encryptor.encrypt(secret),
+          state: 'active',
+        };
         await w.repos.apiKeys.insert({ type: 'User', id: user.id }, row);
         w.emit(API_KEY_CHANGED, { kid: k }); // as the service does: the gateway authorizer learns the kid
         return k;
@@ -114,7 +127,11 @@ async function login(base: string, f: Fixture): Promise<string> {
 function signedHeaders(key: Key): Record<string, string> {
   key.lastNonce = Math.max(Date.now(), key.lastNonce + 1);
   const nonce = String(key.lastNonce);
-  return { 'X-Auth-Apikey': key.kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', key.secret, nonce + key.kid) };
+  return {
+    'X-Auth-Apikey': key.kid,
+    'X-Auth-Nonce': nonce,
+    'X-Auth-Signature': hmacHex('HS256', key.secret, nonce + key.kid),
+  };
 }
 
 interface Counts {
@@ -137,7 +154,8 @@ interface Scenario {
 function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResponse'] {
   return (status, body, _context, headers) => {
     const authorization = headers?.authorization ?? headers?.Authorization;
-    const good = status === 200 && (!needsBearer || (typeof authorization === 'string' && authorization.startsWith('Bearer ')));
+    const good =
+      status === 200 && (!needsBearer || (typeof authorization === 'string' && authorization.startsWith('Bearer ')));
     if (good) counts.ok += 1;
     else {
       counts.bad += 1;
@@ -163,7 +181,12 @@ function scenarios(cookie: string, keys: Key[]): Scenario[] {
     {
       name: 'session',
       target: 0.5,
-      request: (counts) => ({ method: 'GET', path: AUTH_PATH, headers: { ...base, Cookie: cookie }, onResponse: judge(counts, true) }),
+      request: (counts) => ({
+        method: 'GET',
+        path: AUTH_PATH,
+        headers: { ...base, Cookie: cookie },
+        onResponse: judge(counts, true),
+      }),
     },
     {
       name: 'apikey',
@@ -207,31 +230,39 @@ async function main(): Promise<void> {
     BARONG_SIGNUP_MAX_PER_IP: '100000',
     BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '100000',
   };
-  await withBenchServer(overrides, (env) => createFixture(env, CONNECTIONS), async ({ base }, fixture) => {
-    const cookie = await login(base, fixture);
-    const rows: Row[] = [];
-    let ceiling: number | undefined;
-    console.log(`authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`);
-    for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
-      await run(base, s, WARMUP);
-      const { result, counts } = await run(base, s, DURATION);
-      const failures = counts.bad + result.errors + result.timeouts;
-      const rps = result.requests.average;
-      if (s.name === 'ceiling' && failures === 0) ceiling = rps;
-      rows.push({
-        scenario: s.name,
-        rps,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        requests: counts.ok + counts.bad,
-        failures,
-        firstFailure: counts.firstBad ?? (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
-        target: s.target,
-        ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
-      });
-    }
-    console.log(formatTable(rows));
-  });
+  await withBenchServer(
+    overrides,
+    (env) => createFixture(env, CONNECTIONS),
+    async ({ base }, fixture) => {
+      const cookie = await login(base, fixture);
+      const rows: Row[] = [];
+      let ceiling: number | undefined;
+      console.log(
+        `authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`,
+      );
+      for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
+        await run(base, s, WARMUP);
+        const { result, counts } = await run(base, s, DURATION);
+        const failures = counts.bad + result.errors + result.timeouts;
+        const rps = result.requests.average;
+        if (s.name === 'ceiling' && failures === 0) ceiling = rps;
+        rows.push({
+          scenario: s.name,
+          rps,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: counts.ok + counts.bad,
+          failures,
+          firstFailure:
+            counts.firstBad ??
+            (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
+          target: s.target,
+          ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
+        });
+      }
+      console.log(formatTable(rows));
+    },
+  );
 }
 
 runBench(main);

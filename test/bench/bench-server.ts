@@ -43,7 +43,10 @@ export async function withBenchServer<F>(
   let server: ChildProcess | undefined;
   try {
     const fixture = await prepare(env);
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { stdio: ['ignore', 'inherit', 'inherit'], env });
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env,
+    });
     await waitForHealth(`${base}/healthz`, server);
     await bench({ base, env }, fixture);
   } finally {

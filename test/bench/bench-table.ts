@@ -36,7 +36,8 @@ export function formatTable(rows: Row[]): string {
     r.failures > 0 || r.ratio === undefined ? 'n/a' : r.ratio.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   for (const r of rows) if (r.firstFailure) out.push(`${r.scenario}: first unexpected answer: ${r.firstFailure}`);
   return out.join('\n');

@@ -27,10 +27,20 @@ async function createUsers(env: NodeJS.ProcessEnv): Promise<{ active: string; pe
     const passwordDigest = await services.hasher.hash(PASSWORD);
     const make = async (email: string, state: string) => {
       const uid = await newUid(services.uow.repos, services.config.app.uidPrefix);
-      await services.uow.repos.users.insert({ uid, email, passwordDigest, role: 'member', state, level: state === 'active' ? 1 : 0 });
+      await services.uow.repos.users.insert({
+        uid,
+        email,
+        passwordDigest,
+        role: 'member',
+        state,
+        level: state === 'active' ? 1 : 0,
+      });
       return email;
     };
-    return { active: await make('bench.known@example.com', 'active'), pending: await make('bench.pending@example.com', 'pending') };
+    return {
+      active: await make('bench.known@example.com', 'active'),
+      pending: await make('bench.pending@example.com', 'pending'),
+    };
   } finally {
     await services.close();
   }
@@ -44,7 +54,11 @@ function median(values: number[]): number {
 
 async function timed(url: string, body: Record<string, string>, expected: number): Promise<number> {
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'barong-bench/1.0' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'User-Agent': 'barong-bench/1.0' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   const elapsed = performance.now() - started;
   if (res.status !== expected) throw new Error(`${url}: expected ${expected}, got ${res.status}`);
@@ -69,11 +83,31 @@ async function main(): Promise<void> {
   };
   await withBenchServer(overrides, createUsers, async ({ base }, users) => {
     const operations: Operation[] = [
-      { name: 'login, wrong password', path: '/sessions', status: 401, body: (email) => ({ email, password: 'Wrong-Password-1' }), known: users.active },
-      { name: 'reset link request', path: '/users/password/generate_code', status: 201, body: (email) => ({ email }), known: users.active },
-      { name: 'confirmation link request', path: '/users/email/generate_code', status: 201, body: (email) => ({ email }), known: users.pending },
+      {
+        name: 'login, wrong password',
+        path: '/sessions',
+        status: 401,
+        body: (email) => ({ email, password: 'Wrong-Password-1' }),
+        known: users.active,
+      },
+      {
+        name: 'reset link request',
+        path: '/users/password/generate_code',
+        status: 201,
+        body: (email) => ({ email }),
+        known: users.active,
+      },
+      {
+        name: 'confirmation link request',
+        path: '/users/email/generate_code',
+        status: 201,
+        body: (email) => ({ email }),
+        known: users.pending,
+      },
     ];
-    console.log(`timing benchmark: ${SAMPLES} requests per e-mail and operation, one at a time, known and unknown alternating`);
+    console.log(
+      `timing benchmark: ${SAMPLES} requests per e-mail and operation, one at a time, known and unknown alternating`,
+    );
     console.log('operation                   known p50 ms  unknown p50 ms  difference');
     let n = 0;
     for (const op of operations) {

@@ -20,7 +20,12 @@ async function stub(body: unknown): Promise<string> {
 
 function dredd(base: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('node_modules/.bin/dredd', ['openapi/barong.yaml', base, `--only=${PING}`, '--loglevel=warning']);
+    const child = spawn('node_modules/.bin/dredd', [
+      'openapi/barong.yaml',
+      base,
+      `--only=${PING}`,
+      '--loglevel=warning',
+    ]);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

@@ -29,8 +29,16 @@ export async function createKeysFixtures(services: Services, password: string): 
     const created = await uow.run(async (w) => {
       const uid = await newUid(w.repos, services.config.app.uidPrefix);
       const email = `dredd.${name.toLowerCase()}@example.com`;
-      const inserted = await w.repos.users.insert({ uid, email, passwordDigest, role: 'member', state: 'pending', level: 0 });
-      if (otpSecret) await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+      const inserted = await w.repos.users.insert({
+        uid,
+        email,
+        passwordDigest,
+        role: 'member',
+        state: 'pending',
+        level: 0,
+      });
+      if (otpSecret)
+        await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
       return privateLabels.set(w, { ...inserted, otp: Boolean(otpSecret) }, 'email', 'verified');
     });
     return { email: created.email, uid: created.uid, password, ...(otpSecret ? { otpSecret } : {}) };
@@ -39,7 +47,13 @@ export async function createKeysFixtures(services: Services, password: string): 
     uow.run(async (w) => {
       const kid = await newKid(w.repos);
       const secretEncrypted = encryptor.encrypt(newSecret());
-      await w.repos.apiKeys.insert(holder, { kid, algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted, state: 'active' });
+      await w.repos.apiKeys.insert(holder, {
+        kid,
+        algorithm: 'HS256',
+        scope: ['read', 'trade'],
+        secretEncrypted,
+        state: 'active',
+      });
       w.emit(API_KEY_CHANGED, { kid }); // as the service does: the gateway authorizer learns the kid
       return kid;
     });

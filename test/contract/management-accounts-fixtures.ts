@@ -18,21 +18,41 @@ export async function createManagementAccountsFixtures(services: Services, passw
   const user = (name: string, otpSecret?: string): Promise<User> =>
     uow.run(async (w) => {
       const uid = await newUid(w.repos, services.config.app.uidPrefix);
-      const inserted = await w.repos.users.insert({ uid, email: `dredd.mgn.${name}@example.com`, passwordDigest, role: 'member', state: 'pending', level: 0 });
-      if (otpSecret) await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+      const inserted = await w.repos.users.insert({
+        uid,
+        email: `dredd.mgn.${name}@example.com`,
+        passwordDigest,
+        role: 'member',
+        state: 'pending',
+        level: 0,
+      });
+      if (otpSecret)
+        await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
       return privateLabels.set(w, { ...inserted, otp: Boolean(otpSecret) }, 'email', 'verified');
     });
 
   const phones = await user('phones');
   await uow.repos.phones.insertVerified(
-    { userId: phones.id, country: 'US', numberEncrypted: encryptor.encrypt(PHONE), numberIndex: encryptor.blindIndex(PHONE) },
+    {
+      userId: phones.id,
+      country: 'US',
+      numberEncrypted: encryptor.encrypt(PHONE),
+      numberIndex: encryptor.blindIndex(PHONE),
+    },
     new Date(),
   );
   const owner = await user('owner');
   const newOwner = await user('new-owner');
-  const [read, disable, keyed] = [await serviceAccountService.create(owner), await serviceAccountService.create(owner), await serviceAccountService.create(owner)];
+  const [read, disable, keyed] = [
+    await serviceAccountService.create(owner),
+    await serviceAccountService.create(owner),
+    await serviceAccountService.create(owner),
+  ];
   const kid = await newKid(uow.repos);
-  await uow.repos.apiKeys.insert({ type: 'ServiceAccount', id: keyed.id }, { kid, algorithm: 'HS256', scope: ['trade'], secretEncrypted: encryptor.encrypt(newSecret()), state: 'active' });
+  await uow.repos.apiKeys.insert(
+    { type: 'ServiceAccount', id: keyed.id },
+    { kid, algorithm: 'HS256', scope: ['trade'], secretEncrypted: encryptor.encrypt(newSecret()), state: 'active' },
+  );
   const otpSecret = generateSecret();
   const otp = await user('otp', otpSecret);
 
@@ -40,7 +60,14 @@ export async function createManagementAccountsFixtures(services: Services, passw
     mgnPhones: { uid: phones.uid, number: PHONE },
     mgnPhonesNew: { uid: (await user('phones-new')).uid },
     mgnDocuments: { uid: (await user('documents')).uid },
-    mgnServiceAccounts: { ownerUid: owner.uid, newOwnerUid: newOwner.uid, readUid: read.uid, disableUid: disable.uid, keyedUid: keyed.uid, kid },
+    mgnServiceAccounts: {
+      ownerUid: owner.uid,
+      newOwnerUid: newOwner.uid,
+      readUid: read.uid,
+      disableUid: disable.uid,
+      keyedUid: keyed.uid,
+      kid,
+    },
     mgnOtp: { uid: otp.uid, otpSecret },
   };
 }

@@ -43,7 +43,9 @@ async function startMailbox(smtp: SmtpCatcher): Promise<{ url: string; server: S
     try {
       await smtp.waitFor(() => smtp.inbox.filter(matches).length >= n, 10_000);
       const mail = smtp.inbox.filter(matches)[n - 1]!;
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ subject: mail.subject, text: mail.text }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ subject: mail.subject, text: mail.text }));
     } catch {
       res.writeHead(404).end();
     }
@@ -62,7 +64,14 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const make = (email: string, role = 'member', digest = passwordDigest) =>
       uow.run(async (w) => {
         const uid = await newUid(w.repos, services.config.app.uidPrefix);
-        const user = await w.repos.users.insert({ uid, email, passwordDigest: digest, role, state: 'pending', level: 0 });
+        const user = await w.repos.users.insert({
+          uid,
+          email,
+          passwordDigest: digest,
+          role,
+          state: 'pending',
+          level: 0,
+        });
         return privateLabels.set(w, user, 'email', 'verified');
       });
     const admin = await make('dredd.admin@example.com', 'superadmin');
@@ -81,7 +90,12 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     // --- admin users (hooks/admin-users.cjs): one listed and read (a US profile), one waiting for a document review
     // at level 2, and one per transaction that changes a user ---
     const usersTarget = await make('dredd.users-target@example.com');
-    await services.profiles.create(usersTarget, { first_name: 'John', last_name: 'Doe', dob: '1990-01-15', country: 'US' });
+    await services.profiles.create(usersTarget, {
+      first_name: 'John',
+      last_name: 'Doe',
+      dob: '1990-01-15',
+      country: 'US',
+    });
     const usersPending = await make('dredd.users-pending@example.com');
     await services.profiles.create(usersPending, { first_name: 'Jane', last_name: 'Roe', country: 'US' });
     await uow.run(async (w) => {
@@ -99,8 +113,10 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     // --- admin access (hooks/admin-access.cjs): an accountant the admin API refuses; permission and restriction
     // rows of their own to change and delete, so the documented ids of the seeded rows are never touched.
     const accessAccountant = await make('dredd.access-accountant@example.com', 'accountant');
-    const permission = (path: string) => uow.repos.permissions.insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null });
-    const restriction = (value: string) => uow.repos.restrictions.insert({ category: 'blacklist', scope: 'ip', value, state: 'disabled' });
+    const permission = (path: string) =>
+      uow.repos.permissions.insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null });
+    const restriction = (value: string) =>
+      uow.repos.restrictions.insert({ category: 'blacklist', scope: 'ip', value, state: 'disabled' });
     const access = {
       permissionUpdate: await permission('api/v2/dredd/update'),
       permissionDelete: await permission('api/v2/dredd/delete'),
@@ -118,7 +134,8 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const labelsUpsert = await make('dredd.labels-upsert@example.com');
     const labelsEdit = await make('dredd.labels-edit@example.com');
     const labelsDelete = await make('dredd.labels-delete@example.com');
-    for (const user of [labelsEdit, labelsDelete]) await uow.run((w) => privateLabels.set(w, user, 'document', 'pending'));
+    for (const user of [labelsEdit, labelsDelete])
+      await uow.run((w) => privateLabels.set(w, user, 'document', 'pending'));
     // --- end of admin labels
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
     // --- admin records (hooks/admin-records.cjs): a member with a data storage record and an API key ---
@@ -126,7 +143,13 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     await uow.repos.dataStorages.insert(records.id, 'personal', '{"language":"en"}');
     await uow.repos.apiKeys.insert(
       { type: 'User', id: records.id },
-      { kid: randomBytes(8).toString('hex'), algorithm: 'HS256', scope: ['read', 'trade'], secretEncrypted: encryptor.encrypt('dredd-records-secret'), state: 'active' },
+      {
+        kid: randomBytes(8).toString('hex'),
+        algorithm: 'HS256',
+        scope: ['read', 'trade'],
+        secretEncrypted: encryptor.encrypt('dredd-records-secret'),
+        state: 'active',
+      },
     );
     // --- end of admin records ---
     // --- admin KYC (hooks/admin-kyc.cjs): a submitted profile to decide on; a user with no profile to open one for ---
@@ -232,13 +255,33 @@ async function main(): Promise<number> {
     await waitForHealth(`${base}/healthz`, server);
     return await run(
       'node_modules/.bin/dredd',
-      ['openapi/barong.yaml', base, '--path=openapi/admin.yaml', '--path=openapi/management.yaml', '--hookfiles=test/contract/hooks/*.cjs', '--language=nodejs', '--loglevel=warning'],
-      { ...env, DREDD_SERVER: base, DREDD_MAILBOX: mailbox.url, DREDD_TWILIO: twilio.url, DREDD_FIXTURES: JSON.stringify(fixtures), DREDD_MANAGEMENT_KEYS: JSON.stringify(management.privateKeys()) },
+      [
+        'openapi/barong.yaml',
+        base,
+        '--path=openapi/admin.yaml',
+        '--path=openapi/management.yaml',
+        '--hookfiles=test/contract/hooks/*.cjs',
+        '--language=nodejs',
+        '--loglevel=warning',
+      ],
+      {
+        ...env,
+        DREDD_SERVER: base,
+        DREDD_MAILBOX: mailbox.url,
+        DREDD_TWILIO: twilio.url,
+        DREDD_FIXTURES: JSON.stringify(fixtures),
+        DREDD_MANAGEMENT_KEYS: JSON.stringify(management.privateKeys()),
+      },
     );
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
-    await Promise.allSettled([smtp.close(), tenant.close(), twilio.close(), new Promise((r) => mailbox.server.close(r))]);
+    await Promise.allSettled([
+      smtp.close(),
+      tenant.close(),
+      twilio.close(),
+      new Promise((r) => mailbox.server.close(r)),
+    ]);
     await db.destroy();
     await rm(uploads, { recursive: true, force: true });
   }

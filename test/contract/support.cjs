@@ -108,7 +108,10 @@ async function signManagement(t, signers = ['applogic', 'peatio'], data) {
   const jws = new GeneralSign(new TextEncoder().encode(JSON.stringify(payload)));
   for (const name of signers) {
     const { algorithm, pem } = managementKeys[name];
-    jws.addSignature(await importPKCS8(pem, algorithm)).setProtectedHeader({ alg: algorithm }).setUnprotectedHeader({ kid: name });
+    jws
+      .addSignature(await importPKCS8(pem, algorithm))
+      .setProtectedHeader({ alg: algorithm })
+      .setUnprotectedHeader({ kid: name });
   }
   t.request.body = JSON.stringify(await jws.sign());
   t.request.headers['Content-Type'] = 'application/json';

@@ -81,17 +81,37 @@ function formBytes(fields: Record<string, unknown>, rng: Rng): Buffer {
 function multipartBytes(fields: Record<string, unknown>, files: FilePart[], boundary: string): Buffer {
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${typeof v === 'string' ? v : JSON.stringify(v)}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${typeof v === 'string' ? v : JSON.stringify(v)}\r\n`,
+      ),
+    );
   }
   for (const f of files) {
     const type = f.type ? `Content-Type: ${f.type}\r\n` : '';
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.filename}"\r\n${type}\r\n`), f.bytes, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.filename}"\r\n${type}\r\n`,
+      ),
+      f.bytes,
+      Buffer.from('\r\n'),
+    );
   }
   return Buffer.concat(parts);
 }
 
 /** The multipart ways to break a body, each alone. */
-export const MULTIPART_BREAKS = ['none', 'no-closing', 'other-boundary', 'no-boundary-param', 'empty', 'truncated', 'bad-part-header', 'lf-only', 'gzip'] as const;
+export const MULTIPART_BREAKS = [
+  'none',
+  'no-closing',
+  'other-boundary',
+  'no-boundary-param',
+  'empty',
+  'truncated',
+  'bad-part-header',
+  'lf-only',
+  'gzip',
+] as const;
 
 function multipart(fields: Record<string, unknown>, files: FilePart[], rng: Rng): RenderedBody & { broken: string } {
   const boundary = `fuzz${rng.int(1e9)}`;
@@ -111,7 +131,11 @@ function multipart(fields: Record<string, unknown>, files: FilePart[], rng: Rng)
     case 'truncated':
       return { broken, contentType, bytes: closed.subarray(0, rng.int(closed.length)) };
     case 'bad-part-header':
-      return { broken, contentType, bytes: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition form-data\r\n\r\nx\r\n`), closed]) };
+      return {
+        broken,
+        contentType,
+        bytes: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition form-data\r\n\r\nx\r\n`), closed]),
+      };
     case 'lf-only':
       return { broken, contentType, bytes: Buffer.from(closed.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') };
     case 'gzip':
@@ -121,7 +145,12 @@ function multipart(fields: Record<string, unknown>, files: FilePart[], rng: Rng)
   }
 }
 
-export function renderBody(kind: BodyKind, fields: Record<string, unknown>, files: FilePart[], rng: Rng): RenderedBody & { broken?: string } {
+export function renderBody(
+  kind: BodyKind,
+  fields: Record<string, unknown>,
+  files: FilePart[],
+  rng: Rng,
+): RenderedBody & { broken?: string } {
   if (kind === 'multipart') return multipart(fields, files, rng);
   if (kind === 'json') return { contentType: 'application/json', bytes: jsonBytes(fields, rng) };
   return { contentType: 'application/x-www-form-urlencoded', bytes: formBytes(fields, rng) };

@@ -118,7 +118,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       let answer: RawResponse;
       const before = log.last();
       try {
-        answer = await rawRequest(server.port, { method: plan.method.toUpperCase(), path: plan.target, headers, body, timeoutMs: 15_000 });
+        answer = await rawRequest(server.port, {
+          method: plan.method.toUpperCase(),
+          path: plan.target,
+          headers,
+          body,
+          timeoutMs: 15_000,
+        });
       } catch (err) {
         offences.push({ plan, headers, status: 0, body: '', problems: [`no answer: ${(err as Error).message}`] });
         continue;
@@ -127,17 +133,32 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
       distribution.set(op.id, byStatus);
       if (changesPolicy(plan)) await restorePolicy(t);
-      if (!plan.respelled && answer.status !== 401 && !answer.text.includes('identity.session.not_found')) pastGuard.add(op.id);
+      if (!plan.respelled && answer.status !== 401 && !answer.text.includes('identity.session.not_found'))
+        pastGuard.add(op.id);
       const contentType = String(answer.headers['content-type'] ?? '');
       const management = new RegExp(`^${basePath}/management([/?]|$)`).test(plan.target);
-      const problems = oracle.judge(op, plan.method, plan.respelled, { status: answer.status, contentType, text: answer.text }, management);
+      const problems = oracle.judge(
+        op,
+        plan.method,
+        plan.respelled,
+        { status: answer.status, contentType, text: answer.text },
+        management,
+      );
       if (problems.length) {
         const cause = log.last() !== before ? log.last() : undefined;
         offences.push({ plan, headers, status: answer.status, body: answer.text, problems, cause });
       }
     }
     const neverPast = operations.filter((op) => !pastGuard.has(op.id)).map((op) => op.id);
-    return { options: opts, sent, seconds: (Date.now() - started) / 1000, offences, distribution, neverPast, stoppedEarly: sent < opts.count };
+    return {
+      options: opts,
+      sent,
+      seconds: (Date.now() - started) / 1000,
+      offences,
+      distribution,
+      neverPast,
+      stoppedEarly: sent < opts.count,
+    };
   } finally {
     await server.close();
     await t.close();

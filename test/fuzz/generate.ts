@@ -11,7 +11,6 @@ import { Rng } from './rng.js';
 import { asText, HOSTILE_KEYS, oddities, plausible } from './values.js';
 import type { Json } from '../../src/lib/json.js';
 
-
 export interface Operation {
   id: string;
   method: string;
@@ -28,7 +27,8 @@ export interface Operation {
   responses: Json;
 }
 
-export type Credential = 'bearer' | 'session' | 'session-no-csrf' | 'apikey' | 'apikey-bad-signature' | 'none' | 'bad-cookie' | 'bad-bearer';
+export type Credential =
+  'bearer' | 'session' | 'session-no-csrf' | 'apikey' | 'apikey-bad-signature' | 'none' | 'bad-cookie' | 'bad-bearer';
 
 export interface Plan {
   op: Operation;
@@ -78,8 +78,25 @@ const GATEWAY_PATHS = [
   'api/v2/peatio/market/orders?market=btcusd',
   '%C0%AF',
 ];
-const CREDENTIALS: Credential[] = ['bearer', 'bearer', 'session', 'session', 'session-no-csrf', 'none', 'bad-cookie', 'bad-bearer'];
-const GATEWAY_CREDENTIALS: Credential[] = ['apikey', 'apikey', 'session', 'apikey-bad-signature', 'none', 'bad-cookie', 'session-no-csrf'];
+const CREDENTIALS: Credential[] = [
+  'bearer',
+  'bearer',
+  'session',
+  'session',
+  'session-no-csrf',
+  'none',
+  'bad-cookie',
+  'bad-bearer',
+];
+const GATEWAY_CREDENTIALS: Credential[] = [
+  'apikey',
+  'apikey',
+  'session',
+  'apikey-bad-signature',
+  'none',
+  'bad-cookie',
+  'session-no-csrf',
+];
 const OTHER_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options'];
 
 function decodes(s: string): boolean {
@@ -120,7 +137,11 @@ export class Generator {
     let path = op.path;
     let respelled = false;
     for (const p of op.parameters.filter((x) => x.in === 'path')) {
-      const v = op.gateway ? rng.pick(GATEWAY_PATHS) : mutate(`odd path ${p.name}`, 0.2) ? String(rng.pick(this.odd)) : String(value(p, p.name));
+      const v = op.gateway
+        ? rng.pick(GATEWAY_PATHS)
+        : mutate(`odd path ${p.name}`, 0.2)
+          ? String(rng.pick(this.odd))
+          : String(value(p, p.name));
       const encoded = op.gateway ? v : safeEncode(v);
       // `/labels/` is the list's path with a trailing slash (another operation); a value that does not decode
       // names no route.
@@ -153,17 +174,37 @@ export class Generator {
     // Credentials and headers.
     const credential = rng.pick(op.gateway ? GATEWAY_CREDENTIALS : CREDENTIALS);
     const headers: Record<string, string> = {};
-    if (mutate('odd X-Forwarded-For', 0.12)) headers['X-Forwarded-For'] = rng.pick(['garbage', '999.1.1.1', '::ffff:10.0.0.1, 1.1.1.1', '1.1.1.1'.repeat(500), 'x'.repeat(100)]);
+    if (mutate('odd X-Forwarded-For', 0.12))
+      headers['X-Forwarded-For'] = rng.pick([
+        'garbage',
+        '999.1.1.1',
+        '::ffff:10.0.0.1, 1.1.1.1',
+        '1.1.1.1'.repeat(500),
+        'x'.repeat(100),
+      ]);
     if (mutate('odd User-Agent', 0.03)) headers['User-Agent'] = rng.pick(['', 'x'.repeat(8000)]);
     if (mutate('odd Accept-Language', 0.02)) headers['Accept-Language'] = '*;q=abc, zz-ZZ';
 
     // Body.
-    const plan: Plan = { op, method, target: queryText ? `${path}?${queryText}` : path, credential, headers, mutations, respelled };
+    const plan: Plan = {
+      op,
+      method,
+      target: queryText ? `${path}?${queryText}` : path,
+      credential,
+      headers,
+      mutations,
+      respelled,
+    };
     if (op.bodyTypes.length || mutate('body where none is declared', 0.03)) this.addBody(plan, rng, mutate, value);
     return plan;
   }
 
-  private addBody(plan: Plan, rng: Rng, mutate: (name: string, p: number) => boolean, value: (p: Json, name: string) => unknown): void {
+  private addBody(
+    plan: Plan,
+    rng: Rng,
+    mutate: (name: string, p: number) => boolean,
+    value: (p: Json, name: string) => unknown,
+  ): void {
     const schema: Json = plan.op.bodySchema ?? { properties: { x: { type: 'string' } } };
     const required = new Set<string>(schema.required ?? []);
     const fields: Record<string, unknown> = {};
@@ -175,21 +216,38 @@ export class Generator {
     if (names.length && mutate('missing field', 0.15)) delete fields[rng.pick(names)];
     if (names.length && mutate('odd field value', 0.3)) fields[rng.pick(names)] = rng.pick(this.odd);
     if (mutate('extra field', 0.1)) fields[rng.pick(['extra', ...HOSTILE_KEYS])] = rng.pick(this.odd);
-    if (mutate('huge field', 0.03)) fields[rng.pick(names.length ? names : ['x'])] = 'y'.repeat(rng.pick([70_000, 1_100_000]));
+    if (mutate('huge field', 0.03))
+      fields[rng.pick(names.length ? names : ['x'])] = 'y'.repeat(rng.pick([70_000, 1_100_000]));
 
-    const declared = plan.op.bodyTypes.map((t) => (t === 'multipart/form-data' ? 'multipart' : t === 'application/json' ? 'json' : 'form')) as BodyKind[];
+    const declared = plan.op.bodyTypes.map((t) =>
+      t === 'multipart/form-data' ? 'multipart' : t === 'application/json' ? 'json' : 'form',
+    ) as BodyKind[];
     let kind: BodyKind = rng.pick(declared.length ? declared : (['json'] as BodyKind[]));
     if (mutate('undeclared body type', 0.06)) kind = rng.pick(['json', 'form', 'multipart'] as BodyKind[]);
-    const rendered = renderBody(kind, fields, kind === 'multipart' && !mutate('no file', 0.1) ? someFiles(rng) : [], rng);
+    const rendered = renderBody(
+      kind,
+      fields,
+      kind === 'multipart' && !mutate('no file', 0.1) ? someFiles(rng) : [],
+      rng,
+    );
     if (rendered.broken && rendered.broken !== 'none') plan.mutations.push(`multipart ${rendered.broken}`);
     plan.body = rendered.bytes;
     if (rendered.contentType) plan.headers['Content-Type'] = rendered.contentType;
     if (rendered.contentEncoding) plan.headers['Content-Encoding'] = rendered.contentEncoding;
     if (mutate('odd Content-Type', 0.08)) {
-      const odd = rng.pick(['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded; charset=klingon', ';;;', 'application/xml', '*/*', '']);
+      const odd = rng.pick([
+        'text/plain',
+        'application/json; charset=utf-16',
+        'application/x-www-form-urlencoded; charset=klingon',
+        ';;;',
+        'application/xml',
+        '*/*',
+        '',
+      ]);
       if (odd) plan.headers['Content-Type'] = odd;
       else delete plan.headers['Content-Type'];
     }
-    if (mutate('odd Content-Encoding', 0.05)) plan.headers['Content-Encoding'] = rng.pick(['gzip', 'br', 'deflate', 'x-unknown', 'gzip, gzip']);
+    if (mutate('odd Content-Encoding', 0.05))
+      plan.headers['Content-Encoding'] = rng.pick(['gzip', 'br', 'deflate', 'x-unknown', 'gzip, gzip']);
   }
 }

@@ -10,7 +10,6 @@ import type { Operation } from './generate.js';
 import { loadContract } from '../../src/api/contract.js';
 import type { Json } from '../../src/lib/json.js';
 
-
 export interface Answer {
   status: number;
   contentType: string;
@@ -21,7 +20,6 @@ const ROUTING = new Map([
   [404, 'route.not_found'],
   [405, 'route.method_not_allowed'],
 ]);
-
 
 /** OpenAPI 3.0 to JSON Schema: `nullable`, and references into one registered document. */
 function toJsonSchema(node: unknown): unknown {
@@ -67,19 +65,27 @@ export class Oracle {
     }
     if (a.status >= 400 && method !== 'head' && management) {
       const error = (body as Json | undefined)?.error;
-      const grape = isJson && body && Object.keys(body as Json).join() === 'error' && typeof error === 'string' && error.length > 0;
+      const grape =
+        isJson && body && Object.keys(body as Json).join() === 'error' && typeof error === 'string' && error.length > 0;
       if (!grape) problems.push('error body is not {"error":"<message>"}');
     } else if (a.status >= 400 && method !== 'head') {
       const keys = (body as Json | undefined)?.errors;
       const barong =
-        isJson && body && Object.keys(body as Json).join() === 'errors' && Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === 'string' && k.length > 0);
+        isJson &&
+        body &&
+        Object.keys(body as Json).join() === 'errors' &&
+        Array.isArray(keys) &&
+        keys.length > 0 &&
+        keys.every((k) => typeof k === 'string' && k.length > 0);
       if (!barong) problems.push('error body is not {"errors":[<keys>]}');
     }
     // A respelled path or method may name another operation or none: only the checks above apply.
     if (respelled) return problems;
     const routing = ROUTING.get(a.status);
-    if (routing && routing === (body as Json | undefined)?.errors?.join()) problems.push(`routing refused the contract's own path: ${a.status}`);
-    if (management && a.status === 404 && (body as Json | undefined)?.error === 'Not Found') problems.push("routing refused the contract's own path: 404");
+    if (routing && routing === (body as Json | undefined)?.errors?.join())
+      problems.push(`routing refused the contract's own path: ${a.status}`);
+    if (management && a.status === 404 && (body as Json | undefined)?.error === 'Not Found')
+      problems.push("routing refused the contract's own path: 404");
     if (!(String(a.status) in op.responses)) {
       problems.push(`status ${a.status} is not documented for ${op.id}`);
       return problems;

@@ -27,12 +27,25 @@ export async function createPrincipal(t: TestApp, role = 'member'): Promise<Prin
   const user = await createUser(t, { otpSecret, level: 3, role });
   const session = await login(t, user, { otpCode: await totpCode(otpSecret) });
   const { kid, secret } = await createApiKey(t, { type: 'User', id: user.id });
-  return { email: user.email, password: user.password, otpSecret, cookie: session.cookie, csrf: session.csrf, token: await bearer(t, user), kid, secret };
+  return {
+    email: user.email,
+    password: user.password,
+    otpSecret,
+    cookie: session.cookie,
+    csrf: session.csrf,
+    token: await bearer(t, user),
+    kid,
+    secret,
+  };
 }
 
 let lastNonce = 0;
 /** Barong's API-key headers: `nonce + kid` signed with the key's secret; nonces strictly increase. */
 export function apiKeyHeaders(p: Principal): Record<string, string> {
   const nonce = String((lastNonce = Math.max(Date.now(), lastNonce + 1)));
-  return { 'X-Auth-Apikey': p.kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', p.secret, nonce + p.kid) };
+  return {
+    'X-Auth-Apikey': p.kid,
+    'X-Auth-Nonce': nonce,
+    'X-Auth-Signature': hmacHex('HS256', p.secret, nonce + p.kid),
+  };
 }

@@ -32,12 +32,16 @@ export function failed(r: FuzzResult): boolean {
 
 export function formatReport(r: FuzzResult): string {
   const lines: string[] = [];
-  lines.push(`fuzz: seed ${r.options.seed}, ${r.sent} of ${r.options.count} requests in ${r.seconds.toFixed(1)} s, ${r.offences.length} offending answers`);
+  lines.push(
+    `fuzz: seed ${r.options.seed}, ${r.sent} of ${r.options.count} requests in ${r.seconds.toFixed(1)} s, ${r.offences.length} offending answers`,
+  );
   if (r.stoppedEarly) lines.push(`STOPPED at the time limit of ${r.options.maxSeconds} s before sending every request`);
   for (const o of r.offences) {
     lines.push('');
     lines.push(`✗ ${o.plan.op.id}: ${o.problems.join('; ')}`);
-    lines.push(`  request:  ${o.plan.method.toUpperCase()} ${clip(o.plan.target)} [${o.plan.credential}; ${o.plan.mutations.join(', ') || 'no mutation'}]`);
+    lines.push(
+      `  request:  ${o.plan.method.toUpperCase()} ${clip(o.plan.target)} [${o.plan.credential}; ${o.plan.mutations.join(', ') || 'no mutation'}]`,
+    );
     lines.push(`  headers:  ${clip(JSON.stringify(o.headers))}`);
     lines.push(`  body:     ${printable(o.plan.body)}`);
     lines.push(`  answer:   ${o.status} ${clip(o.body)}`);

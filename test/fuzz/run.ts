@@ -7,7 +7,11 @@ import { runFuzz } from './fuzzer.js';
 import { failed, formatReport } from './report.js';
 
 const { values } = parseArgs({
-  options: { count: { type: 'string', default: '2000' }, seed: { type: 'string', default: '8' }, 'max-seconds': { type: 'string', default: '900' } },
+  options: {
+    count: { type: 'string', default: '2000' },
+    seed: { type: 'string', default: '8' },
+    'max-seconds': { type: 'string', default: '900' },
+  },
 });
 const options = { count: Number(values.count), seed: Number(values.seed), maxSeconds: Number(values['max-seconds']) };
 for (const [name, v] of Object.entries(options)) {

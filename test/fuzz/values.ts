@@ -7,11 +7,16 @@ import fc from 'fast-check';
 import type { Rng } from './rng.js';
 import type { Json } from '../../src/lib/json.js';
 
-
 /** Stands for a current TOTP code of the principal; replaced when the request is sent. */
 export const TOTP = '__fuzz_totp__';
 
-export function plausible(name: string, schema: Json | undefined, example: unknown, rng: Rng, secrets: { email: string; password: string }): unknown {
+export function plausible(
+  name: string,
+  schema: Json | undefined,
+  example: unknown,
+  rng: Rng,
+  secrets: { email: string; password: string },
+): unknown {
   if (/password/.test(name) && rng.chance(0.5)) return secrets.password;
   if (name === 'email' && rng.chance(0.3)) return secrets.email;
   if (/^(otp_code|totp_code|code)$/.test(name) && rng.chance(0.6)) return TOTP;

@@ -29,7 +29,9 @@ describe('admin API access', () => {
   });
 
   it('refuses callers without credentials, members, and roles the permission table keeps out', async () => {
-    await request(t.app).get(`${ADMIN}/levels`).expect(401, { errors: ['jwt.decode_and_verify'] });
+    await request(t.app)
+      .get(`${ADMIN}/levels`)
+      .expect(401, { errors: ['jwt.decode_and_verify'] });
     const member = await createAdmin(t, 'member');
     await member.call('get', '/levels').expect(401, invalidPermission);
     // Barong's seeded DROP: an admin may not read admin activities, whatever its abilities say.
@@ -42,7 +44,9 @@ describe('admin API access', () => {
     const compliance = await createAdmin(t, 'compliance');
     await compliance.call('get', '/levels').expect(200);
     await compliance.call('get', '/activities').expect(401, notPermitted);
-    await compliance.call('get', '/abilities').expect(200, { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile'] });
+    await compliance
+      .call('get', '/abilities')
+      .expect(200, { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile'] });
   });
 
   it('checks the ability before the parameters, so a refused caller learns nothing about them', async () => {
@@ -60,13 +64,20 @@ describe('admin API access', () => {
   it('applies the permission table to the canonical path whatever base the client used', async () => {
     const admin = await createAdmin(t, 'admin');
     await request(t.app).get('/api/v2/admin/levels').set('Authorization', `Bearer ${admin.token}`).expect(200);
-    await request(t.app).get('/api/v2/admin/activities/admin').set('Authorization', `Bearer ${admin.token}`).expect(401, invalidPermission);
+    await request(t.app)
+      .get('/api/v2/admin/activities/admin')
+      .set('Authorization', `Bearer ${admin.token}`)
+      .expect(401, invalidPermission);
   });
 
   it('records a denial of a session caller as an admin activity; a Bearer caller was recorded by the gateway', async () => {
     const admin = await createAdmin(t, 'admin');
     const s = await login(t, admin.user);
-    await request(t.app).get(`${ADMIN}/activities/admin?topic=x`).set('Cookie', s.cookie).set('User-Agent', BROWSER).expect(401, invalidPermission);
+    await request(t.app)
+      .get(`${ADMIN}/activities/admin?topic=x`)
+      .set('Cookie', s.cookie)
+      .set('User-Agent', BROWSER)
+      .expect(401, invalidPermission);
     await admin.call('get', '/activities/admin').set('User-Agent', BROWSER).expect(401, invalidPermission);
     await t.services.adminActivities.flush();
     const rows = await t.db.knex('activities').where({ user_id: admin.user.id, category: 'admin' });

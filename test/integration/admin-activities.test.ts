@@ -76,7 +76,12 @@ describe('GET /admin/activities', () => {
         user: userEntity(user, referrer.uid),
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       },
-      expect.objectContaining({ topic: 'session', action: 'login', result: 'succeed', user: userEntity(user, referrer.uid) }),
+      expect.objectContaining({
+        topic: 'session',
+        action: 'login',
+        result: 'succeed',
+        user: userEntity(user, referrer.uid),
+      }),
     ]);
   });
 
@@ -87,7 +92,8 @@ describe('GET /admin/activities', () => {
     await activity(a, { topic: 'session', action: 'logout', at: '2002-05-02T10:00:00Z' });
     await activity(a, { topic: 'otp', action: 'enable', at: '2002-05-03T10:00:00Z' });
     await activity(b, { topic: 'session', action: 'login', at: '2002-05-02T10:00:00Z' });
-    const topics = async (query: string) => (await admin.call('get', `/activities?${query}`).expect(200)).body.map((r: Json) => `${r.topic}/${r.action}`);
+    const topics = async (query: string) =>
+      (await admin.call('get', `/activities?${query}`).expect(200)).body.map((r: Json) => `${r.topic}/${r.action}`);
     expect(await topics(`uid=${a.uid}&topic=session`)).toEqual(['session/logout', 'session/login']);
     expect(await topics(`email=${encodeURIComponent(a.email)}&action=login`)).toEqual(['session/login']);
     const from = Date.parse('2002-05-02T10:00:00Z') / 1000;
@@ -105,7 +111,8 @@ describe('GET /admin/activities', () => {
     await admin.call('get', '/activities?from=yesterday').expect(422, { errors: ['admin.activity.non_integer_from'] });
     await admin.call('get', '/activities?to=1.5').expect(422, { errors: ['admin.activity.non_integer_to'] });
     await admin.call('get', '/activities?page=0').expect(422, { errors: ['non_positive_page'] });
-    for (const role of ['admin', 'accountant', 'support', 'technical']) await (await createAdmin(t, role)).call('get', '/activities').expect(200);
+    for (const role of ['admin', 'accountant', 'support', 'technical'])
+      await (await createAdmin(t, role)).call('get', '/activities').expect(200);
     await (await createAdmin(t, 'compliance')).call('get', '/activities').expect(401, notPermitted);
     await (await createAdmin(t, 'member')).call('get', '/activities').expect(401, invalidPermission);
   });
@@ -115,13 +122,21 @@ describe('GET /admin/activities/admin', () => {
   it('lists admin activities with the admin and the target (null when none), filtered by target_uid', async () => {
     const admin = await createAdmin(t);
     const user = await activeUser(t);
-    await withToken(t, 'post', '/profiles', await bearer(t, user)).send({ city: 'Lagos', confirm: true }).expect(201);
+    await withToken(t, 'post', '/profiles', await bearer(t, user))
+      .send({ city: 'Lagos', confirm: true })
+      .expect(201);
     await admin.call('put', '/profiles').send({ uid: user.uid, state: 'verified' }).expect(200);
     await admin.call('get', '/profiles?limit=1').expect(200);
     const mine = await admin.call('get', `/activities/admin?uid=${admin.user.uid}`).expect(200);
     expect(mine.headers.total).toBe('2');
     expect(mine.body).toEqual([
-      expect.objectContaining({ topic: 'profiles', action: 'read', data: '{"page":1,"limit":1}', admin: userEntity(admin.user), target: null }),
+      expect.objectContaining({
+        topic: 'profiles',
+        action: 'read',
+        data: '{"page":1,"limit":1}',
+        admin: userEntity(admin.user),
+        target: null,
+      }),
       expect.objectContaining({
         topic: 'profiles',
         action: 'update',
@@ -133,11 +148,15 @@ describe('GET /admin/activities/admin', () => {
     ]);
     const targeted = await admin.call('get', `/activities/admin?target_uid=${user.uid}`).expect(200);
     expect(targeted.body.map((r: Json) => r.action)).toEqual(['update']);
-    const byEmail = await admin.call('get', `/activities/admin?email=${encodeURIComponent(admin.user.email)}&action=read&range=created`).expect(200);
+    const byEmail = await admin
+      .call('get', `/activities/admin?email=${encodeURIComponent(admin.user.email)}&action=read&range=created`)
+      .expect(200);
     expect(byEmail.body.map((r: Json) => r.action)).toEqual(['read']);
     // A user activity of the same admin is not an admin activity.
     await activity(admin.user, { topic: 'session', action: 'login' });
-    expect((await admin.call('get', `/activities/admin?uid=${admin.user.uid}&topic=session`).expect(200)).body).toEqual([]);
+    expect((await admin.call('get', `/activities/admin?uid=${admin.user.uid}&topic=session`).expect(200)).body).toEqual(
+      [],
+    );
   });
 
   it('a target nobody has any more is null', async () => {
@@ -151,7 +170,9 @@ describe('GET /admin/activities/admin', () => {
 
   it('422 for another range; the seeded permissions keep every role but superadmin out', async () => {
     const admin = await createAdmin(t);
-    await admin.call('get', '/activities/admin?range=updated').expect(422, { errors: ['admin.activity.invalid_range'] });
+    await admin
+      .call('get', '/activities/admin?range=updated')
+      .expect(422, { errors: ['admin.activity.invalid_range'] });
     await admin.call('get', '/activities/admin?from=x').expect(422, { errors: ['admin.activity.non_integer_from'] });
     for (const role of ['admin', 'accountant', 'support', 'technical', 'compliance', 'member']) {
       await (await createAdmin(t, role)).call('get', '/activities/admin').expect(401, invalidPermission);
@@ -159,7 +180,11 @@ describe('GET /admin/activities/admin', () => {
   });
 
   it('once the permission table lets a role in, the ability decides', async () => {
-    await t.db.knex('permissions').where({ path: 'api/v2/barong/admin/activities/admin' }).whereIn('role', ['admin', 'compliance']).delete();
+    await t.db
+      .knex('permissions')
+      .where({ path: 'api/v2/barong/admin/activities/admin' })
+      .whereIn('role', ['admin', 'compliance'])
+      .delete();
     await t.services.policy.reload(['permissions']);
     await (await createAdmin(t, 'admin')).call('get', '/activities/admin').expect(200);
     await (await createAdmin(t, 'compliance')).call('get', '/activities/admin').expect(401, notPermitted);
@@ -198,8 +223,12 @@ describe('GET /admin/metrics', () => {
     const noon = Date.parse('2004-02-10T12:00:00Z') / 1000;
     expect(await signups(`created_from=${noon}&created_to=${noon}`)).toEqual({ '2004-02-10': 1 });
     expect(await signups(`created_from=${noon + 1}&created_to=${noon + 60}`)).toEqual({});
-    expect(await signups('created_from=2004-02-10T13:00:00%2B01:00&created_to=2004-02-10T12:00:00Z')).toEqual({ '2004-02-10': 1 });
-    expect(await signups('created_from=2004-02-10T11:59:59.5&created_to=2004-02-10 12:00')).toEqual({ '2004-02-10': 1 });
+    expect(await signups('created_from=2004-02-10T13:00:00%2B01:00&created_to=2004-02-10T12:00:00Z')).toEqual({
+      '2004-02-10': 1,
+    });
+    expect(await signups('created_from=2004-02-10T11:59:59.5&created_to=2004-02-10 12:00')).toEqual({
+      '2004-02-10': 1,
+    });
     expect(await signups('created_from=2004-02-11&created_to=2004-02-09')).toEqual({});
   });
 
@@ -220,8 +249,11 @@ describe('GET /admin/metrics', () => {
     await admin.call('get', '/metrics?created_from=tomorrow').expect(422, invalid('created_from'));
     await admin.call('get', '/metrics?created_from=2021-02-30').expect(422, invalid('created_from'));
     await admin.call('get', '/metrics?created_to=2021-06-01T24:00').expect(422, invalid('created_to'));
-    await admin.call('get', '/metrics?created_from=2021-13-01&created_to=2021-01-01T10:61').expect(422, invalid('created_from', 'created_to'));
-    for (const role of ['accountant', 'support', 'technical']) await (await createAdmin(t, role)).call('get', '/metrics').expect(200);
+    await admin
+      .call('get', '/metrics?created_from=2021-13-01&created_to=2021-01-01T10:61')
+      .expect(422, invalid('created_from', 'created_to'));
+    for (const role of ['accountant', 'support', 'technical'])
+      await (await createAdmin(t, role)).call('get', '/metrics').expect(200);
     await (await createAdmin(t, 'compliance')).call('get', '/metrics').expect(401, notPermitted);
     await (await createAdmin(t, 'member')).call('get', '/metrics').expect(401, invalidPermission);
   });

@@ -17,7 +17,13 @@ import { ADMIN, createAdmin, type AdminCaller } from '../support/admin-client.js
 import { createUser } from '../support/factories.js';
 import request from 'supertest';
 import { bearer, login, withToken, BROWSER, type BrowserSession } from '../support/account-client.js';
-import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import {
+  startTwilioStandIn,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  TEST_SERVICE_SID,
+  type TwilioStandIn,
+} from '../support/twilio-stand-in.js';
 import { PNG } from '../support/sample-files.js';
 import { until } from '../support/wait.js';
 
@@ -99,7 +105,9 @@ async function levelTwoUser() {
   const number = `+1202555${String(numberSeq++).padStart(4, '0')}`;
   await withToken(t, 'post', '/phones', token).send({ phone_number: number }).expect(200);
   const code = await twilio.codeFor(number);
-  const verified = await withToken(t, 'post', '/phones/verify', token).send({ phone_number: number, verification_code: code }).expect(201);
+  const verified = await withToken(t, 'post', '/phones/verify', token)
+    .send({ phone_number: number, verification_code: code })
+    .expect(201);
   expect(verified.body.level).toBe(2);
   return { user, token };
 }
@@ -109,13 +117,22 @@ const uploadDocument = (token: string) => {
   for (const [k, v] of Object.entries(DOC)) req.field(k, v);
   return req.attach('upload', PNG, { filename: 'passport.png', contentType: 'image/png' });
 };
-const documentLabel = (userId: number) => t.db.knex('labels').where({ user_id: userId, key: 'document', scope: 'private' }).first();
+const documentLabel = (userId: number) =>
+  t.db.knex('labels').where({ user_id: userId, key: 'document', scope: 'private' }).first();
 /** The `label_changed` mail to the user about this label value. */
 const labelMail = (to: string, label: string) =>
-  mail.smtp.waitFor((m) => !Array.isArray(m.to) && m.to?.text === to && m.subject === 'Label Updated' && (m.text ?? '').includes(`Label:         ${label}`));
+  mail.smtp.waitFor(
+    (m) =>
+      !Array.isArray(m.to) &&
+      m.to?.text === to &&
+      m.subject === 'Label Updated' &&
+      (m.text ?? '').includes(`Label:         ${label}`),
+  );
 const me = async (token: string) => (await withToken(t, 'get', '/users/me', token).expect(200)).body;
 const message = (routingKey: string, uid: string) =>
-  until(() => received.find((m) => m.routingKey === routingKey && m.event.record.user.uid === uid), { what: `${routingKey} of ${uid}` });
+  until(() => received.find((m) => m.routingKey === routingKey && m.event.record.user.uid === uid), {
+    what: `${routingKey} of ${uid}`,
+  });
 
 describe('the document review', () => {
   it('pending document → compliance approves → level 3, label_changed mail, events on RabbitMQ', async () => {
@@ -127,17 +144,32 @@ describe('the document review', () => {
     expect(pending.body.map((u: { uid: string }) => u.uid)).toEqual([user.uid]);
 
     // POST /users/labels adds labels: the user has `document` already, as in Barong.
-    await compliance.call('post', '/users/labels').type('form').send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private' }).expect(422, { errors: ['key.taken'] });
-    await compliance.call('post', '/users/labels/update').type('form').send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private', description: 'passport ok' }).expect(200, {});
+    await compliance
+      .call('post', '/users/labels')
+      .type('form')
+      .send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private' })
+      .expect(422, { errors: ['key.taken'] });
+    await compliance
+      .call('post', '/users/labels/update')
+      .type('form')
+      .send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private', description: 'passport ok' })
+      .expect(200, {});
 
     expect(await me(token)).toMatchObject({ uid: user.uid, level: 3, state: 'active' });
     expect((await labelMail(user.email, 'document: verified')).text).toMatch(/Account level: 3/);
 
     const updated = await message('label.updated', user.uid);
-    expect(updated.event).toMatchObject({ name: 'model.label.updated', record: { key: 'document', value: 'verified', description: 'passport ok', user: { uid: user.uid, level: 3 } }, changes: { value: 'pending' } });
+    expect(updated.event).toMatchObject({
+      name: 'model.label.updated',
+      record: { key: 'document', value: 'verified', description: 'passport ok', user: { uid: user.uid, level: 3 } },
+      changes: { value: 'pending' },
+    });
     await generalVerify(updated.jws, t.services.jwtKeys.publicKey);
     const reviewed = await message('document.verified', user.uid);
-    expect(reviewed.event).toMatchObject({ name: 'system.document.verified', record: { key: 'document', value: 'verified' } });
+    expect(reviewed.event).toMatchObject({
+      name: 'system.document.verified',
+      record: { key: 'document', value: 'verified' },
+    });
 
     // Verified stays verified for the user: no new upload.
     await uploadDocument(token).expect(422, { errors: ['resource.document.already_verified'] });
@@ -146,10 +178,17 @@ describe('the document review', () => {
   it('a rejected document may be uploaded again, and is pending again', async () => {
     const { user, token } = await levelTwoUser();
     await uploadDocument(token).expect(201);
-    await compliance.call('put', '/users/labels').type('form').send({ uid: user.uid, key: 'document', scope: 'private', value: 'rejected' }).expect(200, {});
+    await compliance
+      .call('put', '/users/labels')
+      .type('form')
+      .send({ uid: user.uid, key: 'document', scope: 'private', value: 'rejected' })
+      .expect(200, {});
     expect(await me(token)).toMatchObject({ level: 2 });
     expect((await labelMail(user.email, 'document: rejected')).text).toMatch(/Account level: 2/);
-    expect((await message('document.rejected', user.uid)).event.record).toMatchObject({ key: 'document', value: 'rejected' });
+    expect((await message('document.rejected', user.uid)).event.record).toMatchObject({
+      key: 'document',
+      value: 'rejected',
+    });
 
     await uploadDocument(token).expect(201);
     expect(await documentLabel(user.id)).toMatchObject({ value: 'pending' });
@@ -159,7 +198,11 @@ describe('the document review', () => {
 describe('the back office through HTTP alone', () => {
   /** A staff member's browser session on the admin API (cookie and CSRF token, as the back office sends them). */
   const asStaff = (s: BrowserSession) => (method: 'get' | 'post', path: string) =>
-    request(t.app)[method](ADMIN + path).set('Cookie', s.cookie).set('User-Agent', BROWSER).set('X-CSRF-Token', s.csrf);
+    request(t.app)
+      [method](ADMIN + path)
+      .set('Cookie', s.cookie)
+      .set('User-Agent', BROWSER)
+      .set('X-CSRF-Token', s.csrf);
 
   it('a superadmin makes a compliance user, who approves a pending document: level 3, mail in the inbox', async () => {
     const superadmin = await createAdmin(t, 'superadmin');
@@ -171,7 +214,10 @@ describe('the back office through HTTP alone', () => {
     await uploadDocument(token).expect(201);
     const pending = await reviewer('get', '/users/documents/pending').expect(200);
     expect(pending.body.map((u: { uid: string }) => u.uid)).toContain(user.uid);
-    await reviewer('post', '/users/labels/update').type('form').send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private' }).expect(200);
+    await reviewer('post', '/users/labels/update')
+      .type('form')
+      .send({ uid: user.uid, key: 'document', value: 'verified', scope: 'private' })
+      .expect(200);
 
     expect(await me(token)).toMatchObject({ level: 3 });
     expect((await labelMail(user.email, 'document: verified')).text).toMatch(/Account level: 3/);
@@ -184,7 +230,10 @@ describe('the back office through HTTP alone', () => {
     const support = asStaff(await login(t, staff));
     const change = { role: 'member', verb: 'get', path: 'api/v2/barong/resource', action: 'accept' };
     // Barong's seeded table DROPs support's calls to admin/permissions, as its gateway would.
-    await support('post', '/permissions').type('form').send(change).expect(401, { errors: ['authz.invalid_permission'] });
+    await support('post', '/permissions')
+      .type('form')
+      .send(change)
+      .expect(401, { errors: ['authz.invalid_permission'] });
     // With the table opened to support (its DROP rows deleted, an ACCEPT added, all through the admin API), the
     // abilities file still refuses: support does not manage permissions.
     const rows: { id: number; role: string; path: string; action: string }[] = [];
@@ -193,11 +242,16 @@ describe('the back office through HTTP alone', () => {
       rows.push(...listed.body);
       if (listed.body.length < 100) break;
     }
-    const drops = rows.filter((r) => r.role === 'support' && r.path === 'api/v2/barong/admin/permissions' && r.action === 'DROP');
+    const drops = rows.filter(
+      (r) => r.role === 'support' && r.path === 'api/v2/barong/admin/permissions' && r.action === 'DROP',
+    );
     expect(drops.length).toBeGreaterThan(0);
     for (const row of drops) await superadmin.call('delete', `/permissions?id=${row.id}`).expect(200);
     const opened = { role: 'support', verb: 'all', path: 'api/v2/barong/admin/permissions', action: 'accept' };
     await superadmin.call('post', '/permissions').type('form').send(opened).expect(200);
-    await support('post', '/permissions').type('form').send(change).expect(401, { errors: ['admin.ability.not_permitted'] });
+    await support('post', '/permissions')
+      .type('form')
+      .send(change)
+      .expect(401, { errors: ['admin.ability.not_permitted'] });
   });
 });

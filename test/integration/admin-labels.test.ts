@@ -22,15 +22,22 @@ afterAll(() => t?.close());
 const LEVEL_2 = { email: 'verified', phone: 'verified' };
 /** A key no other test uses, so counts and lists see only this test's labels. */
 const freshKey = () => `k-${randomBytes(4).toString('hex')}`;
-const labelRow = (userId: number, key: string, scope = 'private') => t.db.knex('labels').where({ user_id: userId, key, scope }).first();
+const labelRow = (userId: number, key: string, scope = 'private') =>
+  t.db.knex('labels').where({ user_id: userId, key, scope }).first();
 const userRow = (userId: number) => t.db.knex('users').where({ id: userId }).first();
-const eventsOf = (name: string, uid: string) => events.filter((e) => e.name === name && (e.payload.record as { user?: { uid?: string } }).user?.uid === uid);
-const adminActivities = (targetUid: string) => t.db.knex('activities').where({ category: 'admin', target_uid: targetUid }).orderBy('id');
+const eventsOf = (name: string, uid: string) =>
+  events.filter((e) => e.name === name && (e.payload.record as { user?: { uid?: string } }).user?.uid === uid);
+const adminActivities = (targetUid: string) =>
+  t.db.knex('activities').where({ category: 'admin', target_uid: targetUid }).orderBy('id');
 
-const add = (caller: AdminCaller, body: Record<string, unknown>) => caller.call('post', '/users/labels').type('form').send(body);
-const update = (caller: AdminCaller, body: Record<string, unknown>) => caller.call('put', '/users/labels').type('form').send(body);
-const upsert = (caller: AdminCaller, body: Record<string, unknown>) => caller.call('post', '/users/labels/update').type('form').send(body);
-const remove = (caller: AdminCaller, query: Record<string, string>) => caller.call('delete', '/users/labels').query(query);
+const add = (caller: AdminCaller, body: Record<string, unknown>) =>
+  caller.call('post', '/users/labels').type('form').send(body);
+const update = (caller: AdminCaller, body: Record<string, unknown>) =>
+  caller.call('put', '/users/labels').type('form').send(body);
+const upsert = (caller: AdminCaller, body: Record<string, unknown>) =>
+  caller.call('post', '/users/labels/update').type('form').send(body);
+const remove = (caller: AdminCaller, query: Record<string, string>) =>
+  caller.call('delete', '/users/labels').query(query);
 
 describe('GET /users/labels/list', () => {
   it('counts private labels by key and value, keyed as Barong prints the pair; public labels do not count', async () => {
@@ -60,7 +67,15 @@ describe('GET /users/labels', () => {
     expect(all.headers).toMatchObject({ total: '3', page: '1', 'per-page': '100' });
     expect(all.body.map((u: { uid: string }) => u.uid)).toEqual([a.uid, b.uid, b.uid]);
     expect(all.body[0]).toEqual({
-      email: a.email, uid: a.uid, role: 'member', level: 1, otp: false, state: 'active', referral_uid: null, data: '{"language":"en"}', username: null,
+      email: a.email,
+      uid: a.uid,
+      role: 'member',
+      level: 1,
+      otp: false,
+      state: 'active',
+      referral_uid: null,
+      data: '{"language":"en"}',
+      username: null,
     });
 
     const second = await superadmin.call('get', `/users/labels?key=${key}&value=yes&page=2&limit=2`).expect(200);
@@ -81,7 +96,9 @@ describe('GET /users/labels', () => {
   });
 
   it('refuses a missing key or value and bad paging', async () => {
-    await superadmin.call('get', '/users/labels').expect(422, { errors: ['admin.user.missing_key', 'admin.user.missing_value'] });
+    await superadmin
+      .call('get', '/users/labels')
+      .expect(422, { errors: ['admin.user.missing_key', 'admin.user.missing_value'] });
     await superadmin.call('get', '/users/labels?key=a&value=b&page=0').expect(422, { errors: ['non_positive_page'] });
     await superadmin.call('get', '/users/labels?key=a&value=b&limit=101').expect(422, { errors: ['invalid_limit'] });
   });
@@ -90,22 +107,45 @@ describe('GET /users/labels', () => {
 describe('POST /users/labels', () => {
   it('adds a private label: level recomputed in the same transaction, events, one admin activity', async () => {
     const user = await createUser(t, { level: 2, privateLabels: LEVEL_2 });
-    await add(superadmin, { uid: user.uid, key: ' Document ', value: 'VERIFIED', scope: 'private', description: 'passport checked' }).expect(200, {});
+    await add(superadmin, {
+      uid: user.uid,
+      key: ' Document ',
+      value: 'VERIFIED',
+      scope: 'private',
+      description: 'passport checked',
+    }).expect(200, {});
     expect(await labelRow(user.id, 'document')).toMatchObject({ value: 'verified', description: 'passport checked' });
     expect(await userRow(user.id)).toMatchObject({ level: 3 });
 
     const [created] = eventsOf('model.label.created', user.uid);
-    expect(created?.payload.record).toMatchObject({ key: 'document', value: 'verified', description: 'passport checked', user: { uid: user.uid, level: 3 } });
+    expect(created?.payload.record).toMatchObject({
+      key: 'document',
+      value: 'verified',
+      description: 'passport checked',
+      user: { uid: user.uid, level: 3 },
+    });
     // The mail relay sends `label_changed` for private labels.
     expect(created?.meta).toMatchObject({ email: user.email, labelScope: 'private' });
     expect(eventsOf('system.document.verified', user.uid)).toHaveLength(1);
-    const userUpdates = events.filter((e) => e.name === 'model.user.updated' && (e.payload.record as { uid: string }).uid === user.uid);
+    const userUpdates = events.filter(
+      (e) => e.name === 'model.user.updated' && (e.payload.record as { uid: string }).uid === user.uid,
+    );
     expect(userUpdates.map((e) => e.payload.changes)).toEqual([{ level: 2 }]);
 
     const activities = await adminActivities(user.uid);
     expect(activities).toHaveLength(1);
-    expect(activities[0]).toMatchObject({ user_id: superadmin.user.id, topic: 'users', action: 'create', result: 'succeed' });
-    expect(JSON.parse(activities[0].data)).toMatchObject({ uid: user.uid, key: ' Document ', value: 'VERIFIED', scope: 'private' });
+    expect(activities[0]).toMatchObject({
+      user_id: superadmin.user.id,
+      topic: 'users',
+      action: 'create',
+      result: 'succeed',
+    });
+    expect(JSON.parse(activities[0].data)).toMatchObject({
+      uid: user.uid,
+      key: ' Document ',
+      value: 'VERIFIED',
+      scope: 'private',
+    });
   });
 
   it('adds a public label by default: no recomputation, event only', async () => {
@@ -114,7 +154,9 @@ describe('POST /users/labels', () => {
     expect(await labelRow(user.id, 'vip', 'public')).toMatchObject({ value: 'gold', description: null });
     const [created] = eventsOf('model.label.created', user.uid);
     expect(created?.meta.labelScope).toBe('public');
-    expect(events.filter((e) => e.name === 'model.user.updated' && (e.payload.record as { uid: string }).uid === user.uid)).toHaveLength(0);
+    expect(
+      events.filter((e) => e.name === 'model.user.updated' && (e.payload.record as { uid: string }).uid === user.uid),
+    ).toHaveLength(0);
   });
 
   it('sets the state from a state-trigger label', async () => {
@@ -125,7 +167,9 @@ describe('POST /users/labels', () => {
 
   it('refuses a key the user has in that scope, and a public key the user has in private', async () => {
     const user = await createUser(t, { privateLabels: { email: 'verified' } });
-    await add(superadmin, { uid: user.uid, key: 'email', value: 'verified', scope: 'private' }).expect(422, { errors: ['key.taken'] });
+    await add(superadmin, { uid: user.uid, key: 'email', value: 'verified', scope: 'private' }).expect(422, {
+      errors: ['key.taken'],
+    });
     await add(superadmin, { uid: user.uid, key: 'email', value: 'other' }).expect(422, { errors: ['key.taken'] });
     await add(superadmin, { uid: user.uid, key: 'tier', value: 'one' }).expect(200);
     await add(superadmin, { uid: user.uid, key: 'tier', value: 'one', scope: 'private' }).expect(200);
@@ -134,29 +178,54 @@ describe('POST /users/labels', () => {
 
   it('answers model errors of key and value, after normalising them', async () => {
     const user = await createUser(t);
-    await add(superadmin, { uid: user.uid, key: 'ab', value: 'x!' }).expect(422, { errors: ['key.too_short', 'value.too_short', 'value.invalid'] });
-    await add(superadmin, { uid: user.uid, key: 'a b c', value: 'v'.repeat(256) }).expect(422, { errors: ['key.invalid', 'value.too_long'] });
+    await add(superadmin, { uid: user.uid, key: 'ab', value: 'x!' }).expect(422, {
+      errors: ['key.too_short', 'value.too_short', 'value.invalid'],
+    });
+    await add(superadmin, { uid: user.uid, key: 'a b c', value: 'v'.repeat(256) }).expect(422, {
+      errors: ['key.invalid', 'value.too_long'],
+    });
     expect(await adminActivities(user.uid)).toHaveLength(0);
   });
 
   it('validates the parameters', async () => {
     await add(superadmin, {}).expect(422, {
-      errors: ['admin.user.missing_uid', 'admin.user.empty_uid', 'admin.user.missing_key', 'admin.user.empty_key', 'admin.user.missing_value', 'admin.user.empty_value'],
+      errors: [
+        'admin.user.missing_uid',
+        'admin.user.empty_uid',
+        'admin.user.missing_key',
+        'admin.user.empty_key',
+        'admin.user.missing_value',
+        'admin.user.empty_value',
+      ],
     });
     const user = await createUser(t);
-    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', scope: 'secret' }).expect(422, { errors: ['scope.inclusion'] });
-    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', description: '' }).expect(422, { errors: ['admin.user.empty_description'] });
-    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', description: 'd'.repeat(256) }).expect(422, { errors: ['admin.user.invalid_description'] });
+    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', scope: 'secret' }).expect(422, {
+      errors: ['scope.inclusion'],
+    });
+    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', description: '' }).expect(422, {
+      errors: ['admin.user.empty_description'],
+    });
+    await add(superadmin, { uid: user.uid, key: 'abc', value: 'def', description: 'd'.repeat(256) }).expect(422, {
+      errors: ['admin.user.invalid_description'],
+    });
   });
 
   it('404 for an unknown user; only a superadmin labels a superadmin; nobody labels themself', async () => {
-    await add(superadmin, { uid: 'ID0000000000', key: 'abc', value: 'def' }).expect(404, { errors: ['admin.user.doesnt_exist'] });
+    await add(superadmin, { uid: 'ID0000000000', key: 'abc', value: 'def' }).expect(404, {
+      errors: ['admin.user.doesnt_exist'],
+    });
     const admin = await createAdmin(t, 'admin');
     const other = await createUser(t, { role: 'superadmin' });
-    await add(admin, { uid: other.uid, key: 'abc', value: 'def' }).expect(422, { errors: ['admin.user.superadmin_change'] });
+    await add(admin, { uid: other.uid, key: 'abc', value: 'def' }).expect(422, {
+      errors: ['admin.user.superadmin_change'],
+    });
     await add(superadmin, { uid: other.uid, key: 'abc', value: 'def' }).expect(200);
-    await add(admin, { uid: admin.user.uid, key: 'abc', value: 'def' }).expect(422, { errors: ['admin.user.update_himself'] });
-    await add(superadmin, { uid: superadmin.user.uid, key: 'abc', value: 'def' }).expect(422, { errors: ['admin.user.update_himself'] });
+    await add(admin, { uid: admin.user.uid, key: 'abc', value: 'def' }).expect(422, {
+      errors: ['admin.user.update_himself'],
+    });
+    await add(superadmin, { uid: superadmin.user.uid, key: 'abc', value: 'def' }).expect(422, {
+      errors: ['admin.user.update_himself'],
+    });
     expect(await labelRow(admin.user.id, 'abc', 'public')).toBeUndefined();
   });
 });
@@ -171,7 +240,13 @@ describe('PUT /users/labels', () => {
     expect(updated?.payload.changes).toEqual({ value: 'verified' });
     expect(eventsOf('system.document.rejected', user.uid)).toHaveLength(1);
 
-    await update(superadmin, { uid: user.uid, key: 'document', scope: 'private', value: 'rejected', description: 'blurry' }).expect(200);
+    await update(superadmin, {
+      uid: user.uid,
+      key: 'document',
+      scope: 'private',
+      value: 'rejected',
+      description: 'blurry',
+    }).expect(200);
     expect(await labelRow(user.id, 'document')).toMatchObject({ value: 'rejected', description: 'blurry' });
     expect(eventsOf('model.label.updated', user.uid).at(-1)?.payload.changes).toEqual({ description: 'first look' });
     expect(await adminActivities(user.uid)).toHaveLength(2);
@@ -193,12 +268,27 @@ describe('PUT /users/labels', () => {
 
   it('404 for a label not in that scope (or an unknown scope); 422 for an invalid value', async () => {
     const user = await createUser(t, { privateLabels: { email: 'verified' } });
-    await update(superadmin, { uid: user.uid, key: 'email', scope: 'public', value: 'verified' }).expect(404, { errors: ['admin.label.doesnt_exist'] });
-    await update(superadmin, { uid: user.uid, key: 'email', scope: 'secret', value: 'verified' }).expect(404, { errors: ['admin.label.doesnt_exist'] });
-    await update(superadmin, { uid: 'ID0000000000', key: 'email', scope: 'private', value: 'verified' }).expect(404, { errors: ['admin.user.doesnt_exist'] });
-    await update(superadmin, { uid: user.uid, key: 'email', scope: 'private', value: 'no way' }).expect(422, { errors: ['value.invalid'] });
+    await update(superadmin, { uid: user.uid, key: 'email', scope: 'public', value: 'verified' }).expect(404, {
+      errors: ['admin.label.doesnt_exist'],
+    });
+    await update(superadmin, { uid: user.uid, key: 'email', scope: 'secret', value: 'verified' }).expect(404, {
+      errors: ['admin.label.doesnt_exist'],
+    });
+    await update(superadmin, { uid: 'ID0000000000', key: 'email', scope: 'private', value: 'verified' }).expect(404, {
+      errors: ['admin.user.doesnt_exist'],
+    });
+    await update(superadmin, { uid: user.uid, key: 'email', scope: 'private', value: 'no way' }).expect(422, {
+      errors: ['value.invalid'],
+    });
     await update(superadmin, { uid: user.uid }).expect(422, {
-      errors: ['admin.user.missing_key', 'admin.user.empty_key', 'admin.user.missing_scope', 'admin.user.empty_scope', 'admin.user.missing_value', 'admin.user.empty_value'],
+      errors: [
+        'admin.user.missing_key',
+        'admin.user.empty_key',
+        'admin.user.missing_scope',
+        'admin.user.empty_scope',
+        'admin.user.missing_value',
+        'admin.user.empty_value',
+      ],
     });
     expect(await adminActivities(user.uid)).toHaveLength(0);
   });
@@ -207,7 +297,13 @@ describe('PUT /users/labels', () => {
 describe('POST /users/labels/update', () => {
   it('creates the label when there is none (replace defaults to true)', async () => {
     const user = await createUser(t, { level: 2, privateLabels: LEVEL_2 });
-    await upsert(superadmin, { uid: user.uid, key: 'document', scope: 'private', value: 'verified', description: 'ok' }).expect(200, {});
+    await upsert(superadmin, {
+      uid: user.uid,
+      key: 'document',
+      scope: 'private',
+      value: 'verified',
+      description: 'ok',
+    }).expect(200, {});
     expect(await labelRow(user.id, 'document')).toMatchObject({ value: 'verified', description: 'ok' });
     expect(await userRow(user.id)).toMatchObject({ level: 3 });
     const [activity] = await adminActivities(user.uid);
@@ -224,15 +320,25 @@ describe('POST /users/labels/update', () => {
 
   it('404 with replace=false when there is no such label; non-boolean replace is refused', async () => {
     const user = await createUser(t);
-    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'public', value: 'gold', replace: 'false' }).expect(404, { errors: ['admin.label.doesnt_exist'] });
-    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'public', value: 'gold', replace: 'maybe' }).expect(422, { errors: ['admin.user.non_boolean_replace'] });
-    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'other', value: 'gold' }).expect(422, { errors: ['scope.inclusion'] });
+    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'public', value: 'gold', replace: 'false' }).expect(
+      404,
+      { errors: ['admin.label.doesnt_exist'] },
+    );
+    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'public', value: 'gold', replace: 'maybe' }).expect(
+      422,
+      { errors: ['admin.user.non_boolean_replace'] },
+    );
+    await upsert(superadmin, { uid: user.uid, key: 'vip', scope: 'other', value: 'gold' }).expect(422, {
+      errors: ['scope.inclusion'],
+    });
     expect(await labelRow(user.id, 'vip', 'public')).toBeUndefined();
   });
 
   it('refuses a public key the user has in private', async () => {
     const user = await createUser(t, { privateLabels: { email: 'verified' } });
-    await upsert(superadmin, { uid: user.uid, key: 'email', scope: 'public', value: 'verified' }).expect(422, { errors: ['key.taken'] });
+    await upsert(superadmin, { uid: user.uid, key: 'email', scope: 'public', value: 'verified' }).expect(422, {
+      errors: ['key.taken'],
+    });
   });
 });
 
@@ -250,20 +356,37 @@ describe('DELETE /users/labels', () => {
   it('deletes a public label only in its scope', async () => {
     const user = await createUser(t);
     await t.services.uow.repos.labels.insert(user.id, 'vip', 'gold', 'public');
-    await remove(superadmin, { uid: user.uid, key: 'vip', scope: 'private' }).expect(404, { errors: ['admin.label.doesnt_exist'] });
+    await remove(superadmin, { uid: user.uid, key: 'vip', scope: 'private' }).expect(404, {
+      errors: ['admin.label.doesnt_exist'],
+    });
     await remove(superadmin, { uid: user.uid, key: 'vip', scope: 'public' }).expect(200);
     expect(await labelRow(user.id, 'vip', 'public')).toBeUndefined();
   });
 
   it('validates the parameters and the target', async () => {
     await remove(superadmin, {}).expect(422, {
-      errors: ['admin.user.missing_uid', 'admin.user.empty_uid', 'admin.user.missing_key', 'admin.user.empty_key', 'admin.user.missing_scope', 'admin.user.empty_scope'],
+      errors: [
+        'admin.user.missing_uid',
+        'admin.user.empty_uid',
+        'admin.user.missing_key',
+        'admin.user.empty_key',
+        'admin.user.missing_scope',
+        'admin.user.empty_scope',
+      ],
     });
-    await remove(superadmin, { uid: '', key: 'abc', scope: 'public' }).expect(422, { errors: ['admin.user.empty_uid'] });
-    await remove(superadmin, { uid: 'ID0000000000', key: 'abc', scope: 'public' }).expect(404, { errors: ['admin.user.doesnt_exist'] });
+    await remove(superadmin, { uid: '', key: 'abc', scope: 'public' }).expect(422, {
+      errors: ['admin.user.empty_uid'],
+    });
+    await remove(superadmin, { uid: 'ID0000000000', key: 'abc', scope: 'public' }).expect(404, {
+      errors: ['admin.user.doesnt_exist'],
+    });
     const compliance = await createAdmin(t, 'compliance');
-    await remove(compliance, { uid: superadmin.user.uid, key: 'abc', scope: 'public' }).expect(422, { errors: ['admin.user.superadmin_change'] });
-    await remove(compliance, { uid: compliance.user.uid, key: 'abc', scope: 'public' }).expect(422, { errors: ['admin.user.update_himself'] });
+    await remove(compliance, { uid: superadmin.user.uid, key: 'abc', scope: 'public' }).expect(422, {
+      errors: ['admin.user.superadmin_change'],
+    });
+    await remove(compliance, { uid: compliance.user.uid, key: 'abc', scope: 'public' }).expect(422, {
+      errors: ['admin.user.update_himself'],
+    });
   });
 });
 
@@ -274,7 +397,10 @@ describe('who may', () => {
     upsert(caller, { uid, key: 'abc', scope: 'public', value: 'def' }),
     remove(caller, { uid, key: 'abc', scope: 'public' }),
   ];
-  const reads = (caller: AdminCaller) => [caller.call('get', '/users/labels/list'), caller.call('get', '/users/labels?key=abc&value=def')];
+  const reads = (caller: AdminCaller) => [
+    caller.call('get', '/users/labels/list'),
+    caller.call('get', '/users/labels?key=abc&value=def'),
+  ];
 
   it('compliance and admin label users; accountant, technical and support only read (the permission table keeps them out)', async () => {
     const user = await createUser(t);
@@ -286,7 +412,8 @@ describe('who may', () => {
     for (const role of ['accountant', 'technical', 'support']) {
       const caller = await createAdmin(t, role);
       for (const res of await Promise.all(reads(caller))) expect(res.status).toBe(200);
-      for (const res of await Promise.all(writes(caller, user.uid))) expect([res.status, res.body]).toEqual([401, { errors: ['authz.invalid_permission'] }]);
+      for (const res of await Promise.all(writes(caller, user.uid)))
+        expect([res.status, res.body]).toEqual([401, { errors: ['authz.invalid_permission'] }]);
     }
     const member = await createAdmin(t, 'member');
     for (const res of await Promise.all([...reads(member), ...writes(member, user.uid)])) expect(res.status).toBe(401);
@@ -299,9 +426,11 @@ describe('who may', () => {
     try {
       t.services.abilities = new Abilities({ admin_permissions: { compliance: { read: ['User', 'Label'] } } });
       for (const res of await Promise.all(reads(compliance))) expect(res.status).toBe(200);
-      for (const res of await Promise.all(writes(compliance, user.uid))) expect([res.status, res.body]).toEqual([401, { errors: ['admin.ability.not_permitted'] }]);
+      for (const res of await Promise.all(writes(compliance, user.uid)))
+        expect([res.status, res.body]).toEqual([401, { errors: ['admin.ability.not_permitted'] }]);
       t.services.abilities = new Abilities({ admin_permissions: { compliance: { manage: ['Label'] } } });
-      for (const res of await Promise.all(reads(compliance))) expect([res.status, res.body]).toEqual([401, { errors: ['admin.ability.not_permitted'] }]);
+      for (const res of await Promise.all(reads(compliance)))
+        expect([res.status, res.body]).toEqual([401, { errors: ['admin.ability.not_permitted'] }]);
     } finally {
       t.services.abilities = bundled;
     }

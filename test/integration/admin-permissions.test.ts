@@ -5,10 +5,16 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSibling, startTestApp, type TestApp } from '../support/app.js';
-import { ADMIN, adminActivitiesOf, createAdmin, INVALID_PERMISSION, NOT_PERMITTED, type AdminCaller } from '../support/admin-client.js';
+import {
+  ADMIN,
+  adminActivitiesOf,
+  createAdmin,
+  INVALID_PERMISSION,
+  NOT_PERMITTED,
+  type AdminCaller,
+} from '../support/admin-client.js';
 import { BROWSER } from '../support/account-client.js';
 import { until } from '../support/wait.js';
-
 
 let t: TestApp;
 let superadmin: AdminCaller;
@@ -22,14 +28,17 @@ afterAll(() => t?.close());
 const rows = () => t.db.knex('permissions').orderBy('id');
 const rowFor = (path: string) => t.db.knex('permissions').where({ path }).first();
 const adminActivities = (userId: number) => adminActivitiesOf(t, userId);
-const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>) => caller.form(method, '/permissions', body);
+const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>) =>
+  caller.form(method, '/permissions', body);
 
 let counter = 0;
 /** A permission row of this test's own, so no test changes what another relies on. */
 async function ownPermission(fields: Record<string, unknown> = {}) {
   counter += 1;
   const path = `api/v2/test/permissions/${counter}`;
-  const [id] = await t.db.knex('permissions').insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null, ...fields });
+  const [id] = await t.db
+    .knex('permissions')
+    .insert({ role: 'compliance', verb: 'GET', path, action: 'ACCEPT', topic: null, ...fields });
   return Number(id);
 }
 
@@ -61,7 +70,7 @@ describe('GET /admin/permissions', () => {
     expect(past.headers.total).toBe(String(all.length));
   });
 
-  it('refuses invalid paging with Barong\'s bare keys', async () => {
+  it("refuses invalid paging with Barong's bare keys", async () => {
     await superadmin.call('get', '/permissions?limit=101').expect(422, { errors: ['invalid_limit'] });
     await superadmin.call('get', '/permissions?page=0').expect(422, { errors: ['non_positive_page'] });
     await superadmin.call('get', '/permissions?page=one').expect(422, { errors: ['non_integer_page'] });
@@ -72,14 +81,25 @@ describe('POST /admin/permissions', () => {
   it('adds a row (verb and action upper-case, path without a leading slash) and records the admin activity', async () => {
     const body = { role: 'compliance', verb: 'get', path: '/api/v2/test/created', action: 'accept', topic: 'users' };
     await form(superadmin, 'post', body).expect(200, {});
-    expect(await rowFor('api/v2/test/created')).toMatchObject({ role: 'compliance', verb: 'GET', action: 'ACCEPT', topic: 'users' });
+    expect(await rowFor('api/v2/test/created')).toMatchObject({
+      role: 'compliance',
+      verb: 'GET',
+      action: 'ACCEPT',
+      topic: 'users',
+    });
     const [activity, ...more] = await adminActivities(superadmin.user.id);
     expect(more).toEqual([]);
-    expect(activity).toMatchObject({ topic: 'permissions', action: 'create', result: 'succeed', target_uid: '', user_agent: BROWSER });
+    expect(activity).toMatchObject({
+      topic: 'permissions',
+      action: 'create',
+      result: 'succeed',
+      target_uid: '',
+      user_agent: BROWSER,
+    });
     expect(JSON.parse(activity.data)).toEqual(body);
   });
 
-  it('checks presence first, then verb, action and role in Barong\'s order; a refused write records nothing', async () => {
+  it("checks presence first, then verb, action and role in Barong's order; a refused write records nothing", async () => {
     const caller = await createAdmin(t, 'superadmin');
     await form(caller, 'post', {}).expect(422, {
       errors: [
@@ -95,9 +115,15 @@ describe('POST /admin/permissions', () => {
     });
     const valid = { role: 'compliance', verb: 'get', path: 'api/v2/test/refused', action: 'accept' };
     await form(caller, 'post', { ...valid, topic: '' }).expect(422, { errors: ['admin.permission.empty_topic'] });
-    await form(caller, 'post', { ...valid, verb: 'fly', action: 'maybe', role: 'nobody' }).expect(422, { errors: ['admin.permissions.invalid_verb'] });
-    await form(caller, 'post', { ...valid, action: 'maybe', role: 'nobody' }).expect(422, { errors: ['admin.permissions.invalid_action'] });
-    await form(caller, 'post', { ...valid, role: 'nobody' }).expect(422, { errors: ['admin.permission.role_doesnt_exist'] });
+    await form(caller, 'post', { ...valid, verb: 'fly', action: 'maybe', role: 'nobody' }).expect(422, {
+      errors: ['admin.permissions.invalid_verb'],
+    });
+    await form(caller, 'post', { ...valid, action: 'maybe', role: 'nobody' }).expect(422, {
+      errors: ['admin.permissions.invalid_action'],
+    });
+    await form(caller, 'post', { ...valid, role: 'nobody' }).expect(422, {
+      errors: ['admin.permission.role_doesnt_exist'],
+    });
     await form(caller, 'post', { ...valid, path: `api/${'x'.repeat(260)}` }).expect(422, { errors: ['path.too_long'] });
     await form(caller, 'post', { ...valid, topic: 't'.repeat(65) }).expect(422, { errors: ['topic.too_long'] });
     expect(await rowFor('api/v2/test/refused')).toBeUndefined();
@@ -105,8 +131,16 @@ describe('POST /admin/permissions', () => {
   });
 
   it('takes JSON as well as a form', async () => {
-    await superadmin.call('post', '/permissions').send({ role: 'support', verb: 'ALL', path: 'api/v2/test/json', action: 'DROP' }).expect(200, {});
-    expect(await rowFor('api/v2/test/json')).toMatchObject({ role: 'support', verb: 'ALL', action: 'DROP', topic: null });
+    await superadmin
+      .call('post', '/permissions')
+      .send({ role: 'support', verb: 'ALL', path: 'api/v2/test/json', action: 'DROP' })
+      .expect(200, {});
+    expect(await rowFor('api/v2/test/json')).toMatchObject({
+      role: 'support',
+      verb: 'ALL',
+      action: 'DROP',
+      topic: null,
+    });
   });
 });
 
@@ -115,7 +149,12 @@ describe('PUT /admin/permissions', () => {
     const caller = await createAdmin(t, 'superadmin');
     const id = await ownPermission({ topic: 'users' });
     await form(caller, 'put', { id, verb: 'post', action: 'audit' }).expect(200, {});
-    expect(await t.db.knex('permissions').where({ id }).first()).toMatchObject({ role: 'compliance', verb: 'POST', action: 'AUDIT', topic: 'users' });
+    expect(await t.db.knex('permissions').where({ id }).first()).toMatchObject({
+      role: 'compliance',
+      verb: 'POST',
+      action: 'AUDIT',
+      topic: 'users',
+    });
     const [activity] = await adminActivities(caller.user.id);
     expect(activity).toMatchObject({ topic: 'permissions', action: 'update', target_uid: '' });
     expect(JSON.parse(activity.data)).toEqual({ id, verb: 'post', action: 'audit' });
@@ -124,14 +163,20 @@ describe('PUT /admin/permissions', () => {
   it('answers 404 for an unknown id and 422 for what creation refuses (Barong stores anything here)', async () => {
     const caller = await createAdmin(t, 'superadmin');
     const id = await ownPermission();
-    await form(caller, 'put', { id: 999999, action: 'drop' }).expect(404, { errors: ['admin.permission.doesnt_exist'] });
+    await form(caller, 'put', { id: 999999, action: 'drop' }).expect(404, {
+      errors: ['admin.permission.doesnt_exist'],
+    });
     await form(caller, 'put', { id, action: 'all' }).expect(422, { errors: ['admin.permissions.invalid_action'] });
     await form(caller, 'put', { id, verb: 'fly' }).expect(422, { errors: ['admin.permissions.invalid_verb'] });
     await form(caller, 'put', { id, role: 'nobody' }).expect(422, { errors: ['admin.permission.role_doesnt_exist'] });
     await form(caller, 'put', { id, path: '' }).expect(422, { errors: ['admin.permission.empty_path'] });
     await form(caller, 'put', { action: 'drop' }).expect(422, { errors: ['admin.permission.missing_id'] });
     await form(caller, 'put', { id: 'one' }).expect(422, { errors: ['admin.permission.non_integer_id'] });
-    expect(await t.db.knex('permissions').where({ id }).first()).toMatchObject({ verb: 'GET', action: 'ACCEPT', role: 'compliance' });
+    expect(await t.db.knex('permissions').where({ id }).first()).toMatchObject({
+      verb: 'GET',
+      action: 'ACCEPT',
+      role: 'compliance',
+    });
     expect(await adminActivities(caller.user.id)).toEqual([]);
   });
 });
@@ -158,14 +203,21 @@ describe('who may change permissions', () => {
     }
   });
 
-  it('where an operator\'s table lets support through, the abilities still refuse it: 401 admin.ability.not_permitted', async () => {
+  it("where an operator's table lets support through, the abilities still refuse it: 401 admin.ability.not_permitted", async () => {
     const support = await createAdmin(t, 'support');
     const id = await ownPermission();
     await form(support, 'put', { id, action: 'drop' }).expect(401, INVALID_PERMISSION);
     // Open the table to support through the API itself: drop its DROP rows, accept every verb on permissions.
-    const drops = await t.db.knex('permissions').where({ role: 'support', path: 'api/v2/barong/admin/permissions', action: 'DROP' });
+    const drops = await t.db
+      .knex('permissions')
+      .where({ role: 'support', path: 'api/v2/barong/admin/permissions', action: 'DROP' });
     for (const row of drops) await superadmin.call('delete', `/permissions?id=${row.id}`).expect(200);
-    await form(superadmin, 'post', { role: 'support', verb: 'all', path: 'api/v2/barong/admin/permissions', action: 'accept' }).expect(200);
+    await form(superadmin, 'post', {
+      role: 'support',
+      verb: 'all',
+      path: 'api/v2/barong/admin/permissions',
+      action: 'accept',
+    }).expect(200);
 
     await form(support, 'put', { id, action: 'drop' }).expect(401, NOT_PERMITTED);
     await support.call('delete', `/permissions?id=${id}`).expect(401, NOT_PERMITTED);
@@ -183,11 +235,17 @@ describe('a change is in force at once here, and within a second in another API 
 
   it('a DROP added through the API refuses the next call in both processes; deleting it lets them in again', async () => {
     const compliance = await createAdmin(t, 'compliance');
-    const viaSibling = () => request(sibling.app).get(`${ADMIN}/levels`).set('Authorization', `Bearer ${compliance.token}`);
+    const viaSibling = () =>
+      request(sibling.app).get(`${ADMIN}/levels`).set('Authorization', `Bearer ${compliance.token}`);
     await compliance.call('get', '/levels').expect(200);
     await viaSibling().expect(200);
 
-    await form(superadmin, 'post', { role: 'compliance', verb: 'get', path: 'api/v2/barong/admin/levels', action: 'drop' }).expect(200);
+    await form(superadmin, 'post', {
+      role: 'compliance',
+      verb: 'get',
+      path: 'api/v2/barong/admin/levels',
+      action: 'drop',
+    }).expect(200);
     await compliance.call('get', '/levels').expect(401, INVALID_PERMISSION);
     await until(async () => (await viaSibling()).status === 401, { timeoutMs: 1000, what: 'the sibling to refuse' });
 

@@ -32,7 +32,9 @@ const published: Published[] = [];
 beforeAll(async () => {
   t = await startTestApp({ EVENT_API_RABBITMQ_URL: AMQP_URL, BARONG_EVENT_API_RELAY_INTERVAL: '20' });
   // An operator's extra level: a verified profile on top of the three default steps.
-  await t.db.knex('levels').insert({ id: 4, key: 'profile', value: 'verified', description: 'Profile verified by compliance' });
+  await t.db
+    .knex('levels')
+    .insert({ id: 4, key: 'profile', value: 'verified', description: 'Profile verified by compliance' });
   connection = await amqp.connect(AMQP_URL);
   channel = await connection.createChannel();
   // Declared as Barong's consumers declare it (direct, not durable); other test runs may publish here too, so every
@@ -59,39 +61,72 @@ afterAll(async () => {
 
 /** A member at level 3 (e-mail, phone and document verified) who submits a profile through the resource API. */
 async function memberSubmitting(city: string) {
-  const user = await createUser(t, { level: 3, privateLabels: { email: 'verified', phone: 'verified', document: 'verified' } });
+  const user = await createUser(t, {
+    level: 3,
+    privateLabels: { email: 'verified', phone: 'verified', document: 'verified' },
+  });
   const token = await bearer(t, user);
-  await withToken(t, 'post', '/profiles', token).type('form').send({ first_name: 'Ana', last_name: 'Silva', city, confirm: 'true' }).expect(201);
+  await withToken(t, 'post', '/profiles', token)
+    .type('form')
+    .send({ first_name: 'Ana', last_name: 'Silva', city, confirm: 'true' })
+    .expect(201);
   return { user, token };
 }
 
 const labelMail = (email: string, value: string) => (m: ParsedMail) =>
-  (m.to && !Array.isArray(m.to) ? m.to.text : '').includes(email) && /Label Updated/.test(m.subject ?? '') && (m.text ?? '').includes(`profile: ${value}`);
+  (m.to && !Array.isArray(m.to) ? m.to.text : '').includes(email) &&
+  /Label Updated/.test(m.subject ?? '') &&
+  (m.text ?? '').includes(`profile: ${value}`);
 
 const publishedFor = (uid: string, routingKey: string, match: (e: Published['event']) => boolean = () => true) =>
-  until(() => published.find((p) => p.routingKey === routingKey && ((p.event.record.user as Json | undefined)?.uid ?? p.event.record.uid) === uid && match(p.event)), {
-    what: `${routingKey} of ${uid}`,
-  });
+  until(
+    () =>
+      published.find(
+        (p) =>
+          p.routingKey === routingKey &&
+          ((p.event.record.user as Json | undefined)?.uid ?? p.event.record.uid) === uid &&
+          match(p.event),
+      ),
+    {
+      what: `${routingKey} of ${uid}`,
+    },
+  );
 
 describe('the profile review path', () => {
   it('submitted → found by the admin → verified: label, level, mail and events', async () => {
     const { user, token } = await memberSubmitting('Lisbon');
     const listed = await admin.call('get', '/profiles').expect(200);
-    expect(listed.body).toContainEqual(expect.objectContaining({ last_name: 'Silva', city: 'Lisbon', state: 'submitted' }));
+    expect(listed.body).toContainEqual(
+      expect.objectContaining({ last_name: 'Silva', city: 'Lisbon', state: 'submitted' }),
+    );
 
-    const verified = await admin.call('put', '/profiles').type('form').send({ uid: user.uid, state: 'verified' }).expect(200);
+    const verified = await admin
+      .call('put', '/profiles')
+      .type('form')
+      .send({ uid: user.uid, state: 'verified' })
+      .expect(200);
     expect(verified.body).toMatchObject({ last_name: 'Silva', state: 'verified' });
     const me = await withToken(t, 'get', '/users/me', token).expect(200);
     expect(me.body).toMatchObject({ level: 4, state: 'active' });
-    expect(me.body.labels).toContainEqual(expect.objectContaining({ key: 'profile', value: 'verified', scope: 'private' }));
+    expect(me.body.labels).toContainEqual(
+      expect.objectContaining({ key: 'profile', value: 'verified', scope: 'private' }),
+    );
 
     const sent = await mail.smtp.waitFor(labelMail(user.email, 'verified'), 15_000);
     expect(sent.text).toMatch(/Account level: 4/);
 
-    const label = await publishedFor(user.uid, 'label.updated', (e) => e.record.key === 'profile' && e.record.value === 'verified');
+    const label = await publishedFor(
+      user.uid,
+      'label.updated',
+      (e) => e.record.key === 'profile' && e.record.value === 'verified',
+    );
     expect(label.event).toMatchObject({ name: 'model.label.updated', changes: { value: 'submitted' } });
     const profile = await publishedFor(user.uid, 'profile.updated');
-    expect(profile.event).toMatchObject({ name: 'model.profile.updated', record: { last_name: 'Silva', city: 'Lisbon' }, changes: { state: 'submitted' } });
+    expect(profile.event).toMatchObject({
+      name: 'model.profile.updated',
+      record: { last_name: 'Silva', city: 'Lisbon' },
+      changes: { state: 'submitted' },
+    });
     const level = await publishedFor(user.uid, 'user.updated', (e) => e.record.level === 4);
     expect(level.event.changes).toEqual({ level: 3 });
   });
@@ -110,6 +145,8 @@ describe('the profile review path', () => {
       ['Braga', 'submitted'],
     ]);
     // The first submission's mail, then the second's.
-    await until(() => mail.smtp.inbox.filter(labelMail(user.email, 'submitted')).length === 2, { what: 'the second submission mail' });
+    await until(() => mail.smtp.inbox.filter(labelMail(user.email, 'submitted')).length === 2, {
+      what: 'the second submission mail',
+    });
   });
 });

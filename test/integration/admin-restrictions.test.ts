@@ -6,7 +6,13 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSibling, startTestApp, type TestApp } from '../support/app.js';
-import { adminActivitiesOf, createAdmin, INVALID_PERMISSION, NOT_PERMITTED, type AdminCaller } from '../support/admin-client.js';
+import {
+  adminActivitiesOf,
+  createAdmin,
+  INVALID_PERMISSION,
+  NOT_PERMITTED,
+  type AdminCaller,
+} from '../support/admin-client.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { createUser, STRONG_PASSWORD } from '../support/factories.js';
 import { until } from '../support/wait.js';
@@ -28,9 +34,11 @@ beforeEach(async () => {
   await t.services.policy.reload();
 });
 
-const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>, path = '/restrictions') => caller.form(method, path, body);
+const form = (caller: AdminCaller, method: 'post' | 'put', body: Record<string, unknown>, path = '/restrictions') =>
+  caller.form(method, path, body);
 const adminActivities = (userId: number) => adminActivitiesOf(t, userId);
-const from = (ip: string, method: 'get' | 'post', path: string) => request(t.app)[method](path).set('User-Agent', BROWSER).set('X-Forwarded-For', ip);
+const from = (ip: string, method: 'get' | 'post', path: string) =>
+  request(t.app)[method](path).set('User-Agent', BROWSER).set('X-Forwarded-For', ip);
 const iso = (d: Date) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 async function insert(fields: Record<string, unknown>) {
@@ -63,9 +71,16 @@ describe('GET /admin/restrictions', () => {
 
   it('filters by category and scope, and bounds created_at or updated_at with from and to', async () => {
     await insert({ category: 'blacklist', scope: 'ip', value: '192.0.2.1' });
-    const old = await insert({ category: 'blacklist', scope: 'country', value: 'JP', created_at: new Date('2020-01-01T00:00:00Z'), updated_at: new Date('2024-06-01T00:00:00Z') });
+    const old = await insert({
+      category: 'blacklist',
+      scope: 'country',
+      value: 'JP',
+      created_at: new Date('2020-01-01T00:00:00Z'),
+      updated_at: new Date('2024-06-01T00:00:00Z'),
+    });
     await insert({ category: 'whitelist', scope: 'ip', value: '192.0.2.2' });
-    const values = async (query: string) => (await superadmin.call('get', `/restrictions?${query}`).expect(200)).body.map((r: { value: string }) => r.value);
+    const values = async (query: string) =>
+      (await superadmin.call('get', `/restrictions?${query}`).expect(200)).body.map((r: { value: string }) => r.value);
 
     expect(await values('category=blacklist')).toEqual(['192.0.2.1', 'JP']);
     expect(await values('scope=ip')).toEqual(['192.0.2.1', '192.0.2.2']);
@@ -79,11 +94,19 @@ describe('GET /admin/restrictions', () => {
     expect(res.body.map((r: { id: number }) => r.id)).toEqual([old + 1]);
   });
 
-  it('refuses unknown filters with Barong\'s keys', async () => {
-    await superadmin.call('get', '/restrictions?scope=planet').expect(422, { errors: ['admin.restriction.invalid_scope'] });
-    await superadmin.call('get', '/restrictions?category=greylist').expect(422, { errors: ['admin.restriction.invalid_category'] });
-    await superadmin.call('get', '/restrictions?range=deleted').expect(422, { errors: ['admin.restriction.invalid_range'] });
-    await superadmin.call('get', '/restrictions?from=yesterday').expect(422, { errors: ['admin.restriction.non_integer_from'] });
+  it("refuses unknown filters with Barong's keys", async () => {
+    await superadmin
+      .call('get', '/restrictions?scope=planet')
+      .expect(422, { errors: ['admin.restriction.invalid_scope'] });
+    await superadmin
+      .call('get', '/restrictions?category=greylist')
+      .expect(422, { errors: ['admin.restriction.invalid_category'] });
+    await superadmin
+      .call('get', '/restrictions?range=deleted')
+      .expect(422, { errors: ['admin.restriction.invalid_range'] });
+    await superadmin
+      .call('get', '/restrictions?from=yesterday')
+      .expect(422, { errors: ['admin.restriction.non_integer_from'] });
     await superadmin.call('get', '/restrictions?limit=0').expect(422, { errors: ['invalid_limit'] });
   });
 });
@@ -91,18 +114,38 @@ describe('GET /admin/restrictions', () => {
 describe('POST /admin/restrictions', () => {
   it('stores the value canonically, records the admin activity, and enforces the row at once', async () => {
     const caller = await createAdmin(t, 'superadmin');
-    await form(caller, 'post', { scope: 'ip', value: '2001:DB8:0:0::1', category: 'blacklist', code: 403 }).expect(200, {});
-    expect(await t.db.knex('restrictions').first()).toMatchObject({ scope: 'ip', value: '2001:db8::1', category: 'blacklist', state: 'enabled', code: 403 });
+    await form(caller, 'post', { scope: 'ip', value: '2001:DB8:0:0::1', category: 'blacklist', code: 403 }).expect(
+      200,
+      {},
+    );
+    expect(await t.db.knex('restrictions').first()).toMatchObject({
+      scope: 'ip',
+      value: '2001:db8::1',
+      category: 'blacklist',
+      state: 'enabled',
+      code: 403,
+    });
     const [activity, ...more] = await adminActivities(caller.user.id);
     expect(more).toEqual([]);
     expect(activity).toMatchObject({ topic: 'restrictions', action: 'create', result: 'succeed', target_uid: '' });
     // The parameters as the contract reads them, defaults included.
-    expect(JSON.parse(activity.data)).toEqual({ scope: 'ip', value: '2001:DB8:0:0::1', category: 'blacklist', code: 403, state: 'enabled' });
+    expect(JSON.parse(activity.data)).toEqual({
+      scope: 'ip',
+      value: '2001:DB8:0:0::1',
+      category: 'blacklist',
+      code: 403,
+      state: 'enabled',
+    });
     await from('2001:db8::1', 'get', '/api/v2/barong/public/ping').expect(403, denial('blacklist'));
   });
 
   it('gives a whitelist no code of its own, as Barong does', async () => {
-    await form(superadmin, 'post', { scope: 'ip_subnet', value: '192.0.2.0/24', category: 'whitelist', code: 451 }).expect(200, {});
+    await form(superadmin, 'post', {
+      scope: 'ip_subnet',
+      value: '192.0.2.0/24',
+      category: 'whitelist',
+      code: 451,
+    }).expect(200, {});
     expect(await t.db.knex('restrictions').first()).toMatchObject({ value: '192.0.2.0/24', code: null });
     expect((await superadmin.call('get', '/restrictions').expect(200)).body[0].code).toBe(403);
   });
@@ -120,14 +163,26 @@ describe('POST /admin/restrictions', () => {
       ],
     });
     const valid = { scope: 'ip', value: '192.0.2.10', category: 'blacklist' };
-    await form(caller, 'post', { ...valid, scope: 'planet' }).expect(422, { errors: ['admin.restriction.invalid_scope'] });
-    await form(caller, 'post', { ...valid, category: 'greylist' }).expect(422, { errors: ['admin.restriction.invalid_category'] });
-    await form(caller, 'post', { ...valid, state: 'paused' }).expect(422, { errors: ['admin.restriction.invalid_state'] });
-    await form(caller, 'post', { ...valid, code: 'teapot' }).expect(422, { errors: ['admin.restriction.non_integer_code'] });
+    await form(caller, 'post', { ...valid, scope: 'planet' }).expect(422, {
+      errors: ['admin.restriction.invalid_scope'],
+    });
+    await form(caller, 'post', { ...valid, category: 'greylist' }).expect(422, {
+      errors: ['admin.restriction.invalid_category'],
+    });
+    await form(caller, 'post', { ...valid, state: 'paused' }).expect(422, {
+      errors: ['admin.restriction.invalid_state'],
+    });
+    await form(caller, 'post', { ...valid, code: 'teapot' }).expect(422, {
+      errors: ['admin.restriction.non_integer_code'],
+    });
     await form(caller, 'post', { ...valid, code: 200 }).expect(422, { errors: ['code.invalid'] });
     await form(caller, 'post', { ...valid, value: '192.0.2.300' }).expect(422, { errors: ['value.invalid'] });
-    await form(caller, 'post', { ...valid, scope: 'ip_subnet', value: '192.0.2.0/33' }).expect(422, { errors: ['value.invalid'] });
-    await form(caller, 'post', { ...valid, scope: 'country', value: 'x'.repeat(65) }).expect(422, { errors: ['value.too_long'] });
+    await form(caller, 'post', { ...valid, scope: 'ip_subnet', value: '192.0.2.0/33' }).expect(422, {
+      errors: ['value.invalid'],
+    });
+    await form(caller, 'post', { ...valid, scope: 'country', value: 'x'.repeat(65) }).expect(422, {
+      errors: ['value.too_long'],
+    });
     expect(await t.db.knex('restrictions')).toEqual([]);
     expect(await adminActivities(caller.user.id)).toEqual([]);
     await form(caller, 'post', valid).expect(200);
@@ -141,11 +196,18 @@ describe('PUT /admin/restrictions', () => {
     const caller = await createAdmin(t, 'superadmin');
     const id = await insert({ category: 'blacklist', scope: 'ip', value: '192.0.2.20' });
     await form(caller, 'put', { id, state: 'disabled', code: 451 }).expect(200, {});
-    expect(await t.db.knex('restrictions').where({ id }).first()).toMatchObject({ value: '192.0.2.20', state: 'disabled', code: 451 });
+    expect(await t.db.knex('restrictions').where({ id }).first()).toMatchObject({
+      value: '192.0.2.20',
+      state: 'disabled',
+      code: 451,
+    });
     // A scope change that leaves the value invalid changes nothing.
     await form(caller, 'put', { id, scope: 'ip_subnet' }).expect(422, { errors: ['value.invalid'] });
     await form(caller, 'put', { id, scope: 'ip_subnet', value: '192.0.2.0/24' }).expect(200, {});
-    expect(await t.db.knex('restrictions').where({ id }).first()).toMatchObject({ scope: 'ip_subnet', value: '192.0.2.0/24' });
+    expect(await t.db.knex('restrictions').where({ id }).first()).toMatchObject({
+      scope: 'ip_subnet',
+      value: '192.0.2.0/24',
+    });
     const activities = await adminActivities(caller.user.id);
     expect(activities.map((a) => [a.topic, a.action, JSON.parse(a.data)])).toEqual([
       ['restrictions', 'update', { id, state: 'disabled', code: 451 }],
@@ -153,14 +215,18 @@ describe('PUT /admin/restrictions', () => {
     ]);
   });
 
-  it('answers 404 for an unknown id, value.taken for a duplicate, and Barong\'s parameter keys', async () => {
+  it("answers 404 for an unknown id, value.taken for a duplicate, and Barong's parameter keys", async () => {
     const id = await insert({ category: 'blacklist', scope: 'ip', value: '192.0.2.21' });
     await insert({ category: 'blacklist', scope: 'ip', value: '192.0.2.22' });
-    await form(superadmin, 'put', { id: 999999, state: 'disabled' }).expect(404, { errors: ['admin.restriction.doesnt_exist'] });
+    await form(superadmin, 'put', { id: 999999, state: 'disabled' }).expect(404, {
+      errors: ['admin.restriction.doesnt_exist'],
+    });
     await form(superadmin, 'put', { id, value: '192.0.2.22' }).expect(422, { errors: ['value.taken'] });
     await form(superadmin, 'put', { state: 'disabled' }).expect(422, { errors: ['admin.restriction.missing_id'] });
     await form(superadmin, 'put', { id, value: '' }).expect(422, { errors: ['admin.restriction.empty_value'] });
-    await form(superadmin, 'put', { id, category: 'greylist' }).expect(422, { errors: ['admin.restriction.invalid_category'] });
+    await form(superadmin, 'put', { id, category: 'greylist' }).expect(422, {
+      errors: ['admin.restriction.invalid_category'],
+    });
   });
 });
 
@@ -187,20 +253,32 @@ describe('restrictions created through the API hold on this server', () => {
     const user = await createUser(t);
     const s = await login(t, user, { ip: GOOD });
     await form(superadmin, 'post', { scope: 'ip', value: BAD, category: 'blocklogin' }).expect(200);
-    await from(BAD, 'post', '/api/v2/barong/identity/sessions').send({ email: user.email, password: STRONG_PASSWORD }).expect(401, denial('blocklogin'));
-    await from(BAD, 'post', '/api/v2/identity/sessions').send({ email: user.email, password: STRONG_PASSWORD }).expect(401, denial('blocklogin'));
+    await from(BAD, 'post', '/api/v2/barong/identity/sessions')
+      .send({ email: user.email, password: STRONG_PASSWORD })
+      .expect(401, denial('blocklogin'));
+    await from(BAD, 'post', '/api/v2/identity/sessions')
+      .send({ email: user.email, password: STRONG_PASSWORD })
+      .expect(401, denial('blocklogin'));
     await from(BAD, 'get', '/api/v2/barong/public/ping').expect(200);
     expect(await t.services.sessions.get(s.id)).toBeUndefined();
     await login(t, user, { ip: GOOD });
   });
 
-  it('a blacklist refuses Barong\'s own endpoints, under either base, the admin API included', async () => {
+  it("a blacklist refuses Barong's own endpoints, under either base, the admin API included", async () => {
     const user = await createUser(t);
     await form(superadmin, 'post', { scope: 'ip_subnet', value: '198.51.100.0/24', category: 'blacklist' }).expect(200);
-    for (const path of ['/api/v2/barong/public/ping', '/api/v2/public/ping', '/api/v2/barong/identity/ping', '/api/v2/barong/resource/users/me', '/api/v2/barong/admin/levels']) {
+    for (const path of [
+      '/api/v2/barong/public/ping',
+      '/api/v2/public/ping',
+      '/api/v2/barong/identity/ping',
+      '/api/v2/barong/resource/users/me',
+      '/api/v2/barong/admin/levels',
+    ]) {
       await from(BAD, 'get', path).expect(403, denial('blacklist'));
     }
-    await from(BAD, 'post', '/api/v2/barong/identity/sessions').send({ email: user.email, password: STRONG_PASSWORD }).expect(403, denial('blacklist'));
+    await from(BAD, 'post', '/api/v2/barong/identity/sessions')
+      .send({ email: user.email, password: STRONG_PASSWORD })
+      .expect(403, denial('blacklist'));
     await from('203.0.113.9', 'get', '/api/v2/public/ping').expect(200);
   });
 });
@@ -219,19 +297,29 @@ describe('POST /admin/restrictions/whitelink', () => {
 
     await form(superadmin, 'post', { scope: 'all', value: 'all', category: 'maintenance' }).expect(200);
     await from(GOOD, 'get', '/api/v2/barong/public/ping').expect(471, denial('maintenance'));
-    await from(GOOD, 'post', '/api/v2/barong/identity/users/access').send({ whitelink_token: res.body.whitelink_token }).expect(200);
+    await from(GOOD, 'post', '/api/v2/barong/identity/users/access')
+      .send({ whitelink_token: res.body.whitelink_token })
+      .expect(200);
     await from(GOOD, 'get', '/api/v2/barong/public/ping').expect(200);
   });
 
-  it('takes the lifetime in days or hours, 1 to 30, with Barong\'s bare keys', async () => {
-    const hours = await form(superadmin, 'post', { expire_time: 3, range: 'hour' }, '/restrictions/whitelink').expect(201);
+  it("takes the lifetime in days or hours, 1 to 30, with Barong's bare keys", async () => {
+    const hours = await form(superadmin, 'post', { expire_time: 3, range: 'hour' }, '/restrictions/whitelink').expect(
+      201,
+    );
     expect(await ttl(hours.body.whitelink_token)).toBeGreaterThan(3 * 3600 - 60);
     expect(await ttl(hours.body.whitelink_token)).toBeLessThanOrEqual(3 * 3600);
     const days = await form(superadmin, 'post', { expire_time: 30 }, '/restrictions/whitelink').expect(201);
     expect(await ttl(days.body.whitelink_token)).toBeGreaterThan(30 * 86_400 - 60);
-    await form(superadmin, 'post', { expire_time: 31 }, '/restrictions/whitelink').expect(422, { errors: ['invalid_expire'] });
-    await form(superadmin, 'post', { expire_time: 0 }, '/restrictions/whitelink').expect(422, { errors: ['invalid_expire'] });
-    await form(superadmin, 'post', { range: 'week' }, '/restrictions/whitelink').expect(422, { errors: ['invalid_range'] });
+    await form(superadmin, 'post', { expire_time: 31 }, '/restrictions/whitelink').expect(422, {
+      errors: ['invalid_expire'],
+    });
+    await form(superadmin, 'post', { expire_time: 0 }, '/restrictions/whitelink').expect(422, {
+      errors: ['invalid_expire'],
+    });
+    await form(superadmin, 'post', { range: 'week' }, '/restrictions/whitelink').expect(422, {
+      errors: ['invalid_range'],
+    });
   });
 });
 
@@ -263,13 +351,16 @@ describe('another API process', () => {
   });
   afterAll(() => sibling?.close());
 
-  it('enforces a restriction written through this one\'s API within a second, and lifts it as fast', async () => {
+  it("enforces a restriction written through this one's API within a second, and lifts it as fast", async () => {
     const ping = () => request(sibling.app).get('/api/v2/barong/public/ping').set('X-Forwarded-For', BAD);
     await ping().expect(200);
     await form(superadmin, 'post', { scope: 'ip', value: BAD, category: 'blacklist' }).expect(200);
     await until(async () => (await ping()).status === 401, { timeoutMs: 1000, what: 'the sibling to refuse' });
     const { id } = await t.db.knex('restrictions').first();
     await form(superadmin, 'put', { id, state: 'disabled' }).expect(200);
-    await until(async () => (await ping()).status === 200, { timeoutMs: 1000, what: 'the sibling to let the client in' });
+    await until(async () => (await ping()).status === 200, {
+      timeoutMs: 1000,
+      what: 'the sibling to let the client in',
+    });
   });
 });

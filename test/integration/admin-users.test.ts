@@ -15,7 +15,15 @@ import { bearer, withToken } from '../support/account-client.js';
 import { createUser, uniqueEmail } from '../support/factories.js';
 import { PNG } from '../support/sample-files.js';
 
-const PROFILE = { first_name: 'John', last_name: 'Doe', dob: '1990-01-15', address: '1 Main St', postcode: '20500', city: 'Washington', country: 'US' };
+const PROFILE = {
+  first_name: 'John',
+  last_name: 'Doe',
+  dob: '1990-01-15',
+  address: '1 Main St',
+  postcode: '20500',
+  city: 'Washington',
+  country: 'US',
+};
 const DOC = { doc_type: 'Passport', doc_number: 'AB1234567', doc_expire: '2035-01-01' };
 
 let t: TestApp;
@@ -32,20 +40,27 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const adminReads = (adminId: number) => t.db.knex('activities').where({ user_id: adminId, category: 'admin' }).orderBy('id');
+const adminReads = (adminId: number) =>
+  t.db.knex('activities').where({ user_id: adminId, category: 'admin' }).orderBy('id');
 
 async function withProfile(user: User, fields: Record<string, string> = PROFILE): Promise<void> {
-  await withToken(t, 'post', '/profiles', await bearer(t, user)).send(fields).expect(201);
+  await withToken(t, 'post', '/profiles', await bearer(t, user))
+    .send(fields)
+    .expect(201);
 }
 
 async function withDocument(user: User): Promise<void> {
-  await withToken(t, 'post', '/documents', await bearer(t, user)).field(DOC).attach('upload', PNG, 'passport.png').expect(201);
+  await withToken(t, 'post', '/documents', await bearer(t, user))
+    .field(DOC)
+    .attach('upload', PNG, 'passport.png')
+    .expect(201);
 }
 
 /** Users only this test sees: a role of their own keeps other tests' users out of its filters. */
 async function users(role: string, count: number, spec: Parameters<typeof createUser>[1] = {}): Promise<User[]> {
   const made: User[] = [];
-  for (let i = 0; i < count; i++) made.push(await createUser(t, { role, privateLabels: { email: 'verified' }, ...spec }));
+  for (let i = 0; i < count; i++)
+    made.push(await createUser(t, { role, privateLabels: { email: 'verified' }, ...spec }));
   return made;
 }
 
@@ -57,7 +72,17 @@ describe('GET /admin/users', () => {
     const res = await admin.call('get', '/users?role=lister').expect(200);
     expect(res.headers).toMatchObject({ total: '3', page: '1', 'per-page': '100' });
     expect(res.body).toEqual(
-      [a, b, c].map((u) => ({ email: u!.email, uid: u!.uid, role: 'lister', level: 1, otp: false, state: 'active', referral_uid: null, data: null, username: null })),
+      [a, b, c].map((u) => ({
+        email: u!.email,
+        uid: u!.uid,
+        role: 'lister',
+        level: 1,
+        otp: false,
+        state: 'active',
+        referral_uid: null,
+        data: null,
+        username: null,
+      })),
     );
     const us = await admin.call('get', '/users?role=lister&country=US').expect(200);
     expect(us.body.map((u: { uid: string }) => u.uid)).toEqual([a!.uid]);
@@ -68,7 +93,8 @@ describe('GET /admin/users', () => {
   it('matches uid, email, level and state exactly, and ANDs them', async () => {
     const [a, b] = await users('matcher', 2);
     await t.services.uow.repos.users.update(b!.id, { level: 2, state: 'locked' });
-    const uids = async (query: string) => (await admin.call('get', `/users?role=matcher&${query}`).expect(200)).body.map((u: { uid: string }) => u.uid);
+    const uids = async (query: string) =>
+      (await admin.call('get', `/users?role=matcher&${query}`).expect(200)).body.map((u: { uid: string }) => u.uid);
     expect(await uids(`uid=${a!.uid}`)).toEqual([a!.uid]);
     expect(await uids(`email=${encodeURIComponent(b!.email)}`)).toEqual([b!.uid]);
     expect(await uids(`email=${encodeURIComponent(b!.email.slice(1))}`)).toEqual([]);
@@ -79,12 +105,18 @@ describe('GET /admin/users', () => {
 
   it('bounds created_at or updated_at by from and to (Unix seconds, inclusive)', async () => {
     const [old, recent] = await users('timed', 2);
-    await t.db.knex('users').where({ id: old!.id }).update({ created_at: new Date('2020-01-01T00:00:00Z'), updated_at: new Date('2024-01-01T00:00:00Z') });
+    await t.db
+      .knex('users')
+      .where({ id: old!.id })
+      .update({ created_at: new Date('2020-01-01T00:00:00Z'), updated_at: new Date('2024-01-01T00:00:00Z') });
     const at = (iso: string) => Date.parse(iso) / 1000;
-    const uids = async (query: string) => (await admin.call('get', `/users?role=timed&${query}`).expect(200)).body.map((u: { uid: string }) => u.uid);
+    const uids = async (query: string) =>
+      (await admin.call('get', `/users?role=timed&${query}`).expect(200)).body.map((u: { uid: string }) => u.uid);
     expect(await uids(`to=${at('2020-01-01T00:00:00Z')}`)).toEqual([old!.uid]);
     expect(await uids(`from=${at('2020-01-01T00:00:01Z')}`)).toEqual([recent!.uid]);
-    expect(await uids(`range=updated&from=${at('2023-12-31T00:00:00Z')}&to=${at('2024-01-01T00:00:00Z')}`)).toEqual([old!.uid]);
+    expect(await uids(`range=updated&from=${at('2023-12-31T00:00:00Z')}&to=${at('2024-01-01T00:00:00Z')}`)).toEqual([
+      old!.uid,
+    ]);
   });
 
   it('orders by order_by and ordering, and pages with a Total of every match', async () => {
@@ -116,7 +148,15 @@ describe('GET /admin/users', () => {
     expect(res.body).toEqual([
       expect.objectContaining({
         uid: user!.uid,
-        profiles: [expect.objectContaining({ first_name: 'John', last_name: 'Doe', dob: '1990-01-15', country: 'US', state: 'drafted' })],
+        profiles: [
+          expect.objectContaining({
+            first_name: 'John',
+            last_name: 'Doe',
+            dob: '1990-01-15',
+            country: 'US',
+            state: 'drafted',
+          }),
+        ],
         created_at: expect.stringMatching(/Z$/),
         updated_at: expect.stringMatching(/Z$/),
       }),
@@ -148,17 +188,31 @@ describe('GET /admin/users/{uid}', () => {
     await withDocument(user);
     const number = '12025550471';
     await t.services.uow.repos.phones.insert(
-      { userId: user.id, country: 'US', numberEncrypted: t.services.encryptor.encrypt(number), numberIndex: t.services.encryptor.blindIndex(number) },
+      {
+        userId: user.id,
+        country: 'US',
+        numberEncrypted: t.services.encryptor.encrypt(number),
+        numberIndex: t.services.encryptor.blindIndex(number),
+      },
       { codeDigest: null, codeExpiresAt: new Date(), codeSentAt: new Date() },
     );
     await t.services.uow.repos.dataStorages.insert(user.id, 'notes', '{"a":1}');
     await t.services.uow.repos.labels.insert(user.id, 'vip', 'gold', 'public', 'a loyal customer');
     // No comment writes in this group: a row as the comments operations store it.
-    await t.db.knex('comments').insert({ user_id: user.id, author_uid: reader.user.uid, title: 'call', data: 'Called about the passport' });
+    await t.db
+      .knex('comments')
+      .insert({ user_id: user.id, author_uid: reader.user.uid, title: 'call', data: 'Called about the passport' });
 
     const res = await reader.call('get', `/users/${user.uid}`).expect(200);
     const body = res.body;
-    expect(body).toMatchObject({ uid: user.uid, email: user.email, role: 'member', referral_uid: null, data: null, username: null });
+    expect(body).toMatchObject({
+      uid: user.uid,
+      email: user.email,
+      role: 'member',
+      referral_uid: null,
+      data: null,
+      username: null,
+    });
     expect(body.profiles).toEqual([expect.objectContaining({ last_name: 'Doe', dob: '1990-01-15' })]);
     expect(body.phones).toEqual([{ country: 'US', number, validated_at: null }]);
     expect(body.labels).toEqual(
@@ -168,15 +222,22 @@ describe('GET /admin/users/{uid}', () => {
       ]),
     );
     expect(body.data_storages).toEqual([expect.objectContaining({ title: 'notes', data: '{"a":1}' })]);
-    expect(body.comments).toEqual([expect.objectContaining({ author_uid: reader.user.uid, title: 'call', data: 'Called about the passport' })]);
-    expect(body.documents).toEqual([expect.objectContaining({ doc_type: 'Passport', doc_number: 'AB1234567', doc_expire: '2035-01-01' })]);
+    expect(body.comments).toEqual([
+      expect.objectContaining({ author_uid: reader.user.uid, title: 'call', data: 'Called about the passport' }),
+    ]);
+    expect(body.documents).toEqual([
+      expect.objectContaining({ doc_type: 'Passport', doc_number: 'AB1234567', doc_expire: '2035-01-01' }),
+    ]);
 
     // The link opens the file, and only for BARONG_UPLOAD_AUTH_URL_EXPIRATION seconds.
     const link = new URL(body.documents[0].upload, 'http://server');
     const expires = Number(link.searchParams.get('expires'));
     expect(expires - Date.now() / 1000).toBeGreaterThan(t.config.uploads.urlExpirationSeconds - 10);
     expect(expires - Date.now() / 1000).toBeLessThanOrEqual(t.config.uploads.urlExpirationSeconds);
-    const file = await request(t.app).get(link.pathname + link.search).buffer(true).expect(200);
+    const file = await request(t.app)
+      .get(link.pathname + link.search)
+      .buffer(true)
+      .expect(200);
     expect(Buffer.compare(file.body as Buffer, PNG)).toBe(0);
 
     const reads = await adminReads(reader.user.id);
@@ -194,7 +255,10 @@ describe('GET /admin/users/{uid}', () => {
 describe('GET /admin/users/documents/pending', () => {
   async function documentLabel(user: User, value: string, updatedAt: string, scope = 'private'): Promise<void> {
     await t.services.uow.repos.labels.insert(user.id, 'document', value, scope as 'private');
-    await t.db.knex('labels').where({ user_id: user.id, key: 'document', scope }).update({ updated_at: new Date(updatedAt) });
+    await t.db
+      .knex('labels')
+      .where({ user_id: user.id, key: 'document', scope })
+      .update({ updated_at: new Date(updatedAt) });
   }
 
   it('lists users whose document waits for review, the longest waiting first, each once', async () => {
@@ -210,10 +274,27 @@ describe('GET /admin/users/documents/pending', () => {
     await withProfile(twoProfiles!);
 
     const res = await admin.call('get', '/users/documents/pending?role=reviewed').expect(200);
-    expect(res.body.map((u: { uid: string }) => u.uid)).toEqual([older!.uid, replaced!.uid, newer!.uid, twoProfiles!.uid]);
-    expect(res.body[0]).toEqual({ email: older!.email, uid: older!.uid, role: 'reviewed', level: 1, otp: false, state: 'active', referral_uid: null, data: null, username: null });
+    expect(res.body.map((u: { uid: string }) => u.uid)).toEqual([
+      older!.uid,
+      replaced!.uid,
+      newer!.uid,
+      twoProfiles!.uid,
+    ]);
+    expect(res.body[0]).toEqual({
+      email: older!.email,
+      uid: older!.uid,
+      role: 'reviewed',
+      level: 1,
+      otp: false,
+      state: 'active',
+      referral_uid: null,
+      data: null,
+      username: null,
+    });
     expect(res.headers).toMatchObject({ total: '4', page: '1', 'per-page': '100' });
-    const us = await admin.call('get', '/users/documents/pending?role=reviewed&country=US&first_name=Ignored').expect(200);
+    const us = await admin
+      .call('get', '/users/documents/pending?role=reviewed&country=US&first_name=Ignored')
+      .expect(200);
     expect(us.body.map((u: { uid: string }) => u.uid)).toEqual([twoProfiles!.uid]);
     const page = await admin.call('get', '/users/documents/pending?role=reviewed&limit=1&page=2').expect(200);
     expect(page.body.map((u: { uid: string }) => u.uid)).toEqual([replaced!.uid]);
@@ -225,12 +306,18 @@ describe('GET /admin/users/documents/pending', () => {
     const user = await createUser(t, { role: 'uploader', privateLabels: { email: 'verified' } });
     await withDocument(user);
     const res = await reader.call('get', '/users/documents/pending?role=uploader&extended=true').expect(200);
-    expect(res.body).toEqual([expect.objectContaining({ uid: user.uid, documents: [expect.objectContaining({ doc_number: 'AB1234567' })] })]);
-    expect(await adminReads(reader.user.id)).toEqual([expect.objectContaining({ topic: 'users', action: 'read', target_uid: '' })]);
+    expect(res.body).toEqual([
+      expect.objectContaining({ uid: user.uid, documents: [expect.objectContaining({ doc_number: 'AB1234567' })] }),
+    ]);
+    expect(await adminReads(reader.user.id)).toEqual([
+      expect.objectContaining({ topic: 'users', action: 'read', target_uid: '' }),
+    ]);
   });
 
   it('refuses an invalid filter', async () => {
-    await admin.call('get', '/users/documents/pending?range=soon').expect(422, { errors: ['admin.user.invalid_range'] });
+    await admin
+      .call('get', '/users/documents/pending?range=soon')
+      .expect(422, { errors: ['admin.user.invalid_range'] });
   });
 });
 
@@ -247,7 +334,11 @@ describe('who may read users', () => {
     await member.call('get', `/users/${user!.uid}`).expect(401, { errors: ['authz.invalid_permission'] });
     // Barong's seeded DROPs: neither reviews documents.
     for (const role of ['accountant', 'technical']) {
-      await (await createAdmin(t, role)).call('get', '/users/documents/pending').expect(401, { errors: ['authz.invalid_permission'] });
+      await (
+        await createAdmin(t, role)
+      )
+        .call('get', '/users/documents/pending')
+        .expect(401, { errors: ['authz.invalid_permission'] });
     }
   });
 });

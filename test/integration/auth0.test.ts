@@ -38,7 +38,8 @@ const auth0Login = (app: TestApp, idToken: unknown) =>
 const activities = (userId: number) =>
   t.db.knex('activities').where({ user_id: userId }).orderBy('id').select('topic', 'action', 'result', 'data');
 
-const usersWithEmail = async (email: string) => Number((await t.db.knex('users').where({ email }).count({ n: '*' }))[0]!.n);
+const usersWithEmail = async (email: string) =>
+  Number((await t.db.knex('users').where({ email }).count({ n: '*' }))[0]!.n);
 
 describe('a new user whose e-mail Auth0 has verified', () => {
   it('is created as an active member with the e-mail verified, and logged in', async () => {
@@ -69,7 +70,12 @@ describe('a new user whose e-mail Auth0 has verified', () => {
     const mine = events.filter((e) => JSON.stringify(e.payload).includes(user!.uid)).map((e) => e.name);
     expect(mine[0]).toBe('model.user.created');
     expect(mine.at(-1)).toBe('system.session.create');
-    expect([...mine].sort()).toEqual(['model.label.created', 'model.user.created', 'model.user.updated', 'system.session.create']);
+    expect([...mine].sort()).toEqual([
+      'model.label.created',
+      'model.user.created',
+      'model.user.updated',
+      'system.session.create',
+    ]);
 
     // The session is real: logout with the cookie ends it.
     await request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', cookie!).expect(204);
@@ -100,7 +106,9 @@ describe('refused tokens: 401 identity.session.auth0.invalid_params', () => {
     const { privateKey } = await generateKeyPair('RS256');
     const claims = { email: uniqueEmail('auth0-forged'), email_verified: true };
     expect((await auth0Login(t, await tenant.sign(claims, { key: privateKey })).expect(401)).body).toEqual(INVALID);
-    expect((await auth0Login(t, await tenant.sign(claims, { key: privateKey, kid: 'other' })).expect(401)).body).toEqual(INVALID);
+    expect(
+      (await auth0Login(t, await tenant.sign(claims, { key: privateKey, kid: 'other' })).expect(401)).body,
+    ).toEqual(INVALID);
     expect(await usersWithEmail(claims.email)).toBe(0);
   });
 
@@ -140,7 +148,9 @@ describe('existing accounts', () => {
     const res = await auth0Login(t, await tenant.sign({ email: user.email, email_verified: true })).expect(401);
     expect(res.body).toEqual({ errors: [key] });
     expect(sessionCookie(res)).toBeUndefined();
-    expect(await activities(user.id)).toEqual([{ topic: 'session', action: 'login', result: 'failed', data: JSON.stringify({ reason }) }]);
+    expect(await activities(user.id)).toEqual([
+      { topic: 'session', action: 'login', result: 'failed', data: JSON.stringify({ reason }) },
+    ]);
   });
 
   it('an account with 2FA is refused: 401 identity.session.missing_otp', async () => {
@@ -208,7 +218,10 @@ describe('tenant configuration', () => {
   });
 
   it('a tenant whose JWKS cannot be fetched: 422 identity.session.auth0.invalid_params', async () => {
-    const token = await tenant.sign({ email: uniqueEmail('auth0-down'), email_verified: true }, { issuer: unreachable.config.auth0.issuerUrl });
+    const token = await tenant.sign(
+      { email: uniqueEmail('auth0-down'), email_verified: true },
+      { issuer: unreachable.config.auth0.issuerUrl },
+    );
     expect((await auth0Login(unreachable, token).expect(422)).body).toEqual(INVALID);
   });
 });

@@ -42,11 +42,17 @@ function appFixtures(get: () => TestApp) {
   const signed = (
     key: Key,
     path = BALANCES,
-    o: { method?: 'get' | 'post' | 'delete'; nonce?: string; signature?: string; data?: (nonce: string) => string } = {},
+    o: {
+      method?: 'get' | 'post' | 'delete';
+      nonce?: string;
+      signature?: string;
+      data?: (nonce: string) => string;
+    } = {},
   ) => {
     const nonce = o.nonce ?? freshNonce();
     const signature = o.signature ?? hmacHex(key.algorithm, key.secret, o.data ? o.data(nonce) : nonce + key.kid);
-    return request(get().app)[o.method ?? 'get'](AUTH + path)
+    return request(get().app)
+      [o.method ?? 'get'](AUTH + path)
       .set('User-Agent', BROWSER)
       .set('X-Auth-Apikey', key.kid)
       .set('X-Auth-Nonce', nonce)
@@ -56,7 +62,8 @@ function appFixtures(get: () => TestApp) {
 }
 
 const denied = (key: string) => ({ errors: [key] });
-const tokenOf = (res: { headers: Record<string, string> }) => /^Bearer (\S+)$/.exec(res.headers.authorization ?? '')?.[1];
+const tokenOf = (res: { headers: Record<string, string> }) =>
+  /^Bearer (\S+)$/.exec(res.headers.authorization ?? '')?.[1];
 
 describe('Barong-compatible signatures', () => {
   let t: TestApp;
@@ -82,7 +89,7 @@ describe('Barong-compatible signatures', () => {
     );
   });
 
-  it('a user\'s key → 200 with the user\'s JWT; no CSRF token is needed', async () => {
+  it("a user's key → 200 with the user's JWT; no CSRF token is needed", async () => {
     const { user, key } = await keyed();
     const res = await signed(key, BALANCES, { method: 'post' }).expect(200);
     expect(res.text).toBe('');
@@ -94,14 +101,20 @@ describe('Barong-compatible signatures', () => {
     const { user } = await keyed();
     const key = await makeKey({ type: 'User', id: user.id }, algorithm);
     await signed(key).expect(200);
-    await signed(key, BALANCES, { signature: hmacHex('HS256', key.secret, freshNonce() + key.kid) }).expect(401, denied('authz.invalid_signature'));
+    await signed(key, BALANCES, { signature: hmacHex('HS256', key.secret, freshNonce() + key.kid) }).expect(
+      401,
+      denied('authz.invalid_signature'),
+    );
   });
 
   it('any non-blank X-Auth-* header means API-key mode; all three must be there and non-blank → 422 authz.invalid_api_key_headers', async () => {
     const { key } = await keyed();
     const gate = () => request(t.app).get(AUTH + BALANCES);
     await gate().set('X-Auth-Apikey', key.kid).expect(422, denied('authz.invalid_api_key_headers'));
-    await gate().set('X-Auth-Nonce', freshNonce()).set('X-Auth-Signature', 'ab').expect(422, denied('authz.invalid_api_key_headers'));
+    await gate()
+      .set('X-Auth-Nonce', freshNonce())
+      .set('X-Auth-Signature', 'ab')
+      .expect(422, denied('authz.invalid_api_key_headers'));
     await signed(key, BALANCES, { signature: ' ' }).expect(422, denied('authz.invalid_api_key_headers'));
     await signed(key, BALANCES, { nonce: '' }).expect(422, denied('authz.invalid_api_key_headers'));
   });
@@ -140,10 +153,13 @@ describe('Barong-compatible signatures', () => {
     await signed({ ...ghost, kid: 'not a kid:*' }).expect(401, denied('authz.unexistent_apikey'));
   });
 
-  it.each(['abc', '-5', '0', '1.5', '1e12', '99999999999999999999'])('nonce %j → 401 authz.nonce_not_valid_timestamp', async (nonce) => {
-    const { key } = await keyed();
-    await signed(key, BALANCES, { nonce }).expect(401, denied('authz.nonce_not_valid_timestamp'));
-  });
+  it.each(['abc', '-5', '0', '1.5', '1e12', '99999999999999999999'])(
+    'nonce %j → 401 authz.nonce_not_valid_timestamp',
+    async (nonce) => {
+      const { key } = await keyed();
+      await signed(key, BALANCES, { nonce }).expect(401, denied('authz.nonce_not_valid_timestamp'));
+    },
+  );
 
   it('a nonce 5 s or more away from now, past or future → 401 authz.nonce_expired', async () => {
     const { key } = await keyed();
@@ -160,7 +176,10 @@ describe('Barong-compatible signatures', () => {
     const flipped = good.slice(0, 10) + (good[10] === 'a' ? 'b' : 'a') + good.slice(11);
     await signed(key, BALANCES, { nonce, signature: flipped }).expect(401, denied('authz.invalid_signature'));
     await signed(key, BALANCES, { nonce, signature: good.slice(0, -2) }).expect(401, denied('authz.invalid_signature'));
-    await signed(key, BALANCES, { nonce, signature: 'zz' + good.slice(2) }).expect(401, denied('authz.invalid_signature'));
+    await signed(key, BALANCES, { nonce, signature: 'zz' + good.slice(2) }).expect(
+      401,
+      denied('authz.invalid_signature'),
+    );
     await signed(key, BALANCES, { nonce, signature: good.toUpperCase() }).expect(200);
   });
 
@@ -169,11 +188,17 @@ describe('Barong-compatible signatures', () => {
     const nonce = freshNonce();
     await signed(key, BALANCES, { nonce }).expect(200);
     await signed(key, BALANCES, { nonce }).expect(401, denied('authz.nonce_reused'));
-    await signed(key, 'api/v2/peatio/market/orders', { nonce, method: 'post' }).expect(401, denied('authz.nonce_reused'));
+    await signed(key, 'api/v2/peatio/market/orders', { nonce, method: 'post' }).expect(
+      401,
+      denied('authz.nonce_reused'),
+    );
     // A failed signature does not spend the nonce: its owner can still use it.
     const other = await makeKey({ type: 'User', id: user.id });
     const n2 = freshNonce();
-    await signed(other, BALANCES, { nonce: n2, signature: 'ab'.repeat(32) }).expect(401, denied('authz.invalid_signature'));
+    await signed(other, BALANCES, { nonce: n2, signature: 'ab'.repeat(32) }).expect(
+      401,
+      denied('authz.invalid_signature'),
+    );
     await signed(other, BALANCES, { nonce: n2 }).expect(200);
     // The same nonce with another key is that key's first use.
     await signed(key, BALANCES, { nonce: n2 }).expect(200);
@@ -212,7 +237,10 @@ describe('Barong-compatible signatures', () => {
       .expect(200);
     await signed(key).expect(200);
 
-    await request(t.app).delete(`${RESOURCE}/api_keys/${key.kid}?totp_code=${await code()}`).set('Authorization', bearer).expect(204);
+    await request(t.app)
+      .delete(`${RESOURCE}/api_keys/${key.kid}?totp_code=${await code()}`)
+      .set('Authorization', bearer)
+      .expect(204);
     await signed(key).expect(401, denied('authz.unexistent_apikey'));
   });
 
@@ -221,7 +249,11 @@ describe('Barong-compatible signatures', () => {
     async function lettered() {
       const otpSecret = generateSecret();
       const user = await activeUser(t, { otpSecret });
-      const key: Key = await createApiKey(t, { type: 'User', id: user.id }, { kid: `abcdef${randomBytes(5).toString('hex')}` });
+      const key: Key = await createApiKey(
+        t,
+        { type: 'User', id: user.id },
+        { kid: `abcdef${randomBytes(5).toString('hex')}` },
+      );
       const deleteThroughApi = async (spelling: string) => {
         await request(t.app)
           .delete(`${RESOURCE}/api_keys/${spelling}?totp_code=${await freshCode(t, user, otpSecret)}`)
@@ -236,7 +268,10 @@ describe('Barong-compatible signatures', () => {
       await signed(upper).expect(401, denied('authz.unexistent_apikey'));
       await signed(key).expect(200);
       await signed(upper).expect(401, denied('authz.unexistent_apikey'));
-      await signed({ ...key, kid: `${key.kid.slice(0, 8)}${key.kid.slice(8).toUpperCase()}` }).expect(401, denied('authz.unexistent_apikey'));
+      await signed({ ...key, kid: `${key.kid.slice(0, 8)}${key.kid.slice(8).toUpperCase()}` }).expect(
+        401,
+        denied('authz.unexistent_apikey'),
+      );
       // The signing lookup itself is exact, whatever the column's collation matches.
       expect(await t.services.uow.repos.apiKeys.findAnyByKid(upper.kid)).toBeUndefined();
       expect((await t.services.uow.repos.apiKeys.findAnyByKid(key.kid))?.kid).toBe(key.kid);
@@ -266,7 +301,9 @@ describe('Barong-compatible signatures', () => {
         .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
         .send({ algorithm: 'HS256', totp_code: await totpCode(otpSecret) })
         .expect(201);
-      expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe('1');
+      expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe(
+        '1',
+      );
       await signed({ kid: created.body.kid, secret: created.body.secret, algorithm: 'HS256' }).expect(200);
     });
 
@@ -289,10 +326,20 @@ describe('Barong-compatible signatures', () => {
     it('a key written by hand in SQL works once the set of kids is due again, and is in it afterwards', async () => {
       const user = await activeUser(t, { otpSecret: generateSecret() });
       await t.services.authorizerCache.completeKidSet();
-      const byHand = { kid: randomBytes(8).toString('hex'), secret: randomBytes(16).toString('hex'), algorithm: 'HS256' };
+      const byHand = {
+        kid: randomBytes(8).toString('hex'),
+        secret: randomBytes(16).toString('hex'),
+        algorithm: 'HS256',
+      };
       await t.services.uow.repos.apiKeys.insert(
         { type: 'User', id: user.id },
-        { kid: byHand.kid, algorithm: 'HS256', scope: [], secretEncrypted: t.services.encryptor.encrypt(byHand.secret), state: 'active' },
+        {
+          kid: byHand.kid,
+          algorithm: 'HS256',
+          scope: [],
+          secretEncrypted: t.services.encryptor.encrypt(byHand.secret),
+          state: 'active',
+        },
       );
       await signed(byHand).expect(401, denied('authz.unexistent_apikey')); // not announced: unknown until the set is due
       const ready = t.services.redisKeys.key('authz', 'kids', 'ready');
@@ -311,7 +358,10 @@ describe('Barong-compatible signatures', () => {
       t.services.knex.on('query', listener);
       try {
         for (let i = 0; i < 5; i++) await signed(ghost).expect(401, denied('authz.unexistent_apikey'));
-        await signed({ ...ghost, kid: ghost.kid.toUpperCase().replace(/^./, 'F') }).expect(401, denied('authz.unexistent_apikey'));
+        await signed({ ...ghost, kid: ghost.kid.toUpperCase().replace(/^./, 'F') }).expect(
+          401,
+          denied('authz.unexistent_apikey'),
+        );
       } finally {
         t.services.knex.removeListener('query', listener);
       }
@@ -362,11 +412,13 @@ describe('Barong-compatible signatures', () => {
     await signed(key).expect(401, denied('authz.apikey_not_active'));
   });
 
-  it('permissions apply to the key holder\'s role → 401 authz.invalid_permission, recorded for a user', async () => {
+  it("permissions apply to the key holder's role → 401 authz.invalid_permission, recorded for a user", async () => {
     const { user, key } = await keyed();
     await signed(key, 'api/v2/barong/admin/users').expect(401, denied('authz.invalid_permission'));
     await t.services.adminActivities.flush();
-    expect(await t.db.knex('activities').where({ user_id: user.id, category: 'admin', result: 'denied' })).toHaveLength(1);
+    expect(await t.db.knex('activities').where({ user_id: user.id, category: 'admin', result: 'denied' })).toHaveLength(
+      1,
+    );
   });
 
   describe('service-account keys', () => {
@@ -376,18 +428,40 @@ describe('Barong-compatible signatures', () => {
       return { owner, account, key: await makeKey({ type: 'ServiceAccount', id: account.id }) };
     }
 
-    it('→ 200 with Barong\'s service-account payload (uid, email, role, level, state) and no 2FA requirement', async () => {
+    it("→ 200 with Barong's service-account payload (uid, email, role, level, state) and no 2FA requirement", async () => {
       const { account, key } = await accountKey();
       const token = tokenOf(await signed(key).expect(200))!;
       const payload = decodeJwt(token);
-      expect(Object.keys(payload).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'level', 'role', 'state', 'sub', 'uid']);
-      expect(payload).toMatchObject({ uid: account.uid, email: account.email, role: 'sa_maker', level: 1, state: 'active', sub: 'session' });
+      expect(Object.keys(payload).sort()).toEqual([
+        'aud',
+        'email',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'level',
+        'role',
+        'state',
+        'sub',
+        'uid',
+      ]);
+      expect(payload).toMatchObject({
+        uid: account.uid,
+        email: account.email,
+        role: 'sa_maker',
+        level: 1,
+        state: 'active',
+        sub: 'session',
+      });
       expect(await t.services.sessionJwt.verify(token)).toMatchObject({ uid: account.uid });
     });
 
-    it('their role\'s DROP rows apply (sa_maker may not manage 2FA); no admin activity for a service account', async () => {
+    it("their role's DROP rows apply (sa_maker may not manage 2FA); no admin activity for a service account", async () => {
       const { account, key } = await accountKey();
-      await signed(key, 'api/v2/barong/resource/otp/enable', { method: 'post' }).expect(401, denied('authz.invalid_permission'));
+      await signed(key, 'api/v2/barong/resource/otp/enable', { method: 'post' }).expect(
+        401,
+        denied('authz.invalid_permission'),
+      );
       await signed(key, 'api/v2/barong/resource/users/me').expect(200);
       await t.services.adminActivities.flush();
       expect(await t.db.knex('activities').where({ user_id: account.id, category: 'admin' })).toEqual([]);
@@ -418,7 +492,12 @@ describe('the nonce store across API processes whose clocks differ (issue 8, ite
     const { gatewayAuth } = t.config;
     return new ApiKeyAuthenticator({
       cache: t.services.authorizerCache,
-      nonces: new NonceGuard(t.services.redis, t.services.redisKeys, gatewayAuth.nonceLifetimeMs, gatewayAuth.nonceClockSkewMs),
+      nonces: new NonceGuard(
+        t.services.redis,
+        t.services.redisKeys,
+        gatewayAuth.nonceLifetimeMs,
+        gatewayAuth.nonceClockSkewMs,
+      ),
       encryptor: t.services.encryptor,
       nonceLifetimeMs: gatewayAuth.nonceLifetimeMs,
       strictSignature: false,
@@ -429,23 +508,35 @@ describe('the nonce store across API processes whose clocks differ (issue 8, ite
   it.each([
     [0, -4000],
     [2000, -2000],
-  ])('a nonce accepted by a process (clock %i ms off) is refused by one whose clock lags (%i ms) while it could accept it', async (ahead, behind) => {
-    const lifetime = t.config.gatewayAuth.nonceLifetimeMs;
-    expect(ahead - behind).toBeLessThanOrEqual(t.config.gatewayAuth.nonceClockSkewMs);
-    const user = await activeUser(t, { otpSecret: generateSecret() });
-    const key = await makeKey({ type: 'User', id: user.id });
-    // A nonce near the end of the window of the accepting process.
-    const nonce = Date.now() + ahead - (lifetime - 100);
-    const headers = { kid: key.kid, nonce: String(nonce), signature: hmacHex('HS256', key.secret, `${nonce}${key.kid}`) };
-    const path = canonicalUpstreamPath(BALANCES)!;
+  ])(
+    'a nonce accepted by a process (clock %i ms off) is refused by one whose clock lags (%i ms) while it could accept it',
+    async (ahead, behind) => {
+      const lifetime = t.config.gatewayAuth.nonceLifetimeMs;
+      expect(ahead - behind).toBeLessThanOrEqual(t.config.gatewayAuth.nonceClockSkewMs);
+      const user = await activeUser(t, { otpSecret: generateSecret() });
+      const key = await makeKey({ type: 'User', id: user.id });
+      // A nonce near the end of the window of the accepting process.
+      const nonce = Date.now() + ahead - (lifetime - 100);
+      const headers = {
+        kid: key.kid,
+        nonce: String(nonce),
+        signature: hmacHex('HS256', key.secret, `${nonce}${key.kid}`),
+      };
+      const path = canonicalUpstreamPath(BALANCES)!;
 
-    await expect(process(ahead).authenticate(headers, 'GET', path)).resolves.toMatchObject({ kid: key.kid });
-    await expect(process(behind).authenticate(headers, 'GET', path)).rejects.toMatchObject({ status: 401, keys: ['authz.nonce_reused'] });
-    // The lagging process accepts this nonce until its clock reaches nonce + lifetime; the marker must outlive that.
-    const lastAcceptedAt = nonce + lifetime - behind;
-    const markerLivesMs = await t.services.redis.pttl(t.services.redisKeys.key('authz', 'nonce', key.kid, String(nonce)));
-    expect(markerLivesMs).toBeGreaterThanOrEqual(lastAcceptedAt - Date.now());
-  });
+      await expect(process(ahead).authenticate(headers, 'GET', path)).resolves.toMatchObject({ kid: key.kid });
+      await expect(process(behind).authenticate(headers, 'GET', path)).rejects.toMatchObject({
+        status: 401,
+        keys: ['authz.nonce_reused'],
+      });
+      // The lagging process accepts this nonce until its clock reaches nonce + lifetime; the marker must outlive that.
+      const lastAcceptedAt = nonce + lifetime - behind;
+      const markerLivesMs = await t.services.redis.pttl(
+        t.services.redisKeys.key('authz', 'nonce', key.kid, String(nonce)),
+      );
+      expect(markerLivesMs).toBeGreaterThanOrEqual(lastAcceptedAt - Date.now());
+    },
+  );
 });
 
 describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
@@ -459,15 +550,24 @@ describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
     await t?.close();
   });
 
-  it('signs METHOD + /path + nonce + kid; Barong\'s nonce + kid, another method or another path → 401 authz.invalid_signature', async () => {
+  it("signs METHOD + /path + nonce + kid; Barong's nonce + kid, another method or another path → 401 authz.invalid_signature", async () => {
     const user = await activeUser(t, { otpSecret: generateSecret() });
     const key = await makeKey({ type: 'User', id: user.id });
     const strict = (method: string, path: string) => (nonce: string) => `${method}/${path}${nonce}${key.kid}`;
     await signed(key, `${BALANCES}?currency=btc`, { data: strict('GET', BALANCES) }).expect(200);
-    await signed(key, 'api/v2/peatio/market/orders', { method: 'post', data: strict('POST', 'api/v2/peatio/market/orders') }).expect(200);
+    await signed(key, 'api/v2/peatio/market/orders', {
+      method: 'post',
+      data: strict('POST', 'api/v2/peatio/market/orders'),
+    }).expect(200);
     await signed(key).expect(401, denied('authz.invalid_signature'));
-    await signed(key, BALANCES, { method: 'post', data: strict('GET', BALANCES) }).expect(401, denied('authz.invalid_signature'));
-    await signed(key, 'api/v2/peatio/account/withdraws', { data: strict('GET', BALANCES) }).expect(401, denied('authz.invalid_signature'));
+    await signed(key, BALANCES, { method: 'post', data: strict('GET', BALANCES) }).expect(
+      401,
+      denied('authz.invalid_signature'),
+    );
+    await signed(key, 'api/v2/peatio/account/withdraws', { data: strict('GET', BALANCES) }).expect(
+      401,
+      denied('authz.invalid_signature'),
+    );
   });
 
   it('BARONG_APIKEY_NONCE_LIFETIME sets the window', async () => {
@@ -475,7 +575,10 @@ describe('strict signatures (BARONG_APIKEY_STRICT_SIGNATURE=true)', () => {
     const key = await makeKey({ type: 'User', id: user.id });
     const strict = (nonce: string) => `GET/${BALANCES}${nonce}${key.kid}`;
     await signed(key, BALANCES, { nonce: String(Date.now() - 20_000), data: strict }).expect(200);
-    await signed(key, BALANCES, { nonce: String(Date.now() - 40_000), data: strict }).expect(401, denied('authz.nonce_expired'));
+    await signed(key, BALANCES, { nonce: String(Date.now() - 40_000), data: strict }).expect(
+      401,
+      denied('authz.nonce_expired'),
+    );
   });
 });
 
@@ -492,9 +595,15 @@ describe('BARONG_GATEWAY=akamai', () => {
   it('takes the client address from True-Client-IP (sent by a trusted proxy) before X-Forwarded-For', async () => {
     await t.services.restrictionsAdmin.create({ category: 'blacklist', scope: 'ip', value: '192.0.2.44' });
     const gate = () => request(t.app).get(`${AUTH}api/v2/barong/public/ping`);
-    await gate().set('True-Client-IP', '192.0.2.44').set('X-Forwarded-For', '198.51.100.1').expect(401, denied('authz.restrict.blacklist'));
+    await gate()
+      .set('True-Client-IP', '192.0.2.44')
+      .set('X-Forwarded-For', '198.51.100.1')
+      .expect(401, denied('authz.restrict.blacklist'));
     await gate().set('X-Forwarded-For', '192.0.2.44').expect(401, denied('authz.restrict.blacklist'));
     await gate().set('True-Client-IP', '198.51.100.1').set('X-Forwarded-For', '192.0.2.44').expect(200);
-    await gate().set('True-Client-IP', 'not-an-ip').set('X-Forwarded-For', '192.0.2.44').expect(401, denied('authz.restrict.blacklist'));
+    await gate()
+      .set('True-Client-IP', 'not-an-ip')
+      .set('X-Forwarded-For', '192.0.2.44')
+      .expect(401, denied('authz.restrict.blacklist'));
   });
 });

@@ -41,7 +41,11 @@ function appFixtures(get: () => { t: TestApp; http: RawClient }) {
   const asKey = (key: Key, method: string, target: string, signedData?: (nonce: string) => string) => {
     const nonce = freshNonce();
     const signature = hmacHex('HS256', key.secret, signedData ? signedData(nonce) : nonce + key.kid);
-    return get().http.send(method, target, { 'X-Auth-Apikey': key.kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': signature });
+    return get().http.send(method, target, {
+      'X-Auth-Apikey': key.kid,
+      'X-Auth-Nonce': nonce,
+      'X-Auth-Signature': signature,
+    });
   };
   return { serviceAccountKey, asSession, asKey };
 }
@@ -81,19 +85,21 @@ describe('one canonical upstream path', () => {
     expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: blocked });
   });
 
-  it('Barong\'s own alias takes the same canonical form', async () => {
+  it("Barong's own alias takes the same canonical form", async () => {
     const res = await asSession(s, 'GET', '/api/v2/auth/api/v2/peatio//management/x');
     expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: blocked });
   });
 
-  it.each(['api/v2/peatio/account//withdraws', 'api/v2/peatio/account/./withdraws', 'api/v2/peatio//account/withdraws/new', 'api/v2/peatio/account%2Fwithdraws'])(
-    'a role\'s DROP holds for %s → 401 authz.invalid_permission',
-    async (path) => {
-      await expect(asKey(saKey, 'GET', AUTH + 'api/v2/peatio/account/balances')).resolves.toMatchObject({ status: 200 });
-      const res = await asKey(saKey, 'POST', AUTH + path);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: dropped });
-    },
-  );
+  it.each([
+    'api/v2/peatio/account//withdraws',
+    'api/v2/peatio/account/./withdraws',
+    'api/v2/peatio//account/withdraws/new',
+    'api/v2/peatio/account%2Fwithdraws',
+  ])("a role's DROP holds for %s → 401 authz.invalid_permission", async (path) => {
+    await expect(asKey(saKey, 'GET', AUTH + 'api/v2/peatio/account/balances')).resolves.toMatchObject({ status: 200 });
+    const res = await asKey(saKey, 'POST', AUTH + path);
+    expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: dropped });
+  });
 
   it.each([
     ['climbs above the root', '../api/v2/peatio/account'],
@@ -120,7 +126,8 @@ describe('one canonical upstream path', () => {
   });
 
   it('X-Forwarded-Uri (Traefik, from a trusted proxy) takes the same canonical form', async () => {
-    const forward = (uri: string) => asSession(s, 'GET', '/api/v2/barong/auth', { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': uri });
+    const forward = (uri: string) =>
+      asSession(s, 'GET', '/api/v2/barong/auth', { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': uri });
     expect(await forward('/api/v2/peatio//management/x?a=1')).toMatchObject({ status: 401, body: blocked });
     expect(await forward('/api/v2/peatio%2Fmanagement/x')).toMatchObject({ status: 401, body: blocked });
     expect(await forward('/../api/v2/peatio/account')).toMatchObject({ status: 400, body: invalidPath });
@@ -140,8 +147,28 @@ describe('one canonical upstream path', () => {
       'api/v2/peatio/account/withdraws',
       'api/v2/peatio/public',
     );
-    const segment = fc.constantFrom('management', 'role', 'permissions', 'withdraws', 'public', 'x', '.well-known', 'a%20b');
-    const separator = fc.constantFrom('/', '//', '///', '/./', '%2F', '%2f', '/%2e/', '/%2E/', '/z/../', '/q/%2E%2E/r/%2e./');
+    const segment = fc.constantFrom(
+      'management',
+      'role',
+      'permissions',
+      'withdraws',
+      'public',
+      'x',
+      '.well-known',
+      'a%20b',
+    );
+    const separator = fc.constantFrom(
+      '/',
+      '//',
+      '///',
+      '/./',
+      '%2F',
+      '%2f',
+      '/%2e/',
+      '/%2E/',
+      '/z/../',
+      '/q/%2E%2E/r/%2e./',
+    );
     const spelled = fc
       .tuple(prefix, fc.array(segment, { maxLength: 3 }))
       .map(([head, tail]) => [...head.split('/'), ...tail])
@@ -152,7 +179,11 @@ describe('one canonical upstream path', () => {
         })),
       );
     const BLOCKED = ['api/v2/barong/management', 'api/v2/peatio/management'];
-    const DROPPED = ['api/v2/barong/admin/permissions', 'api/v2/barong/admin/users/role', 'api/v2/barong/admin/activities/admin'];
+    const DROPPED = [
+      'api/v2/barong/admin/permissions',
+      'api/v2/barong/admin/users/role',
+      'api/v2/barong/admin/activities/admin',
+    ];
     await fc.assert(
       fc.asyncProperty(spelled, async ({ logical, raw }) => {
         const res = await asSession(s, 'GET', AUTH + raw);
@@ -180,14 +211,28 @@ describe('the canonical path in restrictions, admin activities and strict signat
   });
 
   it('blocklogin holds for another spelling of the login path; the whitelink exemption follows the canonical path', async () => {
-    const gate = (path: string) => http.send('POST', AUTH + path, { 'User-Agent': BROWSER, 'X-Forwarded-For': '198.51.100.7' });
-    const row = await t.services.restrictionsAdmin.create({ category: 'blocklogin', scope: 'ip', value: '198.51.100.7' });
-    const spellings = ['api/v2/barong/identity//sessions', 'api/v2/barong/identity/./sessions', 'api/v2/barong/identity%2Fsessions', 'api/v2/barong/identity/sessions/'];
+    const gate = (path: string) =>
+      http.send('POST', AUTH + path, { 'User-Agent': BROWSER, 'X-Forwarded-For': '198.51.100.7' });
+    const row = await t.services.restrictionsAdmin.create({
+      category: 'blocklogin',
+      scope: 'ip',
+      value: '198.51.100.7',
+    });
+    const spellings = [
+      'api/v2/barong/identity//sessions',
+      'api/v2/barong/identity/./sessions',
+      'api/v2/barong/identity%2Fsessions',
+      'api/v2/barong/identity/sessions/',
+    ];
     for (const path of spellings) {
       expect(await gate(path), path).toMatchObject({ status: 401, body: { errors: ['authz.restrict.blocklogin'] } });
     }
     await t.services.restrictionsAdmin.delete(row.id);
-    const maintenance = await t.services.restrictionsAdmin.create({ category: 'maintenance', scope: 'all', value: 'all' });
+    const maintenance = await t.services.restrictionsAdmin.create({
+      category: 'maintenance',
+      scope: 'all',
+      value: 'all',
+    });
     expect(await gate('api/v2/barong/identity/users//access')).toMatchObject({ status: 200 });
     expect(await gate('api/v2/barong/identity/users/access/more')).toMatchObject({ status: 471 });
     await t.services.restrictionsAdmin.delete(maintenance.id);
@@ -219,6 +264,9 @@ describe('the canonical path in restrictions, admin activities and strict signat
     const canonical = (nonce: string) => `GET/api/v2/peatio/account/balances${nonce}${kid}`;
     expect((await asKey(key, 'GET', AUTH + 'api/v2/peatio//account/./balances', canonical)).status).toBe(200);
     const asSent = (nonce: string) => `GET/api/v2/peatio//account/./balances${nonce}${kid}`;
-    expect(await asKey(key, 'GET', AUTH + 'api/v2/peatio//account/./balances', asSent)).toMatchObject({ status: 401, body: { errors: ['authz.invalid_signature'] } });
+    expect(await asKey(key, 'GET', AUTH + 'api/v2/peatio//account/./balances', asSent)).toMatchObject({
+      status: 401,
+      body: { errors: ['authz.invalid_signature'] },
+    });
   });
 });

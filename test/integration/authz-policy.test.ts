@@ -31,7 +31,8 @@ afterAll(async () => {
 beforeEach(() => clearRestrictions(t));
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
-const verdict = (ip: string, path = PATH) => t.services.policy.restrictionFor(ip, restrictedKindOf(canonicalUpstreamPath(path)!));
+const verdict = (ip: string, path = PATH) =>
+  t.services.policy.restrictionFor(ip, restrictedKindOf(canonicalUpstreamPath(path)!));
 const denial = (status: number, category: string) => ({ status, key: `authz.restrict.${category}` });
 
 describe('restrictions: every category by every scope', () => {
@@ -143,7 +144,11 @@ describe('restrictions: order and precedence', () => {
     expect(verdict(JP)).toEqual(denial(401, 'blacklist'));
     await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
     expect(verdict(JP)).toBeUndefined();
-    await t.services.restrictionsAdmin.update(row.id, { state: 'enabled', scope: 'ip_subnet', value: '198.51.100.0/24' });
+    await t.services.restrictionsAdmin.update(row.id, {
+      state: 'enabled',
+      scope: 'ip_subnet',
+      value: '198.51.100.0/24',
+    });
     expect(verdict(JP)).toBeUndefined();
     expect(verdict(DE)).toEqual(denial(403, 'blacklist'));
     await t.services.restrictionsAdmin.delete(row.id);
@@ -204,12 +209,19 @@ describe('restrictions: blocklogin', () => {
 describe('restrictions: changes through the services', () => {
   it('validates like Barong’s model (422, every problem) and stores values canonically', async () => {
     const admin = t.services.restrictionsAdmin;
-    const keysOf = (p: Promise<unknown>) => p.then(() => undefined, (e: { status: number; keys: string[] }) => [e.status, e.keys]);
+    const keysOf = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: { status: number; keys: string[] }) => [e.status, e.keys],
+      );
     expect(await keysOf(admin.create({ category: 'greylist', scope: 'planet', value: '', state: 'on' }))).toEqual([
       422,
       ['category.inclusion', 'scope.inclusion', 'state.inclusion', 'value.blank'],
     ]);
-    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip', value: '300.1.2.3' }))).toEqual([422, ['value.invalid']]);
+    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip', value: '300.1.2.3' }))).toEqual([
+      422,
+      ['value.invalid'],
+    ]);
     expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip_subnet', value: '10.0.0.0/33' }))).toEqual([
       422,
       ['value.invalid'],
@@ -218,17 +230,31 @@ describe('restrictions: changes through the services', () => {
       422,
       ['value.too_long'],
     ]);
-    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip', value: JP, code: 99 }))).toEqual([422, ['code.invalid']]);
+    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip', value: JP, code: 99 }))).toEqual([
+      422,
+      ['code.invalid'],
+    ]);
 
     const row = await admin.create({ category: 'blacklist', scope: 'ip_subnet', value: ' 2001:DB8:FA::/48 ' });
-    expect(row).toMatchObject({ category: 'blacklist', scope: 'ip_subnet', value: '2001:db8:fa::/48', code: null, state: 'enabled' });
-    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'ip_subnet', value: '2001:db8:fa::/48' }))).toEqual([
+    expect(row).toMatchObject({
+      category: 'blacklist',
+      scope: 'ip_subnet',
+      value: '2001:db8:fa::/48',
+      code: null,
+      state: 'enabled',
+    });
+    expect(
+      await keysOf(admin.create({ category: 'blacklist', scope: 'ip_subnet', value: '2001:db8:fa::/48' })),
+    ).toEqual([422, ['value.taken']]);
+    await admin.create({ category: 'blacklist', scope: 'country', value: 'Japan' });
+    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'country', value: 'JAPAN' }))).toEqual([
       422,
       ['value.taken'],
     ]);
-    await admin.create({ category: 'blacklist', scope: 'country', value: 'Japan' });
-    expect(await keysOf(admin.create({ category: 'blacklist', scope: 'country', value: 'JAPAN' }))).toEqual([422, ['value.taken']]);
-    expect(await keysOf(admin.update(row.id + 1000, { state: 'disabled' }))).toEqual([404, ['admin.restriction.doesnt_exist']]);
+    expect(await keysOf(admin.update(row.id + 1000, { state: 'disabled' }))).toEqual([
+      404,
+      ['admin.restriction.doesnt_exist'],
+    ]);
     expect(await keysOf(admin.delete(row.id + 1000))).toEqual([404, ['admin.restriction.doesnt_exist']]);
   });
 
@@ -260,8 +286,14 @@ describe('permissions', () => {
   it("Barong's seeded defaults: members, admins (DROP beats ACCEPT), superadmins (AUDIT on writes)", () => {
     expect(decide('member', 'GET', 'api/v2/peatio/account/balances')).toEqual({ allowed: true });
     expect(decide('member', 'POST', 'api/v2/barong/resource/api_keys')).toEqual({ allowed: true });
-    expect(decide('member', 'POST', 'api/v2/ranger/private')).toEqual({ allowed: false, audit: { topic: 'general', result: 'denied' } });
-    expect(decide('member', 'GET', 'api/v2/barong/admin/users')).toEqual({ allowed: false, audit: { topic: 'users', result: 'denied' } });
+    expect(decide('member', 'POST', 'api/v2/ranger/private')).toEqual({
+      allowed: false,
+      audit: { topic: 'general', result: 'denied' },
+    });
+    expect(decide('member', 'GET', 'api/v2/barong/admin/users')).toEqual({
+      allowed: false,
+      audit: { topic: 'users', result: 'denied' },
+    });
     expect(decide('admin', 'GET', 'api/v2/barong/admin/users')).toEqual({ allowed: true });
     expect(decide('admin', 'GET', 'api/v2/barong/admin/permissions')).toEqual({
       allowed: false,
@@ -283,10 +315,25 @@ describe('permissions', () => {
   it('changes through PermissionsAdmin are in force at once; topics of AUDIT rows are used', async () => {
     const admin = t.services.permissionsAdmin;
     const accept = await admin.create({ role: 'member', verb: 'all', path: '/api/v2/kyc-vendor', action: 'accept' });
-    expect(accept).toMatchObject({ role: 'member', verb: 'ALL', path: 'api/v2/kyc-vendor', action: 'ACCEPT', topic: null });
+    expect(accept).toMatchObject({
+      role: 'member',
+      verb: 'ALL',
+      path: 'api/v2/kyc-vendor',
+      action: 'ACCEPT',
+      topic: null,
+    });
     expect(decide('member', 'PUT', 'api/v2/kyc-vendor/cases/1')).toEqual({ allowed: true });
-    const audit = await admin.create({ role: 'member', verb: 'PUT', path: 'api/v2/kyc-vendor/cases', action: 'AUDIT', topic: 'kyc' });
-    expect(decide('member', 'PUT', 'api/v2/kyc-vendor/cases/1')).toEqual({ allowed: true, audit: { topic: 'kyc', result: 'succeed' } });
+    const audit = await admin.create({
+      role: 'member',
+      verb: 'PUT',
+      path: 'api/v2/kyc-vendor/cases',
+      action: 'AUDIT',
+      topic: 'kyc',
+    });
+    expect(decide('member', 'PUT', 'api/v2/kyc-vendor/cases/1')).toEqual({
+      allowed: true,
+      audit: { topic: 'kyc', result: 'succeed' },
+    });
     const drop = await admin.create({ role: 'member', verb: 'PUT', path: 'api/v2/kyc-vendor/cases/1', action: 'DROP' });
     expect(decide('member', 'PUT', 'api/v2/kyc-vendor/cases/1').allowed).toBe(false);
     expect(decide('member', 'PUT', 'api/v2/kyc-vendor/cases/2').allowed).toBe(true);
@@ -298,11 +345,21 @@ describe('permissions', () => {
 
   it("validates like Barong's admin API", async () => {
     const admin = t.services.permissionsAdmin;
-    const keysOf = (p: Promise<unknown>) => p.then(() => undefined, (e: { status: number; keys: string[] }) => [e.status, e.keys]);
+    const keysOf = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: { status: number; keys: string[] }) => [e.status, e.keys],
+      );
     const base = { role: 'member', verb: 'GET', path: 'api/v2/x', action: 'ACCEPT' };
-    expect(await keysOf(admin.create({ ...base, role: 'pirate' }))).toEqual([422, ['admin.permission.role_doesnt_exist']]);
+    expect(await keysOf(admin.create({ ...base, role: 'pirate' }))).toEqual([
+      422,
+      ['admin.permission.role_doesnt_exist'],
+    ]);
     expect(await keysOf(admin.create({ ...base, verb: 'OPTIONS' }))).toEqual([422, ['admin.permissions.invalid_verb']]);
-    expect(await keysOf(admin.create({ ...base, action: 'ALLOW' }))).toEqual([422, ['admin.permissions.invalid_action']]);
+    expect(await keysOf(admin.create({ ...base, action: 'ALLOW' }))).toEqual([
+      422,
+      ['admin.permissions.invalid_action'],
+    ]);
     expect(await keysOf(admin.create({ ...base, path: ' / ' }))).toEqual([422, ['path.blank']]);
     expect(await keysOf(admin.update(999_999, { verb: 'GET' }))).toEqual([404, ['admin.permission.doesnt_exist']]);
     expect(await keysOf(admin.delete(999_999))).toEqual([404, ['admin.permission.doesnt_exist']]);
@@ -310,7 +367,8 @@ describe('permissions', () => {
 });
 
 describe('admin activities (reference §5.7)', () => {
-  const adminRows = (userId: number) => t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
+  const adminRows = (userId: number) =>
+    t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
 
   it('an audited request: topic, action, target uid, GeoIP country, params as JSON with secrets masked', async () => {
     const [operator, target] = [await createUser(t, { role: 'admin' }), await createUser(t)];
@@ -360,7 +418,14 @@ describe('admin activities (reference §5.7)', () => {
       params: { id: 4, uid: 'IDNOBODY00' },
       audit: decision.audit!,
     });
-    t.services.adminActivities.record({ userId: member.id, ip: '', userAgent: 'x', method: 'GET', path: 'a', audit: decision.audit! });
+    t.services.adminActivities.record({
+      userId: member.id,
+      ip: '',
+      userAgent: 'x',
+      method: 'GET',
+      path: 'a',
+      audit: decision.audit!,
+    });
     await t.services.adminActivities.flush();
     const rows = await adminRows(member.id);
     expect(rows).toHaveLength(1); // without an IP (or user agent) nothing is saved, as in Barong
@@ -436,47 +501,69 @@ class Probe {
 }
 
 describe('cache invalidation across processes', () => {
-  it('a second process sees restriction, permission and whitelink changes made in this one', { timeout: 60_000 }, async () => {
-    const probe = Probe.start({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_NAME: t.db.name,
-      BARONG_REDIS_PREFIX: t.config.redisPrefix,
-      BARONG_MAXMINDDB_PATH: t.geoPath,
-      BARONG_AUTHZ_CACHE_REFRESH: '0', // no timer: only the invalidation can bring the change
-    });
-    try {
-      expect(await probe.nextLine()).toBe('ready');
-      expect(await probe.ask(`restriction ${DE} ${PATH}`)).toBeNull();
+  it(
+    'a second process sees restriction, permission and whitelink changes made in this one',
+    { timeout: 60_000 },
+    async () => {
+      const probe = Probe.start({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_NAME: t.db.name,
+        BARONG_REDIS_PREFIX: t.config.redisPrefix,
+        BARONG_MAXMINDDB_PATH: t.geoPath,
+        BARONG_AUTHZ_CACHE_REFRESH: '0', // no timer: only the invalidation can bring the change
+      });
+      try {
+        expect(await probe.nextLine()).toBe('ready');
+        expect(await probe.ask(`restriction ${DE} ${PATH}`)).toBeNull();
 
-      const row = await restrict({ category: 'blacklist', scope: 'country', value: 'Germany' });
-      await until(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v !== null);
-      expect(await probe.ask(`restriction ${DE} ${PATH}`)).toEqual(denial(423, 'blacklist'));
-      expect(await probe.ask(`restriction ${JP} ${PATH}`)).toBeNull();
+        const row = await restrict({ category: 'blacklist', scope: 'country', value: 'Germany' });
+        await until(
+          () => probe.ask(`restriction ${DE} ${PATH}`),
+          (v) => v !== null,
+        );
+        expect(await probe.ask(`restriction ${DE} ${PATH}`)).toEqual(denial(423, 'blacklist'));
+        expect(await probe.ask(`restriction ${JP} ${PATH}`)).toBeNull();
 
-      await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
-      await until(() => probe.ask(`restriction ${DE} ${PATH}`), (v) => v === null);
+        await t.services.restrictionsAdmin.update(row.id, { state: 'disabled' });
+        await until(
+          () => probe.ask(`restriction ${DE} ${PATH}`),
+          (v) => v === null,
+        );
 
-      const path = 'api/v2/peatio/account/withdraws';
-      expect(await probe.ask(`permission member POST ${path}`)).toEqual({ allowed: true });
-      const drop = await t.services.permissionsAdmin.create({ role: 'member', verb: 'POST', path, action: 'DROP' });
-      await until(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed === false);
-      await t.services.permissionsAdmin.delete(drop.id);
-      await until(() => probe.ask(`permission member POST ${path}`), (v) => (v as { allowed: boolean }).allowed);
+        const path = 'api/v2/peatio/account/withdraws';
+        expect(await probe.ask(`permission member POST ${path}`)).toEqual({ allowed: true });
+        const drop = await t.services.permissionsAdmin.create({ role: 'member', verb: 'POST', path, action: 'DROP' });
+        await until(
+          () => probe.ask(`permission member POST ${path}`),
+          (v) => (v as { allowed: boolean }).allowed === false,
+        );
+        await t.services.permissionsAdmin.delete(drop.id);
+        await until(
+          () => probe.ask(`permission member POST ${path}`),
+          (v) => (v as { allowed: boolean }).allowed,
+        );
 
-      await restrict({ category: 'maintenance', scope: 'all', value: 'all' });
-      await until(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v !== null);
-      const token = await t.services.whitelink.issue(60);
-      await request(t.app)
-        .post('/api/v2/barong/identity/users/access')
-        .set('X-Forwarded-For', BR)
-        .type('form')
-        .send({ whitelink_token: token })
-        .expect(200);
-      await until(() => probe.ask(`restriction ${BR} ${PATH}`), (v) => v === null);
-      expect(await probe.ask(`restriction ${JP} ${PATH}`)).toEqual(denial(471, 'maintenance'));
-    } finally {
-      await probe.stop();
-    }
-  });
+        await restrict({ category: 'maintenance', scope: 'all', value: 'all' });
+        await until(
+          () => probe.ask(`restriction ${BR} ${PATH}`),
+          (v) => v !== null,
+        );
+        const token = await t.services.whitelink.issue(60);
+        await request(t.app)
+          .post('/api/v2/barong/identity/users/access')
+          .set('X-Forwarded-For', BR)
+          .type('form')
+          .send({ whitelink_token: token })
+          .expect(200);
+        await until(
+          () => probe.ask(`restriction ${BR} ${PATH}`),
+          (v) => v === null,
+        );
+        expect(await probe.ask(`restriction ${JP} ${PATH}`)).toEqual(denial(471, 'maintenance'));
+      } finally {
+        await probe.stop();
+      }
+    },
+  );
 });

@@ -74,13 +74,21 @@ describe('a second API process', () => {
   it('refuses an API-key nonce already used on the other process, either way (one nonce store; security case 30)', async () => {
     const user = await createUser(t, { otpSecret: generateSecret() });
     const { kid, secret } = await createApiKey(t, { type: 'User', id: user.id });
-    const signed = (nonce: string) => ({ 'X-Auth-Apikey': kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', secret, nonce + kid) });
-    const viaFirst = (nonce: string) => request(t.app).get('/api/v2/barong/auth/api/v2/peatio/account/balances').set(signed(nonce));
+    const signed = (nonce: string) => ({
+      'X-Auth-Apikey': kid,
+      'X-Auth-Nonce': nonce,
+      'X-Auth-Signature': hmacHex('HS256', secret, nonce + kid),
+    });
+    const viaFirst = (nonce: string) =>
+      request(t.app).get('/api/v2/barong/auth/api/v2/peatio/account/balances').set(signed(nonce));
 
     const usedOnFirst = String(Date.now());
     await viaFirst(usedOnFirst).expect(200);
     const replayed = await viaSecond('api/v2/peatio/account/balances', signed(usedOnFirst));
-    expect({ status: replayed.status, body: await replayed.json() }).toEqual({ status: 401, body: { errors: ['authz.nonce_reused'] } });
+    expect({ status: replayed.status, body: await replayed.json() }).toEqual({
+      status: 401,
+      body: { errors: ['authz.nonce_reused'] },
+    });
 
     const usedOnSecond = String(Number(usedOnFirst) + 1);
     expect((await viaSecond('api/v2/peatio/account/balances', signed(usedOnSecond))).status).toBe(200);

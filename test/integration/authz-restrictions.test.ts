@@ -74,16 +74,23 @@ describe.each(SCOPES)('scope $scope', ({ scope, value, hit, miss, code }) => {
 });
 
 describe('restrictions in the processing order', () => {
-  it('a restriction\'s own code replaces the default', async () => {
+  it("a restriction's own code replaces the default", async () => {
     await restrict({ category: 'blacklist', scope: 'country', value: 'JP', code: 451 });
     await gate(JP).expect(451, denial('blacklist'));
   });
 
-  it('a restriction\'s code is a 4xx or 5xx: another is refused (422 code.invalid), and one written by hand is not used', async () => {
+  it("a restriction's code is a 4xx or 5xx: another is refused (422 code.invalid), and one written by hand is not used", async () => {
     const admin = t.services.restrictionsAdmin;
-    const keysOf = (p: Promise<unknown>) => p.then(() => undefined, (e: { status: number; keys: string[] }) => [e.status, e.keys]);
+    const keysOf = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: { status: number; keys: string[] }) => [e.status, e.keys],
+      );
     for (const code of [100, 200, 204, 302, 399, 600]) {
-      expect(await keysOf(restrict({ category: 'blacklist', scope: 'ip', value: JP, code })), String(code)).toEqual([422, ['code.invalid']]);
+      expect(await keysOf(restrict({ category: 'blacklist', scope: 'ip', value: JP, code })), String(code)).toEqual([
+        422,
+        ['code.invalid'],
+      ]);
     }
     const row = await restrict({ category: 'blacklist', scope: 'ip', value: JP, code: 400 });
     expect(await keysOf(admin.update(row.id, { code: 299 }))).toEqual([422, ['code.invalid']]);
@@ -94,7 +101,10 @@ describe('restrictions in the processing order', () => {
       await t.db.knex('restrictions').update({ code });
       await t.services.policy.reload();
       await gate(JP).expect(401, denial('blacklist'));
-      await request(t.app).get('/api/v2/barong/public/ping').set('X-Forwarded-For', JP).expect(401, denial('blacklist'));
+      await request(t.app)
+        .get('/api/v2/barong/public/ping')
+        .set('X-Forwarded-For', JP)
+        .expect(401, denial('blacklist'));
     }
   });
 
@@ -113,7 +123,7 @@ describe('restrictions in the processing order', () => {
     await gate(JP, 'api/v2/peatio/account/balances').set('Cookie', s.cookie).expect(401, denial('blacklist'));
   });
 
-  it('the whitelink path is exempt, so an operator\'s link works during maintenance', async () => {
+  it("the whitelink path is exempt, so an operator's link works during maintenance", async () => {
     await restrict({ category: 'maintenance', scope: 'all', value: 'all' });
     await gate(JP, WHITELINK, 'post').expect(200);
     await gate(JP, `${WHITELINK}/more`, 'post').expect(471, denial('maintenance'));

@@ -32,7 +32,7 @@ const RELOADED = { intervalMs: 100, what: 'the rules file change to be picked up
 const gate = (path: string) => request(t.app).get(`/api/v2/barong/auth/${path}`);
 
 describe('rules file', () => {
-  it('replaces Barong\'s defaults: its pass list passes, its block list blocks, the defaults no longer apply', async () => {
+  it("replaces Barong's defaults: its pass list passes, its block list blocks, the defaults no longer apply", async () => {
     expect((await gate('api/v2/custom/open/x').expect(200)).headers.authorization).toBeUndefined();
     await gate('api/v2/custom/closed/x').expect(401, { errors: ['authz.permission_denied'] });
     await gate('api/v2/barong/public/ping').expect(401, { errors: ['authz.invalid_session'] });

@@ -41,8 +41,15 @@ afterAll(async () => {
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
 
 /** A gateway's call for `path`, as the browser's session (cookie, User-Agent, CSRF token unless told otherwise). */
-function authz(method: Method, path: string, s?: BrowserSession, opts: { csrf?: string | false; base?: string; ip?: string; ua?: string } = {}) {
-  const req = request(t.app)[method]((opts.base ?? AUTH) + path).set('User-Agent', opts.ua ?? BROWSER);
+function authz(
+  method: Method,
+  path: string,
+  s?: BrowserSession,
+  opts: { csrf?: string | false; base?: string; ip?: string; ua?: string } = {},
+) {
+  const req = request(t.app)
+    [method]((opts.base ?? AUTH) + path)
+    .set('User-Agent', opts.ua ?? BROWSER);
   if (s) req.set('Cookie', s.cookie);
   const csrf = opts.csrf === undefined ? s?.csrf : opts.csrf;
   if (csrf) req.set('X-CSRF-Token', csrf);
@@ -51,7 +58,8 @@ function authz(method: Method, path: string, s?: BrowserSession, opts: { csrf?: 
 }
 
 const denied = (key: string) => ({ errors: [key] });
-const bearerOf = (res: { headers: Record<string, string> }) => /^Bearer (\S+)$/.exec(res.headers.authorization ?? '')?.[1];
+const bearerOf = (res: { headers: Record<string, string> }) =>
+  /^Bearer (\S+)$/.exec(res.headers.authorization ?? '')?.[1];
 
 async function signedIn(spec: Omit<UserSpec, 'state' | 'level'> = {}, ip?: string) {
   const user = await activeUser(t, spec);
@@ -59,15 +67,33 @@ async function signedIn(spec: Omit<UserSpec, 'state' | 'level'> = {}, ip?: strin
 }
 
 describe('success: the JWT a gateway forwards', () => {
-  it('200, no body, Authorization: Bearer <JWT> with exactly Barong\'s claims, verified by jose against the JWKS URL', async () => {
+  it("200, no body, Authorization: Bearer <JWT> with exactly Barong's claims, verified by jose against the JWKS URL", async () => {
     const { user, s } = await signedIn();
     const res = await authz('get', ORDERS, s).expect(200);
     expect(res.text).toBe('');
     const token = bearerOf(res)!;
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: 'barong', audience: 'peatio', subject: 'session' });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: 'barong',
+      audience: 'peatio',
+      subject: 'session',
+    });
     expect(protectedHeader).toMatchObject({ alg: 'RS256', kid: t.services.jwtKeys.kid });
     expect(Object.keys(payload).sort()).toEqual(
-      ['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'level', 'referral_id', 'role', 'state', 'sub', 'uid', 'username'].sort(),
+      [
+        'aud',
+        'email',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'level',
+        'referral_id',
+        'role',
+        'state',
+        'sub',
+        'uid',
+        'username',
+      ].sort(),
     );
     expect(payload).toMatchObject({
       sub: 'session',
@@ -88,7 +114,10 @@ describe('success: the JWT a gateway forwards', () => {
   it('the issued JWT is accepted by the resource API (GET /resource/users/me)', async () => {
     const { user, s } = await signedIn();
     const token = bearerOf(await authz('get', 'api/v2/barong/resource/users/me', s).expect(200))!;
-    const me = await request(t.app).get('/api/v2/barong/resource/users/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const me = await request(t.app)
+      .get('/api/v2/barong/resource/users/me')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     expect(me.body).toMatchObject({ uid: user.uid, email: user.email });
   });
 
@@ -102,22 +131,28 @@ describe('success: the JWT a gateway forwards', () => {
     }
   });
 
-  it('Barong\'s own /api/v2/auth/* answers the same way', async () => {
+  it("Barong's own /api/v2/auth/* answers the same way", async () => {
     const { s } = await signedIn();
     expect(bearerOf(await authz('get', ORDERS, s, { base: ALIAS }).expect(200))).toBeTruthy();
     await authz('post', ORDERS, s, { base: ALIAS, csrf: false }).expect(401, denied('authz.missing_csrf_token'));
-    await authz('get', 'api/v2/barong/management/users', s, { base: ALIAS }).expect(401, denied('authz.permission_denied'));
+    await authz('get', 'api/v2/barong/management/users', s, { base: ALIAS }).expect(
+      401,
+      denied('authz.permission_denied'),
+    );
     await authz('get', 'api/v2/barong/public/ping', undefined, { base: ALIAS }).expect(200);
   });
 
   it('the query string is not part of the path', async () => {
     const { s } = await signedIn();
     expect(bearerOf(await authz('get', `${ORDERS}?market=btcusd&state=wait`, s).expect(200))).toBeTruthy();
-    await authz('get', 'api/v2/barong/management/x?api/v2/peatio/public', s).expect(401, denied('authz.permission_denied'));
+    await authz('get', 'api/v2/barong/management/x?api/v2/peatio/public', s).expect(
+      401,
+      denied('authz.permission_denied'),
+    );
   });
 });
 
-describe('pass and block lists (Barong\'s defaults)', () => {
+describe("pass and block lists (Barong's defaults)", () => {
   it.each([
     'api/v2/barong/public/ping',
     'api/v2/barong/identity/sessions',
@@ -142,28 +177,39 @@ describe('pass and block lists (Barong\'s defaults)', () => {
 describe('session cookie mode', () => {
   it('no cookie, an unknown or malformed session → 401 authz.invalid_session', async () => {
     await authz('get', ORDERS).expect(401, denied('authz.invalid_session'));
-    await authz('get', ORDERS).set('Cookie', `_barong_session=${'ab'.repeat(32)}`).expect(401, denied('authz.invalid_session'));
-    await authz('get', ORDERS).set('Cookie', '_barong_session=not-a-session').expect(401, denied('authz.invalid_session'));
+    await authz('get', ORDERS)
+      .set('Cookie', `_barong_session=${'ab'.repeat(32)}`)
+      .expect(401, denied('authz.invalid_session'));
+    await authz('get', ORDERS)
+      .set('Cookie', '_barong_session=not-a-session')
+      .expect(401, denied('authz.invalid_session'));
   });
 
   it('a session that ended (logout) → 401 authz.invalid_session', async () => {
     const { s } = await signedIn();
     await authz('get', ORDERS, s).expect(200);
-    await request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', s.cookie).set('User-Agent', BROWSER).expect(204);
+    await request(t.app)
+      .delete('/api/v2/barong/identity/sessions')
+      .set('Cookie', s.cookie)
+      .set('User-Agent', BROWSER)
+      .expect(204);
     await authz('get', ORDERS, s).expect(401, denied('authz.invalid_session'));
   });
 
-  it.each(['post', 'put', 'patch', 'delete'] as const)('CSRF on %s: missing → missing_csrf_token, wrong → csrf_token_mismatch', async (method) => {
-    const { s } = await signedIn();
-    await authz(method, ORDERS, s, { csrf: false }).expect(401, denied('authz.missing_csrf_token'));
-    await authz(method, ORDERS, s, { csrf: `${s.csrf.slice(0, -1)}${s.csrf.endsWith('0') ? '1' : '0'}` }).expect(
-      401,
-      denied('authz.csrf_token_mismatch'),
-    );
-    await authz(method, ORDERS, s).expect(200);
-  });
+  it.each(['post', 'put', 'patch', 'delete'] as const)(
+    'CSRF on %s: missing → missing_csrf_token, wrong → csrf_token_mismatch',
+    async (method) => {
+      const { s } = await signedIn();
+      await authz(method, ORDERS, s, { csrf: false }).expect(401, denied('authz.missing_csrf_token'));
+      await authz(method, ORDERS, s, { csrf: `${s.csrf.slice(0, -1)}${s.csrf.endsWith('0') ? '1' : '0'}` }).expect(
+        401,
+        denied('authz.csrf_token_mismatch'),
+      );
+      await authz(method, ORDERS, s).expect(200);
+    },
+  );
 
-  it('CSRF is checked before the session, in Barong\'s order', async () => {
+  it("CSRF is checked before the session, in Barong's order", async () => {
     await authz('post', ORDERS).expect(401, denied('authz.missing_csrf_token'));
     await authz('post', ORDERS).set('X-CSRF-Token', 'abc').expect(401, denied('authz.csrf_token_mismatch'));
   });
@@ -194,17 +240,22 @@ describe('session cookie mode', () => {
     await t.services.redis.expire(key, 5);
     await authz('get', ORDERS, s).expect(200);
     expect(await t.services.redis.ttl(key)).toBeGreaterThan(t.config.session.expireTime - 60);
-    expect((await t.services.sessions.get(s.id))!.expireTime).toBeGreaterThan(Date.now() / 1000 + t.config.session.expireTime - 60);
+    expect((await t.services.sessions.get(s.id))!.expireTime).toBeGreaterThan(
+      Date.now() / 1000 + t.config.session.expireTime - 60,
+    );
   });
 
-  it.each(['ban', 'lock', 'delete'])('a user whose private label `%s` took them out of active/pending → 401 authz.user_not_active', async (label) => {
-    const { user, s } = await signedIn();
-    await authz('get', ORDERS, s).expect(200); // now cached
-    await t.services.uow.run((w) => t.services.privateLabels.set(w, user, label, 'yes'));
-    await authz('get', ORDERS, s).expect(401, denied('authz.user_not_active'));
-    // The session ended with the refusal: it does not come back if the user is reinstated.
-    expect(await t.services.sessions.get(s.id)).toBeUndefined();
-  });
+  it.each(['ban', 'lock', 'delete'])(
+    'a user whose private label `%s` took them out of active/pending → 401 authz.user_not_active',
+    async (label) => {
+      const { user, s } = await signedIn();
+      await authz('get', ORDERS, s).expect(200); // now cached
+      await t.services.uow.run((w) => t.services.privateLabels.set(w, user, label, 'yes'));
+      await authz('get', ORDERS, s).expect(401, denied('authz.user_not_active'));
+      // The session ended with the refusal: it does not come back if the user is reinstated.
+      expect(await t.services.sessions.get(s.id)).toBeUndefined();
+    },
+  );
 
   it('a session idle past its expiry is gone: 401 and nothing left in Redis', async () => {
     const { s } = await signedIn();
@@ -236,7 +287,7 @@ describe('claims cache and JWT reuse', () => {
     expect(decodeJwt(second)).toMatchObject({ uid: user.uid, level: 2, state: 'active' });
   });
 
-  it('the claims come from Redis, not SQL: a change behind the app\'s back is not seen until the record is invalidated', async () => {
+  it("the claims come from Redis, not SQL: a change behind the app's back is not seen until the record is invalidated", async () => {
     const { user, s } = await signedIn();
     await authz('get', ORDERS, s).expect(200);
     await t.db.knex('users').where({ id: user.id }).update({ role: 'trader' }); // no event: nobody knows
@@ -256,7 +307,8 @@ describe('claims cache and JWT reuse', () => {
 });
 
 describe('permissions', () => {
-  const adminActivities = (userId: number) => t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
+  const adminActivities = (userId: number) =>
+    t.db.knex('activities').where({ user_id: userId, category: 'admin' }).orderBy('id');
 
   it('ACCEPT: a member reaches its paths; no activity', async () => {
     const { user, s } = await signedIn();
@@ -268,10 +320,19 @@ describe('permissions', () => {
 
   it('no matching row → 401 authz.invalid_permission, recorded as a denied admin activity', async () => {
     const { user, s } = await signedIn({}, '203.0.113.9');
-    await authz('get', 'api/v2/barong/admin/users?uid=ID0000000000', s, { ip: '203.0.113.9' }).expect(401, denied('authz.invalid_permission'));
+    await authz('get', 'api/v2/barong/admin/users?uid=ID0000000000', s, { ip: '203.0.113.9' }).expect(
+      401,
+      denied('authz.invalid_permission'),
+    );
     await t.services.adminActivities.flush();
     const [row] = await adminActivities(user.id);
-    expect(row).toMatchObject({ topic: 'users', action: 'read', result: 'denied', user_ip: '203.0.113.9', user_agent: BROWSER });
+    expect(row).toMatchObject({
+      topic: 'users',
+      action: 'read',
+      result: 'denied',
+      user_ip: '203.0.113.9',
+      user_agent: BROWSER,
+    });
   });
 
   it('DROP wins over ACCEPT: an admin may not touch permissions', async () => {

@@ -86,7 +86,13 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 /** Calls the endpoint with a valid body plus `captcha`, expecting `status`. */
-async function call(t: TestApp, e: Endpoint, captcha: Record<string, unknown>, status: number, as: 'form' | 'json' = 'form') {
+async function call(
+  t: TestApp,
+  e: Endpoint,
+  captcha: Record<string, unknown>,
+  status: number,
+  as: 'form' | 'json' = 'form',
+) {
   const body = { ...(await e.body(t)), ...captcha };
   const req = request(t.app).post(API + e.path);
   return (as === 'form' ? req.type('form').send(body) : req.send(body)).expect(status);
@@ -124,7 +130,9 @@ describe.each(ENDPOINTS)('reCAPTCHA on $name', (e) => {
   it('no response or a blank one: 400 identity.captcha.required, the provider is not asked', async () => {
     const before = recaptcha.requests.length;
     expect((await call(withRecaptcha, e, {}, 400)).body).toEqual(errors('identity.captcha.required'));
-    expect((await call(withRecaptcha, e, { captcha_response: '  ' }, 400)).body).toEqual(errors('identity.captcha.required'));
+    expect((await call(withRecaptcha, e, { captcha_response: '  ' }, 400)).body).toEqual(
+      errors('identity.captcha.required'),
+    );
     expect(recaptcha.requests.length).toBe(before);
   });
 
@@ -204,7 +212,9 @@ describe.each(ENDPOINTS)('GeeTest on $name', (e) => {
 
   it(`a reCAPTCHA-style string or an array: 422 ${e.wrongFormat}`, async () => {
     expect((await call(withGeetest, e, { captcha_response: 'a-token' }, 422)).body).toEqual(errors(e.wrongFormat));
-    expect((await call(withGeetest, e, { captcha_response: ['a', 'b'] }, 422, 'json')).body).toEqual(errors(e.wrongFormat));
+    expect((await call(withGeetest, e, { captcha_response: ['a', 'b'] }, 422, 'json')).body).toEqual(
+      errors(e.wrongFormat),
+    );
   });
 
   it(`a field that is not a string: 422 ${e.wrongFormat}`, async () => {
@@ -261,7 +271,9 @@ describe('providers that cannot be reached', () => {
 describe('endpoints captcha does not protect', () => {
   let loginOnly: TestApp;
   beforeAll(async () => {
-    loginOnly = await startTestApp(recaptchaEnv(`${recaptcha.url}/siteverify`, { BARONG_CAPTCHA_PROTECTED_ENDPOINTS: 'session_create' }));
+    loginOnly = await startTestApp(
+      recaptchaEnv(`${recaptcha.url}/siteverify`, { BARONG_CAPTCHA_PROTECTED_ENDPOINTS: 'session_create' }),
+    );
   });
   afterAll(async () => {
     await loginOnly?.close();
@@ -277,8 +289,16 @@ describe('endpoints captcha does not protect', () => {
   });
 
   it('endpoints outside the captcha list never ask, whatever is configured', async () => {
-    await request(withRecaptcha.app).post(`${API}/identity/password/validate`).type('form').send({ password: 'Tecohvi0' }).expect(201);
-    await request(withGeetest.app).post(`${API}/public/password/validate`).type('form').send({ password: 'Tecohvi0' }).expect(201);
+    await request(withRecaptcha.app)
+      .post(`${API}/identity/password/validate`)
+      .type('form')
+      .send({ password: 'Tecohvi0' })
+      .expect(201);
+    await request(withGeetest.app)
+      .post(`${API}/public/password/validate`)
+      .type('form')
+      .send({ password: 'Tecohvi0' })
+      .expect(201);
   });
 });
 

@@ -22,7 +22,8 @@ const ME = '/api/v2/barong/resource/users/me';
 const REFRESH = 600;
 const EXPIRE = 3600;
 
-const b64Pem = (key: KeyObject) => Buffer.from(key.export({ type: 'pkcs8', format: 'pem' }).toString()).toString('base64');
+const b64Pem = (key: KeyObject) =>
+  Buffer.from(key.export({ type: 'pkcs8', format: 'pem' }).toString()).toString('base64');
 const kidOf = async (key: KeyObject) => (await verificationKeyFrom(key)).kid;
 /** `seconds` from now: the key ring decides its keys as at that time. */
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
@@ -49,7 +50,8 @@ describe('keys rotate (RS256)', () => {
   let newKid: string;
   let oldToken: string;
 
-  const jwksKids = async (app = t.app) => (await request(app).get(JWKS_PATH).expect(200)).body.keys.map((k: { kid: string }) => k.kid);
+  const jwksKids = async (app = t.app) =>
+    (await request(app).get(JWKS_PATH).expect(200)).body.keys.map((k: { kid: string }) => k.kid);
   const me = (token: string) => request(t.app).get(ME).set('Authorization', `Bearer ${token}`);
   const sign = (services: Services = t.services) => services.sessionJwt.sign(userClaims(user));
 
@@ -111,7 +113,10 @@ describe('keys rotate (RS256)', () => {
   });
 
   it('another process on the same database reads the same keys', async () => {
-    const sibling = await createServices(loadConfig({ ...process.env, ...testEnvironment(t.db.name), ...env }), createLogger('silent'));
+    const sibling = await createServices(
+      loadConfig({ ...process.env, ...testEnvironment(t.db.name), ...env }),
+      createLogger('silent'),
+    );
     try {
       await sibling.jwtKeys.refresh(inSeconds(REFRESH + 1));
       expect(decodeProtectedHeader(await sign(sibling)).kid).toBe(newKid);
@@ -130,7 +135,10 @@ describe('keys rotate (RS256)', () => {
   it('lists the keys and prints the public key that pinning services take', async () => {
     const list = await cli(t, ['keys', 'list'], { env });
     expect(list.code).toBe(0);
-    const lines = list.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 4));
+    const lines = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 4));
     expect(lines).toEqual([
       [configuredKid, 'RS256', 'signing', 'configured'],
       [newKid, 'RS256', 'waiting', 'stored'],
@@ -147,7 +155,12 @@ describe('keys rotate (RS256)', () => {
     const activities = await cliActivities(t);
     expect(activities).toHaveLength(1);
     expect(activities[0]).toMatchObject({ topic: 'keys', action: 'create', result: 'succeed' });
-    expect(activities[0]!.data).toMatchObject({ operator: TEST_OPERATOR, command: 'keys rotate', kid: newKid, previous_kid: configuredKid });
+    expect(activities[0]!.data).toMatchObject({
+      operator: TEST_OPERATOR,
+      command: 'keys rotate',
+      kid: newKid,
+      previous_kid: configuredKid,
+    });
   });
 });
 
@@ -160,7 +173,11 @@ describe('keys rotate (ES256)', () => {
       expect(run.code).toBe(0);
       await t.services.jwtKeys.refresh();
       const keys = (await request(t.app).get(JWKS_PATH).expect(200)).body.keys;
-      expect(keys.map((k: { kid: string; kty: string; alg: string }) => [k.kid, k.kty, k.alg])).toContainEqual([run.stdout.trim(), 'EC', 'ES256']);
+      expect(keys.map((k: { kid: string; kty: string; alg: string }) => [k.kid, k.kty, k.alg])).toContainEqual([
+        run.stdout.trim(),
+        'EC',
+        'ES256',
+      ]);
     } finally {
       await t.close();
     }

@@ -68,14 +68,25 @@ describe('npm run cli -- seed --file', () => {
   it('gives users their levels as private labels and their state, a ban held; records each entry', async () => {
     const member = await t.db.knex('users').where({ email: 'member@seed.test' }).first();
     expect(member).toMatchObject({ uid: 'IDSEED000002', role: 'member', state: 'active', level: 2 });
-    const labels = await t.db.knex('labels').where({ user_id: member.id }).orderBy('id').select('key', 'value', 'scope');
+    const labels = await t.db
+      .knex('labels')
+      .where({ user_id: member.id })
+      .orderBy('id')
+      .select('key', 'value', 'scope');
     expect(labels).toEqual([
       { key: 'email', value: 'verified', scope: 'private' },
       { key: 'phone', value: 'verified', scope: 'private' },
     ]);
-    expect(await t.db.knex('users').where({ email: 'banned@seed.test' }).first()).toMatchObject({ state: 'banned', admin_state: 'banned' });
+    expect(await t.db.knex('users').where({ email: 'banned@seed.test' }).first()).toMatchObject({
+      state: 'banned',
+      admin_state: 'banned',
+    });
     const recorded = (await cliActivities(t)).filter((a) => a.data.command === 'seed');
-    expect(recorded.map((a) => a.topic).sort()).toEqual(['permissions', ...Array(4).fill('restrictions'), ...Array(3).fill('users')]);
+    expect(recorded.map((a) => a.topic).sort()).toEqual([
+      'permissions',
+      ...Array(4).fill('restrictions'),
+      ...Array(3).fill('users'),
+    ]);
     const admin = recorded.find((a) => a.target_uid === 'IDSEED000001');
     expect(admin).toMatchObject({ user_agent: `barong-cli (${TEST_OPERATOR}): seed`, action: 'create' });
     expect(JSON.stringify(admin?.data)).not.toContain('Seed-Admin-Passw0rd-42');
@@ -102,7 +113,9 @@ describe('npm run cli -- seed --file', () => {
     const run = await cli(t, ['seed', '--file', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('permissions: 1 created, 0 already there');
-    expect(run.stdout).toContain('permissions #1 not seeded: verb fetch is not one of GET POST PUT DELETE PATCH HEAD ALL');
+    expect(run.stdout).toContain(
+      'permissions #1 not seeded: verb fetch is not one of GET POST PUT DELETE PATCH HEAD ALL',
+    );
     expect(run.stdout).toContain('restrictions #1 not seeded: value.invalid');
     expect(run.stdout).toContain('users #1 not seeded: email.invalid');
     expect(run.stdout).toContain('users #2 not seeded: not enough levels in the database for level 9');
@@ -126,7 +139,10 @@ describe('npm run cli -- whitelink issue / service-accounts create', () => {
     const token = run.stdout.trim();
     expect(await t.services.redis.ttl(`${t.config.redisPrefix}whitelink:${token}`)).toBeGreaterThan(1700);
     const recorded = (await cliActivities(t)).at(-1);
-    expect(recorded).toMatchObject({ topic: 'restrictions', data: { command: 'whitelink issue', whitelink_seconds: 1800 } });
+    expect(recorded).toMatchObject({
+      topic: 'restrictions',
+      data: { command: 'whitelink issue', whitelink_seconds: 1800 },
+    });
     expect(JSON.stringify(recorded)).not.toContain(token);
   });
 
@@ -143,7 +159,10 @@ describe('npm run cli -- whitelink issue / service-accounts create', () => {
         data: { command: 'service-accounts create', uid: account.uid },
       });
     }
-    expect(await cli(t, ['service-accounts', 'create', '--owner', 'IDNOBODY0000'])).toMatchObject({ code: 1, stderr: 'error: no user IDNOBODY0000\n' });
+    expect(await cli(t, ['service-accounts', 'create', '--owner', 'IDNOBODY0000'])).toMatchObject({
+      code: 1,
+      stderr: 'error: no user IDNOBODY0000\n',
+    });
   });
 });
 
@@ -171,7 +190,9 @@ describe('npm run cli -- jobs failed / jobs retry', () => {
     await failedJobs(['password_reset:e1', 'password_reset:e2']);
     const listed = await cli(t, ['jobs', 'failed', '--queue', 'mail']);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^password_reset:e2\tpassword_reset\t1\t\S+Z\tconnect ECONNREFUSED 127\.0\.0\.1:25\n/);
+    expect(listed.stdout).toMatch(
+      /^password_reset:e2\tpassword_reset\t1\t\S+Z\tconnect ECONNREFUSED 127\.0\.0\.1:25\n/,
+    );
     expect(listed.stdout).toContain('password_reset:e1\t');
     expect(listed.stdout).not.toContain('SEALED-DATA');
     expect(listed.stderr).toBe('mail: 2 failed job(s)\n');
@@ -179,16 +200,35 @@ describe('npm run cli -- jobs failed / jobs retry', () => {
     const retried = await cli(t, ['jobs', 'retry', '--queue', 'mail', 'password_reset:e1']);
     expect(retried).toMatchObject({ code: 0, stdout: 'password_reset:e1\n' });
     expect(await (await queue.getJob('password_reset:e1'))!.getState()).toBe('waiting');
-    expect((await cliActivities(t)).at(-1)).toMatchObject({ topic: 'jobs', data: { command: 'jobs retry', queue: 'mail', jobs: ['password_reset:e1'] } });
+    expect((await cliActivities(t)).at(-1)).toMatchObject({
+      topic: 'jobs',
+      data: { command: 'jobs retry', queue: 'mail', jobs: ['password_reset:e1'] },
+    });
 
     const unknown = await cli(t, ['jobs', 'retry', '--queue', 'mail', 'password_reset:e1', 'nope']);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no failed job password_reset:e1, nope') });
-    expect(await cli(t, ['jobs', 'retry', '--queue', 'mail', '--all'])).toMatchObject({ code: 0, stdout: 'password_reset:e2\n' });
-    expect(await cli(t, ['jobs', 'failed', '--queue', 'sms'])).toMatchObject({ code: 0, stdout: '', stderr: 'sms: 0 failed job(s)\n' });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no failed job password_reset:e1, nope'),
+    });
+    expect(await cli(t, ['jobs', 'retry', '--queue', 'mail', '--all'])).toMatchObject({
+      code: 0,
+      stdout: 'password_reset:e2\n',
+    });
+    expect(await cli(t, ['jobs', 'failed', '--queue', 'sms'])).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'sms: 0 failed job(s)\n',
+    });
   });
 
   it('refuses a retry without ids or --all, and an unknown queue, as usage errors', async () => {
-    expect(await cli(t, ['jobs', 'retry', '--queue', 'mail'])).toMatchObject({ code: 2, stderr: expect.stringContaining('give --all') });
-    expect(await cli(t, ['jobs', 'failed', '--queue', 'fax'])).toMatchObject({ code: 2, stderr: expect.stringContaining('mail, sms') });
+    expect(await cli(t, ['jobs', 'retry', '--queue', 'mail'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give --all'),
+    });
+    expect(await cli(t, ['jobs', 'failed', '--queue', 'fax'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('mail, sms'),
+    });
   });
 });

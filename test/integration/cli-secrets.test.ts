@@ -10,7 +10,15 @@ import request from 'supertest';
 import { generateSecret } from 'otplib';
 import { startTestApp, testEnvironment, type TestApp } from '../support/app.js';
 import { cli, cliActivities, TEST_OPERATOR, type CliRun } from '../support/cli.js';
-import { activeUser, createApiKey, createUser, STRONG_PASSWORD, totpCode, uniqueEmail, type TestApiKey } from '../support/factories.js';
+import {
+  activeUser,
+  createApiKey,
+  createUser,
+  STRONG_PASSWORD,
+  totpCode,
+  uniqueEmail,
+  type TestApiKey,
+} from '../support/factories.js';
 import { bearer, BROWSER, login, withToken } from '../support/account-client.js';
 import { PNG } from '../support/sample-files.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -25,13 +33,18 @@ const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 const INDEX_KEY = key(9);
 const FIRST = { BARONG_ENCRYPTION_KEYS: `1:${key(1)}` };
 /** The runbook's middle step: both encryption keys, the own index key, the derived one still looked up. */
-const ROTATING = { BARONG_ENCRYPTION_KEYS: `2:${key(2)},1:${key(1)}`, BARONG_BLIND_INDEX_KEY: INDEX_KEY, BARONG_BLIND_INDEX_PREVIOUS_KEY: 'derived' };
+const ROTATING = {
+  BARONG_ENCRYPTION_KEYS: `2:${key(2)},1:${key(1)}`,
+  BARONG_BLIND_INDEX_KEY: INDEX_KEY,
+  BARONG_BLIND_INDEX_PREVIOUS_KEY: 'derived',
+};
 /** The end: the first encryption key and the derived index key gone. */
 const ROTATED = { BARONG_ENCRYPTION_KEYS: `2:${key(2)}`, BARONG_BLIND_INDEX_KEY: INDEX_KEY };
 
 const PHONE = '12025550471';
 const DOC_NUMBER = 'AB1234567';
-const indexUnder = (base64Key: string, value: string) => createHmac('sha256', Buffer.from(base64Key, 'base64')).update(value).digest('hex');
+const indexUnder = (base64Key: string, value: string) =>
+  createHmac('sha256', Buffer.from(base64Key, 'base64')).update(value).digest('hex');
 
 let t: TestApp;
 let member: User & { password: string };
@@ -69,15 +82,28 @@ beforeAll(async () => {
   apiKey = await createApiKey(t, { type: 'User', id: member.id });
   plain = await createUser(t);
   // A sign-up through the API leaves its confirmation mail in the outbox, encrypted.
-  await request(t.app).post('/api/v2/barong/identity/users').send({ email: uniqueEmail('signup'), password: STRONG_PASSWORD }).expect(201);
+  await request(t.app)
+    .post('/api/v2/barong/identity/users')
+    .send({ email: uniqueEmail('signup'), password: STRONG_PASSWORD })
+    .expect(201);
   const token = await bearer(t, member);
-  const profile = { first_name: 'John', last_name: 'Doe', dob: '1990-01-15', address: '1600 Pennsylvania Avenue NW', postcode: '20500', city: 'Washington', country: 'US' };
+  const profile = {
+    first_name: 'John',
+    last_name: 'Doe',
+    dob: '1990-01-15',
+    address: '1600 Pennsylvania Avenue NW',
+    postcode: '20500',
+    city: 'Washington',
+    country: 'US',
+  };
   await withToken(t, 'post', '/profiles', token).type('form').send(profile).expect(201);
   await withToken(t, 'post', '/documents', token)
     .field({ doc_type: 'Passport', doc_number: DOC_NUMBER, doc_expire: '2035-01-01' })
     .attach('upload', PNG, { filename: 'passport.png', contentType: 'image/png' })
     .expect(201);
-  await withToken(t, 'post', '/phones', token).send({ phone_number: `+${PHONE}` }).expect(200);
+  await withToken(t, 'post', '/phones', token)
+    .send({ phone_number: `+${PHONE}` })
+    .expect(200);
   expect((await cli(t, ['keys', 'rotate'], { env: FIRST })).code).toBe(0);
 });
 afterAll(async () => {
@@ -97,11 +123,14 @@ describe('secrets reencrypt', () => {
     const run = await cli(t, ['secrets', 'reencrypt', '--batch-size', '1', '--max-batches', '2'], { env: ROTATING });
     expect(run.code).toBe(0);
     // users in id order: the member's OTP seed, then a user without 2FA.
-    expect(lines(run)).toEqual(['users: 2 read, 1 rewritten', 'stopped at --max-batches: run `npm run cli -- secrets reencrypt` again to resume (reencrypt:v2)']);
-    expect(await versions()).toEqual({ v1: before.v1! - 1, v2: 1 });
-    expect(await t.db.knex('secret_rewrite_checkpoints').select('run', 'table_name', 'last_id', 'finished_at')).toEqual([
-      { run: 'reencrypt:v2', table_name: 'users', last_id: plain.id, finished_at: null },
+    expect(lines(run)).toEqual([
+      'users: 2 read, 1 rewritten',
+      'stopped at --max-batches: run `npm run cli -- secrets reencrypt` again to resume (reencrypt:v2)',
     ]);
+    expect(await versions()).toEqual({ v1: before.v1! - 1, v2: 1 });
+    expect(await t.db.knex('secret_rewrite_checkpoints').select('run', 'table_name', 'last_id', 'finished_at')).toEqual(
+      [{ run: 'reencrypt:v2', table_name: 'users', last_id: plain.id, finished_at: null }],
+    );
   });
 
   it('resumes where it stopped and rewrites everything else under the newest key', async () => {
@@ -130,7 +159,9 @@ describe('secrets reindex', () => {
     const rotating = await appWith(ROTATING);
     try {
       const token = await bearer(rotating, member);
-      const again = await withToken(rotating, 'post', '/phones', token).send({ phone_number: `+${PHONE}` }).expect(400);
+      const again = await withToken(rotating, 'post', '/phones', token)
+        .send({ phone_number: `+${PHONE}` })
+        .expect(400);
       expect(again.body).toEqual({ errors: ['resource.phone.exists'] });
     } finally {
       await rotating.close();
@@ -143,7 +174,11 @@ describe('secrets reindex', () => {
     expect(lines(first)[0]).toBe('phones: 1 read, 1 rewritten');
     const rest = await cli(t, ['secrets', 'reindex'], { env: ROTATING });
     expect(rest.code).toBe(0);
-    expect(lines(rest)).toEqual(['phones: 0 read, 0 rewritten', 'documents: 1 read, 1 rewritten', expect.stringMatching(/^complete \(reindex:[0-9a-f]{16}\)$/)]);
+    expect(lines(rest)).toEqual([
+      'phones: 0 read, 0 rewritten',
+      'documents: 1 read, 1 rewritten',
+      expect.stringMatching(/^complete \(reindex:[0-9a-f]{16}\)$/),
+    ]);
     expect(await t.db.knex('phones').pluck('number_index')).toEqual([indexUnder(INDEX_KEY, PHONE)]);
     expect(await t.db.knex('documents').pluck('doc_number_index')).toEqual([indexUnder(INDEX_KEY, DOC_NUMBER)]);
   });
@@ -159,7 +194,9 @@ describe('after the first encryption key and the derived index key are gone', ()
   });
 
   it('a user with 2FA signs in with a code from their seed', async () => {
-    await expect(login(rotated, member, { otpCode: await totpCode(otpSecret) })).resolves.toMatchObject({ csrf: expect.any(String) });
+    await expect(login(rotated, member, { otpCode: await totpCode(otpSecret) })).resolves.toMatchObject({
+      csrf: expect.any(String),
+    });
   });
 
   it('an API key signs gateway calls', async () => {
@@ -175,9 +212,19 @@ describe('after the first encryption key and the derived index key are gone', ()
 
   it('phones, profiles and documents read back, and the number is found by its new index', async () => {
     const token = await bearer(rotated, member);
-    expect((await withToken(rotated, 'get', '/phones', token).expect(200)).body).toEqual([expect.objectContaining({ number: expect.stringContaining('0471') })]);
-    expect((await withToken(rotated, 'get', '/profiles/me', token).expect(200)).body).toMatchObject([{ first_name: 'John', address: '1600 Pennsylvania Avenue NW' }]);
-    expect((await withToken(rotated, 'post', '/phones', token).send({ phone_number: `+${PHONE}` }).expect(400)).body).toEqual({ errors: ['resource.phone.exists'] });
+    expect((await withToken(rotated, 'get', '/phones', token).expect(200)).body).toEqual([
+      expect.objectContaining({ number: expect.stringContaining('0471') }),
+    ]);
+    expect((await withToken(rotated, 'get', '/profiles/me', token).expect(200)).body).toMatchObject([
+      { first_name: 'John', address: '1600 Pennsylvania Avenue NW' },
+    ]);
+    expect(
+      (
+        await withToken(rotated, 'post', '/phones', token)
+          .send({ phone_number: `+${PHONE}` })
+          .expect(400)
+      ).body,
+    ).toEqual({ errors: ['resource.phone.exists'] });
     const [document] = await rotated.services.uow.repos.documents.listByUser(member.id);
     expect(rotated.services.encryptor.decryptNullable(document!.docNumberEncrypted)).toBe(DOC_NUMBER);
   });
@@ -199,7 +246,12 @@ describe('records and refusals', () => {
       ['secrets reindex', false],
       ['secrets reindex', true],
     ]);
-    expect(runs[1]!.data).toMatchObject({ operator: TEST_OPERATOR, run: 'reencrypt:v2', unreadable: 0, rewritten: expect.any(Number) });
+    expect(runs[1]!.data).toMatchObject({
+      operator: TEST_OPERATOR,
+      run: 'reencrypt:v2',
+      unreadable: 0,
+      rewritten: expect.any(Number),
+    });
   });
 
   it('reports rows no configured key opens, by id, and exits 1', async () => {

@@ -27,15 +27,23 @@ describe('npm run cli -- users create-superadmin', () => {
   it('on a fresh database makes an active superadmin who logs in and uses the admin API', async () => {
     expect(await t.db.knex('users').count({ n: '*' })).toEqual([{ n: 0 }]);
     const email = uniqueEmail('root');
-    const run = await npmRun(t, 'cli', ['users', 'create-superadmin', '--email', email], { BARONG_ADMIN_PASSWORD: STRONG_PASSWORD });
+    const run = await npmRun(t, 'cli', ['users', 'create-superadmin', '--email', email], {
+      BARONG_ADMIN_PASSWORD: STRONG_PASSWORD,
+    });
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ID[0-9A-F]{10}\n$/) });
     expect(`${run.stdout}${run.stderr}`).not.toContain(STRONG_PASSWORD);
     const uid = run.stdout.trim();
     expect(await userRow(uid)).toMatchObject({ email, role: 'superadmin', state: 'active', level: 1 });
-    expect(await t.db.knex('labels').where({ key: 'email' }).select('value', 'scope')).toEqual([{ value: 'verified', scope: 'private' }]);
+    expect(await t.db.knex('labels').where({ key: 'email' }).select('value', 'scope')).toEqual([
+      { value: 'verified', scope: 'private' },
+    ]);
 
     const session = await login(t, { email, password: STRONG_PASSWORD });
-    const res = await request(t.app).get(`${ADMIN}/levels`).set('Cookie', session.cookie).set('User-Agent', BROWSER).expect(200);
+    const res = await request(t.app)
+      .get(`${ADMIN}/levels`)
+      .set('Cookie', session.cookie)
+      .set('User-Agent', BROWSER)
+      .expect(200);
     expect(res.body).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'email', value: 'verified' })]));
   }, 90_000);
 
@@ -69,14 +77,19 @@ describe('npm run cli -- users create-superadmin', () => {
       code: 1,
       stderr: 'error: refused: email.invalid\n',
     });
-    const weak = await cli(t, ['users', 'create-superadmin', '--email', uniqueEmail()], { env: { BARONG_ADMIN_PASSWORD: 'password' } });
+    const weak = await cli(t, ['users', 'create-superadmin', '--email', uniqueEmail()], {
+      env: { BARONG_ADMIN_PASSWORD: 'password' },
+    });
     expect(weak).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: refused: password\./) });
     expect(weak.stderr).not.toContain("'password'");
   });
 
   it('without BARONG_ADMIN_PASSWORD and no terminal to ask on, says how to give the password', async () => {
     const run = await cli(t, ['users', 'create-superadmin', '--email', uniqueEmail()]);
-    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('set BARONG_ADMIN_PASSWORD, or run the command on a terminal') });
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('set BARONG_ADMIN_PASSWORD, or run the command on a terminal'),
+    });
   });
 
   it('a missing --email is a usage error (exit 2) with the usage line', async () => {
@@ -128,20 +141,33 @@ describe('npm run cli -- users set-state', () => {
     expect(run).toMatchObject({ code: 0, stdout: 'banned\n' });
 
     expect(await userRow(user.uid)).toMatchObject({ state: 'banned', admin_state: 'banned' });
-    expect(await t.db.knex('api_keys').where({ key_holder_account_id: user.id }).select('state')).toEqual([{ state: 'inactive' }]);
-    expect(await t.db.knex('service_accounts').where({ uid: account.stdout.trim() }).first()).toMatchObject({ state: 'banned' });
-    const me = await request(t.app).get('/api/v2/barong/resource/users/me').set('Cookie', session.cookie).set('User-Agent', BROWSER);
+    expect(await t.db.knex('api_keys').where({ key_holder_account_id: user.id }).select('state')).toEqual([
+      { state: 'inactive' },
+    ]);
+    expect(await t.db.knex('service_accounts').where({ uid: account.stdout.trim() }).first()).toMatchObject({
+      state: 'banned',
+    });
+    const me = await request(t.app)
+      .get('/api/v2/barong/resource/users/me')
+      .set('Cookie', session.cookie)
+      .set('User-Agent', BROWSER);
     expect(me.status).toBe(401);
     // A label change recomputes the state; the operator's ban stays.
     await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'phone', 'verified', { by: 'admin' }));
     expect((await userRow(user.uid)).state).toBe('banned');
-    expect((await cliActivities(t)).at(-1)).toMatchObject({ target_uid: user.uid, data: { command: 'users set-state', state: 'banned' } });
+    expect((await cliActivities(t)).at(-1)).toMatchObject({
+      target_uid: user.uid,
+      data: { command: 'users set-state', state: 'banned' },
+    });
   });
 
   it('active again lifts the hold; a malformed state is refused', async () => {
     const user = await activeUser(t);
     await cli(t, ['users', 'set-state', '--uid', user.uid, '--state', 'locked']);
-    expect(await cli(t, ['users', 'set-state', '--uid', user.uid, '--state', 'active'])).toMatchObject({ code: 0, stdout: 'active\n' });
+    expect(await cli(t, ['users', 'set-state', '--uid', user.uid, '--state', 'active'])).toMatchObject({
+      code: 0,
+      stdout: 'active\n',
+    });
     expect(await userRow(user.uid)).toMatchObject({ state: 'active', admin_state: null });
     expect(await cli(t, ['users', 'set-state', '--uid', user.uid, '--state', 'Banned!'])).toMatchObject({
       code: 1,

@@ -31,7 +31,11 @@ afterAll(async () => {
 /** An app whose one route runs `query`, answered and logged by the real error handler; the log lines it wrote. */
 async function logOf(query: () => Promise<unknown>): Promise<{ log: string; error: unknown }> {
   const lines: string[] = [];
-  const logger = createLogger('info', 'barong', new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+  const logger = createLogger(
+    'info',
+    'barong',
+    new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }),
+  );
   let error: unknown;
   const app = express();
   app.get('/boom', async (_req, _res, next) => {
@@ -43,15 +47,24 @@ async function logOf(query: () => Promise<unknown>): Promise<{ log: string; erro
     }
   });
   app.use(errorHandler(logger));
-  await request(app).get('/boom').expect(500, { errors: ['server.internal_error'] });
+  await request(app)
+    .get('/boom')
+    .expect(500, { errors: ['server.internal_error'] });
   return { log: lines.join(''), error };
 }
 
-const user = (email: string) => ({ uid: `ID${Math.random().toString(16).slice(2, 12).toUpperCase()}`, email, email_key: email, password_digest: DIGEST });
+const user = (email: string) => ({
+  uid: `ID${Math.random().toString(16).slice(2, 12).toUpperCase()}`,
+  email,
+  email_key: email,
+  password_digest: DIGEST,
+});
 
 describe('a failed query in the logs', () => {
   it('shows the statement with placeholders and the error code, never the bound values', async () => {
-    const { log } = await logOf(() => knex('users').where({ password_digest: DIGEST }).update({ no_such_column: EMAIL }));
+    const { log } = await logOf(() =>
+      knex('users').where({ password_digest: DIGEST }).update({ no_such_column: EMAIL }),
+    );
     expect(log).toContain('update `users` set `no_such_column` = ? where `password_digest` = ?');
     expect(log).toContain('ER_BAD_FIELD_ERROR');
     expect(log).not.toContain('SECRET-DIGEST-VALUE');

@@ -69,7 +69,9 @@ describe('errors at the edge', () => {
 
   it('a wrong type answers 422 with the parameter named', async () => {
     const token = await bearer(t, await createUser(t));
-    const res = await request(t.app).get('/api/v2/barong/resource/users/activity/all?page=abc').set('Authorization', `Bearer ${token}`);
+    const res = await request(t.app)
+      .get('/api/v2/barong/resource/users/activity/all?page=abc')
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(422);
     expect(res.body.errors).toContain('non_integer_page');
   });
@@ -84,7 +86,10 @@ describe('errors at the edge', () => {
     const res = await request(t.app).put('/api/v2/barong/resource/users/me').send({ data: 42, extra: true });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ errors: ['jwt.decode_and_verify'] });
-    const upload = await request(t.app).post('/api/v2/barong/resource/documents').set('Content-Type', 'text/plain').send('x');
+    const upload = await request(t.app)
+      .post('/api/v2/barong/resource/documents')
+      .set('Content-Type', 'text/plain')
+      .send('x');
     expect(upload.status).toBe(401);
   });
 
@@ -102,7 +107,9 @@ describe('errors at the edge', () => {
     const ips = await t.db.knex('activities').where({ user_id: user.id }).pluck('user_ip');
     expect(ips).toHaveLength(3);
     for (const ip of ips) expect(ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
-    const gateway = await request(t.app).get('/api/v2/barong/auth/api/v2/barong/public/ping').set('X-Forwarded-For', 'garbage');
+    const gateway = await request(t.app)
+      .get('/api/v2/barong/auth/api/v2/barong/public/ping')
+      .set('X-Forwarded-For', 'garbage');
     expect(gateway.status).toBe(200);
   });
 

@@ -56,12 +56,24 @@ function onMessage(msg: ConsumeMessage | null): void {
   if (!msg) return;
   const jws = JSON.parse(msg.content.toString()) as GeneralJWS;
   const claims = JSON.parse(Buffer.from(jws.payload ?? '', 'base64url').toString()) as Received['claims'];
-  received.push({ exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId: msg.properties.messageId, jws, claims });
+  received.push({
+    exchange: msg.fields.exchange,
+    routingKey: msg.fields.routingKey,
+    messageId: msg.properties.messageId,
+    jws,
+    claims,
+  });
   channel.ack(msg);
 }
 
-function relayConfig(overrides: Partial<Config['eventApi']> = {}, relay: Partial<Config['eventApi']['relay']> = {}): Config {
-  return { ...t.config, eventApi: { ...t.config.eventApi, ...overrides, relay: { ...t.config.eventApi.relay, ...relay } } };
+function relayConfig(
+  overrides: Partial<Config['eventApi']> = {},
+  relay: Partial<Config['eventApi']['relay']> = {},
+): Config {
+  return {
+    ...t.config,
+    eventApi: { ...t.config.eventApi, ...overrides, relay: { ...t.config.eventApi.relay, ...relay } },
+  };
 }
 
 async function startRelay(config: Config = t.config): Promise<OutboxRelayHandle> {
@@ -124,16 +136,24 @@ describe('Event API publishing', () => {
   it('publishes model.user.created and system.session.create in Barong’s signed envelope', async () => {
     const email = uniqueEmail('events-first');
     const signup = await signUp(email).expect(201); // the first user of the database: an active superadmin
-    await request(t.app).post(LOGIN).set('User-Agent', USER_AGENT).send({ email, password: STRONG_PASSWORD }).expect(201);
+    await request(t.app)
+      .post(LOGIN)
+      .set('User-Agent', USER_AGENT)
+      .send({ email, password: STRONG_PASSWORD })
+      .expect(201);
     expect(await outboxRows({ name: 'system.session.create' })).toHaveLength(1);
 
     await startRelay();
     const login = await until(
-      () => received.find((m) => m.claims.event.name === 'system.session.create' && m.claims.event.record?.user?.email === email),
+      () =>
+        received.find(
+          (m) => m.claims.event.name === 'system.session.create' && m.claims.event.record?.user?.email === email,
+        ),
       { what: 'session.create' },
     );
     const created = await until(
-      () => received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+      () =>
+        received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
       { what: 'user.created' },
     );
 
@@ -192,10 +212,13 @@ describe('Event API publishing', () => {
     });
 
     // Each row is marked sent once the broker confirmed it; the token's jti is the row's event id.
-    const row = await until(async () => {
-      const [r] = await outboxRows({ name: 'system.session.create' });
-      return r?.sent_at ? r : undefined;
-    }, { what: 'the login row marked sent' });
+    const row = await until(
+      async () => {
+        const [r] = await outboxRows({ name: 'system.session.create' });
+        return r?.sent_at ? r : undefined;
+      },
+      { what: 'the login row marked sent' },
+    );
     expect(row).toMatchObject({ event_id: login.claims.jti, attempts: 0, claimed_by: null, last_error: null });
   });
 
@@ -209,7 +232,8 @@ describe('Event API publishing', () => {
       .expect(201);
     await startRelay();
     const created = await until(
-      () => received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
+      () =>
+        received.find((m) => m.claims.event.name === 'model.user.created' && m.claims.event.record?.email === email),
       { what: 'user.created' },
     );
     expect(created.claims.event.record).toMatchObject({ referral_uid: referrer.uid, state: 'pending', level: 0 });
@@ -227,10 +251,13 @@ describe('Event API publishing', () => {
     expect(row).toBeDefined();
 
     // The relay tries, fails, counts the attempt and keeps the row pending.
-    const failed = await until(async () => {
-      const [r] = await outboxRows({ id: row.id });
-      return r.attempts >= 1 ? r : undefined;
-    }, { what: 'a failed attempt' });
+    const failed = await until(
+      async () => {
+        const [r] = await outboxRows({ id: row.id });
+        return r.attempts >= 1 ? r : undefined;
+      },
+      { what: 'a failed attempt' },
+    );
     expect(failed.sent_at).toBeNull();
     expect(failed.last_error).toMatch(/ECONNREFUSED|connect/i);
     await Promise.all(relays.splice(0).map((r) => r.stop()));
@@ -247,7 +274,9 @@ describe('Event API publishing', () => {
       record: { user: { email, state: 'pending' }, domain: 'https://exchange.test', token: expect.any(String) },
     });
     await generalVerify(message.jws, t.services.jwtKeys.publicKey);
-    await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), { what: 'the row marked sent' });
+    await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), {
+      what: 'the row marked sent',
+    });
   });
 
   it('never lets two relays publish the same row', async () => {
@@ -261,10 +290,13 @@ describe('Event API publishing', () => {
     const config = relayConfig({}, { batchSize: 3 });
     await Promise.all([startRelay(config), startRelay(config)]);
 
-    await until(async () => {
-      const pending = await t.db.knex('event_outbox').where('id', '>', max).whereNull('sent_at').count({ n: '*' });
-      return Number(pending[0]?.n) === 0 ? true : undefined;
-    }, { what: 'every row sent' });
+    await until(
+      async () => {
+        const pending = await t.db.knex('event_outbox').where('id', '>', max).whereNull('sent_at').count({ n: '*' });
+        return Number(pending[0]?.n) === 0 ? true : undefined;
+      },
+      { what: 'every row sent' },
+    );
     // Everything published was confirmed, so it is in the queue ahead of this marker: once the marker is here,
     // every copy the relays published has been delivered.
     const marker = `marker-${Date.now()}`;
@@ -276,7 +308,10 @@ describe('Event API publishing', () => {
         }
       }, 10);
     });
-    const markerJws = { payload: Buffer.from(JSON.stringify({ jti: marker, event: {} })).toString('base64url'), signatures: [] };
+    const markerJws = {
+      payload: Buffer.from(JSON.stringify({ jti: marker, event: {} })).toString('base64url'),
+      signatures: [],
+    };
     channel.sendToQueue(queue, Buffer.from(JSON.stringify(markerJws)));
     await markerSeen;
 
@@ -309,9 +344,14 @@ describe('Event API publishing', () => {
     worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(worker, 'exit');
     try {
-      const message = await until(() => received.find((m) => m.claims.jti === row.event_id), { what: 'the worker’s publish', timeoutMs: 30_000 });
+      const message = await until(() => received.find((m) => m.claims.jti === row.event_id), {
+        what: 'the worker’s publish',
+        timeoutMs: 30_000,
+      });
       await generalVerify(message.jws, t.services.jwtKeys.publicKey);
-      await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), { what: 'the row marked sent' });
+      await until(async () => ((await outboxRows({ id: row.id }))[0].sent_at ? true : undefined), {
+        what: 'the row marked sent',
+      });
     } finally {
       worker.kill('SIGTERM');
     }
@@ -337,7 +377,10 @@ describe('Event API publishing', () => {
     // A claimed row is not claimable again until its lease ends…
     expect(await a.claim('claim-c', 100, 60_000)).toEqual([]);
     // …and an expired lease (a relay that died) frees it.
-    await t.db.knex('event_outbox').whereIn('claimed_by', ['claim-a', 'claim-b']).update({ claimed_until: new Date(Date.now() - 1000) });
+    await t.db
+      .knex('event_outbox')
+      .whereIn('claimed_by', ['claim-a', 'claim-b'])
+      .update({ claimed_until: new Date(Date.now() - 1000) });
     expect((await a.claim('claim-d', 100, 60_000)).map((r) => r.id).sort((x, y) => x - y)).toEqual(
       [...firstIds, ...secondIds].sort((x, y) => x - y),
     );
@@ -347,7 +390,11 @@ describe('Event API publishing', () => {
 describe('Event API off', () => {
   let off: TestApp;
   beforeAll(async () => {
-    off = await startTestApp({ EVENT_API_RABBITMQ_URL: '', BARONG_EVENT_API_RABBITMQ_HOST: '', EVENT_API_RABBITMQ_HOST: '' });
+    off = await startTestApp({
+      EVENT_API_RABBITMQ_URL: '',
+      BARONG_EVENT_API_RABBITMQ_HOST: '',
+      EVENT_API_RABBITMQ_HOST: '',
+    });
   });
   afterAll(async () => {
     await off?.close();

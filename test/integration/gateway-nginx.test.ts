@@ -38,7 +38,9 @@ async function startUpstream(): Promise<{ server: Server; address: string; recei
   const server = createServer((req, res) => {
     received.push({ method: req.method!, url: req.url!, headers: req.headers });
     req.resume();
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ upstream: true, authorization: req.headers.authorization ?? null }));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ upstream: true, authorization: req.headers.authorization ?? null }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}`, received };
@@ -81,7 +83,10 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
       body: JSON.stringify({ email: user.email, password: user.password, otp_code: await totpCode(otpSecret) }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_barong_session='))!.split(';')[0]!;
+    const cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('_barong_session='))!
+      .split(';')[0]!;
     session = { cookie, csrf: ((await res.json()) as { csrf_token: string }).csrf_token };
   });
 
@@ -99,7 +104,11 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
   const browser = (extra: Record<string, string> = {}) => ({ 'User-Agent': BROWSER, Cookie: session.cookie, ...extra });
 
   function signed(nonce = String(Date.now()), secret = key.secret): Record<string, string> {
-    return { 'X-Auth-Apikey': key.kid, 'X-Auth-Nonce': nonce, 'X-Auth-Signature': hmacHex('HS256', secret, nonce + key.kid) };
+    return {
+      'X-Auth-Apikey': key.kid,
+      'X-Auth-Nonce': nonce,
+      'X-Auth-Signature': hmacHex('HS256', secret, nonce + key.kid),
+    };
   }
 
   /** The one request the upstream got, with the uid of the verified JWT it carried. */
@@ -162,14 +171,19 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
   it('an authorizer answer other than 401/403 (422 for incomplete X-Auth headers) is a 500 at nginx, never a pass', async () => {
     const { 'X-Auth-Signature': _dropped, ...incomplete } = signed();
     const direct = await fetch(`${appUrl}/api/v2/barong/auth${PROTECTED}`, { headers: incomplete });
-    expect({ status: direct.status, body: await direct.json() }).toEqual({ status: 422, body: { errors: ['authz.invalid_api_key_headers'] } });
+    expect({ status: direct.status, body: await direct.json() }).toEqual({
+      status: 422,
+      body: { errors: ['authz.invalid_api_key_headers'] },
+    });
     const res = await fetch(`${nginx.url}${PROTECTED}`, { headers: incomplete });
     expect(res.status).toBe(500);
     expect(upstream.received).toEqual([]);
   });
 
   it('a pass-list path reaches the upstream without Authorization, even when the client sent its own', async () => {
-    const res = await fetch(`${nginx.url}/api/v2/peatio/public/markets`, { headers: { Authorization: 'Bearer forged.by.client' } });
+    const res = await fetch(`${nginx.url}/api/v2/peatio/public/markets`, {
+      headers: { Authorization: 'Bearer forged.by.client' },
+    });
     expect(res.status).toBe(200);
     expect(upstream.received).toHaveLength(1);
     expect(upstream.received[0]!.url).toBe('/api/v2/peatio/public/markets');
@@ -183,7 +197,12 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
     const asAdmin = { 'User-Agent': BROWSER, Cookie: adminSession.cookie };
     expect((await rawSend(nginx.url, 'GET', '/api/v2/peatio/admin/x', asAdmin)).status).toBe(200);
     upstream.received.length = 0;
-    for (const path of ['/api/v2/peatio//management/x', '/api/v2/peatio/./management/x', '/api/v2/peatio%2Fmanagement/x', '/api/v2/peatio/x/../management/x']) {
+    for (const path of [
+      '/api/v2/peatio//management/x',
+      '/api/v2/peatio/./management/x',
+      '/api/v2/peatio%2Fmanagement/x',
+      '/api/v2/peatio/x/../management/x',
+    ]) {
       const res = await rawSend(nginx.url, 'GET', path, asAdmin);
       expect(res.status, path).toBe(401);
     }
@@ -191,6 +210,8 @@ describe.skipIf(skip)('nginx auth_request in front of the authorizer', () => {
   });
 
   it('docs/gateways.md shows this exact server block', () => {
-    expect(readFileSync(new URL('../../docs/gateways.md', import.meta.url), 'utf8')).toContain(gatewayServerBlock('80'));
+    expect(readFileSync(new URL('../../docs/gateways.md', import.meta.url), 'utf8')).toContain(
+      gatewayServerBlock('80'),
+    );
   });
 });

@@ -43,8 +43,7 @@ describe.each(['identity', 'public'])('/%s general endpoints', (area) => {
       captcha_type: 'none',
       phone_verification_type: 'mock',
       password_min_entropy: 20,
-      password_regexp:
-        '(?-mix:^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])(?=.*[[:graph:]]).{8,80}$)',
+      password_regexp: '(?-mix:^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])(?=.*[[:graph:]]).{8,80}$)',
     });
   });
 

@@ -15,7 +15,11 @@ let mail: MailHarness;
 
 beforeAll(async () => {
   // A short, non-default token lifetime, so the expiry test shows the setting is the one applied.
-  t = await startTestApp({ BARONG_CODE_REQUESTS_MAX: '3', BARONG_CODE_REQUESTS_MAX_PER_IP: '1000', BARONG_JWT_EXPIRE_TIME: '120' });
+  t = await startTestApp({
+    BARONG_CODE_REQUESTS_MAX: '3',
+    BARONG_CODE_REQUESTS_MAX_PER_IP: '1000',
+    BARONG_JWT_EXPIRE_TIME: '120',
+  });
   mail = await startMailHarness(t);
   // The first user becomes superadmin without confirmation; the tests want ordinary members.
   await createUser(t, { role: 'superadmin' });
@@ -32,7 +36,11 @@ const post = (path: string, body: Record<string, unknown>, cookie?: string) => {
 };
 
 async function signUpAndGetLink(email: string, language?: string): Promise<URL> {
-  await post('/users', { email, password: STRONG_PASSWORD, ...(language ? { data: JSON.stringify({ language }) } : {}) }).expect(201);
+  await post('/users', {
+    email,
+    password: STRONG_PASSWORD,
+    ...(language ? { data: JSON.stringify({ language }) } : {}),
+  }).expect(201);
   const message = await mail.mailTo(email, /Registration|Регистрац/);
   return linkIn(message, 'confirmation_token');
 }
@@ -74,15 +82,27 @@ describe('e-mail confirmation', () => {
       expect(Object.keys(res.body).sort()).toEqual(NO_SESSION_BODY);
       expect(res.body).toMatchObject({ uid: user.uid, state });
       expect(sessionCookie(res)).toBeUndefined();
-      expect(await t.db.knex('labels').where({ user_id: user.id, key: 'email', scope: 'private' }).first()).toMatchObject({ value: 'verified' });
+      expect(
+        await t.db.knex('labels').where({ user_id: user.id, key: 'email', scope: 'private' }).first(),
+      ).toMatchObject({ value: 'verified' });
     });
 
     it('an account with 2FA: confirmed and active, but it logs in with its code; the link alone opens nothing', async () => {
       const { res, user } = await signUpAndConfirmAfter(async (uid) => {
         const pending = (await t.services.uow.repos.users.findByUid(uid))!;
-        await t.services.uow.repos.users.update(pending.id, { otp: true, otpSecretEncrypted: t.services.encryptor.encrypt('JBSWY3DPEHPK3PXP') });
+        await t.services.uow.repos.users.update(pending.id, {
+          otp: true,
+          otpSecretEncrypted: t.services.encryptor.encrypt('JBSWY3DPEHPK3PXP'),
+        });
       });
-      expect(res.body).toEqual({ email: user.email, uid: user.uid, role: 'member', level: 1, otp: true, state: 'active' });
+      expect(res.body).toEqual({
+        email: user.email,
+        uid: user.uid,
+        role: 'member',
+        level: 1,
+        otp: true,
+        state: 'active',
+      });
       expect(res.body.csrf_token).toBeUndefined();
       expect(sessionCookie(res)).toBeUndefined();
       expect((await post('/sessions', { email: user.email, password: STRONG_PASSWORD }).expect(401)).body).toEqual({
@@ -92,7 +112,9 @@ describe('e-mail confirmation', () => {
 
     it('a session the request carried is left as it was, neither ended nor replaced', async () => {
       const other = await createUser(t);
-      const cookie = sessionCookie(await post('/sessions', { email: other.email, password: other.password }).expect(201))!;
+      const cookie = sessionCookie(
+        await post('/sessions', { email: other.email, password: other.password }).expect(201),
+      )!;
       const email = uniqueEmail('gated-carried');
       const token = (await signUpAndGetLink(email)).searchParams.get('confirmation_token')!;
       await label('ban', 'fraud')((await t.services.uow.repos.users.findByEmail(email))!.uid);
@@ -118,7 +140,9 @@ describe('e-mail confirmation', () => {
   });
 
   it('a tampered or garbage token is a 422 jwt key', async () => {
-    expect((await post('/users/email/confirm_code', { token: 'abc' }).expect(422)).body.errors[0]).toMatch(/^jwt\.decode_and_verify\./);
+    expect((await post('/users/email/confirm_code', { token: 'abc' }).expect(422)).body.errors[0]).toMatch(
+      /^jwt\.decode_and_verify\./,
+    );
     const token = (await signUpAndGetLink(uniqueEmail('tamper'))).searchParams.get('confirmation_token')!;
     const [h, p, s] = token.split('.');
     const forged = `${h}.${p}.${s!.slice(0, -4)}AAAA`;
@@ -163,11 +187,18 @@ describe('password reset', () => {
     const cookie = sessionCookie(await post('/sessions', { email: user.email, password: user.password }).expect(201))!;
     const token = await requestReset(user.email);
     const newPassword = 'Brand-New-Secret-42';
-    await post('/users/password/confirm_code', { reset_password_token: token, password: newPassword, confirm_password: newPassword }).expect(201);
+    await post('/users/password/confirm_code', {
+      reset_password_token: token,
+      password: newPassword,
+      confirm_password: newPassword,
+    }).expect(201);
     await request(t.app).delete(`${API}/sessions`).set('Cookie', cookie).expect(404);
     await post('/sessions', { email: user.email, password: user.password }).expect(401);
     await post('/sessions', { email: user.email, password: newPassword }).expect(201);
-    const actions = (await t.db.knex('activities').where({ user_id: user.id, topic: 'password' })).map((a) => [a.action, a.result]);
+    const actions = (await t.db.knex('activities').where({ user_id: user.id, topic: 'password' })).map((a) => [
+      a.action,
+      a.result,
+    ]);
     expect(actions).toEqual([
       ['request password reset', 'succeed'],
       ['password reset', 'succeed'],
@@ -179,10 +210,18 @@ describe('password reset', () => {
     const user = await createUser(t, { email: uniqueEmail('latest') });
     const older = await requestReset(user.email);
     const newer = await requestReset(user.email);
-    const body = (token: string) => ({ reset_password_token: token, password: 'Another-Secret-77', confirm_password: 'Another-Secret-77' });
-    expect((await post('/users/password/confirm_code', body(older)).expect(422)).body).toEqual({ errors: ['identity.user.utilized_token'] });
+    const body = (token: string) => ({
+      reset_password_token: token,
+      password: 'Another-Secret-77',
+      confirm_password: 'Another-Secret-77',
+    });
+    expect((await post('/users/password/confirm_code', body(older)).expect(422)).body).toEqual({
+      errors: ['identity.user.utilized_token'],
+    });
     await post('/users/password/confirm_code', body(newer)).expect(201);
-    expect((await post('/users/password/confirm_code', body(newer)).expect(422)).body).toEqual({ errors: ['identity.user.utilized_token'] });
+    expect((await post('/users/password/confirm_code', body(newer)).expect(422)).body).toEqual({
+      errors: ['identity.user.utilized_token'],
+    });
   });
 
   it('a reset link expires BARONG_JWT_EXPIRE_TIME after it was issued: jwt.decode_and_verify.expired', async () => {
@@ -191,7 +230,8 @@ describe('password reset', () => {
     const { iat, exp } = decodeJwt(token);
     expect(exp! - iat!).toBe(120);
     const password = 'Another-Secret-77';
-    const confirm = () => post('/users/password/confirm_code', { reset_password_token: token, password, confirm_password: password });
+    const confirm = () =>
+      post('/users/password/confirm_code', { reset_password_token: token, password, confirm_password: password });
     // Only Date is faked: the app reads the clock, the test waits for nothing.
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
@@ -218,17 +258,37 @@ describe('password reset', () => {
 
   it('a confirmation token is never accepted as a reset token', async () => {
     const token = (await signUpAndGetLink(uniqueEmail('swap'))).searchParams.get('confirmation_token')!;
-    const res = await post('/users/password/confirm_code', { reset_password_token: token, password: 'Another-Secret-77', confirm_password: 'Another-Secret-77' }).expect(422);
+    const res = await post('/users/password/confirm_code', {
+      reset_password_token: token,
+      password: 'Another-Secret-77',
+      confirm_password: 'Another-Secret-77',
+    }).expect(422);
     expect(res.body).toEqual({ errors: ['jwt.decode_and_verify.confirmation'] });
   });
 
   it('checks the passwords: mismatch, weak', async () => {
     const user = await createUser(t, { email: uniqueEmail('weak') });
     const token = await requestReset(user.email);
-    expect((await post('/users/password/confirm_code', { reset_password_token: token, password: 'Password1', confirm_password: 'Password2' }).expect(422)).body).toEqual({
+    expect(
+      (
+        await post('/users/password/confirm_code', {
+          reset_password_token: token,
+          password: 'Password1',
+          confirm_password: 'Password2',
+        }).expect(422)
+      ).body,
+    ).toEqual({
       errors: ['identity.user.passwords_doesnt_match'],
     });
-    expect((await post('/users/password/confirm_code', { reset_password_token: token, password: 'Password1', confirm_password: 'Password1' }).expect(422)).body).toEqual({
+    expect(
+      (
+        await post('/users/password/confirm_code', {
+          reset_password_token: token,
+          password: 'Password1',
+          confirm_password: 'Password1',
+        }).expect(422)
+      ).body,
+    ).toEqual({
       errors: ['password.weak'],
     });
   });

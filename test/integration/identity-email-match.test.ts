@@ -43,7 +43,11 @@ describe('UsersRepository.findByEmail', () => {
   it('finds the account under another ASCII case, Unicode form or surrounding spaces', async () => {
     const user = await createUser(t, { email: uniqueEmail('Ren\u00e9e') });
     const { users } = t.services.uow.repos;
-    for (const spelling of [user.email.toUpperCase().replace('\u00c9', '\u00e9'), user.email.normalize('NFD'), `  ${user.email}\t`]) {
+    for (const spelling of [
+      user.email.toUpperCase().replace('\u00c9', '\u00e9'),
+      user.email.normalize('NFD'),
+      `  ${user.email}\t`,
+    ]) {
       expect((await users.findByEmail(spelling))?.uid).toBe(user.uid);
     }
     const kate = await createUser(t, { email: uniqueEmail('kate') });
@@ -67,10 +71,14 @@ describe('over HTTP', () => {
       expect(res.body).toMatchObject({ email, state: 'pending' });
       expect(res.body.uid).not.toBe(existing.uid);
     }
-    expect((await post('/users', { email: existing.email.toUpperCase(), password: STRONG_PASSWORD }).expect(422)).body).toEqual({
+    expect(
+      (await post('/users', { email: existing.email.toUpperCase(), password: STRONG_PASSWORD }).expect(422)).body,
+    ).toEqual({
       errors: ['email.taken'],
     });
-    expect((await post('/users', { email: existing.email.normalize('NFD'), password: STRONG_PASSWORD }).expect(422)).body).toEqual({
+    expect(
+      (await post('/users', { email: existing.email.normalize('NFD'), password: STRONG_PASSWORD }).expect(422)).body,
+    ).toEqual({
       errors: ['email.taken'],
     });
   });
@@ -88,7 +96,8 @@ describe('over HTTP', () => {
   it('reset and confirmation requests for a look-alike spelling mail nobody', async () => {
     const active = await createUser(t, { email: uniqueEmail('kate') });
     const pending = await createUser(t, { email: uniqueEmail('kate'), state: 'pending', level: 0 });
-    for (const email of lookAlikes(active.email)) await post('/users/password/generate_code', { email }).expect(201, {});
+    for (const email of lookAlikes(active.email))
+      await post('/users/password/generate_code', { email }).expect(201, {});
     for (const email of lookAlikes(pending.email)) await post('/users/email/generate_code', { email }).expect(201, {});
     // A login notice asked afterwards: the one mail worker delivers in order, so once it is here any mail the
     // requests above caused is here too.
@@ -105,11 +114,17 @@ describe('over HTTP', () => {
     const renee = await createUser(t, { email: uniqueEmail('ren\u00e9e') });
     const other = await createUser(t, { email: renee.email.replace('\u00e9', '\u00c9') });
     await post('/users/password/generate_code', { email: renee.email }).expect(201, {});
-    const token = linkIn(await mail.mailTo(renee.email, /Password reset/i), 'reset_token').searchParams.get('reset_token')!;
+    const token = linkIn(await mail.mailTo(renee.email, /Password reset/i), 'reset_token').searchParams.get(
+      'reset_token',
+    )!;
     await post('/users/password/generate_code', { email: other.email }).expect(201, {});
     await mail.mailTo(other.email, /Password reset/i);
     const password = 'Another-Secret-77';
-    await post('/users/password/confirm_code', { reset_password_token: token, password, confirm_password: password }).expect(201);
+    await post('/users/password/confirm_code', {
+      reset_password_token: token,
+      password,
+      confirm_password: password,
+    }).expect(201);
     await post('/sessions', { email: renee.email, password }).expect(201);
   });
 
@@ -117,6 +132,8 @@ describe('over HTTP', () => {
     const presentationForm = '\ufb2c'; // one character that NFC spells with three
     const label = presentationForm.repeat(21);
     const email = `${label}@${[label, label, label].join('.')}.com`;
-    expect((await post('/users', { email, password: STRONG_PASSWORD }).expect(422)).body).toEqual({ errors: ['email.invalid'] });
+    expect((await post('/users', { email, password: STRONG_PASSWORD }).expect(422)).body).toEqual({
+      errors: ['email.invalid'],
+    });
   });
 });

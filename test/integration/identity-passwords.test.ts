@@ -25,7 +25,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (path: string, body: Record<string, unknown>) => request(t.app).post(`${API}${path}`).type('form').send(body);
+const post = (path: string, body: Record<string, unknown>) =>
+  request(t.app).post(`${API}${path}`).type('form').send(body);
 const login = (email: string, password: string) => post('/sessions', { email, password });
 const digestOf = async (id: number) => (await t.services.uow.repos.users.findById(id))!.passwordDigest;
 
@@ -81,7 +82,9 @@ describe('bcrypt digests imported from Barong', () => {
     expect(await digestOf(user.id)).toMatch(/^\$argon2id\$/);
     // From now on the whole password counts: its first 72 bytes, or another tail, do not log in.
     for (const attempt of [FIRST_72_BYTES, `${FIRST_72_BYTES}anything`]) {
-      expect((await login(user.email, attempt).expect(401)).body).toEqual({ errors: ['identity.session.invalid_params'] });
+      expect((await login(user.email, attempt).expect(401)).body).toEqual({
+        errors: ['identity.session.invalid_params'],
+      });
     }
     await login(user.email, LONG).expect(201);
   });

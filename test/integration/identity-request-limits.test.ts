@@ -29,7 +29,9 @@ const post = (path: string, ip: string, body: Record<string, unknown>) =>
 describe('sign-up', () => {
   it('20 parallel sign-ups from one address with a limit of 10: exactly 10 are made, 10 get 429 with Retry-After', async () => {
     const emails = Array.from({ length: 20 }, () => uniqueEmail('flood'));
-    const results = await Promise.all(emails.map((email) => post('/identity/users', '203.0.113.10', { email, password: STRONG_PASSWORD })));
+    const results = await Promise.all(
+      emails.map((email) => post('/identity/users', '203.0.113.10', { email, password: STRONG_PASSWORD })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(10);
     const refused = results.filter((r) => r.status === 429);
     expect(refused).toHaveLength(10);
@@ -42,7 +44,8 @@ describe('sign-up', () => {
 
   it('a refused sign-up costs no password hash, and counts whatever its body', async () => {
     const ip = '203.0.113.11';
-    for (let i = 0; i < 10; i++) await post('/identity/users', ip, { email: 'not-an-email', password: STRONG_PASSWORD }).expect(422);
+    for (let i = 0; i < 10; i++)
+      await post('/identity/users', ip, { email: 'not-an-email', password: STRONG_PASSWORD }).expect(422);
     const hash = vi.spyOn(t.services.hasher, 'hash');
     try {
       await post('/identity/users', ip, { email: uniqueEmail('late'), password: STRONG_PASSWORD }).expect(429);
@@ -53,9 +56,14 @@ describe('sign-up', () => {
   });
 
   it('another address keeps its own budget', async () => {
-    for (let i = 0; i < 10; i++) await post('/identity/users', '203.0.113.12', { email: 'x', password: 'x' }).expect(422);
-    await post('/identity/users', '203.0.113.12', { email: uniqueEmail('late'), password: STRONG_PASSWORD }).expect(429);
-    await post('/identity/users', '203.0.113.13', { email: uniqueEmail('other'), password: STRONG_PASSWORD }).expect(201);
+    for (let i = 0; i < 10; i++)
+      await post('/identity/users', '203.0.113.12', { email: 'x', password: 'x' }).expect(422);
+    await post('/identity/users', '203.0.113.12', { email: uniqueEmail('late'), password: STRONG_PASSWORD }).expect(
+      429,
+    );
+    await post('/identity/users', '203.0.113.13', { email: uniqueEmail('other'), password: STRONG_PASSWORD }).expect(
+      201,
+    );
   });
 });
 

@@ -56,7 +56,10 @@ describe('POST /identity/sessions', () => {
     const first = sessionCookie(await login({ email: user.email, password: user.password }).expect(201))!;
     const second = sessionCookie(await login({ email: user.email, password: user.password }, first).expect(201))!;
     expect(second).not.toBe(first);
-    await request(t.app).delete(LOGIN).set('Cookie', first).expect(404, { errors: ['identity.session.not_found'] });
+    await request(t.app)
+      .delete(LOGIN)
+      .set('Cookie', first)
+      .expect(404, { errors: ['identity.session.not_found'] });
     await request(t.app).delete(LOGIN).set('Cookie', second).expect(204);
   });
 
@@ -70,7 +73,10 @@ describe('POST /identity/sessions', () => {
     expect(unknown.body).toEqual(wrong.body);
     await t.drainOutbox(); // the failed-login activity is written by the relay (deferred-requests.ts)
     const failed = await activities(user.id, 'login');
-    expect(failed[0]).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: 'Invalid Email or Password' }) });
+    expect(failed[0]).toMatchObject({
+      result: 'failed',
+      data: JSON.stringify({ reason: 'Invalid Email or Password' }),
+    });
   });
 
   it.each([
@@ -205,13 +211,16 @@ describe('brute force across API processes (security case 30)', () => {
   afterAll(async () => {
     await second?.close();
   });
-  const on = (app: Express, user: { email: string }, password: string) => login({ email: user.email, password }, undefined, app);
+  const on = (app: Express, user: { email: string }, password: string) =>
+    login({ email: user.email, password }, undefined, app);
 
   it('failed logins on either process count against one limit for the account', async () => {
     const user = await createUser(t);
     for (let i = 0; i < 10; i++) await on(i % 2 ? secondApp : t.app, user, 'Wrong-Password-1').expect(401);
     for (const app of [t.app, secondApp]) {
-      expect((await on(app, user, user.password).expect(429)).body).toEqual({ errors: ['identity.session.too_many_attempts'] });
+      expect((await on(app, user, user.password).expect(429)).body).toEqual({
+        errors: ['identity.session.too_many_attempts'],
+      });
     }
   });
 
@@ -231,10 +240,15 @@ describe('DELETE /identity/sessions', () => {
     const res = await request(t.app).delete(LOGIN).set('Cookie', cookie).expect(204);
     expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).join(';')).toMatch(/_barong_session=;/);
     expect((await activities(user.id, 'logout'))[0]).toMatchObject({ topic: 'session', result: 'succeed' });
-    await request(t.app).delete(LOGIN).set('Cookie', cookie).expect(404, { errors: ['identity.session.not_found'] });
+    await request(t.app)
+      .delete(LOGIN)
+      .set('Cookie', cookie)
+      .expect(404, { errors: ['identity.session.not_found'] });
   });
 
   it('without a session is 404 identity.session.not_found', async () => {
-    await request(t.app).delete(LOGIN).expect(404, { errors: ['identity.session.not_found'] });
+    await request(t.app)
+      .delete(LOGIN)
+      .expect(404, { errors: ['identity.session.not_found'] });
   });
 });

@@ -40,10 +40,23 @@ describe('POST /identity/users', () => {
     const email = uniqueEmail('first');
     const res = await signUp({ email, password: STRONG_PASSWORD }).expect(201);
     expect(Object.keys(res.body).sort()).toEqual(FULL_INFO_KEYS);
-    expect(res.body).toMatchObject({ email, role: 'superadmin', state: 'active', level: 1, otp: false, username: null });
+    expect(res.body).toMatchObject({
+      email,
+      role: 'superadmin',
+      state: 'active',
+      level: 1,
+      otp: false,
+      username: null,
+    });
     expect(res.body.uid).toMatch(/^ID[0-9A-F]{10}$/);
     expect(res.body.labels).toEqual([
-      { key: 'email', value: 'verified', scope: 'private', created_at: expect.any(String), updated_at: expect.any(String) },
+      {
+        key: 'email',
+        value: 'verified',
+        scope: 'private',
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      },
     ]);
     expect(sessionCookie(res)).toBeDefined();
     const activity = await t.db.knex('activities').where({ topic: 'account', action: 'signup' }).first();
@@ -57,7 +70,13 @@ describe('POST /identity/users', () => {
       username: 'JaneDoe42',
       data: '{"language":"ru"}',
     }).expect(201);
-    expect(res.body).toMatchObject({ role: 'member', state: 'pending', level: 0, username: 'janedoe42', data: '{"language":"ru"}' });
+    expect(res.body).toMatchObject({
+      role: 'member',
+      state: 'pending',
+      level: 0,
+      username: 'janedoe42',
+      data: '{"language":"ru"}',
+    });
     expect(res.body.labels).toEqual([]);
     expect(res.body.csrf_token).toMatch(/^[0-9a-f]{32}$/);
   });
@@ -93,13 +112,19 @@ describe('POST /identity/users', () => {
 
   it('takes a referral by uid and shows it as referral_uid', async () => {
     const referrer = await signUp({ email: uniqueEmail('referrer'), password: STRONG_PASSWORD }).expect(201);
-    const res = await signUp({ email: uniqueEmail('referred'), password: STRONG_PASSWORD, refid: referrer.body.uid }).expect(201);
+    const res = await signUp({
+      email: uniqueEmail('referred'),
+      password: STRONG_PASSWORD,
+      refid: referrer.body.uid,
+    }).expect(201);
     expect(res.body.referral_uid).toBe(referrer.body.uid);
   });
 
   it('checks the referral: wrong prefix, unknown uid', async () => {
     const base = { email: uniqueEmail('ref'), password: STRONG_PASSWORD };
-    expect((await signUp({ ...base, refid: 'XX123' }).expect(422)).body).toEqual({ errors: ['identity.user.invalid_referral_format'] });
+    expect((await signUp({ ...base, refid: 'XX123' }).expect(422)).body).toEqual({
+      errors: ['identity.user.invalid_referral_format'],
+    });
     expect((await signUp({ ...base, refid: 'ID0000000000' }).expect(422)).body).toEqual({
       errors: ['identity.user.referral_doesnt_exist'],
     });
@@ -107,12 +132,17 @@ describe('POST /identity/users', () => {
 
   it('a username already taken is refused', async () => {
     await signUp({ email: uniqueEmail('u1'), password: STRONG_PASSWORD, username: 'uniqueone' }).expect(201);
-    const res = await signUp({ email: uniqueEmail('u2'), password: STRONG_PASSWORD, username: 'UniqueOne' }).expect(422);
+    const res = await signUp({ email: uniqueEmail('u2'), password: STRONG_PASSWORD, username: 'UniqueOne' }).expect(
+      422,
+    );
     expect(res.body).toEqual({ errors: ['username.taken'] });
   });
 
   it('takes JSON bodies too', async () => {
-    const res = await request(t.app).post(SIGN_UP).send({ email: uniqueEmail('json'), password: STRONG_PASSWORD }).expect(201);
+    const res = await request(t.app)
+      .post(SIGN_UP)
+      .send({ email: uniqueEmail('json'), password: STRONG_PASSWORD })
+      .expect(201);
     expect(res.body.state).toBe('pending');
   });
 

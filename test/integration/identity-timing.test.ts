@@ -37,12 +37,18 @@ describe('a known and an unknown e-mail cost the same before the answer', () => 
     const user = await createUser(t);
     let answers: unknown[] = [];
     const trace = await sameWork(
-      async () => answers.push((await post('/sessions', { email: user.email, password: 'Wrong-Password-1' }).expect(401)).body),
-      async () => answers.push((await post('/sessions', { email: uniqueEmail('ghost'), password: 'Wrong-Password-1' }).expect(401)).body),
+      async () =>
+        answers.push((await post('/sessions', { email: user.email, password: 'Wrong-Password-1' }).expect(401)).body),
+      async () =>
+        answers.push(
+          (await post('/sessions', { email: uniqueEmail('ghost'), password: 'Wrong-Password-1' }).expect(401)).body,
+        ),
     );
     expect(answers[1]).toEqual(answers[0]);
     // One verification at the configured parameters, and the only write is the outbox row.
-    expect(trace.hashes).toEqual([`$argon2id$v=19$m=${t.config.hashing.memoryCost},t=${t.config.hashing.timeCost},p=${t.config.hashing.parallelism}`]);
+    expect(trace.hashes).toEqual([
+      `$argon2id$v=19$m=${t.config.hashing.memoryCost},t=${t.config.hashing.timeCost},p=${t.config.hashing.parallelism}`,
+    ]);
     expect(trace.sql.filter((s) => !s.startsWith('select'))).toEqual(['begin', 'insert event_outbox', 'commit']);
     answers = [];
 
@@ -80,9 +86,15 @@ describe('a known and an unknown e-mail cost the same before the answer', () => 
     await post('/users/password/generate_code', { email: uniqueEmail('ghost') }).expect(201);
     await t.drainOutbox();
     await t.drainOutbox(); // a second relay pass finds nothing more to do
-    const rows = await t.db.knex('event_outbox').where('id', '>', Number(before?.id ?? 0)).orderBy('id');
+    const rows = await t.db
+      .knex('event_outbox')
+      .where('id', '>', Number(before?.id ?? 0))
+      .orderBy('id');
     const names = rows.map((r: { name: string }) => r.name);
-    expect(names.filter((n: string) => n.startsWith('system.')).sort()).toEqual(['system.user.email.confirmation.token', 'system.user.password.reset.token']);
+    expect(names.filter((n: string) => n.startsWith('system.')).sort()).toEqual([
+      'system.user.email.confirmation.token',
+      'system.user.password.reset.token',
+    ]);
     expect(rows.every((r: { sent_at: Date | null }) => r.sent_at !== null)).toBe(true);
     const activity = await t.db.knex('activities').where({ user_id: user.id, action: 'request password reset' });
     expect(activity).toHaveLength(1);

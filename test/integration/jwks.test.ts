@@ -39,7 +39,8 @@ async function listen(t: TestApp) {
   });
   const { port } = server.address() as { port: number };
   const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${port}${JWKS_PATH}`));
-  const verify = (token: string) => jwtVerify(token, jwks, { issuer: 'barong', audience: 'barong', subject: 'session' });
+  const verify = (token: string) =>
+    jwtVerify(token, jwks, { issuer: 'barong', audience: 'barong', subject: 'session' });
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return { verify, close };
 }
@@ -76,7 +77,15 @@ describe('RS256 with a previous and a next key (rotation)', () => {
       keys: [
         { kty: 'RSA', kid: signingKid, alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' },
         { kty: 'RSA', kid: previousKid, alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' },
-        { kty: 'EC', kid: nextKid, alg: 'ES256', use: 'sig', crv: 'P-256', x: expect.any(String), y: expect.any(String) },
+        {
+          kty: 'EC',
+          kid: nextKid,
+          alg: 'ES256',
+          use: 'sig',
+          crv: 'P-256',
+          x: expect.any(String),
+          y: expect.any(String),
+        },
       ],
     });
   });
@@ -109,10 +118,12 @@ describe('RS256 with a previous and a next key (rotation)', () => {
     await expect(remote.verify(stranger)).rejects.toThrow();
     expect(await t.services.sessionJwt.verify(stranger)).toBeUndefined();
     expect((await me(t, stranger).expect(401)).body).toEqual(REFUSED);
-    const mailToken = await new AccountTokens(await jwtKeysFrom(rsa()), t.services.redis, t.services.redisKeys, 3600).issue(
-      'confirmation',
-      { email: user.email, uid: user.uid },
-    );
+    const mailToken = await new AccountTokens(
+      await jwtKeysFrom(rsa()),
+      t.services.redis,
+      t.services.redisKeys,
+      3600,
+    ).issue('confirmation', { email: user.email, uid: user.uid });
     const res = await request(t.app).post(CONFIRM).send({ token: mailToken }).expect(422);
     expect(res.body).toEqual({ errors: ['jwt.decode_and_verify.raised'] });
   });

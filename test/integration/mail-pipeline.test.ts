@@ -174,7 +174,11 @@ describe('mail pipeline', () => {
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toMatch(/451/);
     expect(smtp.inbox.filter(to(job.to))).toHaveLength(0);
-    expect(logLines.some((l) => l.jobId === job.idempotencyKey && l.msg === 'mail job failed for good; left in the failed set')).toBe(true);
+    expect(
+      logLines.some(
+        (l) => l.jobId === job.idempotencyKey && l.msg === 'mail job failed for good; left in the failed set',
+      ),
+    ).toBe(true);
   });
 
   it('keeps the recipient and the token out of Redis in clear (job data and completed history)', async () => {
@@ -231,7 +235,9 @@ describe('mail pipeline', () => {
     await producer.add(job.template, sealMail(job, encryptor), { jobId: `again:${job.idempotencyKey}` });
     expect(await finished(producer, `again:${job.idempotencyKey}`)).toMatchObject({ status: 'already_sent' });
     expect(smtp.inbox.filter(to(job.to))).toHaveLength(1);
-    expect(logLines.some((l) => l.jobId === `again:${job.idempotencyKey}` && String(l.msg).includes('already sent'))).toBe(true);
+    expect(
+      logLines.some((l) => l.jobId === `again:${job.idempotencyKey}` && String(l.msg).includes('already sent')),
+    ).toBe(true);
   });
 
   it('close() lets the job in hand finish and takes no new ones', async () => {

@@ -19,7 +19,8 @@ let numberSeq = 100;
 const newNumber = () => `1202555${String(numberSeq++).padStart(4, '0')}`;
 
 const call = (p: string, data: unknown, signers?: string[]) => callManagement(t.app, keys, p, data, signers);
-const privateLabel = (userId: number, key: string) => t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
+const privateLabel = (userId: number, key: string) =>
+  t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'barong-mgn-docs-'));
@@ -55,7 +56,9 @@ describe('management phones', () => {
     const number = newNumber();
     expect((await call('/phones', { uid: 'ID0000000000', number })).body).toEqual({ error: 'user.doesnt_exist' });
     expect((await call('/phones', { uid: a.uid, number: '+1202' })).status).toBe(400);
-    expect((await call('/phones', { uid: a.uid, number: '+1202' })).body).toEqual({ error: 'management.phone.invalid_num' });
+    expect((await call('/phones', { uid: a.uid, number: '+1202' })).body).toEqual({
+      error: 'management.phone.invalid_num',
+    });
     expect((await call('/phones', { uid: a.uid, number })).status).toBe(201);
     for (const uid of [a.uid, b.uid]) {
       const res = await call('/phones', { uid, number });
@@ -76,7 +79,10 @@ describe('management phones', () => {
 
   it("answers the validation and the unknown user with Grape's wording, 422", async () => {
     const none = await call('/phones', {});
-    expect([none.status, none.body]).toEqual([422, { error: 'uid is missing, uid is empty, number is missing, number is empty' }]);
+    expect([none.status, none.body]).toEqual([
+      422,
+      { error: 'uid is missing, uid is empty, number is missing, number is empty' },
+    ]);
     const unknown = await call('/phones/get', { uid: 'ID0000000000' });
     expect([unknown.status, unknown.body]).toEqual([422, { error: 'user.doesnt_exist' }]);
   });
@@ -87,11 +93,18 @@ describe('management phones', () => {
     const number = newNumber();
     await call('/phones', { uid: user.uid, number });
     await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'phone', 'verified', { by: 'admin' }));
-    for (const [uid, n] of [[other.uid, number], [user.uid, '+1202'], [user.uid, newNumber()]]) {
+    for (const [uid, n] of [
+      [other.uid, number],
+      [user.uid, '+1202'],
+      [user.uid, newNumber()],
+    ]) {
       const res = await call('/phones/delete', { uid, number: n });
       expect([res.status, res.body]).toEqual([422, { error: 'management.phone.doesnt_exists' }]);
     }
-    const res = await call('/phones/delete', { uid: user.uid, number: `+1 (${number.slice(1, 4)}) ${number.slice(4)}` });
+    const res = await call('/phones/delete', {
+      uid: user.uid,
+      number: `+1 (${number.slice(1, 4)}) ${number.slice(4)}`,
+    });
     expect([res.status, res.body]).toEqual([201, { country: 'US', number, validated_at: expect.any(String) }]);
     expect((await call('/phones/get', { uid: user.uid })).body).toEqual([]);
     expect((await privateLabel(user.id, 'phone'))?.value).toBe('verified');
@@ -99,7 +112,11 @@ describe('management phones', () => {
 
   it('refuses a request the scope’s mandatory signer did not sign', async () => {
     const user = await activeUser(t);
-    for (const [p, data] of [['/phones/get', { uid: user.uid }], ['/phones', { uid: user.uid, number: newNumber() }], ['/phones/delete', { uid: user.uid, number: newNumber() }]] as const) {
+    for (const [p, data] of [
+      ['/phones/get', { uid: user.uid }],
+      ['/phones', { uid: user.uid, number: newNumber() }],
+      ['/phones/delete', { uid: user.uid, number: newNumber() }],
+    ] as const) {
       const res = await call(p, data, ['peatio']);
       expect([res.status, res.body]).toEqual([401, { error: 'Not enough signatures for the action.' }]);
     }
@@ -124,11 +141,21 @@ describe('management documents', () => {
     const res = await call('/documents', doc(user.uid, { metadata: { source: 'kyc-vendor' } }));
     expect([res.status, res.body]).toEqual([201, {}]);
     const [row] = await rows(user.id);
-    expect(row).toMatchObject({ doc_type: 'Passport', content_type: 'image/png', size: PNG.length, metadata: '{"source":"kyc-vendor"}' });
+    expect(row).toMatchObject({
+      doc_type: 'Passport',
+      content_type: 'image/png',
+      size: PNG.length,
+      metadata: '{"source":"kyc-vendor"}',
+    });
     expect(t.services.encryptor.decrypt(row.doc_number_encrypted)).toBe('AA1234BB');
     expect(await readdir(path.join(dir, 'documents', user.uid))).toHaveLength(1);
     expect((await privateLabel(user.id, 'document'))?.value).toBe('pending');
-    expect(events.some((e) => e.name === 'model.document.created' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid)).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.name === 'model.document.created' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid,
+      ),
+    ).toBe(true);
   });
 
   it('leaves labels alone with update_labels=false, moves a verified step back otherwise, and knows no per-user limit', async () => {
@@ -147,12 +174,22 @@ describe('management documents', () => {
       expect(res.status).toBe(422);
       return res.body.error;
     };
-    expect(await refused({ doc_type: 'Selfie', doc_expire: null })).toBe("Doc type is not included in the list and Doc expire can't be blank");
-    expect(await refused({ doc_number: 'AA-12/34', doc_expire: '2001-01-01' })).toBe('Doc number only allows letters and digits and Doc expire is invalid');
+    expect(await refused({ doc_type: 'Selfie', doc_expire: null })).toBe(
+      "Doc type is not included in the list and Doc expire can't be blank",
+    );
+    expect(await refused({ doc_number: 'AA-12/34', doc_expire: '2001-01-01' })).toBe(
+      'Doc number only allows letters and digits and Doc expire is invalid',
+    );
     expect(await refused({ upload: TEXT.toString('base64') })).toBe('Upload is not of an allowed file type');
-    expect(await refused({ file_ext: '.exe' })).toBe('Upload You are not allowed to upload "exe" files, allowed types: jpg, jpeg, png, pdf');
-    expect(await refused({ file_ext: 'png' })).toBe('Upload You are not allowed to upload "" files, allowed types: jpg, jpeg, png, pdf');
-    expect(await refused({ upload: Buffer.concat([PNG, Buffer.alloc(1024 * 1024 + 1 - PNG.length)]).toString('base64') })).toBe('Upload File size should be less than 1 MB');
+    expect(await refused({ file_ext: '.exe' })).toBe(
+      'Upload You are not allowed to upload "exe" files, allowed types: jpg, jpeg, png, pdf',
+    );
+    expect(await refused({ file_ext: 'png' })).toBe(
+      'Upload You are not allowed to upload "" files, allowed types: jpg, jpeg, png, pdf',
+    );
+    expect(
+      await refused({ upload: Buffer.concat([PNG, Buffer.alloc(1024 * 1024 + 1 - PNG.length)]).toString('base64') }),
+    ).toBe('Upload File size should be less than 1 MB');
     expect(await refused({ upload: 'not base64!' })).toBe('upload is invalid');
     expect(await refused({ doc_expire: '2035-02-30' })).toBe('doc_expire management.documents.expire_not_a_date');
     expect(await refused({ update_labels: 'perhaps' })).toBe('update_labels management.documents.update_labels_inalid');

@@ -35,7 +35,8 @@ function claims(extra: Record<string, unknown> = {}) {
 
 async function sign(payload: unknown, ...signers: Signer[]) {
   const jws = new GeneralSign(new TextEncoder().encode(JSON.stringify(payload)));
-  for (const [kid, key, alg] of signers) jws.addSignature(key).setProtectedHeader({ alg }).setUnprotectedHeader({ kid });
+  for (const [kid, key, alg] of signers)
+    jws.addSignature(key).setProtectedHeader({ alg }).setUnprotectedHeader({ kid });
   return jws.sign();
 }
 
@@ -43,11 +44,19 @@ describe('signed management requests', () => {
   const prefix = `test:mgmt:${randomUUID()}:`;
   let redis: Redis;
   let requests: SignedRequests;
-  const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (e: Error & { status?: number }) => `${e.status} ${e.message}`);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: Error & { status?: number }) => `${e.status} ${e.message}`,
+    );
 
   beforeAll(() => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    requests = new SignedRequests(keychain, bounds, redisJtiClaim(redis, (d) => `${prefix}jti:${d}`));
+    requests = new SignedRequests(
+      keychain,
+      bounds,
+      redisJtiClaim(redis, (d) => `${prefix}jti:${d}`),
+    );
   });
   afterAll(async () => {
     await deleteKeysWithPrefix(redis, prefix);
@@ -63,20 +72,32 @@ describe('signed management requests', () => {
   it('needs every mandatory signer; signatures of signers the scope does not permit count for nothing', async () => {
     expect(await refusal(requests.open(await sign(claims(), peatio), scope))).toBe(`401 ${NOT_ENOUGH_SIGNATURES}`);
     const strangerSigner: Signer = ['stranger', keys.stranger.privateKey, 'RS256'];
-    expect(await refusal(requests.open(await sign(claims(), strangerSigner), scope))).toBe(`401 ${NOT_ENOUGH_SIGNATURES}`);
+    expect(await refusal(requests.open(await sign(claims(), strangerSigner), scope))).toBe(
+      `401 ${NOT_ENOUGH_SIGNATURES}`,
+    );
     // A stranger calling itself applogic does not verify with applogic's key.
     const impostor: Signer = ['applogic', keys.stranger.privateKey, 'RS256'];
     expect(await refusal(requests.open(await sign(claims(), impostor), scope))).toBe(`401 ${NOT_VERIFIED}`);
     const peatioOnly = { permittedSigners: ['peatio'], mandatorySigners: ['peatio'] };
-    expect(await refusal(requests.open(await sign(claims(), applogic), peatioOnly))).toBe(`401 ${NOT_ENOUGH_SIGNATURES}`);
+    expect(await refusal(requests.open(await sign(claims(), applogic), peatioOnly))).toBe(
+      `401 ${NOT_ENOUGH_SIGNATURES}`,
+    );
   });
 
-  it("accepts only the algorithm the keychain pins for a signer: no none, no HMAC keyed with its public key", async () => {
-    const unsecured = { payload: Buffer.from(JSON.stringify(claims())).toString('base64url'), signatures: [{ protected: Buffer.from('{"alg":"none"}').toString('base64url'), header: { kid: 'applogic' }, signature: '' }] };
+  it('accepts only the algorithm the keychain pins for a signer: no none, no HMAC keyed with its public key', async () => {
+    const unsecured = {
+      payload: Buffer.from(JSON.stringify(claims())).toString('base64url'),
+      signatures: [
+        { protected: Buffer.from('{"alg":"none"}').toString('base64url'), header: { kid: 'applogic' }, signature: '' },
+      ],
+    };
     expect(await refusal(requests.open(unsecured, scope))).toBe(`401 ${NOT_VERIFIED}`);
     const secret = keys.applogic.publicKey.export({ type: 'spki', format: 'pem' });
     const hmac = new GeneralSign(new TextEncoder().encode(JSON.stringify(claims())));
-    hmac.addSignature(new TextEncoder().encode(String(secret))).setProtectedHeader({ alg: 'HS256' }).setUnprotectedHeader({ kid: 'applogic' });
+    hmac
+      .addSignature(new TextEncoder().encode(String(secret)))
+      .setProtectedHeader({ alg: 'HS256' })
+      .setUnprotectedHeader({ kid: 'applogic' });
     expect(await refusal(requests.open(await hmac.sign(), scope))).toBe(`401 ${NOT_VERIFIED}`);
     const ps256: Signer = ['applogic', keys.applogic.privateKey, 'PS256'];
     expect(await refusal(requests.open(await sign(claims(), ps256), scope))).toBe(`401 ${NOT_VERIFIED}`);
@@ -94,12 +115,19 @@ describe('signed management requests', () => {
       { iat: now() + 11 },
       { data: ['not', 'an', 'object'] },
     ];
-    for (const extra of bad) expect(await refusal(requests.open(await sign(claims(extra), applogic), scope)), JSON.stringify(extra)).toBe(`401 ${NOT_VERIFIED}`);
+    for (const extra of bad)
+      expect(await refusal(requests.open(await sign(claims(extra), applogic), scope)), JSON.stringify(extra)).toBe(
+        `401 ${NOT_VERIFIED}`,
+      );
   });
 
   it('accepts a request once, in every process that shares Redis', async () => {
     const request = await sign(claims(), applogic);
-    const other = new SignedRequests(keychain, bounds, redisJtiClaim(redis, (d) => `${prefix}jti:${d}`));
+    const other = new SignedRequests(
+      keychain,
+      bounds,
+      redisJtiClaim(redis, (d) => `${prefix}jti:${d}`),
+    );
     const answers = await Promise.all([refusal(requests.open(request, scope)), refusal(other.open(request, scope))]);
     expect(answers.sort()).toEqual([`401 ${NOT_VERIFIED}`, 'accepted']);
     expect(await refusal(requests.open(request, scope))).toBe(`401 ${NOT_VERIFIED}`);
@@ -115,22 +143,37 @@ describe('signed management requests', () => {
   it('any changed character of payload, header or signature is refused', async () => {
     const request = await sign(claims(), applogic);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('payload', 'protected', 'signature'), fc.nat(), fc.constantFrom('A', 'B', '_', '-'), async (part, at, ch) => {
-        const copy = structuredClone(request) as { payload: string; signatures: { protected: string; signature: string }[] };
-        const target = part === 'payload' ? copy : copy.signatures[0]!;
-        const text = (target as Record<string, string>)[part]!;
-        // Not the last character, whose spare bits base64url decoding may ignore.
-        const i = at % (text.length - 1);
-        if (text[i] === ch) return;
-        (target as Record<string, string>)[part] = text.slice(0, i) + ch + text.slice(i + 1);
-        expect(await refusal(requests.open(copy, scope))).not.toBe('accepted');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('payload', 'protected', 'signature'),
+        fc.nat(),
+        fc.constantFrom('A', 'B', '_', '-'),
+        async (part, at, ch) => {
+          const copy = structuredClone(request) as {
+            payload: string;
+            signatures: { protected: string; signature: string }[];
+          };
+          const target = part === 'payload' ? copy : copy.signatures[0]!;
+          const text = (target as Record<string, string>)[part]!;
+          // Not the last character, whose spare bits base64url decoding may ignore.
+          const i = at % (text.length - 1);
+          if (text[i] === ch) return;
+          (target as Record<string, string>)[part] = text.slice(0, i) + ch + text.slice(i + 1);
+          expect(await refusal(requests.open(copy, scope))).not.toBe('accepted');
+        },
+      ),
       { numRuns: 200, seed: 17 },
     );
   });
 
   it('refuses what is not a general JWS', async () => {
-    for (const body of [null, 'jwt', {}, { payload: 'x' }, { payload: 'x', signatures: [] }, { payload: 1, signatures: [{ signature: 'x' }] }]) {
+    for (const body of [
+      null,
+      'jwt',
+      {},
+      { payload: 'x' },
+      { payload: 'x', signatures: [] },
+      { payload: 1, signatures: [{ signature: 'x' }] },
+    ]) {
       expect(await refusal(requests.open(body, scope)), JSON.stringify(body)).toBe(`401 ${NOT_VERIFIED}`);
     }
   });

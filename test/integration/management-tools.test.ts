@@ -14,7 +14,12 @@ const MAX_ATTEMPTS = 3;
 
 /** applogic's withdrawal, signed by applogic alone: what it asks this server to co-sign. */
 async function withdrawal() {
-  const payload = { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60, jti: randomUUID(), data: { amount: '1 BTC' } };
+  const payload = {
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 60,
+    jti: randomUUID(),
+    data: { amount: '1 BTC' },
+  };
   const applogic = keys.signers.applogic!;
   return new GeneralSign(new TextEncoder().encode(JSON.stringify(payload)))
     .addSignature(applogic.privateKey)
@@ -30,7 +35,9 @@ async function verifiesWithJwks(t: TestApp, jws: Jws): Promise<boolean> {
   const jwk: JWK = (await request(t.app).get(JWKS).expect(200)).body.keys[0];
   const ours = jws.signatures.filter((s) => s.header.kid === 'barong');
   expect(ours).toHaveLength(1);
-  const { payload } = await flattenedVerify({ ...ours[0]!, payload: jws.payload }, await importJWK(jwk), { algorithms: [jwk.alg!] });
+  const { payload } = await flattenedVerify({ ...ours[0]!, payload: jws.payload }, await importJWK(jwk), {
+    algorithms: [jwk.alg!],
+  });
   return Buffer.from(payload).toString('base64url') === jws.payload;
 }
 
@@ -53,7 +60,10 @@ describe('otp/sign', () => {
     const res = await sign({ user_uid: user.uid, otp_code: await totpCode(secret), jwt });
     expect(res.status).toBe(201);
     expect(res.body.payload).toBe(jwt.payload);
-    expect(res.body.signatures).toEqual([jwt.signatures[0], { protected: expect.any(String), header: { kid: 'barong' }, signature: expect.any(String) }]);
+    expect(res.body.signatures).toEqual([
+      jwt.signatures[0],
+      { protected: expect.any(String), header: { kid: 'barong' }, signature: expect.any(String) },
+    ]);
     expect(JSON.parse(Buffer.from(res.body.signatures[1].protected, 'base64url').toString())).toEqual({ alg: 'RS256' });
     expect(await verifiesWithJwks(t, res.body)).toBe(true);
     await flattenedVerify({ ...jwt.signatures[0]!, payload: jwt.payload }, keys.signers.applogic!.publicKey);
@@ -61,7 +71,9 @@ describe('otp/sign', () => {
 
   it('replaces an earlier barong signature rather than adding a second one', async () => {
     const { user, secret } = await twoFactorUser();
-    const first = (await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt: await withdrawal() })).body;
+    const first = (
+      await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt: await withdrawal() })
+    ).body;
     const again = await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt: first });
     expect(again.status).toBe(201);
     expect(again.body.signatures.map((s: { header: { kid: string } }) => s.header.kid)).toEqual(['applogic', 'barong']);
@@ -82,7 +94,8 @@ describe('otp/sign', () => {
   it("spends the user's 2FA attempt budget: past it 429 with Retry-After, even for a right code", async () => {
     const { user, secret } = await twoFactorUser();
     const jwt = await withdrawal();
-    for (let i = 0; i < MAX_ATTEMPTS; i++) expect((await sign({ user_uid: user.uid, otp_code: '000000', jwt })).status).toBe(422);
+    for (let i = 0; i < MAX_ATTEMPTS; i++)
+      expect((await sign({ user_uid: user.uid, otp_code: '000000', jwt })).status).toBe(422);
     const res = await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt });
     expect([res.status, res.body]).toEqual([429, { error: 'Too many OTP attempts' }]);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -104,11 +117,22 @@ describe('otp/sign', () => {
     const { user, secret } = await twoFactorUser();
     const notJson = { payload: Buffer.from('not json').toString('base64url'), signatures: [] };
     const res = await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt: notJson });
-    expect([res.status, res.body]).toEqual([422, { error: 'JWT is invalid by the reason "payload is not base64url-encoded JSON"' }]);
-    const noPayload = await sign({ user_uid: user.uid, otp_code: await freshCode(t, user, secret), jwt: { signatures: [] } });
+    expect([res.status, res.body]).toEqual([
+      422,
+      { error: 'JWT is invalid by the reason "payload is not base64url-encoded JSON"' },
+    ]);
+    const noPayload = await sign({
+      user_uid: user.uid,
+      otp_code: await freshCode(t, user, secret),
+      jwt: { signatures: [] },
+    });
     expect(noPayload.body).toEqual({ error: 'JWT is invalid by the reason "payload is not base64url"' });
-    expect((await sign({ user_uid: user.uid, otp_code: '123456', jwt: 'eyJ9' })).body).toEqual({ error: 'jwt is invalid' });
-    expect((await sign({})).body).toEqual({ error: 'user_uid is missing, user_uid is empty, otp_code is missing, otp_code is empty, jwt is missing' });
+    expect((await sign({ user_uid: user.uid, otp_code: '123456', jwt: 'eyJ9' })).body).toEqual({
+      error: 'jwt is invalid',
+    });
+    expect((await sign({})).body).toEqual({
+      error: 'user_uid is missing, user_uid is empty, otp_code is missing, otp_code is empty, jwt is missing',
+    });
   });
 
   it('refuses a request without the mandatory signer', async () => {
@@ -120,15 +144,25 @@ describe('otp/sign', () => {
 describe('otp/sign with an EC signing key', () => {
   let t: TestApp;
   beforeAll(async () => {
-    const pem = String(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    t = await startTestApp({ BARONG_MANAGEMENT_API_CONFIG: keys.file, BARONG_JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: Buffer.from(pem).toString('base64') });
+    const pem = String(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    t = await startTestApp({
+      BARONG_MANAGEMENT_API_CONFIG: keys.file,
+      BARONG_JWT_ALGORITHM: 'ES256',
+      JWT_PRIVATE_KEY: Buffer.from(pem).toString('base64'),
+    });
   });
   afterAll(() => t?.close());
 
   it('signs ES256, and the signature verifies with the JWKS key', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    const res = await callManagement(t.app, keys, '/otp/sign', { user_uid: user.uid, otp_code: await totpCode(secret), jwt: await withdrawal() });
+    const res = await callManagement(t.app, keys, '/otp/sign', {
+      user_uid: user.uid,
+      otp_code: await totpCode(secret),
+      jwt: await withdrawal(),
+    });
     expect(res.status).toBe(201);
     expect(JSON.parse(Buffer.from(res.body.signatures[1].protected, 'base64url').toString())).toEqual({ alg: 'ES256' });
     expect(await verifiesWithJwks(t, res.body)).toBe(true);

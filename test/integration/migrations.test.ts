@@ -56,7 +56,12 @@ describe('migrations on an empty database', () => {
     return [...byName.values()];
   }
 
-  const user = (email: string, uid: string, emailKey = email.toLowerCase()) => ({ uid, email, email_key: emailKey, password_digest: 'x' });
+  const user = (email: string, uid: string, emailKey = email.toLowerCase()) => ({
+    uid,
+    email,
+    email_key: emailKey,
+    password_digest: 'x',
+  });
 
   beforeAll(async () => {
     await ensureDatabase(config);
@@ -68,15 +73,20 @@ describe('migrations on an empty database', () => {
     await dropDatabase(config);
   }, SLOW);
 
-  it('starts empty and migrate.latest creates every table', async () => {
-    expect(await tables()).toEqual([]);
-    await db.migrate.latest({ migrationSource });
-    expect(await tables()).toEqual([...TABLES, ...KNEX_TABLES].sort());
-  }, SLOW);
+  it(
+    'starts empty and migrate.latest creates every table',
+    async () => {
+      expect(await tables()).toEqual([]);
+      await db.migrate.latest({ migrationSource });
+      expect(await tables()).toEqual([...TABLES, ...KNEX_TABLES].sort());
+    },
+    SLOW,
+  );
 
   it('creates the key indexes', async () => {
     const users = await indexes('users');
-    for (const column of ['email_key', 'uid', 'username']) expect(users).toContainEqual({ unique: true, columns: [column] });
+    for (const column of ['email_key', 'uid', 'username'])
+      expect(users).toContainEqual({ unique: true, columns: [column] });
     expect(users).toContainEqual({ unique: false, columns: ['email'] });
     expect(await indexes('api_keys')).toContainEqual({ unique: true, columns: ['kid'] });
     expect(await indexes('labels')).toContainEqual({ unique: true, columns: ['user_id', 'key', 'scope'] });
@@ -93,34 +103,42 @@ describe('migrations on an empty database', () => {
     for (const row of rows) expect(row).toEqual({ engine: 'InnoDB', collation: 'utf8mb4_unicode_ci' });
   });
 
-  it('rolls everything back, leaving only knex tables, and migrates again', async () => {
-    await db.migrate.rollback({ migrationSource }, true);
-    expect(await tables()).toEqual(KNEX_TABLES);
-    const [, files] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-    expect(files).toEqual(await migrationSource.getMigrations([]));
-    expect(await tables()).toEqual([...TABLES, ...KNEX_TABLES].sort());
-  }, SLOW);
+  it(
+    'rolls everything back, leaving only knex tables, and migrates again',
+    async () => {
+      await db.migrate.rollback({ migrationSource }, true);
+      expect(await tables()).toEqual(KNEX_TABLES);
+      const [, files] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+      expect(files).toEqual(await migrationSource.getMigrations([]));
+      expect(await tables()).toEqual([...TABLES, ...KNEX_TABLES].sort());
+    },
+    SLOW,
+  );
 
-  it('seeds 3 levels and the default permissions, and re-seeding adds nothing', async () => {
-    await db.seed.run({ seedSource });
-    const levels = await db('levels').orderBy('id').select('id', 'key', 'value');
-    expect(levels).toEqual([
-      { id: 1, key: 'email', value: 'verified' },
-      { id: 2, key: 'phone', value: 'verified' },
-      { id: 3, key: 'document', value: 'verified' },
-    ]);
-    const count = async (table: string) => Number((await db(table).count({ n: '*' }).first())?.n);
-    const permissions = await count('permissions');
-    expect(permissions).toBeGreaterThan(0);
-    const memberResource = await db('permissions')
-      .where({ role: 'member', verb: 'ALL', path: 'api/v2/barong/resource' })
-      .first();
-    expect(memberResource).toMatchObject({ action: 'ACCEPT', topic: null });
+  it(
+    'seeds 3 levels and the default permissions, and re-seeding adds nothing',
+    async () => {
+      await db.seed.run({ seedSource });
+      const levels = await db('levels').orderBy('id').select('id', 'key', 'value');
+      expect(levels).toEqual([
+        { id: 1, key: 'email', value: 'verified' },
+        { id: 2, key: 'phone', value: 'verified' },
+        { id: 3, key: 'document', value: 'verified' },
+      ]);
+      const count = async (table: string) => Number((await db(table).count({ n: '*' }).first())?.n);
+      const permissions = await count('permissions');
+      expect(permissions).toBeGreaterThan(0);
+      const memberResource = await db('permissions')
+        .where({ role: 'member', verb: 'ALL', path: 'api/v2/barong/resource' })
+        .first();
+      expect(memberResource).toMatchObject({ action: 'ACCEPT', topic: null });
 
-    await db.seed.run({ seedSource });
-    expect(await count('levels')).toBe(3);
-    expect(await count('permissions')).toBe(permissions);
-  }, SLOW);
+      await db.seed.run({ seedSource });
+      expect(await count('levels')).toBe(3);
+      expect(await count('permissions')).toBe(permissions);
+    },
+    SLOW,
+  );
 
   it('does not overwrite edited seed data', async () => {
     await db('levels').where({ id: 3 }).update({ description: 'edited by an admin' });
@@ -138,13 +156,20 @@ describe('migrations on an empty database', () => {
     await db('users').whereIn('uid', ['ID0000000003', 'ID0000000004']).delete();
   });
 
-  it('fills email_key for the accounts that exist when the column is added', async () => {
-    await db.migrate.down({ migrationSource, name: '20261201000001_add_users_email_key.ts' });
-    await db('users').insert({ uid: 'ID0000000009', email: ' Rene\u0301e@X.io', password_digest: 'x' });
-    await db.migrate.latest({ migrationSource });
-    expect(await db('users').orderBy('id').select('email_key')).toEqual([{ email_key: 'a@x.io' }, { email_key: 'ren\u00e9e@x.io' }]);
-    await db('users').where({ uid: 'ID0000000009' }).delete();
-  }, SLOW);
+  it(
+    'fills email_key for the accounts that exist when the column is added',
+    async () => {
+      await db.migrate.down({ migrationSource, name: '20261201000001_add_users_email_key.ts' });
+      await db('users').insert({ uid: 'ID0000000009', email: ' Rene\u0301e@X.io', password_digest: 'x' });
+      await db.migrate.latest({ migrationSource });
+      expect(await db('users').orderBy('id').select('email_key')).toEqual([
+        { email_key: 'a@x.io' },
+        { email_key: 'ren\u00e9e@x.io' },
+      ]);
+      await db('users').where({ uid: 'ID0000000009' }).delete();
+    },
+    SLOW,
+  );
 
   it('applies column defaults and cascades user deletion', async () => {
     const row = await db('users').where({ email: 'a@x.io' }).first();
@@ -169,21 +194,25 @@ describe('migrations on an empty database', () => {
 });
 
 describe('createTestDatabase', () => {
-  it('gives a migrated, seeded database and drops it on destroy', async () => {
-    const test = await createTestDatabase();
-    let dropped: boolean | undefined;
-    try {
-      expect(test.name).toMatch(/^barong_test_[0-9a-f]{8}$/);
-      expect(await test.knex('levels').count({ n: '*' }).first()).toEqual({ n: 3 });
-    } finally {
-      await test.destroy();
-      const probe = knex(knexConfig({ ...test.config, name: 'information_schema' }));
+  it(
+    'gives a migrated, seeded database and drops it on destroy',
+    async () => {
+      const test = await createTestDatabase();
+      let dropped: boolean | undefined;
       try {
-        dropped = (await probe('SCHEMATA').where({ SCHEMA_NAME: test.name }).first()) === undefined;
+        expect(test.name).toMatch(/^barong_test_[0-9a-f]{8}$/);
+        expect(await test.knex('levels').count({ n: '*' }).first()).toEqual({ n: 3 });
       } finally {
-        await probe.destroy();
+        await test.destroy();
+        const probe = knex(knexConfig({ ...test.config, name: 'information_schema' }));
+        try {
+          dropped = (await probe('SCHEMATA').where({ SCHEMA_NAME: test.name }).first()) === undefined;
+        } finally {
+          await probe.destroy();
+        }
       }
-    }
-    expect(dropped).toBe(true);
-  }, SLOW);
+      expect(dropped).toBe(true);
+    },
+    SLOW,
+  );
 });

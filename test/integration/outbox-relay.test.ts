@@ -48,7 +48,12 @@ describe('outbox relay', () => {
     const relays = Array.from({ length: 4 }, () => {
       const pool = knex(knexConfig({ ...t.config.database, poolMax: 2 }));
       pools.push(pool);
-      return new OutboxRelay({ outbox: new EventOutboxRepository(pool, codec), consumers: [counting], logger: createLogger('silent'), options: OPTIONS });
+      return new OutboxRelay({
+        outbox: new EventOutboxRepository(pool, codec),
+        consumers: [counting],
+        logger: createLogger('silent'),
+        options: OPTIONS,
+      });
     });
     await Promise.all(relays.map((r) => r.drain()));
     // A relay that lost a race may stop early; one more pass drains what is left.

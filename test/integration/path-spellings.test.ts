@@ -90,7 +90,10 @@ describe('spellings of GET /resource/api_keys?order_by=secret_encrypted', () => 
 
   it('raw tabs, spaces and control bytes in the request line are refused before any route (400)', async () => {
     for (const target of [`${KEYS}\t`, `${KEYS} x`, `${KEYS}\x01`]) {
-      const r = await rawSocketRequest(server.port, `GET ${target}?${BAD_QUERY} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}`);
+      const r = await rawSocketRequest(
+        server.port,
+        `GET ${target}?${BAD_QUERY} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}`,
+      );
       expect(r.status).toBe(400);
     }
   });
@@ -108,7 +111,10 @@ describe('the gateway authorizer’s paths', () => {
 
   it('an upstream path that does not percent-decode is a bad request to the authorizer: 400 authz.invalid_path', async () => {
     for (const rest of ['%C0%AF', 'api/v2/peatio/%E0%A4%A', '%']) {
-      expect(answer(await get(`/api/v2/barong/auth/${rest}`))).toEqual({ status: 400, body: { errors: ['authz.invalid_path'] } });
+      expect(answer(await get(`/api/v2/barong/auth/${rest}`))).toEqual({
+        status: 400,
+        body: { errors: ['authz.invalid_path'] },
+      });
     }
   });
 
@@ -121,7 +127,9 @@ describe('the gateway authorizer’s paths', () => {
 describe('every router of the app', () => {
   type Layer = { handle?: { stack?: Layer[]; caseSensitive?: boolean; strict?: boolean }; route?: unknown };
   const routersUnder = (stack: Layer[]): Layer['handle'][] =>
-    stack.flatMap((layer) => (layer.handle?.stack && !layer.route ? [layer.handle, ...routersUnder(layer.handle.stack)] : []));
+    stack.flatMap((layer) =>
+      layer.handle?.stack && !layer.route ? [layer.handle, ...routersUnder(layer.handle.stack)] : [],
+    );
 
   it('matches case-sensitively and tolerates a trailing slash, the app’s own router included', () => {
     const appRouter = (t.app as unknown as { router: { stack: Layer[] } }).router;
@@ -129,7 +137,11 @@ describe('every router of the app', () => {
     expect(t.app.enabled('strict routing')).toBe(false);
     const routers = routersUnder(appRouter.stack);
     expect(routers.length).toBeGreaterThanOrEqual(5); // operator, files, gateway, guards, api
-    for (const router of routers) expect({ caseSensitive: router!.caseSensitive, strict: router!.strict }).toEqual({ caseSensitive: true, strict: false });
+    for (const router of routers)
+      expect({ caseSensitive: router!.caseSensitive, strict: router!.strict }).toEqual({
+        caseSensitive: true,
+        strict: false,
+      });
   });
 });
 
@@ -150,7 +162,12 @@ describe('any respelling of any contract path (property)', () => {
   const contract = loadContract();
   const operations = operationsOf(contract.oas3)
     .filter(({ operation }) => !operation.tags?.includes('authz'))
-    .map(({ path, method, operation }) => ({ id: operation.operationId as string, path, method, scope: operation['x-error-scope'] as string }));
+    .map(({ path, method, operation }) => ({
+      id: operation.operationId as string,
+      path,
+      method,
+      scope: operation['x-error-scope'] as string,
+    }));
   const concrete = (path: string) => contract.basePath + path.replace(/\{[^}]+\}/g, 'probe');
 
   const mutations = PATH_MUTATIONS;

@@ -24,10 +24,16 @@ describe('repository errors', () => {
     await users.insert(user('ID00000000A1', EMAIL, 'takenname'));
     const error = await users.insert(user('ID00000000A2', EMAIL)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UniqueViolation);
-    expect(error).toMatchObject({ index: 'index_users_on_email_key', columns: ['email_key'], cause: { code: 'ER_DUP_ENTRY' } });
+    expect(error).toMatchObject({
+      index: 'index_users_on_email_key',
+      columns: ['email_key'],
+      cause: { code: 'ER_DUP_ENTRY' },
+    });
     expect(String((error as Error).message)).not.toContain(EMAIL);
 
-    const byName = await users.insert(user('ID00000000A3', 'other@example.com', 'takenname')).catch((err: unknown) => err);
+    const byName = await users
+      .insert(user('ID00000000A3', 'other@example.com', 'takenname'))
+      .catch((err: unknown) => err);
     expect(byName).toMatchObject({ index: 'index_users_on_username', columns: ['username'] });
   });
 
@@ -40,7 +46,10 @@ describe('repository errors', () => {
         await labels.insert(owner.id, 'tier', 'silver', 'public');
       })
       .catch((err: unknown) => err);
-    expect(error).toMatchObject({ index: 'index_labels_on_user_id_and_key_and_scope', columns: ['user_id', 'key', 'scope'] });
+    expect(error).toMatchObject({
+      index: 'index_labels_on_user_id_and_key_and_scope',
+      columns: ['user_id', 'key', 'scope'],
+    });
   });
 
   it('passes any other failure as the driver threw it', async () => {

@@ -31,7 +31,13 @@ async function call(user: User, method: Method, path: string, body: Body, status
 }
 
 async function createKey(user: User, secret: string, fields: Record<string, unknown> = {}) {
-  const res = await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret), ...fields }, 201);
+  const res = await call(
+    user,
+    'post',
+    '/api_keys',
+    { algorithm: 'HS256', totp_code: await freshCode(t, user, secret), ...fields },
+    201,
+  );
   return res.body as { kid: string; secret: string; algorithm: string; scope: string[]; state: string };
 }
 
@@ -78,7 +84,10 @@ describe('POST /resource/api_keys', () => {
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret, { algorithm: 'HS512' });
     const found = await t.services.apiKeySecrets.find(key.kid);
-    expect(found).toMatchObject({ secret: key.secret, key: { kid: key.kid, algorithm: 'HS512', holderType: 'User', holderId: user.id } });
+    expect(found).toMatchObject({
+      secret: key.secret,
+      key: { kid: key.kid, algorithm: 'HS512', holderType: 'User', holderId: user.id },
+    });
     const data = `1700000000000${key.kid}`;
     const signature = hmacHex('HS512', key.secret, data);
     expect(signatureMatches('HS512', key.secret, data, signature)).toBe(true);
@@ -90,18 +99,26 @@ describe('POST /resource/api_keys', () => {
   it('answers 400 resource.api_key.2fa_disabled without 2FA, before anything else (even without a code)', async () => {
     const user = await activeUser(t);
     await call(user, 'post', '/api_keys', { algorithm: 'HS256' }, 400, { errors: ['resource.api_key.2fa_disabled'] });
-    await call(user, 'post', '/api_keys', { algorithm: 'XX', totp_code: '123456' }, 400, { errors: ['resource.api_key.2fa_disabled'] });
+    await call(user, 'post', '/api_keys', { algorithm: 'XX', totp_code: '123456' }, 400, {
+      errors: ['resource.api_key.2fa_disabled'],
+    });
   });
 
   it('answers 422 resource.api_key.missing_totp / invalid_totp', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     await call(user, 'post', '/api_keys', { algorithm: 'HS256' }, 422, { errors: ['resource.api_key.missing_totp'] });
-    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: ' ' }, 422, { errors: ['resource.api_key.missing_totp'] });
-    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: '000000' }, 422, { errors: ['resource.api_key.invalid_totp'] });
+    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: ' ' }, 422, {
+      errors: ['resource.api_key.missing_totp'],
+    });
+    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: '000000' }, 422, {
+      errors: ['resource.api_key.invalid_totp'],
+    });
     const used = await freshCode(t, user, secret);
     await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: used }, 201);
-    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: used }, 422, { errors: ['resource.api_key.invalid_totp'] });
+    await call(user, 'post', '/api_keys', { algorithm: 'HS256', totp_code: used }, 422, {
+      errors: ['resource.api_key.invalid_totp'],
+    });
     expect(await t.db.knex('api_keys').where({ key_holder_account_id: user.id })).toHaveLength(1);
   });
 
@@ -133,12 +150,19 @@ describe('POST /resource/api_keys', () => {
   });
 
   it('needs credentials (401) and, with the session cookie, the CSRF token', async () => {
-    await request(t.app).post(`${API}/api_keys`).send({ algorithm: 'HS256' }).expect(401, { errors: ['jwt.decode_and_verify'] });
+    await request(t.app)
+      .post(`${API}/api_keys`)
+      .send({ algorithm: 'HS256' })
+      .expect(401, { errors: ['jwt.decode_and_verify'] });
     const user = await activeUser(t, { otpSecret: generateSecret() });
     const login = await request(t.app)
       .post('/api/v2/barong/identity/sessions')
       .set('User-Agent', UA)
-      .send({ email: user.email, password: user.password, otp_code: await freshCode(t, user, t.services.totp.secretOf(user)!) })
+      .send({
+        email: user.email,
+        password: user.password,
+        otp_code: await freshCode(t, user, t.services.totp.secretOf(user)!),
+      })
       .expect(201);
     await request(t.app)
       .post(`${API}/api_keys`)
@@ -182,13 +206,17 @@ describe('GET /resource/api_keys', () => {
     expect(page2.body.map((k: { kid: string }) => k.kid)).toEqual([kids[2]]);
     expect(page2.headers).toMatchObject({ total: '3', 'per-page': '2', page: '2' });
     await call(user, 'get', '/api_keys?ordering=up', undefined, 422, { errors: ['resource.api_key.invalid_ordering'] });
-    await call(user, 'get', '/api_keys?order_by=secret_encrypted', undefined, 422, { errors: ['resource.api_key.invalid_attribute'] });
+    await call(user, 'get', '/api_keys?order_by=secret_encrypted', undefined, 422, {
+      errors: ['resource.api_key.invalid_attribute'],
+    });
     await call(user, 'get', '/api_keys?page=0', undefined, 422, { errors: ['non_positive_page'] });
     await call(user, 'get', '/api_keys?limit=101', undefined, 422, { errors: ['invalid_limit'] });
   });
 
   it('needs credentials', async () => {
-    await request(t.app).get(`${API}/api_keys`).expect(401, { errors: ['jwt.decode_and_verify'] });
+    await request(t.app)
+      .get(`${API}/api_keys`)
+      .expect(401, { errors: ['jwt.decode_and_verify'] });
   });
 });
 
@@ -207,7 +235,13 @@ describe('PATCH /resource/api_keys/{kid}', () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'active', totp_code: await freshCode(t, user, secret) }, 200);
+    await call(
+      user,
+      'patch',
+      `/api_keys/${key.kid}`,
+      { state: 'active', totp_code: await freshCode(t, user, secret) },
+      200,
+    );
     expect(await keyRow(key.kid)).toMatchObject({ state: 'active', scope: '["trade","withdraw"]' });
   });
 
@@ -221,23 +255,40 @@ describe('PATCH /resource/api_keys/{kid}', () => {
     const pending = (await t.services.uow.repos.users.findById(user.id))!;
     const active = { state: 'active', totp_code: await freshCode(t, user, secret) };
     await call(pending, 'patch', `/api_keys/${key.kid}`, active, 422, { errors: ['state.invalid'] });
-    await call(pending, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await freshCode(t, user, secret) }, 200);
+    await call(
+      pending,
+      'patch',
+      `/api_keys/${key.kid}`,
+      { state: 'inactive', totp_code: await freshCode(t, user, secret) },
+      200,
+    );
   });
 
   it('needs 2FA and a code; 404 record.not_found for an unknown kid', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret);
-    await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'inactive' }, 422, { errors: ['resource.api_key.missing_totp'] });
+    await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'inactive' }, 422, {
+      errors: ['resource.api_key.missing_totp'],
+    });
     await call(user, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: '000000' }, 422, {
       errors: ['resource.api_key.invalid_totp'],
     });
-    await call(user, 'patch', '/api_keys/ffffffffffffffff', { state: 'inactive', totp_code: await freshCode(t, user, secret) }, 404, {
-      errors: ['record.not_found'],
-    });
+    await call(
+      user,
+      'patch',
+      '/api_keys/ffffffffffffffff',
+      { state: 'inactive', totp_code: await freshCode(t, user, secret) },
+      404,
+      {
+        errors: ['record.not_found'],
+      },
+    );
     await t.services.uow.repos.users.update(user.id, { otp: false });
     const off = (await t.services.uow.repos.users.findById(user.id))!;
-    await call(off, 'patch', `/api_keys/${key.kid}`, { state: 'inactive' }, 400, { errors: ['resource.api_key.2fa_disabled'] });
+    await call(off, 'patch', `/api_keys/${key.kid}`, { state: 'inactive' }, 400, {
+      errors: ['resource.api_key.2fa_disabled'],
+    });
   });
 });
 
@@ -255,10 +306,19 @@ describe('DELETE /resource/api_keys/{kid}', () => {
     const user = await activeUser(t, { otpSecret: secret });
     const key = await createKey(user, secret);
     await call(user, 'delete', `/api_keys/${key.kid}`, undefined, 422, { errors: ['resource.api_key.missing_totp'] });
-    await call(user, 'delete', `/api_keys/${key.kid}?totp_code=000000`, undefined, 422, { errors: ['resource.api_key.invalid_totp'] });
-    await call(user, 'delete', `/api_keys/ffffffffffffffff?totp_code=${await freshCode(t, user, secret)}`, undefined, 404, {
-      errors: ['record.not_found'],
+    await call(user, 'delete', `/api_keys/${key.kid}?totp_code=000000`, undefined, 422, {
+      errors: ['resource.api_key.invalid_totp'],
     });
+    await call(
+      user,
+      'delete',
+      `/api_keys/ffffffffffffffff?totp_code=${await freshCode(t, user, secret)}`,
+      undefined,
+      404,
+      {
+        errors: ['record.not_found'],
+      },
+    );
     const plain = await activeUser(t);
     await call(plain, 'delete', `/api_keys/${key.kid}`, undefined, 400, { errors: ['resource.api_key.2fa_disabled'] });
     expect(await keyRow(key.kid)).toBeDefined();
@@ -275,8 +335,22 @@ describe('one user and another', () => {
     const listed = await call(other, 'get', '/api_keys', undefined, 200);
     expect(listed.body.map((k: { kid: string }) => k.kid)).toEqual([mine.kid]);
     const notFound = { errors: ['record.not_found'] };
-    await call(other, 'patch', `/api_keys/${key.kid}`, { state: 'inactive', totp_code: await freshCode(t, other, secret) }, 404, notFound);
-    await call(other, 'delete', `/api_keys/${key.kid}?totp_code=${await freshCode(t, other, secret)}`, undefined, 404, notFound);
+    await call(
+      other,
+      'patch',
+      `/api_keys/${key.kid}`,
+      { state: 'inactive', totp_code: await freshCode(t, other, secret) },
+      404,
+      notFound,
+    );
+    await call(
+      other,
+      'delete',
+      `/api_keys/${key.kid}?totp_code=${await freshCode(t, other, secret)}`,
+      undefined,
+      404,
+      notFound,
+    );
     expect(await keyRow(key.kid)).toMatchObject({ state: 'active', key_holder_account_id: owner.id });
   });
 });

@@ -95,7 +95,15 @@ describe('Bearer JWT', () => {
 
   it('refuses alg none', async () => {
     const user = await createUser(t);
-    const claims = { ...userClaims(user), sub: 'session', iss: 'barong', aud: ['peatio', 'barong'], jti: 'a'.repeat(20), iat: now(), exp: now() + 3600 };
+    const claims = {
+      ...userClaims(user),
+      sub: 'session',
+      iss: 'barong',
+      aud: ['peatio', 'barong'],
+      jti: 'a'.repeat(20),
+      iat: now(),
+      exp: now() + 3600,
+    };
     await getMe(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`).expect(401, refused);
   });
 
@@ -111,7 +119,10 @@ describe('Bearer JWT', () => {
     await getMe(await token(user, (j) => j.setAudience('someone-else'))).expect(401, refused);
     await getMe(await token(user, (j) => j.setIssuer('not-barong'))).expect(401, refused);
     await getMe(await token(user, (j) => j.setSubject('reset'))).expect(401, refused);
-    await getMe(await token(user, (j) => j.setIssuedAt(now() - 7200).setExpirationTime(now() - 3600))).expect(401, refused);
+    await getMe(await token(user, (j) => j.setIssuedAt(now() - 7200).setExpirationTime(now() - 3600))).expect(
+      401,
+      refused,
+    );
     // The same construction with nothing changed passes, so the refusals above are about the one change each.
     await getMe(await token(user)).expect(200);
   });
@@ -135,7 +146,9 @@ describe('session cookie', () => {
     const s = await login(t, user);
     const me = await withSession(t, 'get', '/users/me', s, { csrf: false }).expect(200);
     expect(me.body.email).toBe(user.email);
-    await withSession(t, 'put', '/users/me', s, { csrf: false }).send(DATA).expect(401, { errors: ['authz.missing_csrf_token'] });
+    await withSession(t, 'put', '/users/me', s, { csrf: false })
+      .send(DATA)
+      .expect(401, { errors: ['authz.missing_csrf_token'] });
     await withSession(t, 'put', '/users/me', s, { csrf: false })
       .set('X-CSRF-Token', 'f'.repeat(32))
       .send(DATA)
@@ -155,8 +168,15 @@ describe('session cookie', () => {
   it('an unknown or logged-out session id → 401 jwt.decode_and_verify', async () => {
     const user = await createUser(t);
     const s = await login(t, user);
-    await withSession(t, 'get', '/users/me', { ...s, cookie: `_barong_session=${'0'.repeat(64)}` }).expect(401, refused);
-    await request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', s.cookie).set('User-Agent', BROWSER).expect(204);
+    await withSession(t, 'get', '/users/me', { ...s, cookie: `_barong_session=${'0'.repeat(64)}` }).expect(
+      401,
+      refused,
+    );
+    await request(t.app)
+      .delete('/api/v2/barong/identity/sessions')
+      .set('Cookie', s.cookie)
+      .set('User-Agent', BROWSER)
+      .expect(204);
     await withSession(t, 'get', '/users/me', s).expect(401, refused);
   });
 
@@ -184,13 +204,18 @@ describe('session cookie', () => {
     await withSession(t, 'get', '/users/me', s).set('X-Forwarded-For', '203.0.113.7').expect(401, refused);
   });
 
-  it.each(['banned', 'deleted'])('refuses the session of a user who became %s: 401 authz.user_not_active', async (state) => {
-    const user = await createUser(t);
-    const s = await login(t, user);
-    await t.services.uow.repos.users.update(user.id, { state });
-    await withSession(t, 'get', '/users/me', s).expect(401, { errors: ['authz.user_not_active'] });
-    await withSession(t, 'put', '/users/me', s).send(DATA).expect(401, { errors: ['authz.user_not_active'] });
-  });
+  it.each(['banned', 'deleted'])(
+    'refuses the session of a user who became %s: 401 authz.user_not_active',
+    async (state) => {
+      const user = await createUser(t);
+      const s = await login(t, user);
+      await t.services.uow.repos.users.update(user.id, { state });
+      await withSession(t, 'get', '/users/me', s).expect(401, { errors: ['authz.user_not_active'] });
+      await withSession(t, 'put', '/users/me', s)
+        .send(DATA)
+        .expect(401, { errors: ['authz.user_not_active'] });
+    },
+  );
 
   it('each use slides the session expiry forward', async () => {
     const user = await createUser(t);

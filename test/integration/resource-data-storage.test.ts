@@ -9,7 +9,9 @@ let t: TestApp;
 let events: DomainEvent[];
 
 beforeAll(async () => {
-  t = await startTestApp({ BARONG_USER_STORAGE_TITLES: 'personal, Personal ,notes,my notes,ab,user,Phone,address,email' });
+  t = await startTestApp({
+    BARONG_USER_STORAGE_TITLES: 'personal, Personal ,notes,my notes,ab,user,Phone,address,email',
+  });
   events = recordEvents(t);
 });
 afterAll(async () => {
@@ -28,13 +30,20 @@ describe('POST /data_storage', () => {
   it('stores the record, adds the private label <title>: recorded, announces it; 201', async () => {
     const { user } = await member();
     const s = await login(t, user);
-    await withSession(t, 'post', '/data_storage', s).type('form').send({ title: 'personal', data: DATA }).expect(201, {});
+    await withSession(t, 'post', '/data_storage', s)
+      .type('form')
+      .send({ title: 'personal', data: DATA })
+      .expect(201, {});
     expect(await storagesOf(user.id)).toEqual([expect.objectContaining({ title: 'personal', data: DATA })]);
     expect(await t.services.uow.repos.labels.find(user.id, 'personal', 'private')).toMatchObject({ value: 'recorded' });
-    const event = events.find((e) => e.name === 'model.data_storage.created' && JSON.stringify(e.payload).includes(user.uid));
+    const event = events.find(
+      (e) => e.name === 'model.data_storage.created' && JSON.stringify(e.payload).includes(user.uid),
+    );
     expect(event?.payload).toMatchObject({ record: { title: 'personal', data: DATA, user: { uid: user.uid } } });
     const me = await withSession(t, 'get', '/users/me', s).expect(200);
-    expect(me.body.data_storages).toEqual([{ title: 'personal', data: DATA, created_at: expect.any(String), updated_at: expect.any(String) }]);
+    expect(me.body.data_storages).toEqual([
+      { title: 'personal', data: DATA, created_at: expect.any(String), updated_at: expect.any(String) },
+    ]);
     // A private label change recomputes level and state; a member with `email: verified` stays active.
     expect((await t.services.uow.repos.users.findById(user.id))!.state).toBe('active');
   });
@@ -72,17 +81,25 @@ describe('POST /data_storage', () => {
   it('422 title.taken for a title the user already used, whatever its case', async () => {
     const { user, token } = await member();
     await withToken(t, 'post', '/data_storage', token).send({ title: 'personal', data: '{}' }).expect(201);
-    await withToken(t, 'post', '/data_storage', token).send({ title: 'personal', data: '{"a":1}' }).expect(422, { errors: ['title.taken'] });
-    await withToken(t, 'post', '/data_storage', token).send({ title: 'Personal', data: '{"a":1}' }).expect(422, { errors: ['title.taken'] });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ title: 'personal', data: '{"a":1}' })
+      .expect(422, { errors: ['title.taken'] });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ title: 'Personal', data: '{"a":1}' })
+      .expect(422, { errors: ['title.taken'] });
     expect(await storagesOf(user.id)).toHaveLength(1);
   });
 
   it('422 for a missing or empty title or data', async () => {
     const { token } = await member();
-    await withToken(t, 'post', '/data_storage', token).send({ data: '{}' }).expect(422, {
-      errors: ['resource.datastorage.missing_title', 'resource.datastorage.empty_title'],
-    });
-    await withToken(t, 'post', '/data_storage', token).send({ title: 'notes', data: '' }).expect(422, { errors: ['resource.datastorage.empty_data'] });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ data: '{}' })
+      .expect(422, {
+        errors: ['resource.datastorage.missing_title', 'resource.datastorage.empty_title'],
+      });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ title: 'notes', data: '' })
+      .expect(422, { errors: ['resource.datastorage.empty_data'] });
   });
 
   it('never rewrites a verified label, when a listed title names one: 422 already_verified, nothing stored (security case 25)', async () => {
@@ -91,11 +108,18 @@ describe('POST /data_storage', () => {
       const owner = (await w.repos.users.findById(user.id))!;
       await t.services.privateLabels.set(w, owner, 'address', 'verified', { by: 'admin' });
     });
-    await withToken(t, 'post', '/data_storage', token).send({ title: 'address', data: '{}' }).expect(422, { errors: ['resource.address.already_verified'] });
-    await withToken(t, 'post', '/data_storage', token).send({ title: 'email', data: '{}' }).expect(422, { errors: ['resource.email.already_verified'] });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ title: 'address', data: '{}' })
+      .expect(422, { errors: ['resource.address.already_verified'] });
+    await withToken(t, 'post', '/data_storage', token)
+      .send({ title: 'email', data: '{}' })
+      .expect(422, { errors: ['resource.email.already_verified'] });
     expect(await storagesOf(user.id)).toEqual([]);
     const labels = await t.db.knex('labels').where({ user_id: user.id, scope: 'private' }).orderBy('key');
-    expect(labels.map((l) => [l.key, l.value])).toEqual([['address', 'verified'], ['email', 'verified']]);
+    expect(labels.map((l) => [l.key, l.value])).toEqual([
+      ['address', 'verified'],
+      ['email', 'verified'],
+    ]);
     expect((await t.services.uow.repos.users.findById(user.id))!.state).toBe('active');
   });
 
@@ -121,8 +145,10 @@ describe('POST /data_storage without configured titles (the default)', () => {
 
   it('refuses every title: 422 title.inclusion, as Barong', async () => {
     const user = await createUser(bare);
-    await withToken(bare, 'post', '/data_storage', await bearer(bare, user)).send({ title: 'personal', data: '{}' }).expect(422, {
-      errors: ['title.inclusion'],
-    });
+    await withToken(bare, 'post', '/data_storage', await bearer(bare, user))
+      .send({ title: 'personal', data: '{}' })
+      .expect(422, {
+        errors: ['title.inclusion'],
+      });
   });
 });

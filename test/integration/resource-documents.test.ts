@@ -41,7 +41,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 const docRows = (t: TestApp, userId: number) => t.db.knex('documents').where({ user_id: userId }).orderBy('id');
-const privateLabel = (t: TestApp, userId: number, key: string) => t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
+const privateLabel = (t: TestApp, userId: number, key: string) =>
+  t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
 
 describe('local storage', () => {
   let t: TestApp;
@@ -68,7 +69,13 @@ describe('local storage', () => {
       const res = await upload(t, token, { ...DOC, metadata: '{"country":"US"}' }, [png()]).expect(201);
       expect(res.body).toEqual({});
       const [row] = await docRows(t, user.id);
-      expect(row).toMatchObject({ doc_type: 'Passport', doc_category: 'front_side', content_type: 'image/png', size: PNG.length, metadata: '{"country":"US"}' });
+      expect(row).toMatchObject({
+        doc_type: 'Passport',
+        doc_category: 'front_side',
+        content_type: 'image/png',
+        size: PNG.length,
+        metadata: '{"country":"US"}',
+      });
       expect(row.upload).toMatch(new RegExp(`^documents/${user.uid}/[0-9a-f]{32}\\.png$`));
       expect(row.identificator).toMatch(/^[0-9a-f]{32}$/);
       expect(row.doc_number_encrypted).toMatch(/^v\d+:/);
@@ -77,14 +84,24 @@ describe('local storage', () => {
       expect(row.doc_number_index).toBe(t.services.encryptor.blindIndex('AB123456'));
       expect(await filesUnder(path.join(dir, 'documents', user.uid))).toContain(path.basename(row.upload));
       expect(await privateLabel(t, user.id, 'document')).toMatchObject({ value: 'pending' });
-      const created = events.filter((e) => e.name === 'model.document.created' && (e.payload.record as Json).user.uid === user.uid);
+      const created = events.filter(
+        (e) => e.name === 'model.document.created' && (e.payload.record as Json).user.uid === user.uid,
+      );
       expect(created).toHaveLength(1);
-      expect(created[0]!.payload.record).toMatchObject({ upload: row.upload, doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01' });
+      expect(created[0]!.payload.record).toMatchObject({
+        upload: row.upload,
+        doc_type: 'Passport',
+        doc_number: 'AB123456',
+        doc_expire: '2035-01-01',
+      });
     });
 
     it('takes several files, as repeated `upload` parts and as Barong’s `upload[]`: one row each, one identificator', async () => {
       const { user, token } = await member();
-      await upload(t, token, { ...DOC, identificator: 'batch-1' }, [png('front.png'), { bytes: JPEG, filename: 'back.jpg', contentType: 'image/jpeg' }]).expect(201);
+      await upload(t, token, { ...DOC, identificator: 'batch-1' }, [
+        png('front.png'),
+        { bytes: JPEG, filename: 'back.jpg', contentType: 'image/jpeg' },
+      ]).expect(201);
       await upload(t, token, DOC, [
         { ...png(), name: 'upload[]' },
         { name: 'upload[]', bytes: PDF, filename: 'scan.pdf', contentType: 'application/pdf' },
@@ -112,23 +129,47 @@ describe('local storage', () => {
 
     it('needs a signed-in user: 401, nothing stored', async () => {
       const before = await filesUnder(dir);
-      await request(t.app).post(`${RESOURCE}/documents`).field(DOC).attach('upload', PNG, 'p.png').expect(401, { errors: ['jwt.decode_and_verify'] });
+      await request(t.app)
+        .post(`${RESOURCE}/documents`)
+        .field(DOC)
+        .attach('upload', PNG, 'p.png')
+        .expect(401, { errors: ['jwt.decode_and_verify'] });
       expect(await filesUnder(dir)).toEqual(before);
     });
 
     it.each([
-      ['no doc_type', { doc_number: 'AB1', doc_expire: '2035-01-01' }, 400, ['resource.document.missing_doc_type', 'resource.document.empty_doc_type']],
+      [
+        'no doc_type',
+        { doc_number: 'AB1', doc_expire: '2035-01-01' },
+        400,
+        ['resource.document.missing_doc_type', 'resource.document.empty_doc_type'],
+      ],
       ['blank doc_number', { ...DOC, doc_number: '' }, 400, ['resource.document.empty_doc_number']],
       ['a doc_type in another case', { ...DOC, doc_type: 'passport' }, 422, ['doc_type.inclusion']],
       ['an unknown doc_type', { ...DOC, doc_type: 'Library card' }, 422, ['doc_type.inclusion']],
       ['a doc_number with symbols', { ...DOC, doc_number: 'AB#123' }, 422, ['doc_number.invalid']],
       ['a doc_number over 128 characters', { ...DOC, doc_number: 'A'.repeat(129) }, 422, ['doc_number.too_long']],
-      ['no doc_expire (required by default)', { doc_type: 'Passport', doc_number: 'AB1' }, 422, ['resource.documents.invalid_format']],
+      [
+        'no doc_expire (required by default)',
+        { doc_type: 'Passport', doc_number: 'AB1' },
+        422,
+        ['resource.documents.invalid_format'],
+      ],
       ['a doc_expire in the past', { ...DOC, doc_expire: '2001-01-01' }, 422, ['resource.documents.already_expired']],
-      ['a doc_expire that is no date', { ...DOC, doc_expire: '2035-02-30' }, 422, ['resource.documents.expire_not_a_date']],
+      [
+        'a doc_expire that is no date',
+        { ...DOC, doc_expire: '2035-02-30' },
+        422,
+        ['resource.documents.expire_not_a_date'],
+      ],
       ['an unknown doc_category', { ...DOC, doc_category: 'left_side' }, 422, ['resource.documents.doc_category']],
       ['metadata that is not JSON', { ...DOC, metadata: '{oops' }, 422, ['metadata.invalid_format']],
-      ['several model problems', { ...DOC, doc_type: 'X', doc_number: 'A$', metadata: '{' }, 422, ['doc_type.inclusion', 'doc_number.invalid', 'metadata.invalid_format']],
+      [
+        'several model problems',
+        { ...DOC, doc_type: 'X', doc_number: 'A$', metadata: '{' },
+        422,
+        ['doc_type.inclusion', 'doc_number.invalid', 'metadata.invalid_format'],
+      ],
     ])('refuses %s: %i %j, nothing stored', async (_name, fields, status, keys) => {
       const { user, token } = await member();
       const res = await upload(t, token, fields as Record<string, string>, [png()]).expect(status);
@@ -141,17 +182,43 @@ describe('local storage', () => {
       const { token } = await member();
       const res = await withToken(t, 'post', '/documents', token).field(DOC).expect(400);
       expect(res.body).toEqual({ errors: ['resource.document.missing_upload'] });
-      const text = await withToken(t, 'post', '/documents', token).field({ ...DOC, upload: 'passport.png' }).expect(422);
+      const text = await withToken(t, 'post', '/documents', token)
+        .field({ ...DOC, upload: 'passport.png' })
+        .expect(422);
       expect(text.body).toEqual({ errors: ['upload.blank'] });
     });
 
     it.each([
-      ['an extension off the list', { bytes: PNG, filename: 'passport.exe', contentType: 'image/png' }, 'upload.extension_whitelist_error'],
-      ['a declared type off the list', { bytes: PNG, filename: 'passport', contentType: 'text/html' }, 'upload.content_type_whitelist_error'],
-      ['text renamed to .png', { bytes: TEXT, filename: 'passport.png', contentType: 'image/png' }, 'upload.integrity_error'],
-      ['a PNG named .pdf', { bytes: PNG, filename: 'passport.pdf', contentType: 'application/pdf' }, 'upload.integrity_error'],
-      ['a PNG declared as JPEG', { bytes: PNG, filename: 'passport.jpg', contentType: 'image/jpeg' }, 'upload.integrity_error'],
-      ['an empty file', { bytes: Buffer.alloc(0), filename: 'passport.png', contentType: 'image/png' }, 'upload.min_size_error'],
+      [
+        'an extension off the list',
+        { bytes: PNG, filename: 'passport.exe', contentType: 'image/png' },
+        'upload.extension_whitelist_error',
+      ],
+      [
+        'a declared type off the list',
+        { bytes: PNG, filename: 'passport', contentType: 'text/html' },
+        'upload.content_type_whitelist_error',
+      ],
+      [
+        'text renamed to .png',
+        { bytes: TEXT, filename: 'passport.png', contentType: 'image/png' },
+        'upload.integrity_error',
+      ],
+      [
+        'a PNG named .pdf',
+        { bytes: PNG, filename: 'passport.pdf', contentType: 'application/pdf' },
+        'upload.integrity_error',
+      ],
+      [
+        'a PNG declared as JPEG',
+        { bytes: PNG, filename: 'passport.jpg', contentType: 'image/jpeg' },
+        'upload.integrity_error',
+      ],
+      [
+        'an empty file',
+        { bytes: Buffer.alloc(0), filename: 'passport.png', contentType: 'image/png' },
+        'upload.min_size_error',
+      ],
     ])('checks every file by extension, declared type and magic bytes: %s → 422 %s', async (_name, part, key) => {
       const { user, token } = await member();
       const res = await upload(t, token, DOC, [part]).expect(422);
@@ -162,14 +229,21 @@ describe('local storage', () => {
     it('answers 413 for a file over BARONG_UPLOAD_SIZE_MAX_RANGE megabytes', async () => {
       const { user, token } = await member();
       const big = Buffer.concat([PNG, Buffer.alloc(1024 * 1024)]);
-      const res = await upload(t, token, DOC, [{ bytes: big, filename: 'big.png', contentType: 'image/png' }]).expect(413);
+      const res = await upload(t, token, DOC, [{ bytes: big, filename: 'big.png', contentType: 'image/png' }]).expect(
+        413,
+      );
       expect(res.body).toEqual({ errors: ['request.payload_too_large'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
     });
 
     it('answers 413 for more files in one request than a user may hold', async () => {
       const { user, token } = await member();
-      const res = await upload(t, token, DOC, Array.from({ length: 11 }, (_, i) => png(`${i}.png`))).expect(413);
+      const res = await upload(
+        t,
+        token,
+        DOC,
+        Array.from({ length: 11 }, (_, i) => png(`${i}.png`)),
+      ).expect(413);
       expect(res.body).toEqual({ errors: ['request.payload_too_large'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
     });
@@ -177,7 +251,11 @@ describe('local storage', () => {
     it('is all or nothing: a batch whose 2nd file is bad stores no file and no row', async () => {
       const { user, token } = await member();
       const before = await filesUnder(dir);
-      const res = await upload(t, token, DOC, [png('1.png'), { bytes: TEXT, filename: '2.png', contentType: 'image/png' }, png('3.png')]).expect(422);
+      const res = await upload(t, token, DOC, [
+        png('1.png'),
+        { bytes: TEXT, filename: '2.png', contentType: 'image/png' },
+        png('3.png'),
+      ]).expect(422);
       expect(res.body).toEqual({ errors: ['upload.integrity_error'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
       expect(await filesUnder(dir)).toEqual(before);
@@ -186,13 +264,24 @@ describe('local storage', () => {
 
     it('keeps at most BARONG_DOC_NUM_LIMIT (10) documents per user: 400 limit_will_be_reached, then limit_reached', async () => {
       const { user, token } = await member();
-      await upload(t, token, DOC, Array.from({ length: 9 }, (_, i) => png(`${i}.png`))).expect(201);
+      await upload(
+        t,
+        token,
+        DOC,
+        Array.from({ length: 9 }, (_, i) => png(`${i}.png`)),
+      ).expect(201);
       const over = await upload(t, token, DOC, [png('a.png'), png('b.png')]).expect(400);
       expect(over.body).toEqual({ errors: ['resource.documents.limit_will_be_reached'] });
       await upload(t, token, DOC, [png('c.png')]).expect(201);
       const full = await upload(t, token, DOC, [png('d.png')]).expect(400);
       expect(full.body).toEqual({ errors: ['resource.documents.limit_reached'] });
-      const address = await upload(t, token, { country: 'US', address: 'Main St 1', city: 'X', postcode: '1' }, [png()], '/addresses').expect(400);
+      const address = await upload(
+        t,
+        token,
+        { country: 'US', address: 'Main St 1', city: 'X', postcode: '1' },
+        [png()],
+        '/addresses',
+      ).expect(400);
       expect(address.body).toEqual({ errors: ['resource.documents.limit_reached'] });
       expect(await docRows(t, user.id)).toHaveLength(10);
       expect(await filesUnder(path.join(dir, 'documents', user.uid))).toHaveLength(10);
@@ -200,7 +289,12 @@ describe('local storage', () => {
 
     it('holds the limit under concurrent uploads', async () => {
       const { user, token } = await member();
-      await upload(t, token, DOC, Array.from({ length: 8 }, (_, i) => png(`${i}.png`))).expect(201);
+      await upload(
+        t,
+        token,
+        DOC,
+        Array.from({ length: 8 }, (_, i) => png(`${i}.png`)),
+      ).expect(201);
       const results = await Promise.all([1, 2, 3].map(() => upload(t, token, DOC, [png()])));
       expect(results.map((r) => r.status).sort()).toEqual([201, 201, 400]);
       expect(await docRows(t, user.id)).toHaveLength(10);
@@ -212,13 +306,25 @@ describe('local storage', () => {
     it('lists upload link, type, masked number and expiry; the link opens the file for a while', async () => {
       const { token } = await member();
       await upload(t, token, DOC, [png()]).expect(201);
-      await upload(t, token, { ...DOC, doc_type: 'Driver license', doc_number: 'DL 998877-X' }, [{ bytes: PDF, filename: 'dl.pdf', contentType: 'application/pdf' }]).expect(201);
+      await upload(t, token, { ...DOC, doc_type: 'Driver license', doc_number: 'DL 998877-X' }, [
+        { bytes: PDF, filename: 'dl.pdf', contentType: 'application/pdf' },
+      ]).expect(201);
       const before = Math.floor(Date.now() / 1000);
       const res = await withToken(t, 'get', '/documents', token).expect(200);
       const after = Math.ceil(Date.now() / 1000);
       expect(res.body).toEqual([
-        { upload: expect.stringMatching(/^\/uploads\/documents\/.+\.png\?expires=\d+&signature=/), doc_type: 'Passport', doc_number: 'AB****56', doc_expire: '2035-01-01' },
-        { upload: expect.stringMatching(/\.pdf\?/), doc_type: 'Driver license', doc_number: 'DL*******-X', doc_expire: '2035-01-01' },
+        {
+          upload: expect.stringMatching(/^\/uploads\/documents\/.+\.png\?expires=\d+&signature=/),
+          doc_type: 'Passport',
+          doc_number: 'AB****56',
+          doc_expire: '2035-01-01',
+        },
+        {
+          upload: expect.stringMatching(/\.pdf\?/),
+          doc_type: 'Driver license',
+          doc_number: 'DL*******-X',
+          doc_expire: '2035-01-01',
+        },
       ]);
       const expires = Number(new URL(res.body[0].upload, 'http://x').searchParams.get('expires'));
       // BARONG_UPLOAD_AUTH_URL_EXPIRATION: 60 seconds by default.
@@ -248,23 +354,37 @@ describe('local storage', () => {
     it('refuses a missing, tampered, expired or foreign signature with 403 upload.invalid_signature', async () => {
       const { user, token } = await member();
       await upload(t, token, DOC, [png()]).expect(201);
-      const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map((d: { upload: string }) => d.upload);
+      const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map(
+        (d: { upload: string }) => d.upload,
+      );
       const u = new URL(link, 'http://x');
       const refused = { errors: ['upload.invalid_signature'] };
       await request(t.app).get(u.pathname).expect(403, refused);
-      await request(t.app).get(`${u.pathname}?expires=${u.searchParams.get('expires')}&signature=${'A'.repeat(43)}`).expect(403, refused);
-      await request(t.app).get(`${u.pathname}?expires=${Number(u.searchParams.get('expires')) + 1}&signature=${u.searchParams.get('signature')}`).expect(403, refused);
+      await request(t.app)
+        .get(`${u.pathname}?expires=${u.searchParams.get('expires')}&signature=${'A'.repeat(43)}`)
+        .expect(403, refused);
+      await request(t.app)
+        .get(
+          `${u.pathname}?expires=${Number(u.searchParams.get('expires')) + 1}&signature=${u.searchParams.get('signature')}`,
+        )
+        .expect(403, refused);
       const past = new LocalStorage(dir, uploadSigningKey(t.config), '/uploads', () => Date.now() - 3_600_000);
       const [row] = await docRows(t, user.id);
-      await request(t.app).get(await past.url(row.upload, 60)).expect(403, refused);
+      await request(t.app)
+        .get(await past.url(row.upload, 60))
+        .expect(403, refused);
       const foreign = new LocalStorage(dir, Buffer.alloc(32, 1));
-      await request(t.app).get(await foreign.url(row.upload, 60)).expect(403, refused);
+      await request(t.app)
+        .get(await foreign.url(row.upload, 60))
+        .expect(403, refused);
     });
 
     it('serves a file as a sandboxed attachment of the type its bytes show', async () => {
       const { user, token } = await member();
       await upload(t, token, DOC, [png()]).expect(201);
-      const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map((d: { upload: string }) => d.upload);
+      const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map(
+        (d: { upload: string }) => d.upload,
+      );
       const [row] = await docRows(t, user.id);
       const file = await request(t.app).get(link).buffer(true).parse(binary).expect(200);
       expect(file.headers).toMatchObject({
@@ -280,10 +400,19 @@ describe('local storage', () => {
     it('never serves HTML or SVG as a page or an image, whatever sits in storage under whatever name', async () => {
       const storage = new LocalStorage(dir, uploadSigningKey(t.config));
       await mkdir(path.join(dir, 'documents/IDPLANTED'), { recursive: true });
-      for (const [name, bytes] of [['page.html', HTML], ['logo.svg', SVG], ['photo.png', HTML], ['scan.pdf', SVG]] as const) {
+      for (const [name, bytes] of [
+        ['page.html', HTML],
+        ['logo.svg', SVG],
+        ['photo.png', HTML],
+        ['scan.pdf', SVG],
+      ] as const) {
         const key = `documents/IDPLANTED/${name}`;
         await writeFile(path.join(dir, key), bytes);
-        const res = await request(t.app).get(await storage.url(key, 60)).buffer(true).parse(binary).expect(200);
+        const res = await request(t.app)
+          .get(await storage.url(key, 60))
+          .buffer(true)
+          .parse(binary)
+          .expect(200);
         expect(res.headers, name).toMatchObject({
           'content-type': 'application/octet-stream',
           'content-disposition': `attachment; filename="${name}"`,
@@ -296,8 +425,14 @@ describe('local storage', () => {
     it('refuses path traversal', async () => {
       const storage = new LocalStorage(dir, uploadSigningKey(t.config));
       const link = new URL(await storage.url('documents/x.png', 60), 'http://x');
-      for (const p of ['/uploads/..%2F..%2Fetc%2Fpasswd', '/uploads/documents/%2E%2E/%2E%2E/secret', '/uploads/a/..%5C..%5Cb']) {
-        await request(t.app).get(`${p}${link.search}`).expect(403, { errors: ['upload.invalid_signature'] });
+      for (const p of [
+        '/uploads/..%2F..%2Fetc%2Fpasswd',
+        '/uploads/documents/%2E%2E/%2E%2E/secret',
+        '/uploads/a/..%5C..%5Cb',
+      ]) {
+        await request(t.app)
+          .get(`${p}${link.search}`)
+          .expect(403, { errors: ['upload.invalid_signature'] });
       }
     });
   });
@@ -327,11 +462,22 @@ describe('local storage', () => {
 
     it('stores one Address document per file (no number, no expiry needed), shared identificator, address: pending', async () => {
       const { user, token } = await member();
-      const res = await upload(t, token, ADDRESS, [{ bytes: PDF, filename: 'bill.pdf', contentType: 'application/pdf' }, png('bill-2.png')], '/addresses').expect(201);
+      const res = await upload(
+        t,
+        token,
+        ADDRESS,
+        [{ bytes: PDF, filename: 'bill.pdf', contentType: 'application/pdf' }, png('bill-2.png')],
+        '/addresses',
+      ).expect(201);
       expect(res.body).toEqual({});
       const rows = await docRows(t, user.id);
       expect(rows).toHaveLength(2);
-      expect(rows[0]).toMatchObject({ doc_type: 'Address', doc_number_encrypted: null, doc_number_index: null, doc_expire: null });
+      expect(rows[0]).toMatchObject({
+        doc_type: 'Address',
+        doc_number_encrypted: null,
+        doc_number_index: null,
+        doc_expire: null,
+      });
       expect(rows[0].identificator).toBe(rows[1].identificator);
       expect(await privateLabel(t, user.id, 'address')).toMatchObject({ value: 'pending' });
       expect(await privateLabel(t, user.id, 'document')).toBeUndefined();
@@ -345,7 +491,12 @@ describe('local storage', () => {
     });
 
     it.each([
-      ['no country', { address: 'x', city: 'y', postcode: '1' }, 400, ['resource.address.missing_country', 'resource.address.empty_country']],
+      [
+        'no country',
+        { address: 'x', city: 'y', postcode: '1' },
+        400,
+        ['resource.address.missing_country', 'resource.address.empty_country'],
+      ],
       ['no postcode', { country: 'US', address: 'x', city: 'y' }, 400, ['resource.address.missing_postcode']],
       ['an unknown country', { ...ADDRESS, country: 'Atlantis' }, 422, ['country.invalid']],
     ])('refuses %s: %i %j', async (_name, fields, status, keys) => {
@@ -357,7 +508,13 @@ describe('local storage', () => {
 
     it('checks the files like documents, all or nothing', async () => {
       const { user, token } = await member();
-      const res = await upload(t, token, ADDRESS, [png(), { bytes: TEXT, filename: 'bill.pdf', contentType: 'application/pdf' }], '/addresses').expect(422);
+      const res = await upload(
+        t,
+        token,
+        ADDRESS,
+        [png(), { bytes: TEXT, filename: 'bill.pdf', contentType: 'application/pdf' }],
+        '/addresses',
+      ).expect(422);
       expect(res.body).toEqual({ errors: ['upload.integrity_error'] });
       expect(await docRows(t, user.id)).toHaveLength(0);
       expect(await filesUnder(path.join(dir, 'documents', user.uid))).toEqual([]);
@@ -373,7 +530,9 @@ describe('local storage', () => {
       const alice = await member();
       const bob = await member();
       await upload(t, alice.token, DOC, [png()]).expect(201);
-      await upload(t, bob.token, { ...DOC, doc_number: 'ZZ999999' }, [{ bytes: JPEG, filename: 'b.jpg', contentType: 'image/jpeg' }]).expect(201);
+      await upload(t, bob.token, { ...DOC, doc_number: 'ZZ999999' }, [
+        { bytes: JPEG, filename: 'b.jpg', contentType: 'image/jpeg' },
+      ]).expect(201);
       const mine = (await withToken(t, 'get', '/documents', alice.token).expect(200)).body;
       const theirs = (await withToken(t, 'get', '/documents', bob.token).expect(200)).body;
       expect(mine).toEqual([expect.objectContaining({ doc_number: 'AB****56' })]);
@@ -381,11 +540,20 @@ describe('local storage', () => {
       const aliceLink = new URL(mine[0].upload, 'http://x');
       const bobLink = new URL(theirs[0].upload, 'http://x');
       // Alice's signature on Bob's key (and the reverse) opens nothing.
-      await request(t.app).get(`${bobLink.pathname}${aliceLink.search}`).expect(403, { errors: ['upload.invalid_signature'] });
-      await request(t.app).get(`${aliceLink.pathname}${bobLink.search}`).expect(403, { errors: ['upload.invalid_signature'] });
+      await request(t.app)
+        .get(`${bobLink.pathname}${aliceLink.search}`)
+        .expect(403, { errors: ['upload.invalid_signature'] });
+      await request(t.app)
+        .get(`${aliceLink.pathname}${bobLink.search}`)
+        .expect(403, { errors: ['upload.invalid_signature'] });
       // Bob's uploads never touch Alice's count or labels.
       expect(await docRows(t, alice.user.id)).toHaveLength(1);
-      await upload(t, bob.token, DOC, Array.from({ length: 9 }, () => png())).expect(201);
+      await upload(
+        t,
+        bob.token,
+        DOC,
+        Array.from({ length: 9 }, () => png()),
+      ).expect(201);
       await upload(t, alice.token, DOC, [png()]).expect(201);
     });
   });
@@ -415,7 +583,9 @@ describe('documents without required expiry', () => {
     await upload(t, token, { doc_type: 'Passport', doc_number: 'P1', doc_expire: '2001-01-01' }, [png()]).expect(201);
     const bad = await upload(t, token, { doc_type: 'Driver license', doc_number: 'D1' }, [png()]).expect(422);
     expect(bad.body).toEqual({ errors: ['doc_type.inclusion'] });
-    const pdf = await upload(t, token, { doc_type: 'Passport', doc_number: 'P2' }, [{ bytes: PDF, filename: 'p.pdf', contentType: 'application/pdf' }]).expect(422);
+    const pdf = await upload(t, token, { doc_type: 'Passport', doc_number: 'P2' }, [
+      { bytes: PDF, filename: 'p.pdf', contentType: 'application/pdf' },
+    ]).expect(422);
     expect(pdf.body).toEqual({ errors: ['upload.extension_whitelist_error'] });
     const list = await withToken(t, 'get', '/documents', token).expect(200);
     expect(list.body.map((d: { doc_expire: string | null }) => d.doc_expire)).toEqual([null, '2001-01-01']);
@@ -468,7 +638,9 @@ describe('S3-compatible storage', () => {
     const [row] = await docRows(t, user.id);
     const name = path.basename(row.upload);
     expect(s3.objectHeaders.get(`/kyc/${row.upload}`)).toMatchObject({ 'content-type': 'application/pdf' });
-    const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map((d: { upload: string }) => d.upload);
+    const [link] = (await withToken(t, 'get', '/documents', token).expect(200)).body.map(
+      (d: { upload: string }) => d.upload,
+    );
     const url = new URL(link);
     expect(url.searchParams.get('response-content-disposition')).toBe(`attachment; filename="${name}"`);
     expect(url.searchParams.get('response-content-type')).toBe('application/pdf');

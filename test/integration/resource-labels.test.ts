@@ -33,10 +33,18 @@ describe('GET /labels', () => {
     await withToken(t, 'post', '/labels', token).send({ key: 'shape', value: 'round' }).expect(201);
     const asc = await withToken(t, 'get', '/labels', token).expect(200);
     expect(asc.body.map((l: { key: string }) => l.key)).toEqual(['email', 'colour', 'shape']);
-    expect(asc.body[0]).toEqual({ key: 'email', value: 'verified', scope: 'private', created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
+    expect(asc.body[0]).toEqual({
+      key: 'email',
+      value: 'verified',
+      scope: 'private',
+      created_at: expect.stringMatching(ISO),
+      updated_at: expect.stringMatching(ISO),
+    });
     const desc = await withToken(t, 'get', '/labels?ordering=desc', token).expect(200);
     expect(desc.body.map((l: { key: string }) => l.key)).toEqual(['shape', 'colour', 'email']);
-    await withToken(t, 'get', '/labels?ordering=sideways', token).expect(422, { errors: ['resource.label.invalid_ordering'] });
+    await withToken(t, 'get', '/labels?ordering=sideways', token).expect(422, {
+      errors: ['resource.label.invalid_ordering'],
+    });
     expect(user.id).toBeGreaterThan(0);
   });
 
@@ -69,7 +77,10 @@ describe('POST /labels', () => {
   it('creates a public label, key and value lower-cased and trimmed; model.label.created; 201', async () => {
     const { user } = await verifiedUser();
     const s = await login(t, user);
-    const res = await withSession(t, 'post', '/labels', s).type('form').send({ key: '  Favourite-COLOUR ', value: ' Blue_Sky  ' }).expect(201);
+    const res = await withSession(t, 'post', '/labels', s)
+      .type('form')
+      .send({ key: '  Favourite-COLOUR ', value: ' Blue_Sky  ' })
+      .expect(201);
     expect(res.body).toEqual({
       key: 'favourite-colour',
       value: 'blue_sky',
@@ -77,8 +88,13 @@ describe('POST /labels', () => {
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
     });
-    const event = events.find((e) => e.name === 'model.label.created' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid);
-    expect(event).toMatchObject({ payload: { record: { key: 'favourite-colour', value: 'blue_sky' } }, meta: { labelScope: 'public' } });
+    const event = events.find(
+      (e) => e.name === 'model.label.created' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid,
+    );
+    expect(event).toMatchObject({
+      payload: { record: { key: 'favourite-colour', value: 'blue_sky' } },
+      meta: { labelScope: 'public' },
+    });
   });
 
   it('never changes level or state, even for a key named like a state trigger', async () => {
@@ -107,8 +123,12 @@ describe('POST /labels', () => {
   it('422 key.taken for a key the user already has (public, or private: keys address one label)', async () => {
     const { user, token } = await verifiedUser();
     await withToken(t, 'post', '/labels', token).send({ key: 'colour', value: 'blue' }).expect(201);
-    await withToken(t, 'post', '/labels', token).send({ key: 'COLOUR', value: 'red' }).expect(422, { errors: ['key.taken'] });
-    await withToken(t, 'post', '/labels', token).send({ key: 'email', value: 'unverified' }).expect(422, { errors: ['key.taken'] });
+    await withToken(t, 'post', '/labels', token)
+      .send({ key: 'COLOUR', value: 'red' })
+      .expect(422, { errors: ['key.taken'] });
+    await withToken(t, 'post', '/labels', token)
+      .send({ key: 'email', value: 'unverified' })
+      .expect(422, { errors: ['key.taken'] });
     expect(await labelsOf(user.id)).toHaveLength(2);
   });
 
@@ -122,9 +142,15 @@ describe('POST /labels', () => {
 
   it('400 for a missing or blank key or value', async () => {
     const { token } = await verifiedUser();
-    await withToken(t, 'post', '/labels', token).send({ value: 'blue' }).expect(400, { errors: ['resource.label.missing_key', 'resource.label.empty_key'] });
-    await withToken(t, 'post', '/labels', token).send({ key: '', value: 'blue' }).expect(400, { errors: ['resource.label.empty_key'] });
-    await withToken(t, 'post', '/labels', token).send({ key: 'colour', value: '   ' }).expect(400, { errors: ['resource.label.empty_value'] });
+    await withToken(t, 'post', '/labels', token)
+      .send({ value: 'blue' })
+      .expect(400, { errors: ['resource.label.missing_key', 'resource.label.empty_key'] });
+    await withToken(t, 'post', '/labels', token)
+      .send({ key: '', value: 'blue' })
+      .expect(400, { errors: ['resource.label.empty_key'] });
+    await withToken(t, 'post', '/labels', token)
+      .send({ key: 'colour', value: '   ' })
+      .expect(400, { errors: ['resource.label.empty_value'] });
   });
 
   it('sends no mail for a public label (the label mail is for private ones)', async () => {
@@ -136,9 +162,13 @@ describe('POST /labels', () => {
       await withToken(t, 'patch', '/labels/colour', token).send({ value: 'red' }).expect(200);
       // A mail enqueued after the label ones, to know the queue got past them.
       const NEW = 'Ohs3ie-Vah!Quu9xo';
-      await withToken(t, 'put', '/users/password', token).send({ old_password: user.password, new_password: NEW, confirm_password: NEW }).expect(201);
+      await withToken(t, 'put', '/users/password', token)
+        .send({ old_password: user.password, new_password: NEW, confirm_password: NEW })
+        .expect(201);
       await mail.mailTo(user.email, /Password Changed/);
-      expect(mail.smtp.inbox.filter((m) => /Label/.test(m.subject ?? '') && JSON.stringify(m.to).includes(user.email))).toEqual([]);
+      expect(
+        mail.smtp.inbox.filter((m) => /Label/.test(m.subject ?? '') && JSON.stringify(m.to).includes(user.email)),
+      ).toEqual([]);
     } finally {
       await mail.stop();
     }
@@ -152,22 +182,32 @@ describe('PATCH /labels/{key}', () => {
     const res = await withToken(t, 'patch', '/labels/colour', token).type('form').send({ value: ' RED ' }).expect(200);
     expect(res.body).toMatchObject({ key: 'colour', value: 'red', scope: 'public' });
     expect((await labelsOf(user.id)).find((l) => l.key === 'colour')).toMatchObject({ value: 'red' });
-    const event = events.find((e) => e.name === 'model.label.updated' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid);
+    const event = events.find(
+      (e) => e.name === 'model.label.updated' && (e.payload.record as { user: { uid: string } }).user.uid === user.uid,
+    );
     expect(event?.payload).toMatchObject({ record: { key: 'colour', value: 'red' }, changes: { value: 'blue' } });
   });
 
   it('400 resource.labels.private for a private label; 404 for none', async () => {
     const { user, token } = await verifiedUser();
-    await withToken(t, 'patch', '/labels/email', token).send({ value: 'unverified' }).expect(400, { errors: ['resource.labels.private'] });
+    await withToken(t, 'patch', '/labels/email', token)
+      .send({ value: 'unverified' })
+      .expect(400, { errors: ['resource.labels.private'] });
     expect((await labelsOf(user.id))[0]).toMatchObject({ key: 'email', value: 'verified' });
-    await withToken(t, 'patch', '/labels/nothing-here', token).send({ value: 'abc' }).expect(404, { errors: ['record.not_found'] });
+    await withToken(t, 'patch', '/labels/nothing-here', token)
+      .send({ value: 'abc' })
+      .expect(404, { errors: ['record.not_found'] });
   });
 
   it('422 for an invalid value, nothing saved (Barong answers 200 and saves nothing)', async () => {
     const { user, token } = await verifiedUser();
     await withToken(t, 'post', '/labels', token).send({ key: 'colour', value: 'blue' }).expect(201);
-    await withToken(t, 'patch', '/labels/colour', token).send({ value: 'no way' }).expect(422, { errors: ['value.invalid'] });
-    await withToken(t, 'patch', '/labels/colour', token).send({ value: 'ab' }).expect(422, { errors: ['value.too_short'] });
+    await withToken(t, 'patch', '/labels/colour', token)
+      .send({ value: 'no way' })
+      .expect(422, { errors: ['value.invalid'] });
+    await withToken(t, 'patch', '/labels/colour', token)
+      .send({ value: 'ab' })
+      .expect(422, { errors: ['value.too_short'] });
     expect((await labelsOf(user.id)).find((l) => l.key === 'colour')).toMatchObject({ value: 'blue' });
   });
 

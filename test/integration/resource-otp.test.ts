@@ -26,7 +26,11 @@ async function bearer(user: User): Promise<string> {
 
 /** POSTs as the user (Bearer token) and checks the status, and the body when given. */
 async function post(user: User, path: string, body: Record<string, unknown>, status: number, expected?: unknown) {
-  const req = request(t.app).post(`${API}${path}`).set('Authorization', await bearer(user)).set('User-Agent', UA).send(body);
+  const req = request(t.app)
+    .post(`${API}${path}`)
+    .set('Authorization', await bearer(user))
+    .set('User-Agent', UA)
+    .send(body);
   return expected === undefined ? req.expect(status) : req.expect(status, expected);
 }
 
@@ -60,7 +64,9 @@ describe('POST /resource/otp/generate_qrcode', () => {
       `otpauth://totp/Barong:${user.email}?algorithm=SHA1&digits=6&issuer=Barong&period=30&secret=${secretFrom(url)}`,
     );
     expect(secretFrom(url)).toMatch(/^[A-Z2-7]{32}$/);
-    expect(Buffer.from(barcode, 'base64').subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(Buffer.from(barcode, 'base64').subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
     const stored = await reload(user);
     expect(stored.otp).toBe(false);
     expect(stored.otpSecretEncrypted).toMatch(/^v1:/);
@@ -74,7 +80,9 @@ describe('POST /resource/otp/generate_qrcode', () => {
     const first = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     const second = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     expect(second).not.toBe(first);
-    await post(user, '/otp/enable', { code: await freshCode(t, user, first) }, 422, { errors: ['resource.otp.invalid'] });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, first) }, 422, {
+      errors: ['resource.otp.invalid'],
+    });
     await post(user, '/otp/enable', { code: await freshCode(t, user, second) }, 200, {});
   });
 
@@ -84,11 +92,16 @@ describe('POST /resource/otp/generate_qrcode', () => {
     await post(user, '/otp/generate_qrcode', {}, 400, { errors: ['resource.otp.already_enabled'] });
     expect(t.services.encryptor.decrypt((await reload(user)).otpSecretEncrypted!)).toBe(secret);
     const [row] = await activities(user, 'request QR code for 2FA');
-    expect(row).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: '2FA has been already enabled for this account' }) });
+    expect(row).toMatchObject({
+      result: 'failed',
+      data: JSON.stringify({ reason: '2FA has been already enabled for this account' }),
+    });
   });
 
   it('needs credentials: 401 jwt.decode_and_verify', async () => {
-    await request(t.app).post(`${API}/otp/generate_qrcode`).expect(401, { errors: ['jwt.decode_and_verify'] });
+    await request(t.app)
+      .post(`${API}/otp/generate_qrcode`)
+      .expect(401, { errors: ['jwt.decode_and_verify'] });
   });
 });
 
@@ -105,11 +118,14 @@ describe('POST /resource/otp/enable', () => {
     };
     const other = await login();
     const mine = await login();
-    const asMine = (req: request.Test) => req.set('Cookie', mine.cookie).set('X-CSRF-Token', mine.csrf).set('User-Agent', UA);
+    const asMine = (req: request.Test) =>
+      req.set('Cookie', mine.cookie).set('X-CSRF-Token', mine.csrf).set('User-Agent', UA);
 
     const qr = await asMine(request(t.app).post(`${API}/otp/generate_qrcode`)).expect(200);
     const code = await totpCode(secretFrom(qr.body.data.url));
-    await asMine(request(t.app).post(`${API}/otp/enable`)).send({ code }).expect(200, {});
+    await asMine(request(t.app).post(`${API}/otp/enable`))
+      .send({ code })
+      .expect(200, {});
 
     const stored = await reload(user);
     expect(stored.otp).toBe(true);
@@ -127,7 +143,9 @@ describe('POST /resource/otp/enable', () => {
   it('answers 400 resource.otp.already_enabled when 2FA is on', async () => {
     const secret = generateSecret();
     const user = await activeUser(t, { otpSecret: secret });
-    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 400, { errors: ['resource.otp.already_enabled'] });
+    await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 400, {
+      errors: ['resource.otp.already_enabled'],
+    });
     expect(await activities(user, 'enable 2FA')).toMatchObject([{ result: 'failed' }]);
   });
 
@@ -187,7 +205,10 @@ describe('POST /resource/otp/verify', () => {
     const user = await activeUser(t);
     await post(user, '/otp/verify', { code: '123456' }, 400, { errors: ['resource.otp.not_enabled'] });
     const [row] = await activities(user, 'verify 2FA code');
-    expect(row).toMatchObject({ result: 'failed', data: JSON.stringify({ reason: '2FA has not been enabled for this account' }) });
+    expect(row).toMatchObject({
+      result: 'failed',
+      data: JSON.stringify({ reason: '2FA has not been enabled for this account' }),
+    });
   });
 
   it('answers 422 resource.otp.invalid to a wrong code, with a failed activity', async () => {
@@ -223,22 +244,40 @@ describe('POST /resource/otp/disable', () => {
     const secret = secretFrom((await post(user, '/otp/generate_qrcode', {}, 200)).body.data.url);
     await post(user, '/otp/enable', { code: await freshCode(t, user, secret) }, 200);
     const enabled = await reload(user);
-    const own = await post(enabled, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) }, 201);
+    const own = await post(
+      enabled,
+      '/api_keys',
+      { algorithm: 'HS256', totp_code: await freshCode(t, user, secret) },
+      201,
+    );
     const account = await t.services.serviceAccountService.create(enabled);
-    const saKey = await post(enabled, '/service_accounts/api_keys', {
-      service_account_uid: account.uid,
-      algorithm: 'HS256',
-      totp_code: await freshCode(t, user, secret),
-    }, 201);
+    const saKey = await post(
+      enabled,
+      '/service_accounts/api_keys',
+      {
+        service_account_uid: account.uid,
+        algorithm: 'HS256',
+        totp_code: await freshCode(t, user, secret),
+      },
+      201,
+    );
     const bystander = await activeUser(t, { otpSecret: secret });
-    const theirs = await post(bystander, '/api_keys', { algorithm: 'HS256', totp_code: await freshCode(t, bystander, secret) }, 201);
+    const theirs = await post(
+      bystander,
+      '/api_keys',
+      { algorithm: 'HS256', totp_code: await freshCode(t, bystander, secret) },
+      201,
+    );
 
     await post(enabled, '/otp/disable', { code: await freshCode(t, user, secret) }, 200, {});
 
     const after = await reload(user);
     expect(after).toMatchObject({ otp: false, state: 'active', level: 1 });
     expect(await otpLabel(user)).toBeUndefined();
-    const states = await t.db.knex('api_keys').whereIn('kid', [own.body.kid, saKey.body.kid, theirs.body.kid]).select('kid', 'state');
+    const states = await t.db
+      .knex('api_keys')
+      .whereIn('kid', [own.body.kid, saKey.body.kid, theirs.body.kid])
+      .select('kid', 'state');
     expect(Object.fromEntries(states.map((r) => [r.kid, r.state]))).toEqual({
       [own.body.kid]: 'inactive',
       [saKey.body.kid]: 'inactive',

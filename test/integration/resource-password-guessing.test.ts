@@ -24,7 +24,11 @@ describe('password checks on the resource API', () => {
     const user = await createUser(t);
     const token = await bearer(t, user);
     const change = (old: string) =>
-      withToken(t, 'put', '/users/password', token).send({ old_password: old, new_password: 'Fresh-Secret-4242', confirm_password: 'Fresh-Secret-4242' });
+      withToken(t, 'put', '/users/password', token).send({
+        old_password: old,
+        new_password: 'Fresh-Secret-4242',
+        confirm_password: 'Fresh-Secret-4242',
+      });
     for (let i = 0; i < 3; i++) await change('Wrong-Guess-1').expect(400);
     const res = await change(user.password).expect(429);
     expect(res.body).toEqual({ errors: ['identity.session.too_many_attempts'] });

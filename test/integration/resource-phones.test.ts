@@ -91,7 +91,8 @@ async function as(user: User, app: TestApp = t) {
   };
 }
 
-const phoneRow = (userId: number, app: TestApp = t) => app.db.knex('phones').where({ user_id: userId }).orderBy('id').first();
+const phoneRow = (userId: number, app: TestApp = t) =>
+  app.db.knex('phones').where({ user_id: userId }).orderBy('id').first();
 
 /** Waits until the worker has given up on the SMS job of this phone (failed set). */
 function failedJobOf(pipeline: Pipeline, phoneId: number) {
@@ -133,7 +134,11 @@ describe('adding and verifying a phone, end to end', () => {
       expect.arrayContaining([expect.objectContaining({ key: 'phone', value: 'verified', scope: 'private' })]),
     );
     expect(verified.body.phones).toEqual([
-      { country: 'US', number: masked(number), validated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) },
+      {
+        country: 'US',
+        number: masked(number),
+        validated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      },
     ]);
     expect((await t.services.uow.repos.users.findById(user.id))!.level).toBe(2);
   });
@@ -166,12 +171,16 @@ describe('adding and verifying a phone, end to end', () => {
     const user = await verifiedUser();
     const session = await login(t, user);
     const number = newNumber();
-    const refused = await withSession(t, 'post', '/phones', session, { csrf: false }).send({ phone_number: number }).expect(401);
+    const refused = await withSession(t, 'post', '/phones', session, { csrf: false })
+      .send({ phone_number: number })
+      .expect(401);
     expect(refused.body).toEqual({ errors: ['authz.missing_csrf_token'] });
 
     await withSession(t, 'post', '/phones', session).type('form').send({ phone_number: number }).expect(200);
     const code = await twilio.codeFor(number);
-    const res = await withSession(t, 'post', '/phones/verify', session).send({ phone_number: number, verification_code: code }).expect(201);
+    const res = await withSession(t, 'post', '/phones/verify', session)
+      .send({ phone_number: number, verification_code: code })
+      .expect(201);
     expect(res.body.level).toBe(2);
     expect((await withSession(t, 'get', '/phones', session).expect(200)).body[0].validated_at).not.toBeNull();
   });
@@ -188,8 +197,15 @@ describe('adding and verifying a phone, end to end', () => {
   });
 
   it('answers 401 without credentials', async () => {
-    for (const [method, path] of [['get', '/phones'], ['post', '/phones'], ['post', '/phones/send_code'], ['post', '/phones/verify']] as const) {
-      const res = await request(t.app)[method](`/api/v2/barong/resource${path}`).send({ phone_number: newNumber(), verification_code: '12345' });
+    for (const [method, path] of [
+      ['get', '/phones'],
+      ['post', '/phones'],
+      ['post', '/phones/send_code'],
+      ['post', '/phones/verify'],
+    ] as const) {
+      const res = await request(t.app)
+        [method](`/api/v2/barong/resource${path}`)
+        .send({ phone_number: newNumber(), verification_code: '12345' });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ errors: ['jwt.decode_and_verify'] });
     }
@@ -209,9 +225,13 @@ describe('POST /phones', () => {
     const api = await as(await verifiedUser());
     const token = await bearer(t, await verifiedUser());
     const missing = await withToken(t, 'post', '/phones', token).send({}).expect(400);
-    expect(missing.body).toEqual({ errors: ['resource.phone.missing_phone_number', 'resource.phone.empty_phone_number'] });
+    expect(missing.body).toEqual({
+      errors: ['resource.phone.missing_phone_number', 'resource.phone.empty_phone_number'],
+    });
     expect((await api.add('').expect(400)).body).toEqual({ errors: ['resource.phone.empty_phone_number'] });
-    expect((await api.add(newNumber(), 'fax').expect(422)).body).toEqual({ errors: ['resource.phone.invalid_channel'] });
+    expect((await api.add(newNumber(), 'fax').expect(422)).body).toEqual({
+      errors: ['resource.phone.invalid_channel'],
+    });
   });
 
   it('refuses a number the user already added (exists) and one anybody verified, the user included (number_exist)', async () => {
@@ -243,7 +263,10 @@ describe('POST /phones/send_code', () => {
     expect((await api.send(number).expect(200)).body).toEqual({ message: 'Code was sent successfully via sms' });
     const second = await twilio.codeFor(number, 2);
 
-    if (first !== second) expect((await api.verify(number, first).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    if (first !== second)
+      expect((await api.verify(number, first).expect(404)).body).toEqual({
+        errors: ['resource.phone.verification_invalid'],
+      });
     await api.verify(number, second).expect(201);
   });
 
@@ -288,7 +311,9 @@ describe('POST /phones/verify', () => {
     await api.add(number).expect(200);
     const code = await twilio.codeFor(number);
     const wrong = code === '00000' ? '11111' : '00000';
-    expect((await api.verify(number, wrong).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    expect((await api.verify(number, wrong).expect(404)).body).toEqual({
+      errors: ['resource.phone.verification_invalid'],
+    });
     await api.verify(number, code).expect(201);
   });
 
@@ -301,7 +326,9 @@ describe('POST /phones/verify', () => {
     const wrong = code === '00000' ? '11111' : '00000';
     for (let i = 0; i < MAX_ATTEMPTS; i++) await api.verify(number, wrong).expect(404);
     expect((await phoneRow(user.id)).code_digest).toBeNull();
-    expect((await api.verify(number, code).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    expect((await api.verify(number, code).expect(404)).body).toEqual({
+      errors: ['resource.phone.verification_invalid'],
+    });
 
     await api.send(number).expect(200);
     await api.verify(number, await twilio.codeFor(number, 2)).expect(201);
@@ -313,8 +340,13 @@ describe('POST /phones/verify', () => {
     const number = newNumber();
     await api.add(number).expect(200);
     const code = await twilio.codeFor(number);
-    await t.db.knex('phones').where({ user_id: user.id }).update({ code_expires_at: new Date(Date.now() - 1000) });
-    expect((await api.verify(number, code).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    await t.db
+      .knex('phones')
+      .where({ user_id: user.id })
+      .update({ code_expires_at: new Date(Date.now() - 1000) });
+    expect((await api.verify(number, code).expect(404)).body).toEqual({
+      errors: ['resource.phone.verification_invalid'],
+    });
   });
 
   it('takes a code once: the same request again answers number_exist', async () => {
@@ -328,11 +360,15 @@ describe('POST /phones/verify', () => {
 
   it('answers doesnt_exist, invalid_num and the missing-parameter keys', async () => {
     const api = await as(await verifiedUser());
-    expect((await api.verify(newNumber(), '12345').expect(404)).body).toEqual({ errors: ['resource.phone.doesnt_exist'] });
+    expect((await api.verify(newNumber(), '12345').expect(404)).body).toEqual({
+      errors: ['resource.phone.doesnt_exist'],
+    });
     expect((await api.verify('+1', '12345').expect(400)).body).toEqual({ errors: ['resource.phone.invalid_num'] });
     const token = await bearer(t, await verifiedUser());
     const missing = await withToken(t, 'post', '/phones/verify', token).send({ phone_number: newNumber() }).expect(400);
-    expect(missing.body).toEqual({ errors: ['resource.phone.missing_verification_code', 'resource.phone.empty_verification_code'] });
+    expect(missing.body).toEqual({
+      errors: ['resource.phone.missing_verification_code', 'resource.phone.empty_verification_code'],
+    });
   });
 
   it('lets only one user verify a number both added', async () => {
@@ -400,7 +436,9 @@ describe('after the phone step is verified (security case 25)', () => {
     const second = newNumber();
     await api.add(second).expect(200);
     const res = await api.verify(second, await twilio.codeFor(second)).expect(201);
-    expect(res.body.labels).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'phone', value: 'verified' })]));
+    expect(res.body.labels).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'phone', value: 'verified' })]),
+    );
   });
 });
 
@@ -419,7 +457,10 @@ describe('ownership', () => {
     // B's own row for the same number has its own code: A's does not open it.
     await apiB.add(number).expect(200);
     const codeB = await twilio.codeFor(number, 2);
-    if (codeA !== codeB) expect((await apiB.verify(number, codeA).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    if (codeA !== codeB)
+      expect((await apiB.verify(number, codeA).expect(404)).body).toEqual({
+        errors: ['resource.phone.verification_invalid'],
+      });
     expect((await phoneRow(a.id)).code_attempts).toBe(0);
 
     await apiA.verify(number, codeA).expect(201);
@@ -436,7 +477,11 @@ describe('Twilio errors', () => {
       const user = await verifiedUser();
       const api = await as(user);
       const number = newNumber();
-      twilio.failWith('messages', { status: 400, code: twilioCode, message: `The number ${number} is refused` }, { to: number });
+      twilio.failWith(
+        'messages',
+        { status: 400, code: twilioCode, message: `The number ${number} is refused` },
+        { to: number },
+      );
 
       await api.add(number).expect(200);
       const job = await failedJobOf(p, (await phoneRow(user.id)).id);
@@ -478,7 +523,9 @@ describe('twilio_verify', () => {
     const user = await verifiedUser(v.t);
     const api = await as(user, v.t);
     const number = newNumber();
-    expect((await api.add(number, 'call').expect(200)).body).toEqual({ message: 'Code was sent successfully via call' });
+    expect((await api.add(number, 'call').expect(200)).body).toEqual({
+      message: 'Code was sent successfully via call',
+    });
     const code = await twilio.codeFor(number);
     expect(twilio.verifications.find((c) => c.to === number)).toMatchObject({ channel: 'call' });
     expect(twilio.count('messages', number)).toBe(0);
@@ -496,7 +543,9 @@ describe('twilio_verify', () => {
     const code = await twilio.codeFor(number);
     expect(twilio.verifications.find((c) => c.to === number)).toMatchObject({ channel: 'sms' });
     for (let i = 0; i < 3; i++) {
-      expect((await api.verify(number, '000000').expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+      expect((await api.verify(number, '000000').expect(404)).body).toEqual({
+        errors: ['resource.phone.verification_invalid'],
+      });
     }
     expect(twilio.count('checks', number)).toBe(3);
     await api.verify(number, code).expect(404);
@@ -513,7 +562,9 @@ describe('twilio_verify', () => {
     const code = await twilio.codeFor(number);
 
     twilio.failWith('checks', { status: 404, code: 20404 }, { to: number, times: 1 });
-    expect((await api.verify(number, code).expect(404)).body).toEqual({ errors: ['resource.phone.verification_invalid'] });
+    expect((await api.verify(number, code).expect(404)).body).toEqual({
+      errors: ['resource.phone.verification_invalid'],
+    });
     twilio.failWith('checks', { status: 500 }, { to: number, times: 1 });
     expect((await api.verify(number, code).expect(422)).body).toEqual({ errors: ['resource.phone.twilio_unexpected'] });
     await api.verify(number, code).expect(201);
@@ -526,6 +577,8 @@ describe('twilio_verify', () => {
     twilio.failWith('verifications', { status: 400, code: 60205 }, { to: number });
     await api.add(number).expect(200);
     await failedJobOf(v, (await phoneRow(user.id, v.t)).id);
-    expect((await api.verify(number, '123456').expect(422)).body).toEqual({ errors: ['resource.phone.num_not_reachable'] });
+    expect((await api.verify(number, '123456').expect(422)).body).toEqual({
+      errors: ['resource.phone.num_not_reachable'],
+    });
   });
 });

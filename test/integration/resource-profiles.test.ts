@@ -34,7 +34,8 @@ async function member() {
 }
 
 const profileRows = (userId: number) => t.db.knex('profiles').where({ user_id: userId }).orderBy('id');
-const privateLabel = (userId: number, key: string) => t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
+const privateLabel = (userId: number, key: string) =>
+  t.db.knex('labels').where({ user_id: userId, key, scope: 'private' }).first();
 
 describe('POST /resource/profiles', () => {
   it('creates a drafted profile: 201, masked answer, personal fields encrypted at rest, label and event', async () => {
@@ -62,15 +63,28 @@ describe('POST /resource/profiles', () => {
     expect(t.services.encryptor.decrypt(row.dob_encrypted)).toBe('1990-01-15');
     expect(row.state).toBe(0);
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'drafted' });
-    const created = events.find((e) => e.name === 'model.profile.created' && (e.payload.record as Json).user.uid === user.uid);
-    expect(created?.payload.record).toMatchObject({ first_name: 'John Paul', last_name: 'Doe', dob: '1990-01-15', country: 'US' });
+    const created = events.find(
+      (e) => e.name === 'model.profile.created' && (e.payload.record as Json).user.uid === user.uid,
+    );
+    expect(created?.payload.record).toMatchObject({
+      first_name: 'John Paul',
+      last_name: 'Doe',
+      dob: '1990-01-15',
+      country: 'US',
+    });
     expect(created?.payload.record).not.toHaveProperty('state');
   });
 
   it('takes JSON too, every field optional; confirm=true submits at once', async () => {
     const { user, token } = await member();
     const res = await withToken(t, 'post', '/profiles', token).send({ confirm: true }).expect(201);
-    expect(res.body).toMatchObject({ first_name: null, last_name: null, dob: null, state: 'submitted', metadata: null });
+    expect(res.body).toMatchObject({
+      first_name: null,
+      last_name: null,
+      dob: null,
+      state: 'submitted',
+      metadata: null,
+    });
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'submitted' });
   });
 
@@ -85,7 +99,9 @@ describe('POST /resource/profiles', () => {
 
   it('lets exactly one of two concurrent creates through', async () => {
     const { user, token } = await member();
-    const results = await Promise.all([1, 2, 3].map(() => withToken(t, 'post', '/profiles', token).send({ city: 'Paris' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => withToken(t, 'post', '/profiles', token).send({ city: 'Paris' })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     expect(await profileRows(user.id)).toHaveLength(1);
   });
@@ -112,7 +128,10 @@ describe('POST /resource/profiles', () => {
     [{ country: 'XX' }, ['country.invalid']],
     [{ country: 'France' }, ['country.invalid']],
     [{ metadata: '{not json' }, ['metadata.invalid_format']],
-    [{ first_name: '1nv@lid', city: 'P@ris', metadata: 'x' }, ['first_name.invalid', 'city.invalid', 'metadata.invalid_format']],
+    [
+      { first_name: '1nv@lid', city: 'P@ris', metadata: 'x' },
+      ['first_name.invalid', 'city.invalid', 'metadata.invalid_format'],
+    ],
   ])('refuses %j: 422 %j, nothing stored', async (body, keys) => {
     const { user, token } = await member();
     const res = await withToken(t, 'post', '/profiles', token).type('form').send(body).expect(422);
@@ -123,20 +142,37 @@ describe('POST /resource/profiles', () => {
   it('accepts Unicode names, alpha-3 countries (upper-cased), squishes names, city and postcode', async () => {
     const { token } = await member();
     const res = await withToken(t, 'post', '/profiles', token)
-      .send({ first_name: 'Zoë', last_name: "O'Brien-Łukasz", city: '  Saint–Étienne  ', postcode: ' 42 000 ', country: 'fra' })
+      .send({
+        first_name: 'Zoë',
+        last_name: "O'Brien-Łukasz",
+        city: '  Saint–Étienne  ',
+        postcode: ' 42 000 ',
+        country: 'fra',
+      })
       .expect(201);
-    expect(res.body).toMatchObject({ first_name: 'Zoë', last_name: 'O*************', city: 'Saint–Étienne', postcode: '42 000', country: 'FRA' });
+    expect(res.body).toMatchObject({
+      first_name: 'Zoë',
+      last_name: 'O*************',
+      city: 'Saint–Étienne',
+      postcode: '42 000',
+      country: 'FRA',
+    });
   });
 
   it('works with the session cookie and its CSRF token, and refuses the cookie without it', async () => {
     const user = await createUser(t);
     const s = await login(t, user);
-    await withSession(t, 'post', '/profiles', s, { csrf: false }).send({ city: 'Rome' }).expect(401, { errors: ['authz.missing_csrf_token'] });
+    await withSession(t, 'post', '/profiles', s, { csrf: false })
+      .send({ city: 'Rome' })
+      .expect(401, { errors: ['authz.missing_csrf_token'] });
     await withSession(t, 'post', '/profiles', s).send({ city: 'Rome' }).expect(201);
   });
 
   it('needs a signed-in user: 401', async () => {
-    await request(t.app).post(`${RESOURCE}/profiles`).send({ city: 'Rome' }).expect(401, { errors: ['jwt.decode_and_verify'] });
+    await request(t.app)
+      .post(`${RESOURCE}/profiles`)
+      .send({ city: 'Rome' })
+      .expect(401, { errors: ['jwt.decode_and_verify'] });
   });
 });
 
@@ -144,9 +180,14 @@ describe('PUT /resource/profiles', () => {
   it('edits only the given fields of the drafted profile, then confirm submits it', async () => {
     const { user, token } = await member();
     await withToken(t, 'post', '/profiles', token).type('form').send(FULL).expect(201);
-    const edited = await withToken(t, 'put', '/profiles', token).type('form').send({ city: 'Boston', first_name: '' }).expect(200);
+    const edited = await withToken(t, 'put', '/profiles', token)
+      .type('form')
+      .send({ city: 'Boston', first_name: '' })
+      .expect(200);
     expect(edited.body).toMatchObject({ first_name: 'John Paul', last_name: 'D**', city: 'Boston', state: 'drafted' });
-    const updated = events.filter((e) => e.name === 'model.profile.updated' && (e.payload.record as Json).user.uid === user.uid);
+    const updated = events.filter(
+      (e) => e.name === 'model.profile.updated' && (e.payload.record as Json).user.uid === user.uid,
+    );
     expect(updated.at(-1)?.payload).toMatchObject({ record: { city: 'Boston' }, changes: { city: 'Washington' } });
     const submitted = await withToken(t, 'put', '/profiles', token).type('form').send({ confirm: 'true' }).expect(200);
     expect(submitted.body).toMatchObject({ state: 'submitted', city: 'Boston' });
@@ -187,10 +228,14 @@ describe('after the profile step is verified (security case 25)', () => {
     await verifyProfile(user.id);
     const before = events.length;
     expect((await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon' }).expect(422)).body).toEqual(closed);
-    expect((await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon', confirm: true }).expect(422)).body).toEqual(closed);
+    expect(
+      (await withToken(t, 'post', '/profiles', token).send({ city: 'Lyon', confirm: true }).expect(422)).body,
+    ).toEqual(closed);
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'verified' });
     expect((await profileRows(user.id)).map((p) => p.state)).toEqual([3]);
-    expect(events.slice(before).filter((e) => (e.payload.record as Json | undefined)?.user?.uid === user.uid)).toEqual([]);
+    expect(events.slice(before).filter((e) => (e.payload.record as Json | undefined)?.user?.uid === user.uid)).toEqual(
+      [],
+    );
   });
 
   it('PUT /profiles cannot move it back either, even with a drafted profile left over', async () => {
@@ -200,7 +245,9 @@ describe('after the profile step is verified (security case 25)', () => {
       const owner = (await w.repos.users.findById(user.id))!;
       await t.services.privateLabels.set(w, owner, 'profile', 'verified', { by: 'admin' });
     });
-    expect((await withToken(t, 'put', '/profiles', token).send({ city: 'Bergen', confirm: true }).expect(422)).body).toEqual(closed);
+    expect(
+      (await withToken(t, 'put', '/profiles', token).send({ city: 'Bergen', confirm: true }).expect(422)).body,
+    ).toEqual(closed);
     expect(await privateLabel(user.id, 'profile')).toMatchObject({ value: 'verified' });
     expect((await profileRows(user.id))[0]).toMatchObject({ city: 'Oslo', state: 0 });
   });

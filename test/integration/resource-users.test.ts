@@ -70,12 +70,18 @@ describe('PUT /users/me', () => {
     expect(res.body).not.toHaveProperty('csrf_token');
     expect((await t.services.uow.repos.users.findById(user.id))!.data).toBe('{"language":"en"}');
     const [event] = eventsFor('model.user.updated', user.uid);
-    expect(event!.payload).toMatchObject({ record: { uid: user.uid }, changes: { data: '{"language":"ru","theme":"dark"}' } });
+    expect(event!.payload).toMatchObject({
+      record: { uid: user.uid },
+      changes: { data: '{"language":"ru","theme":"dark"}' },
+    });
   });
 
   it('takes a form body too', async () => {
     const user = await createUser(t);
-    await withToken(t, 'put', '/users/me', await bearer(t, user)).type('form').send({ data: '[1,2]' }).expect(200);
+    await withToken(t, 'put', '/users/me', await bearer(t, user))
+      .type('form')
+      .send({ data: '[1,2]' })
+      .expect(200);
     expect((await t.services.uow.repos.users.findById(user.id))!.data).toBe('[1,2]');
   });
 
@@ -84,19 +90,25 @@ describe('PUT /users/me', () => {
     ['too long', JSON.stringify({ v: 'x'.repeat(1020) }), ['data.too_long']],
   ])('422 for data %s, nothing saved', async (_name, data, errors) => {
     const user = await createUser(t, { data: '{"a":1}' });
-    await withToken(t, 'put', '/users/me', await bearer(t, user)).send({ data }).expect(422, { errors });
+    await withToken(t, 'put', '/users/me', await bearer(t, user))
+      .send({ data })
+      .expect(422, { errors });
     expect((await t.services.uow.repos.users.findById(user.id))!.data).toBe('{"a":1}');
   });
 
   it('422 without data', async () => {
     const user = await createUser(t);
-    const res = await withToken(t, 'put', '/users/me', await bearer(t, user)).send({}).expect(422);
+    const res = await withToken(t, 'put', '/users/me', await bearer(t, user))
+      .send({})
+      .expect(422);
     expect(res.body.errors).toContain('resource.user.missing_data');
   });
 
   it("changes only the caller's data", async () => {
     const [a, b] = [await createUser(t, { data: '{"who":"a"}' }), await createUser(t, { data: '{"who":"b"}' })];
-    await withToken(t, 'put', '/users/me', await bearer(t, a)).send({ data: '{"who":"changed"}' }).expect(200);
+    await withToken(t, 'put', '/users/me', await bearer(t, a))
+      .send({ data: '{"who":"changed"}' })
+      .expect(200);
     expect((await t.services.uow.repos.users.findById(b.id))!.data).toBe('{"who":"b"}');
   });
 });
@@ -152,14 +164,20 @@ describe('DELETE /users/me', () => {
     const secret = generateSecret();
     const user = await createUser(t, { otpSecret: secret });
     const token = await bearer(t, user);
-    const call = (query: Record<string, string>) => withToken(t, 'delete', `/users/me?${new URLSearchParams(query)}`, token);
+    const call = (query: Record<string, string>) =>
+      withToken(t, 'delete', `/users/me?${new URLSearchParams(query)}`, token);
     await call({ password: user.password }).expect(422, { errors: ['resource.user.missing_otp_code'] });
-    await call({ password: user.password, otp_code: '000000' === (await totpCode(secret)) ? '111111' : '000000' }).expect(422, {
+    await call({
+      password: user.password,
+      otp_code: '000000' === (await totpCode(secret)) ? '111111' : '000000',
+    }).expect(422, {
       errors: ['resource.user.invalid_otp'],
     });
     // The password is checked first: a good code with a wrong password is not spent.
     const code = await totpCode(secret);
-    await call({ password: 'Wrong-Password-1', otp_code: code }).expect(422, { errors: ['resource.user.invalid_password'] });
+    await call({ password: 'Wrong-Password-1', otp_code: code }).expect(422, {
+      errors: ['resource.user.invalid_password'],
+    });
     expect((await t.services.uow.repos.users.findById(user.id))!.state).toBe('active');
     await call({ password: user.password, otp_code: code }).expect(204);
     expect((await t.services.uow.repos.users.findById(user.id))!.state).toBe('deleted');
@@ -170,10 +188,12 @@ describe('DELETE /users/me', () => {
     const user = await createUser(t, { otpSecret: secret });
     const code = await totpCode(secret);
     expect(await t.services.totp.acceptUserCode(t.services.uow.repos, user, code)).toBe(true);
-    await withToken(t, 'delete', `/users/me?${new URLSearchParams({ password: user.password, otp_code: code })}`, await bearer(t, user)).expect(
-      422,
-      { errors: ['resource.user.invalid_otp'] },
-    );
+    await withToken(
+      t,
+      'delete',
+      `/users/me?${new URLSearchParams({ password: user.password, otp_code: code })}`,
+      await bearer(t, user),
+    ).expect(422, { errors: ['resource.user.invalid_otp'] });
   });
 
   it('deletes only the caller: the other user stays active and signed in', async () => {
@@ -224,11 +244,36 @@ describe('PUT /users/password', () => {
   });
 
   it.each([
-    ['new ≠ confirmation', (p: string) => ({ old_password: p, new_password: NEW, confirm_password: `${NEW}x` }), 422, 'resource.password.doesnt_match'],
-    ['old password wrong', () => ({ old_password: 'Wrong-Password-1', new_password: NEW, confirm_password: NEW }), 400, 'resource.password.prev_pass_not_correct'],
-    ['new == old', (p: string) => ({ old_password: p, new_password: p, confirm_password: p }), 400, 'resource.password.no_change_provided'],
-    ['new too simple', (p: string) => ({ old_password: p, new_password: 'short', confirm_password: 'short' }), 422, 'password.requirements'],
-    ['new weak', (p: string) => ({ old_password: p, new_password: 'Password1', confirm_password: 'Password1' }), 422, 'password.weak'],
+    [
+      'new ≠ confirmation',
+      (p: string) => ({ old_password: p, new_password: NEW, confirm_password: `${NEW}x` }),
+      422,
+      'resource.password.doesnt_match',
+    ],
+    [
+      'old password wrong',
+      () => ({ old_password: 'Wrong-Password-1', new_password: NEW, confirm_password: NEW }),
+      400,
+      'resource.password.prev_pass_not_correct',
+    ],
+    [
+      'new == old',
+      (p: string) => ({ old_password: p, new_password: p, confirm_password: p }),
+      400,
+      'resource.password.no_change_provided',
+    ],
+    [
+      'new too simple',
+      (p: string) => ({ old_password: p, new_password: 'short', confirm_password: 'short' }),
+      422,
+      'password.requirements',
+    ],
+    [
+      'new weak',
+      (p: string) => ({ old_password: p, new_password: 'Password1', confirm_password: 'Password1' }),
+      422,
+      'password.weak',
+    ],
   ])('%s → %s %s, a failed activity, nothing changes', async (_name, body, status, key) => {
     const user = await createUser(t);
     const s = await login(t, user);
@@ -245,7 +290,9 @@ describe('PUT /users/password', () => {
   it('400 when a field is missing', async () => {
     const user = await createUser(t);
     const res = await change(await login(t, user), { old_password: user.password }).expect(400);
-    expect(res.body.errors).toEqual(expect.arrayContaining(['resource.user.missing_new_password', 'resource.user.missing_confirm_password']));
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining(['resource.user.missing_new_password', 'resource.user.missing_confirm_password']),
+    );
   });
 
   it("changes only the caller's password and ends only the caller's sessions", async () => {
@@ -281,20 +328,28 @@ describe('GET /users/activity/{topic}', () => {
 
   async function userWithHistory() {
     const user = await createUser(t);
-    await t.db.knex('activities').insert([
-      row(user.id, 'account', 'succeed', 0, 'signup'),
-      row(user.id, 'session', 'succeed', 10, 'login'),
-      row(user.id, 'session', 'failed', 20, 'login'),
-      row(user.id, 'password', 'succeed', 30, 'password change'),
-      row(user.id, 'otp', 'failed', 40, 'enable 2FA'),
-    ]);
+    await t.db
+      .knex('activities')
+      .insert([
+        row(user.id, 'account', 'succeed', 0, 'signup'),
+        row(user.id, 'session', 'succeed', 10, 'login'),
+        row(user.id, 'session', 'failed', 20, 'login'),
+        row(user.id, 'password', 'succeed', 30, 'password change'),
+        row(user.id, 'otp', 'failed', 40, 'enable 2FA'),
+      ]);
     return { user, token: await bearer(t, user) };
   }
 
   it('lists every activity of the user, newest first, with paging headers', async () => {
     const { user, token } = await userWithHistory();
     const res = await withToken(t, 'get', '/users/activity/all', token).expect(200);
-    expect(res.body.map((a: { action: string }) => a.action)).toEqual(['enable 2FA', 'password change', 'login', 'login', 'signup']);
+    expect(res.body.map((a: { action: string }) => a.action)).toEqual([
+      'enable 2FA',
+      'password change',
+      'login',
+      'login',
+      'signup',
+    ]);
     expect(res.body[0]).toEqual({
       id: expect.any(Number),
       user_ip: '203.0.113.7',
@@ -365,9 +420,17 @@ describe('GET /users/activity/{topic}', () => {
   it('records the real password-change activity and shows it', async () => {
     const user = await createUser(t);
     const s = await login(t, user);
-    await withSession(t, 'put', '/users/password', s).send({ old_password: 'Wrong-Password-1', new_password: 'Ohs3ie-Vah!Quu9xo', confirm_password: 'Ohs3ie-Vah!Quu9xo' }).expect(400);
+    await withSession(t, 'put', '/users/password', s)
+      .send({
+        old_password: 'Wrong-Password-1',
+        new_password: 'Ohs3ie-Vah!Quu9xo',
+        confirm_password: 'Ohs3ie-Vah!Quu9xo',
+      })
+      .expect(400);
     const res = await withSession(t, 'get', '/users/activity/password', s).expect(200);
-    expect(res.body).toEqual([expect.objectContaining({ topic: 'password', action: 'password change', result: 'failed', user_agent: BROWSER })]);
+    expect(res.body).toEqual([
+      expect.objectContaining({ topic: 'password', action: 'password change', result: 'failed', user_agent: BROWSER }),
+    ]);
   });
 });
 
@@ -387,11 +450,20 @@ describe('activity records: client IP behind a trusted proxy, GeoIP country', ()
     await withToken(geo, 'put', '/users/password', token)
       .set('X-Forwarded-For', '203.0.113.5')
       .set('User-Agent', BROWSER)
-      .send({ old_password: 'Wrong-Password-1', new_password: 'Ohs3ie-Vah!Quu9xo', confirm_password: 'Ohs3ie-Vah!Quu9xo' })
+      .send({
+        old_password: 'Wrong-Password-1',
+        new_password: 'Ohs3ie-Vah!Quu9xo',
+        confirm_password: 'Ohs3ie-Vah!Quu9xo',
+      })
       .expect(400);
     const res = await withToken(geo, 'get', '/users/activity/password', token).expect(200);
     expect(res.body).toEqual([
-      expect.objectContaining({ user_ip: '203.0.113.5', user_ip_country: 'Japan', user_agent: BROWSER, result: 'failed' }),
+      expect.objectContaining({
+        user_ip: '203.0.113.5',
+        user_ip_country: 'Japan',
+        user_agent: BROWSER,
+        result: 'failed',
+      }),
     ]);
   });
 });

@@ -32,11 +32,16 @@ beforeEach(async () => {
 
 const restrict = (input: RestrictionInput) => t.services.restrictionsAdmin.create(input);
 const from = (ip: string, method: 'get' | 'post' | 'delete', path: string) =>
-  request(t.app)[method](BASE + path).set('User-Agent', BROWSER).set('X-Forwarded-For', ip);
+  request(t.app)
+    [method](BASE + path)
+    .set('User-Agent', BROWSER)
+    .set('X-Forwarded-For', ip);
 const denial = (category: string) => ({ errors: [`authz.restrict.${category}`] });
 
-const signUp = (ip: string) => from(ip, 'post', '/identity/users').send({ email: uniqueEmail('restricted'), password: STRONG_PASSWORD });
-const logIn = (ip: string, email: string, path = '/identity/sessions') => from(ip, 'post', path).send({ email, password: STRONG_PASSWORD });
+const signUp = (ip: string) =>
+  from(ip, 'post', '/identity/users').send({ email: uniqueEmail('restricted'), password: STRONG_PASSWORD });
+const logIn = (ip: string, email: string, path = '/identity/sessions') =>
+  from(ip, 'post', path).send({ email, password: STRONG_PASSWORD });
 
 describe('blacklist and maintenance on every operation', () => {
   it('a blacklisted IP can neither sign up, log in, use the resource API nor ping; other clients can', async () => {
@@ -46,7 +51,9 @@ describe('blacklist and maintenance on every operation', () => {
 
     await signUp(BAD).expect(401, denial('blacklist'));
     await logIn(BAD, user.email).expect(401, denial('blacklist'));
-    await from(BAD, 'get', '/resource/users/me').set('Authorization', `Bearer ${token}`).expect(401, denial('blacklist'));
+    await from(BAD, 'get', '/resource/users/me')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(401, denial('blacklist'));
     await from(BAD, 'get', '/public/ping').expect(401, denial('blacklist'));
     await from(BAD, 'get', '/identity/.well-known/jwks.json').expect(401, denial('blacklist'));
 
@@ -55,7 +62,7 @@ describe('blacklist and maintenance on every operation', () => {
     await from(GOOD, 'get', '/resource/users/me').set('Authorization', `Bearer ${token}`).expect(200);
   });
 
-  it('comes before the access guards and the validator: no credentials and no body still get the restriction\'s answer', async () => {
+  it("comes before the access guards and the validator: no credentials and no body still get the restriction's answer", async () => {
     await restrict({ category: 'blacklist', scope: 'ip_subnet', value: '198.51.100.0/24', code: 451 });
     await from(BAD, 'get', '/resource/users/me').expect(451, denial('blacklist'));
     await from(BAD, 'post', '/identity/users').send({}).expect(451, denial('blacklist'));
@@ -107,14 +114,18 @@ describe('blocklogin', () => {
 
 describe('the contract', () => {
   // The management API is called by the exchange's services directly, not through the gateway: no restrictions.
-  it('documents the restrictions\' default answers on every operation but the gateway authorizer\'s and the management API\'s', () => {
+  it("documents the restrictions' default answers on every operation but the gateway authorizer's and the management API's", () => {
     const { oas3 } = loadContract();
     const missing = operationsOf(oas3)
       .filter(({ operation }) => !operation.tags?.includes('authz') && !operation['x-management-scope'])
       .flatMap(({ operation }) =>
-        ['401', '403', '423', '471'].filter((status) => !operation.responses[status]).map((status) => `${operation.operationId} ${status}`),
+        ['401', '403', '423', '471']
+          .filter((status) => !operation.responses[status])
+          .map((status) => `${operation.operationId} ${status}`),
       );
     expect(missing).toEqual([]);
-    expect(oas3.components.responses.Restricted471.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Errors' });
+    expect(oas3.components.responses.Restricted471.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Errors',
+    });
   });
 });

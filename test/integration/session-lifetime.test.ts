@@ -41,7 +41,8 @@ async function sessionOpened(ageSeconds = 0) {
 }
 
 const gateway = (s: BrowserSession) => request(t.app).get(AUTH).set('Cookie', s.cookie).set('User-Agent', BROWSER);
-const logout = (s: BrowserSession) => request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', s.cookie).set('User-Agent', BROWSER);
+const logout = (s: BrowserSession) =>
+  request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', s.cookie).set('User-Agent', BROWSER);
 const sessionTtl = (s: BrowserSession) => t.services.redis.ttl(t.services.sessions.storageKey(s.id)!);
 const userIndexTtl = (uid: string) => t.services.redis.ttl(t.services.redisKeys.key('user_sessions', uid));
 
@@ -101,7 +102,10 @@ describe('what a user leaves in Redis', () => {
     const s = await login(t, user);
     await gateway(s).expect(200);
     await withSession(t, 'get', '/users/me', s).expect(200);
-    await request(t.app).post('/api/v2/barong/identity/sessions').send({ email: user.email, password: 'wrong-Password-1' }).expect(401);
+    await request(t.app)
+      .post('/api/v2/barong/identity/sessions')
+      .send({ email: user.email, password: 'wrong-Password-1' })
+      .expect(401);
     await logout(await login(t, user)).expect(204);
     const forever: string[] = [];
     for await (const batch of t.services.redis.scanStream({ match: `${t.config.redisPrefix}*`, count: 500 })) {

@@ -15,7 +15,14 @@ import { challengeId, SmsFailures } from '../../src/domain/phones/sms-failures.j
 import { createSmsProviders, type SmsProvider } from '../../jobs/sms/sms-providers.js';
 import { smsSentMarkKey, startSmsWorker, type SmsJobResult } from '../../jobs/sms/sms-worker.js';
 import { startSmsRole } from '../../jobs/sms/start-sms-worker.js';
-import { startTwilioStandIn, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SERVICE_SID, TWILIO_REFUSALS, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import {
+  startTwilioStandIn,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  TEST_SERVICE_SID,
+  TWILIO_REFUSALS,
+  type TwilioStandIn,
+} from '../support/twilio-stand-in.js';
 import { queueBench } from '../support/queue-bench.js';
 import { until } from '../support/wait.js';
 
@@ -38,8 +45,12 @@ interface Pipeline {
   queue: Queue<SmsJob>;
 }
 
-function startPipeline(providers: Partial<Record<string, SmsProvider>> = createSmsProviders(config, logger), attempts = 3): Pipeline {
-  const startWorker = (queue: Queue<SmsJob>) => startSmsWorker({ queue, providers, redis, keyPrefix: PREFIX, encryptor, failures, logger });
+function startPipeline(
+  providers: Partial<Record<string, SmsProvider>> = createSmsProviders(config, logger),
+  attempts = 3,
+): Pipeline {
+  const startWorker = (queue: Queue<SmsJob>) =>
+    startSmsWorker({ queue, providers, redis, keyPrefix: PREFIX, encryptor, failures, logger });
   const { producer } = bench.startPipeline({ attempts }, startWorker);
   return { sms: new SmsQueue(producer), queue: producer };
 }
@@ -156,7 +167,11 @@ describe('Twilio errors', () => {
       expect(done.attemptsMade).toBe(1);
       expect(done.failedReason).toBe(`Twilio answered HTTP 400 with code ${code} → ${key}`);
       expect(twilio.count('messages', to)).toBe(1);
-      expect(await failures.find(job.phoneId, new Date(job.challenge))).toEqual({ key, twilioCode: code, challenge: job.challenge });
+      expect(await failures.find(job.phoneId, new Date(job.challenge))).toEqual({
+        key,
+        twilioCode: code,
+        challenge: job.challenge,
+      });
       // A failure belongs to its challenge: a newer code is not reported with it.
       expect(await failures.find(job.phoneId, new Date(Date.parse(job.challenge) + 1000))).toBeUndefined();
     });
@@ -173,8 +188,12 @@ describe('Twilio errors', () => {
     const done = await failed(queue, job.idempotencyKey);
     expect(done.attemptsMade).toBe(3);
     expect(twilio.count('messages', to)).toBe(3);
-    expect(await failures.find(job.phoneId, new Date(job.challenge))).toMatchObject({ key: 'resource.phone.twilio_unexpected' });
-    expect(logLines.some((l) => l.jobId === job.idempotencyKey && l.msg === 'SMS attempt failed; will retry with backoff')).toBe(true);
+    expect(await failures.find(job.phoneId, new Date(job.challenge))).toMatchObject({
+      key: 'resource.phone.twilio_unexpected',
+    });
+    expect(
+      logLines.some((l) => l.jobId === job.idempotencyKey && l.msg === 'SMS attempt failed; will retry with backoff'),
+    ).toBe(true);
   });
 
   it('fails a job it cannot read, or has no provider for, without calling Twilio and without crashing', async () => {
@@ -184,9 +203,13 @@ describe('Twilio errors', () => {
     const unreadable = smsJob(to, { provider: 'mock', sealed: 'v1:garbage' });
     await sms.enqueue(unconfigured);
     await sms.enqueue(unreadable);
-    expect((await failed(queue, unconfigured.idempotencyKey)).failedReason).toContain('no twilio_sms provider configured');
+    expect((await failed(queue, unconfigured.idempotencyKey)).failedReason).toContain(
+      'no twilio_sms provider configured',
+    );
     expect((await failed(queue, unreadable.idempotencyKey)).failedReason).toContain('cannot be read');
-    expect(await failures.find(unconfigured.phoneId, new Date(unconfigured.challenge))).toMatchObject({ key: 'resource.phone.twilio_unexpected' });
+    expect(await failures.find(unconfigured.phoneId, new Date(unconfigured.challenge))).toMatchObject({
+      key: 'resource.phone.twilio_unexpected',
+    });
     expect(twilio.count('messages', to)).toBe(0);
   });
 });

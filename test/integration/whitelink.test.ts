@@ -25,7 +25,10 @@ const redeem = (token: unknown, clientIp?: string) => {
 };
 
 const whitelisted = (value: string) =>
-  t.db.knex('restrictions').where({ category: 'whitelist', scope: 'ip', value }).select('category', 'scope', 'value', 'code', 'state');
+  t.db
+    .knex('restrictions')
+    .where({ category: 'whitelist', scope: 'ip', value })
+    .select('category', 'scope', 'value', 'code', 'state');
 
 describe('POST /identity/users/access', () => {
   it("whitelists the caller's IP and answers 200 {}", async () => {
@@ -80,7 +83,9 @@ describe('POST /identity/users/access', () => {
 
   it('a missing token is a 400 with Barong keys', async () => {
     const res = await request(t.app).post(ACCESS).type('form').send({}).expect(400);
-    expect(res.body).toEqual({ errors: ['identity.user.missing_whitelink_token', 'identity.user.empty_whitelink_token'] });
+    expect(res.body).toEqual({
+      errors: ['identity.user.missing_whitelink_token', 'identity.user.empty_whitelink_token'],
+    });
   });
 });
 

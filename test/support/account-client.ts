@@ -22,7 +22,9 @@ export async function login(
   user: { email: string; password: string },
   opts: { userAgent?: string; ip?: string; otpCode?: string } = {},
 ): Promise<BrowserSession> {
-  const req = request(t.app).post('/api/v2/barong/identity/sessions').set('User-Agent', opts.userAgent ?? BROWSER);
+  const req = request(t.app)
+    .post('/api/v2/barong/identity/sessions')
+    .set('User-Agent', opts.userAgent ?? BROWSER);
   if (opts.ip) req.set('X-Forwarded-For', opts.ip);
   const body: Record<string, string> = { email: user.email, password: user.password };
   if (opts.otpCode) body.otp_code = opts.otpCode;
@@ -40,12 +42,23 @@ type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 /** A request with a Bearer token. */
 export function withToken(t: TestApp, method: Method, path: string, token: string) {
-  return request(t.app)[method](RESOURCE + path).set('Authorization', `Bearer ${token}`);
+  return request(t.app)
+    [method](RESOURCE + path)
+    .set('Authorization', `Bearer ${token}`);
 }
 
 /** A request with the session cookie, the same User-Agent as at login and (unless `csrf: false`) the CSRF token. */
-export function withSession(t: TestApp, method: Method, path: string, s: BrowserSession, opts: { csrf?: boolean } = {}) {
-  const req = request(t.app)[method](RESOURCE + path).set('Cookie', s.cookie).set('User-Agent', BROWSER);
+export function withSession(
+  t: TestApp,
+  method: Method,
+  path: string,
+  s: BrowserSession,
+  opts: { csrf?: boolean } = {},
+) {
+  const req = request(t.app)
+    [method](RESOURCE + path)
+    .set('Cookie', s.cookie)
+    .set('User-Agent', BROWSER);
   return opts.csrf === false ? req : req.set('X-CSRF-Token', s.csrf);
 }
 

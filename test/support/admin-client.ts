@@ -22,8 +22,16 @@ export interface AdminCaller {
 export async function createAdmin(t: TestApp, role = 'superadmin', spec: UserSpec = {}): Promise<AdminCaller> {
   const user = await createUser(t, { role, ...spec });
   const token = await bearer(t, user);
-  const call = (method: Method, path: string) => request(t.app)[method](ADMIN + path).set('Authorization', `Bearer ${token}`);
-  return { user, token, call, form: (method, path, body) => call(method, path).set('User-Agent', BROWSER).type('form').send(body) };
+  const call = (method: Method, path: string) =>
+    request(t.app)
+      [method](ADMIN + path)
+      .set('Authorization', `Bearer ${token}`);
+  return {
+    user,
+    token,
+    call,
+    form: (method, path, body) => call(method, path).set('User-Agent', BROWSER).type('form').send(body),
+  };
 }
 
 /** The admin activities an admin's calls recorded, oldest first. */

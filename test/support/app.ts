@@ -39,7 +39,10 @@ export function testEnvironment(dbName: string): Record<string, string> {
 }
 
 /** `logger`: where the app logs (silent unless given; the fuzzer keeps the causes of 5xx answers). */
-export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ ...process.env, ...testEnvironment(db.name), ...env });
   const services = await createServices(config, options.logger ?? createLogger('silent'));

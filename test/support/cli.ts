@@ -24,7 +24,11 @@ export function pipedInput(): CliInput {
 }
 
 /** In-process; `env` adds settings (e.g. BARONG_ADMIN_PASSWORD); the OS user is TEST_OPERATOR. */
-export async function cli(t: TestApp, argv: string[], opts: { env?: Record<string, string>; stdin?: CliInput; tty?: boolean } = {}): Promise<CliRun> {
+export async function cli(
+  t: TestApp,
+  argv: string[],
+  opts: { env?: Record<string, string>; stdin?: CliInput; tty?: boolean } = {},
+): Promise<CliRun> {
   const out = { stdout: '', stderr: '' };
   const code = await runCli(argv, {
     stdout: { write: (s: string) => (out.stdout += s) },
@@ -37,7 +41,12 @@ export async function cli(t: TestApp, argv: string[], opts: { env?: Record<strin
 }
 
 /** `npm run <script> -- …args` in a child process, as an operator types it; never rejects. */
-export async function npmRun(t: TestApp, script: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export async function npmRun(
+  t: TestApp,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   try {
     const { stdout, stderr } = await promisify(execFile)('npm', ['run', '-s', script, '--', ...args], {
       env: { ...process.env, ...testEnvironment(t.db.name), ...env },

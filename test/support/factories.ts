@@ -51,7 +51,10 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
 }
 
 /** A user made active the way the app does it: the e-mail verified through the private label (level 1, active). */
-export async function activeUser(t: TestApp, spec: Omit<UserSpec, 'state' | 'level'> = {}): Promise<User & { password: string }> {
+export async function activeUser(
+  t: TestApp,
+  spec: Omit<UserSpec, 'state' | 'level'> = {},
+): Promise<User & { password: string }> {
   const user = await createUser(t, { ...spec, state: 'pending', level: 0 });
   const updated = await t.services.uow.run((w) => t.services.privateLabels.set(w, user, 'email', 'verified'));
   return { ...updated, password: user.password };
@@ -99,7 +102,13 @@ export async function createApiKey(t: TestApp, holder: KeyHolder, spec: ApiKeySp
   const secret = randomBytes(16).toString('hex');
   const algorithm = spec.algorithm ?? 'HS256';
   const { services } = t;
-  await services.uow.repos.apiKeys.insert(holder, { kid, algorithm, scope: [], secretEncrypted: services.encryptor.encrypt(secret), state: spec.state ?? 'active' });
+  await services.uow.repos.apiKeys.insert(holder, {
+    kid,
+    algorithm,
+    scope: [],
+    secretEncrypted: services.encryptor.encrypt(secret),
+    state: spec.state ?? 'active',
+  });
   await services.authorizerCache.registerKids([kid]);
   return { kid, secret, algorithm };
 }

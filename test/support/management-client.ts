@@ -38,7 +38,10 @@ export interface ManagementKeys {
 /** Sends `data` signed by `signers` (applogic alone unless given) to a management path, as a service would. */
 export function signedCaller(app: Express, keys: ManagementKeys) {
   return (path: string, data: unknown, signers: string[] = ['applogic'], method: 'post' | 'put' = 'post') =>
-    request(app)[method](MANAGEMENT + path).set('Content-Type', 'application/json').send(keys.signNow(data, signers));
+    request(app)
+      [method](MANAGEMENT + path)
+      .set('Content-Type', 'application/json')
+      .send(keys.signNow(data, signers));
 }
 
 export interface ManagementTestApp {
@@ -61,7 +64,9 @@ export function managementTestApp(keys: ManagementKeys): ManagementTestApp {
 }
 
 /** Every scope lets `applogic` and `peatio` sign and needs `applogic`, unless `scopes` says otherwise. */
-export function managementKeys(scopes: Record<string, { permitted_signers: string[]; mandatory_signers: string[] }> = {}): ManagementKeys {
+export function managementKeys(
+  scopes: Record<string, { permitted_signers: string[]; mandatory_signers: string[] }> = {},
+): ManagementKeys {
   const signers: Record<string, Signer> = {
     applogic: { algorithm: 'RS256', ...generateKeyPairSync('rsa', { modulusLength: 2048 }) },
     peatio: { algorithm: 'ES256', ...generateKeyPairSync('ec', { namedCurve: 'P-256' }) },
@@ -69,33 +74,61 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
   const keychain = Object.fromEntries(
     Object.entries(signers).map(([id, s]) => [
       id,
-      { algorithm: s.algorithm, value: Buffer.from(String(s.publicKey.export({ type: 'spki', format: 'pem' }))).toString('base64url') },
+      {
+        algorithm: s.algorithm,
+        value: Buffer.from(String(s.publicKey.export({ type: 'spki', format: 'pem' }))).toString('base64url'),
+      },
     ]),
   );
-  const everyScope = ['read_users', 'write_users', 'read_labels', 'write_labels', 'read_phones', 'write_phones', 'write_documents', 'read_service_accounts', 'write_service_accounts', 'write_apikeys', 'tools', 'otp_sign'];
+  const everyScope = [
+    'read_users',
+    'write_users',
+    'read_labels',
+    'write_labels',
+    'read_phones',
+    'write_phones',
+    'write_documents',
+    'read_service_accounts',
+    'write_service_accounts',
+    'write_apikeys',
+    'tools',
+    'otp_sign',
+  ];
   const rule = { permitted_signers: ['applogic', 'peatio'], mandatory_signers: ['applogic'] };
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'barong-management-')), 'management_api.yml');
-  writeFileSync(file, yaml.dump({ keychain, jwt: {}, scopes: { ...Object.fromEntries(everyScope.map((s) => [s, rule])), ...scopes } }));
+  writeFileSync(
+    file,
+    yaml.dump({ keychain, jwt: {}, scopes: { ...Object.fromEntries(everyScope.map((s) => [s, rule])), ...scopes } }),
+  );
   return {
     file,
     signers,
     privateKeys: () =>
       Object.fromEntries(
-        Object.entries(signers).map(([id, s]) => [id, { algorithm: s.algorithm, pem: String(s.privateKey.export({ type: 'pkcs8', format: 'pem' })) }]),
+        Object.entries(signers).map(([id, s]) => [
+          id,
+          { algorithm: s.algorithm, pem: String(s.privateKey.export({ type: 'pkcs8', format: 'pem' })) },
+        ]),
       ),
     async sign(data, names, claims = {}) {
       return this.signNow(data, names, claims);
     },
     signNow(data, names, claims = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const payload = Buffer.from(JSON.stringify({ iat: now, exp: now + 60, jti: randomUUID(), data, ...claims })).toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ iat: now, exp: now + 60, jti: randomUUID(), data, ...claims }),
+      ).toString('base64url');
       const signatures = names.map((name) => {
         const s = signers[name]!;
         const header = Buffer.from(JSON.stringify({ alg: s.algorithm })).toString('base64url');
         const input = Buffer.from(`${header}.${payload}`);
         // JWS wants ECDSA signatures as r || s, not DER.
         const key = s.algorithm === 'ES256' ? { key: s.privateKey, dsaEncoding: 'ieee-p1363' as const } : s.privateKey;
-        return { protected: header, header: { kid: name }, signature: cryptoSign('sha256', input, key).toString('base64url') };
+        return {
+          protected: header,
+          header: { kid: name },
+          signature: cryptoSign('sha256', input, key).toString('base64url'),
+        };
       });
       return { payload, signatures };
     },
@@ -103,6 +136,15 @@ export function managementKeys(scopes: Record<string, { permitted_signers: strin
 }
 
 /** A management call as a service makes it: `data` signed by `signers` (applogic alone by default), as JSON. */
-export async function callManagement(app: Express, keys: ManagementKeys, path: string, data: unknown, signers = ['applogic']) {
-  return request(app).post(MANAGEMENT + path).set('Content-Type', 'application/json').send(await keys.sign(data, signers));
+export async function callManagement(
+  app: Express,
+  keys: ManagementKeys,
+  path: string,
+  data: unknown,
+  signers = ['applogic'],
+) {
+  return request(app)
+    .post(MANAGEMENT + path)
+    .set('Content-Type', 'application/json')
+    .send(await keys.sign(data, signers));
 }

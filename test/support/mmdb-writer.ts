@@ -206,7 +206,10 @@ export function countryRecord(
 export const TEST_NETWORKS: MmdbNetwork[] = [
   {
     network: '203.0.113.0/24',
-    data: countryRecord({ code: 'JP', names: { en: 'Japan', de: 'Japan', ru: 'Япония' } }, { code: 'AS', names: { en: 'Asia', de: 'Asien', ru: 'Азия' } }),
+    data: countryRecord(
+      { code: 'JP', names: { en: 'Japan', de: 'Japan', ru: 'Япония' } },
+      { code: 'AS', names: { en: 'Asia', de: 'Asien', ru: 'Азия' } },
+    ),
   },
   {
     network: '198.51.100.0/24',

@@ -100,7 +100,9 @@ function accepts(port: number): Promise<boolean> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 /**
@@ -116,7 +118,16 @@ export async function startNginx(opts: { barong: string; exchange: string }): Pr
   await writeFile(conf, gatewayConfig({ dir, port, ...opts }));
   const child = spawn(
     NGINX_BINARY,
-    ['-e', 'stderr', '-p', dir, '-c', conf, '-g', `daemon off; master_process on; pid ${path.join(dir, 'nginx.pid')}; error_log stderr warn;`],
+    [
+      '-e',
+      'stderr',
+      '-p',
+      dir,
+      '-c',
+      conf,
+      '-g',
+      `daemon off; master_process on; pid ${path.join(dir, 'nginx.pid')}; error_log stderr warn;`,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

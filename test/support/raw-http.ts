@@ -34,10 +34,11 @@ export function listen(app: Express): Promise<Listening> {
     const server = http.createServer(app).listen(0, '127.0.0.1', () => {
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -57,10 +58,20 @@ export function rawRequest(port: number, r: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     // Node's client frames a GET or DELETE body only with an explicit length; without one the body would be read
     // as the next request on the connection.
-    const sized = r.body !== undefined && !Object.keys(r.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h));
+    const sized =
+      r.body !== undefined &&
+      !Object.keys(r.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h));
     const headers = sized ? { ...r.headers, 'Content-Length': String(Buffer.byteLength(r.body!)) } : r.headers;
     const req = http.request(
-      { host: '127.0.0.1', port, method: r.method ?? 'GET', path: r.path, headers, agent, timeout: r.timeoutMs ?? 10_000 },
+      {
+        host: '127.0.0.1',
+        port,
+        method: r.method ?? 'GET',
+        path: r.path,
+        headers,
+        agent,
+        timeout: r.timeoutMs ?? 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -107,7 +118,12 @@ export interface SentResponse {
 }
 
 /** One request to `base` (`http://127.0.0.1:<port>`, e.g. a gateway in front of the app) with `target` as given. */
-export async function rawSend(base: string, method: string, target: string, headers: Record<string, string> = {}): Promise<SentResponse> {
+export async function rawSend(
+  base: string,
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<SentResponse> {
   const r = await rawRequest(Number(new URL(base).port), { method, path: target, headers });
   return { status: r.status, headers: r.headers, body: r.json ?? (r.text || undefined) };
 }

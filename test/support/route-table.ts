@@ -18,4 +18,11 @@ export function notImplementedTable(contract: Contract): Record<string, { access
 export const asRouteTable = (table: Record<string, unknown>) => table as unknown as RouteTable;
 
 const pass: express.RequestHandler = (_req, _res, next) => next();
-export const openGuards = { public: pass, session: pass, user: pass, gateway: pass, admin: () => pass, management: () => pass };
+export const openGuards = {
+  public: pass,
+  session: pass,
+  user: pass,
+  gateway: pass,
+  admin: () => pass,
+  management: () => pass,
+};

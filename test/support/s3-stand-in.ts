@@ -41,7 +41,13 @@ export async function startS3StandIn(): Promise<S3StandIn> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://s3');
-    const record = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+    const record = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
     requests.push(record);
     if (record.method === 'PUT') {
       puts += 1;

@@ -47,7 +47,12 @@ export async function startStandIn(answer: (req: RecordedRequest) => Answer): Pr
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, form: new URLSearchParams(await readBody(req)) };
+    const recorded = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      form: new URLSearchParams(await readBody(req)),
+    };
     requests.push(recorded);
     const reply = answer(recorded);
     if (reply === 'hang') return;
@@ -81,7 +86,11 @@ export async function startRecaptcha(secret: string, goodToken: string): Promise
     if (state.mode === 'hang') return 'hang';
     if (state.mode === 'error' || req.path !== '/siteverify') return { status: 500, body: 'oops' };
     const success = req.form.get('secret') === secret && req.form.get('response') === goodToken;
-    return { body: success ? { success: true, hostname: 'localhost' } : { success: false, 'error-codes': ['invalid-input-response'] } };
+    return {
+      body: success
+        ? { success: true, hostname: 'localhost' }
+        : { success: false, 'error-codes': ['invalid-input-response'] },
+    };
   });
   return Object.assign(state, standIn);
 }

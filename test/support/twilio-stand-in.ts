@@ -111,7 +111,12 @@ export async function startTwilioStandIn(
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
     const twilioError = (status: number, code: number | undefined, message: string) =>
-      json(status, { code, message, more_info: code ? `https://www.twilio.com/docs/errors/${code}` : undefined, status });
+      json(status, {
+        code,
+        message,
+        more_info: code ? `https://www.twilio.com/docs/errors/${code}` : undefined,
+        status,
+      });
 
     if (req.method === 'GET' && url.pathname === '/_stand-in/code') {
       const to = url.searchParams.get('to') ?? '';
@@ -126,8 +131,16 @@ export async function startTwilioStandIn(
 
     const form = await readForm(req);
     if (req.method === 'POST' && url.pathname === '/_stand-in/fail') {
-      const failure = { status: Number(form.get('status') ?? 400), ...(form.get('code') ? { code: Number(form.get('code')) } : {}) };
-      rules.push({ endpoint: (form.get('endpoint') ?? 'messages') as TwilioEndpoint, failure, remaining: Number(form.get('times') ?? 1), ...(form.get('to') ? { to: form.get('to')! } : {}) });
+      const failure = {
+        status: Number(form.get('status') ?? 400),
+        ...(form.get('code') ? { code: Number(form.get('code')) } : {}),
+      };
+      rules.push({
+        endpoint: (form.get('endpoint') ?? 'messages') as TwilioEndpoint,
+        failure,
+        remaining: Number(form.get('times') ?? 1),
+        ...(form.get('to') ? { to: form.get('to')! } : {}),
+      });
       return json(201, { scripted: true });
     }
     const to = form.get('To');
@@ -199,7 +212,16 @@ export async function startTwilioStandIn(
       };
       verifications.push(challenge);
       record(201);
-      return json(201, { sid: challenge.sid, service_sid: serviceSid, account_sid: accountSid, to, channel: challenge.channel, status: 'pending', valid: false, date_created: now });
+      return json(201, {
+        sid: challenge.sid,
+        service_sid: serviceSid,
+        account_sid: accountSid,
+        to,
+        channel: challenge.channel,
+        status: 'pending',
+        valid: false,
+        date_created: now,
+      });
     }
     // checks
     const pending = challengesTo(to).find((v) => v.status === 'pending');
@@ -210,7 +232,15 @@ export async function startTwilioStandIn(
     const approved = form.get('Code') === pending.code;
     if (approved) pending.status = 'approved';
     record(200);
-    return json(200, { sid: pending.sid, service_sid: serviceSid, account_sid: accountSid, to, channel: pending.channel, status: approved ? 'approved' : 'pending', valid: approved });
+    return json(200, {
+      sid: pending.sid,
+      service_sid: serviceSid,
+      account_sid: accountSid,
+      to,
+      channel: pending.channel,
+      status: approved ? 'approved' : 'pending',
+      valid: approved,
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -222,7 +252,12 @@ export async function startTwilioStandIn(
     verifications,
     requests,
     failWith(endpoint, failure, options = {}) {
-      rules.push({ endpoint, failure, remaining: options.times ?? Infinity, ...(options.to ? { to: options.to } : {}) });
+      rules.push({
+        endpoint,
+        failure,
+        remaining: options.times ?? Infinity,
+        ...(options.to ? { to: options.to } : {}),
+      });
     },
     clearFailures() {
       rules = [];
@@ -232,7 +267,11 @@ export async function startTwilioStandIn(
       return until(() => messages.filter((m) => m.to === to)[n - 1], { timeoutMs, intervalMs: 20, what });
     },
     codeFor(to, n = 1, timeoutMs = 10_000) {
-      return until(() => codes(to)[n - 1], { timeoutMs, intervalMs: 20, what: `Twilio stand-in: code #${n} for ${to}` });
+      return until(() => codes(to)[n - 1], {
+        timeoutMs,
+        intervalMs: 20,
+        what: `Twilio stand-in: code #${n} for ${to}`,
+      });
     },
     count(endpoint, to) {
       return requests.filter((r) => r.endpoint === endpoint && r.to === to).length;

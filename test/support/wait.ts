@@ -41,7 +41,8 @@ export async function until<T>(
       if (!retryErrors) throw err;
       last = err as Error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${shown(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${shown(last)}`);
     await sleep(intervalMs);
   }
 }

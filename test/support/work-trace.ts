@@ -38,7 +38,8 @@ export async function traceWork(t: TestApp, work: () => Promise<unknown>): Promi
   monitor.on('monitor', (_time: string, args: string[]) => {
     if (args[1] === marker) markerSeen();
     // EVAL and EVALSHA run the same script (ioredis sends EVAL once, when the server does not know it yet).
-    else if (args.some((a) => a.includes(t.config.redisPrefix))) trace.redis.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
+    else if (args.some((a) => a.includes(t.config.redisPrefix)))
+      trace.redis.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
   });
   const onQuery = (q: { sql: string }) => trace.sql.push(sqlShape(q.sql));
   t.services.knex.on('query', onQuery);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { adminHold, computeLevel, computeState, SIGN_IN_STATES, type AccountRules } from '../../src/domain/accounts/account-state.js';
+import {
+  adminHold,
+  computeLevel,
+  computeState,
+  SIGN_IN_STATES,
+  type AccountRules,
+} from '../../src/domain/accounts/account-state.js';
 
 type Scope = 'private' | 'public';
 const label = (key: string, value: string, scope: Scope = 'private') => ({ key, value, scope });
@@ -74,7 +80,11 @@ describe('computeState', () => {
     ['locked', [label('email', 'verified'), label('lock', 'x')], 'locked'],
     ['a later trigger wins', [label('ban', 'x'), label('delete', 'x'), label('suspicious', 'x')], 'locked'],
     ['a later trigger wins whatever the label order', [label('lock', 'x'), label('ban', 'x')], 'locked'],
-    ['a user’s own public ban label changes nothing', [label('email', 'verified'), label('ban', 'x', 'public')], 'active'],
+    [
+      'a user’s own public ban label changes nothing',
+      [label('email', 'verified'), label('ban', 'x', 'public')],
+      'active',
+    ],
   ])('%s → %s', (_name, labels, state) => {
     expect(computeState(labels, RULES)).toBe(state);
   });

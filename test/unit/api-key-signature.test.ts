@@ -20,7 +20,7 @@ function flipBit(hex: string, bit: number): string {
 }
 
 describe('signatureMatches', () => {
-  it('accepts the HMAC of the signed string (Barong\'s example)', () => {
+  it("accepts the HMAC of the signed string (Barong's example)", () => {
     expect(signatureMatches('HS256', SECRET, DATA, GOOD)).toBe(true);
   });
 
@@ -38,19 +38,32 @@ describe('signatureMatches', () => {
   it.each(['HS256', 'HS384', 'HS512'])('%s: refuses the signature with any single bit changed', (algorithm) => {
     const good = hmacHex(algorithm, SECRET, DATA);
     const bits = good.length * 4;
-    const accepted = Array.from({ length: bits }, (_, bit) => bit).filter((bit) => signatureMatches(algorithm, SECRET, DATA, flipBit(good, bit)));
+    const accepted = Array.from({ length: bits }, (_, bit) => bit).filter((bit) =>
+      signatureMatches(algorithm, SECRET, DATA, flipBit(good, bit)),
+    );
     expect(accepted).toEqual([]);
     expect(signatureMatches(algorithm, SECRET, DATA, good)).toBe(true);
   });
 
   it('compares hex digits by value: upper or mixed case is the same signature', () => {
     expect(signatureMatches('HS256', SECRET, DATA, GOOD.toUpperCase())).toBe(true);
-    expect(signatureMatches('HS256', SECRET, DATA, GOOD.replace(/[a-f]/g, (c, i: number) => (i % 2 ? c.toUpperCase() : c)))).toBe(true);
+    expect(
+      signatureMatches(
+        'HS256',
+        SECRET,
+        DATA,
+        GOOD.replace(/[a-f]/g, (c, i: number) => (i % 2 ? c.toUpperCase() : c)),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a signature of the string in another case (the kid or the method upper-cased)', () => {
-    expect(signatureMatches('HS256', SECRET, DATA, hmacHex('HS256', SECRET, `1584524005143${KID.toUpperCase()}`))).toBe(false);
-    expect(signatureMatches('HS256', SECRET, `GET/api/v2/x${DATA}`, hmacHex('HS256', SECRET, `get/api/v2/x${DATA}`))).toBe(false);
+    expect(signatureMatches('HS256', SECRET, DATA, hmacHex('HS256', SECRET, `1584524005143${KID.toUpperCase()}`))).toBe(
+      false,
+    );
+    expect(
+      signatureMatches('HS256', SECRET, `GET/api/v2/x${DATA}`, hmacHex('HS256', SECRET, `get/api/v2/x${DATA}`)),
+    ).toBe(false);
   });
 
   it('refuses non-hex characters of the right length, another secret and another algorithm', () => {

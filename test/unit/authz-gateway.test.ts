@@ -25,7 +25,7 @@ describe('rules file', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('ships Barong\'s defaults', () => {
+  it("ships Barong's defaults", () => {
     const rules = new AuthzRules(DEFAULT_AUTHZ_RULES_FILE, logger);
     rules.close();
     expect(rules.current).toEqual({
@@ -74,9 +74,16 @@ describe('rules file', () => {
     writeFileSync(file, 'rules: {pass: [a], block: [b]}');
     const rules = new AuthzRules(file, logger, 50);
     try {
-      writeFileSync(file, 'rules: {pass: [c], block: [d, e]}');
-      // The file is polled: on a loaded machine the change may take a while to be seen.
-      await until(() => rules.current.pass[0] === 'c', { what: 'the changed rules file to be read', timeoutMs: 15_000 });
+      // The file is polled, and the poller takes its first look in the background: a change written before that look
+      // would be its baseline. Writing again until the change is seen covers both that and a loaded machine.
+      const changed = () => rules.current.pass[0] === 'c';
+      await until(
+        () => {
+          if (!changed()) writeFileSync(file, 'rules: {pass: [c], block: [d, e]}');
+          return changed();
+        },
+        { what: 'the changed rules file to be read', timeoutMs: 15_000, intervalMs: 300 },
+      );
       expect(rules.current).toEqual({ pass: ['c'], block: ['d', 'e'] });
       writeFileSync(file, 'rules: {pass: 7}');
       expect(rules.reload()).toBe(false);
@@ -110,7 +117,12 @@ describe('JWT reuse', () => {
   it('signs anew once another key signs', async () => {
     let n = 0;
     let kid = 'old';
-    const tokens = new IssuedTokens(async () => `token-${++n}`, 3600, undefined, () => kid);
+    const tokens = new IssuedTokens(
+      async () => `token-${++n}`,
+      3600,
+      undefined,
+      () => kid,
+    );
     expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-1');
     expect(await tokens.tokenFor('s:a', 'v1', claims)).toBe('token-1');
     kid = 'new';
@@ -149,12 +161,16 @@ describe('request readers', () => {
     expect(upstreamPath(target('/api/v2/barong/auth'))).toBe('');
   });
 
-  it.each(['/api/v2/barong/auth/../x', '/api/v2/barong/auth/a%zz', 'http://evil/api/v2/barong/auth/a', '/api/v2/barong/authx/a'])(
-    'upstreamPath refuses %j with 400 authz.invalid_path',
-    (url) => {
-      expect(() => upstreamPath(target(url))).toThrow(expect.objectContaining({ status: 400, body: { errors: ['authz.invalid_path'] } }));
-    },
-  );
+  it.each([
+    '/api/v2/barong/auth/../x',
+    '/api/v2/barong/auth/a%zz',
+    'http://evil/api/v2/barong/auth/a',
+    '/api/v2/barong/authx/a',
+  ])('upstreamPath refuses %j with 400 authz.invalid_path', (url) => {
+    expect(() => upstreamPath(target(url))).toThrow(
+      expect.objectContaining({ status: 400, body: { errors: ['authz.invalid_path'] } }),
+    );
+  });
 
   it('cookieValue finds one cookie', () => {
     expect(cookieValue('a=1; _barong_session=abc; b=2', '_barong_session')).toBe('abc');
@@ -179,9 +195,14 @@ describe('True-Client-IP (BARONG_GATEWAY=akamai)', () => {
   it('is taken from a trusted proxy only, and only when it is an address', async () => {
     const trusted = app('loopback');
     expect((await request(trusted).get('/ip').set('True-Client-IP', '192.0.2.1')).body.ip).toBe('192.0.2.1');
-    expect((await request(trusted).get('/ip').set('True-Client-IP', 'x').set('X-Forwarded-For', '192.0.2.2')).body.ip).toBe('192.0.2.2');
+    expect(
+      (await request(trusted).get('/ip').set('True-Client-IP', 'x').set('X-Forwarded-For', '192.0.2.2')).body.ip,
+    ).toBe('192.0.2.2');
     const untrusted = app('10.0.0.0/8');
-    const res = await request(untrusted).get('/ip').set('True-Client-IP', '192.0.2.1').set('X-Forwarded-For', '192.0.2.2');
+    const res = await request(untrusted)
+      .get('/ip')
+      .set('True-Client-IP', '192.0.2.1')
+      .set('X-Forwarded-For', '192.0.2.2');
     expect(res.body.ip).toMatch(/127\.0\.0\.1$/);
   });
 });

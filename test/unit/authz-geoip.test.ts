@@ -23,7 +23,12 @@ describe('test MMDB writer', () => {
     const path = join(dir, `country-${recordSize}.mmdb`);
     writeMmdb(path, TEST_NETWORKS, { recordSize });
     const reader = await open<CountryResponse>(path);
-    expect(reader.metadata).toMatchObject({ databaseType: 'GeoIP2-Country', ipVersion: 6, recordSize, binaryFormatMajorVersion: 2 });
+    expect(reader.metadata).toMatchObject({
+      databaseType: 'GeoIP2-Country',
+      ipVersion: 6,
+      recordSize,
+      binaryFormatMajorVersion: 2,
+    });
     expect(reader.get('203.0.113.77')).toMatchObject({
       country: { iso_code: 'JP', names: { en: 'Japan' } },
       continent: { code: 'AS', names: { en: 'Asia' } },
@@ -39,7 +44,12 @@ describe('test MMDB writer', () => {
   it('encodes long strings, uint64, booleans and arrays', () => {
     const long = 'x'.repeat(70_000);
     const reader = new Reader<Record<string, unknown>>(
-      buildMmdb([{ network: '10.0.0.0/8', data: { long, mid: 'y'.repeat(300), big: 2n ** 40n, yes: true, no: false, list: [1, 'two'] } }]),
+      buildMmdb([
+        {
+          network: '10.0.0.0/8',
+          data: { long, mid: 'y'.repeat(300), big: 2n ** 40n, yes: true, no: false, list: [1, 'two'] },
+        },
+      ]),
     );
     const { long: read, ...rest } = reader.get('10.1.2.3') ?? {};
     expect(read === long).toBe(true);
@@ -54,7 +64,12 @@ describe('GeoIp', () => {
   it('answers code and name of country and continent, IPv4 and IPv6', async () => {
     const geo = await GeoIp.open({ databasePath: path, lang: 'en' }, logger);
     expect(geo.enabled).toBe(true);
-    expect(geo.lookup('203.0.113.5')).toEqual({ countryCode: 'JP', countryName: 'Japan', continentCode: 'AS', continentName: 'Asia' });
+    expect(geo.lookup('203.0.113.5')).toEqual({
+      countryCode: 'JP',
+      countryName: 'Japan',
+      continentCode: 'AS',
+      continentName: 'Asia',
+    });
     expect(geo.lookup('::ffff:198.51.100.20')).toEqual({
       countryCode: 'DE',
       countryName: 'Germany',
@@ -94,7 +109,14 @@ describe('GeoIp', () => {
     const geo = await GeoIp.open({ databasePath: live, lang: 'en', watchIntervalMs: 50 }, logger);
     try {
       expect(geo.lookup('203.0.113.5')?.countryCode).toBe('JP');
-      const rule = { id: 1, category: 'blacklist', scope: 'country', value: 'Japan', code: null, state: 'enabled' } as const;
+      const rule = {
+        id: 1,
+        category: 'blacklist',
+        scope: 'country',
+        value: 'Japan',
+        code: null,
+        state: 'enabled',
+      } as const;
       const restrictions = new RestrictionSet([rule], geo);
       expect(restrictions.check('203.0.113.5', 'other')).toEqual({ status: 423, key: 'authz.restrict.blacklist' });
       const next = join(dir, 'next.mmdb');

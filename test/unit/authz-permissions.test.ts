@@ -80,16 +80,25 @@ describe('PermissionSet.decide', () => {
   });
 
   it('an AUDIT row without topic takes the segment after admin/, else general', () => {
-    const set = new PermissionSet([rule('superadmin', 'ALL', 'api/v2', 'ACCEPT'), rule('superadmin', 'DELETE', 'api/v2/', 'AUDIT')]);
+    const set = new PermissionSet([
+      rule('superadmin', 'ALL', 'api/v2', 'ACCEPT'),
+      rule('superadmin', 'DELETE', 'api/v2/', 'AUDIT'),
+    ]);
     expect(set.decide('superadmin', 'DELETE', 'api/v2/barong/admin/restrictions').audit).toEqual({
       topic: 'restrictions',
       result: 'succeed',
     });
-    expect(set.decide('superadmin', 'DELETE', 'api/v2/peatio/market/orders').audit).toEqual({ topic: 'general', result: 'succeed' });
+    expect(set.decide('superadmin', 'DELETE', 'api/v2/peatio/market/orders').audit).toEqual({
+      topic: 'general',
+      result: 'succeed',
+    });
   });
 
   it('knows the roles present', () => {
-    const set = new PermissionSet([rule('member', 'GET', 'api/v2', 'ACCEPT'), rule('sa_maker', 'ALL', 'api/v2', 'DROP')]);
+    const set = new PermissionSet([
+      rule('member', 'GET', 'api/v2', 'ACCEPT'),
+      rule('sa_maker', 'ALL', 'api/v2', 'DROP'),
+    ]);
     expect(set.roles.sort()).toEqual(['member', 'sa_maker']);
     expect(set.hasRole('member')).toBe(true);
     expect(set.hasRole('admin')).toBe(false);

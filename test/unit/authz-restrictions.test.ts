@@ -38,7 +38,17 @@ describe('ip-match', () => {
       'ABCD:EF01:2345:6789:ABCD:EF01:2345:6789',
     ];
     for (const ip of samples) expect(parseIp(ip)?.text, ip).toBe(restrictionIp(ip));
-    for (const bad of ['1.2.3.4.5', '01.2.3.4', '256.1.1.1', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', 'g::1', '::1.2.3', '1:2:3:4:5:6:7::8:9']) {
+    for (const bad of [
+      '1.2.3.4.5',
+      '01.2.3.4',
+      '256.1.1.1',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      '12345::',
+      'g::1',
+      '::1.2.3',
+      '1:2:3:4:5:6:7::8:9',
+    ]) {
       expect(parseIp(bad), bad).toBeUndefined();
       expect(restrictionIp(bad), bad).toBeUndefined();
     }
@@ -71,12 +81,24 @@ describe('ip-match', () => {
 describe('RestrictionSet', () => {
   let id = 1;
   const row = (r: Partial<RestrictionRule>): RestrictionRule =>
-    ({ id: id++, category: 'blacklist', scope: 'ip', value: '', code: null, state: 'enabled', ...r }) as RestrictionRule;
+    ({
+      id: id++,
+      category: 'blacklist',
+      scope: 'ip',
+      value: '',
+      code: null,
+      state: 'enabled',
+      ...r,
+    }) as RestrictionRule;
 
   it('without a GeoIP database, country and continent rules never match; address rules still do', async () => {
     const geo = await GeoIp.open({ lang: 'en' }, createLogger('silent'));
     const set = new RestrictionSet(
-      [row({ scope: 'country', value: 'Japan' }), row({ scope: 'continent', value: 'AS' }), row({ scope: 'ip', value: '203.0.113.9' })],
+      [
+        row({ scope: 'country', value: 'Japan' }),
+        row({ scope: 'continent', value: 'AS' }),
+        row({ scope: 'ip', value: '203.0.113.9' }),
+      ],
       geo,
     );
     expect(set.check('203.0.113.5', 'other')).toBeUndefined();

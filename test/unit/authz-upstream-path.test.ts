@@ -54,20 +54,36 @@ describe('canonicalUpstreamPath', () => {
 
   // Segments without separators or dots of their own, and the spellings of one separator an upstream reads as `/`.
   const segment = fc.stringMatching(/^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,8}$/).filter((s) => s !== '.' && s !== '..');
-  const separator = fc.constantFrom('/', '//', '/./', '%2F', '%2f', '/%2e/', '/%2E/', '/x/../', '/y/%2E%2E/', '/%2e/z/.%2e/');
+  const separator = fc.constantFrom(
+    '/',
+    '//',
+    '/./',
+    '%2F',
+    '%2f',
+    '/%2e/',
+    '/%2E/',
+    '/x/../',
+    '/y/%2E%2E/',
+    '/%2e/z/.%2e/',
+  );
 
   it('property: any spelling of a path built from plain segments gives that path', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(separator, segment), { minLength: 1, maxLength: 8 }),
-        (parts) => canonicalUpstreamPath(parts.map(([sep, seg]) => sep + seg).join('')) === parts.map(([, seg]) => seg).join('/'),
+        (parts) =>
+          canonicalUpstreamPath(parts.map(([sep, seg]) => sep + seg).join('')) ===
+          parts.map(([, seg]) => seg).join('/'),
       ),
       FC,
     );
   });
 
   // Any text over an alphabet rich in the characters that matter.
-  const anyRaw = fc.string({ unit: fc.constantFrom('a', 'b', '/', '.', '%', '2', 'e', 'E', 'f', 'F', '5', 'C', '0', '\\', '#', ' '), maxLength: 40 });
+  const anyRaw = fc.string({
+    unit: fc.constantFrom('a', 'b', '/', '.', '%', '2', 'e', 'E', 'f', 'F', '5', 'C', '0', '\\', '#', ' '),
+    maxLength: 40,
+  });
 
   it('property: a canonical path has no leading slash, no empty, `.` or `..` segment, no `\\`, `#`, `%` or control character', () => {
     fc.assert(

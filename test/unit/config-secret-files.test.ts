@@ -80,7 +80,10 @@ describe('secret settings read from files (X_FILE)', () => {
   });
 
   it('refuses a variable given both ways, naming it and not the value', () => {
-    const problems = problemsOf({ BARONG_SMTP_PASSWORD: 'inline-secret', BARONG_SMTP_PASSWORD_FILE: secretFile('smtp', 'file-secret') });
+    const problems = problemsOf({
+      BARONG_SMTP_PASSWORD: 'inline-secret',
+      BARONG_SMTP_PASSWORD_FILE: secretFile('smtp', 'file-secret'),
+    });
     expect(problems).toEqual(['BARONG_SMTP_PASSWORD and BARONG_SMTP_PASSWORD_FILE: both are set; give one of them']);
   });
 
@@ -88,7 +91,11 @@ describe('secret settings read from files (X_FILE)', () => {
     const missing = path.join(dir, 'nowhere');
     const locked = secretFile('locked', 'hidden-value');
     chmodSync(locked, 0o000);
-    const problems = problemsOf({ DATABASE_PASS_FILE: missing, BARONG_TWILIO_AUTH_TOKEN_FILE: dir, BARONG_GEETEST_KEY_FILE: locked });
+    const problems = problemsOf({
+      DATABASE_PASS_FILE: missing,
+      BARONG_TWILIO_AUTH_TOKEN_FILE: dir,
+      BARONG_GEETEST_KEY_FILE: locked,
+    });
     expect(problems).toContain(`DATABASE_PASS_FILE: cannot read ${missing} (ENOENT)`);
     expect(problems).toContain(`BARONG_TWILIO_AUTH_TOKEN_FILE: cannot read ${dir} (EISDIR)`);
     // root reads any file; anybody else is refused.
@@ -116,14 +123,24 @@ describe('blind-index keys (BARONG_BLIND_INDEX_KEY, BARONG_BLIND_INDEX_PREVIOUS_
   });
 
   it('put the own key first and keep the previous one for lookups', () => {
-    const config = loadConfig({ BARONG_ENCRYPTION_KEYS: encryption, BARONG_BLIND_INDEX_KEY: key32(7), BARONG_BLIND_INDEX_PREVIOUS_KEY: 'derived' });
+    const config = loadConfig({
+      BARONG_ENCRYPTION_KEYS: encryption,
+      BARONG_BLIND_INDEX_KEY: key32(7),
+      BARONG_BLIND_INDEX_PREVIOUS_KEY: 'derived',
+    });
     expect(config.blindIndexKeys).toEqual([Buffer.alloc(32, 7), derived]);
-    const rotated = loadConfig({ BARONG_ENCRYPTION_KEYS: encryption, BARONG_BLIND_INDEX_KEY: key32(8), BARONG_BLIND_INDEX_PREVIOUS_KEY: key32(7) });
+    const rotated = loadConfig({
+      BARONG_ENCRYPTION_KEYS: encryption,
+      BARONG_BLIND_INDEX_KEY: key32(8),
+      BARONG_BLIND_INDEX_PREVIOUS_KEY: key32(7),
+    });
     expect(rotated.blindIndexKeys).toEqual([Buffer.alloc(32, 8), Buffer.alloc(32, 7)]);
   });
 
   it('refuse a key that is not 32 bytes', () => {
-    expect(problemsOf({ BARONG_BLIND_INDEX_KEY: 'c2hvcnQ=' })).toEqual(['BARONG_BLIND_INDEX_KEY: must be the base64 of 32 bytes']);
+    expect(problemsOf({ BARONG_BLIND_INDEX_KEY: 'c2hvcnQ=' })).toEqual([
+      'BARONG_BLIND_INDEX_KEY: must be the base64 of 32 bytes',
+    ]);
     expect(problemsOf({ BARONG_BLIND_INDEX_PREVIOUS_KEY: 'nope' })).toEqual([
       'BARONG_BLIND_INDEX_PREVIOUS_KEY: must be the base64 of 32 bytes, or "derived"',
     ]);

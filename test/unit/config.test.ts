@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, compilePasswordRegexp, loadConfig, BARONG_DEFAULT_PASSWORD_REGEXP } from '../../src/config/index.js';
+import {
+  ConfigError,
+  compilePasswordRegexp,
+  loadConfig,
+  BARONG_DEFAULT_PASSWORD_REGEXP,
+} from '../../src/config/index.js';
 
 describe('loadConfig', () => {
   it('works on a fresh machine with no variables set', () => {
     const config = loadConfig({});
-    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'barong_development' });
+    expect(config.database).toMatchObject({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      name: 'barong_development',
+    });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/1');
-    expect(config.session).toMatchObject({ cookieName: '_barong_session', expireTime: 1800, maxLifetime: 86_400, csrfProtection: true });
+    expect(config.session).toMatchObject({
+      cookieName: '_barong_session',
+      expireTime: 1800,
+      maxLifetime: 86_400,
+      csrfProtection: true,
+    });
     expect(config.app.uidPrefix).toBe('ID');
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -14,7 +30,12 @@ describe('loadConfig', () => {
   it('reports every bad value on its own line', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ PORT: 'eighty', BARONG_CAPTCHA: 'maybe', BARONG_UID_PREFIX: 'X1', BARONG_CSRF_PROTECTION: 'sometimes' });
+      loadConfig({
+        PORT: 'eighty',
+        BARONG_CAPTCHA: 'maybe',
+        BARONG_UID_PREFIX: 'X1',
+        BARONG_CSRF_PROTECTION: 'sometimes',
+      });
     } catch (err) {
       error = err as ConfigError;
     }
@@ -46,7 +67,9 @@ describe('loadConfig', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     const first = (env: Record<string, string>) => loadConfig(env).app.firstRegistrationSuperadmin;
     expect(first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys })).toBe(false);
-    expect(first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_FIRST_REGISTRATION_SUPERADMIN: 'true' })).toBe(true);
+    expect(
+      first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_FIRST_REGISTRATION_SUPERADMIN: 'true' }),
+    ).toBe(true);
     expect(first({})).toBe(true);
     expect(first({ BARONG_FIRST_REGISTRATION_SUPERADMIN: 'false' })).toBe(false);
   });
@@ -54,7 +77,10 @@ describe('loadConfig', () => {
   it('marks the session cookie Secure in production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys }).session.secureCookie).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_COOKIE_SECURE: 'false' }).session.secureCookie).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_COOKIE_SECURE: 'false' }).session
+        .secureCookie,
+    ).toBe(false);
     expect(loadConfig({}).session.secureCookie).toBe(false);
     expect(loadConfig({ BARONG_COOKIE_SECURE: 'true' }).session.secureCookie).toBe(true);
   });
@@ -66,8 +92,18 @@ describe('loadConfig', () => {
       passwordValidateMaxPerIp: 1000,
       passwordValidateWindowSeconds: 3600,
     });
-    const env = { BARONG_SIGNUP_MAX_PER_IP: '7', BARONG_SIGNUP_WINDOW: '60', BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '9', BARONG_PASSWORD_VALIDATE_WINDOW: '30' };
-    expect(loadConfig(env).limits).toMatchObject({ signUpMaxPerIp: 7, signUpWindowSeconds: 60, passwordValidateMaxPerIp: 9, passwordValidateWindowSeconds: 30 });
+    const env = {
+      BARONG_SIGNUP_MAX_PER_IP: '7',
+      BARONG_SIGNUP_WINDOW: '60',
+      BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '9',
+      BARONG_PASSWORD_VALIDATE_WINDOW: '30',
+    };
+    expect(loadConfig(env).limits).toMatchObject({
+      signUpMaxPerIp: 7,
+      signUpWindowSeconds: 60,
+      passwordValidateMaxPerIp: 9,
+      passwordValidateWindowSeconds: 30,
+    });
     for (const name of Object.keys(env)) expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(name));
   });
 

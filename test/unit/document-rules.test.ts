@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DOC_CATEGORIES, modelErrors, requestError, type DocumentInput, type DocumentRules } from '../../src/domain/kyc/document-rules.js';
+import {
+  DOC_CATEGORIES,
+  modelErrors,
+  requestError,
+  type DocumentInput,
+  type DocumentRules,
+} from '../../src/domain/kyc/document-rules.js';
 
 const NOW = new Date('2025-06-15T12:00:00Z');
 const STRICT: DocumentRules = { types: ['Passport', 'Identity card', 'Utility Bill'], requireExpiry: true };
@@ -37,17 +43,23 @@ describe('requestError: expiry and category, each answering alone', () => {
     expect(requestError({ ...DOC, docCategory }, STRICT, NOW)).toBeUndefined();
   });
 
-  it.each(['passport', 'Front_side', 'front side', 'portrait'])('category %j → resource.documents.doc_category', (docCategory) => {
-    expect(requestError({ ...DOC, docCategory }, STRICT, NOW)).toBe('resource.documents.doc_category');
-  });
+  it.each(['passport', 'Front_side', 'front side', 'portrait'])(
+    'category %j → resource.documents.doc_category',
+    (docCategory) => {
+      expect(requestError({ ...DOC, docCategory }, STRICT, NOW)).toBe('resource.documents.doc_category');
+    },
+  );
 
   it('checks the expiry before the category', () => {
-    expect(requestError({ ...DOC, docExpire: '2025-01-01', docCategory: 'portrait' }, STRICT, NOW)).toBe('resource.documents.already_expired');
+    expect(requestError({ ...DOC, docExpire: '2025-01-01', docCategory: 'portrait' }, STRICT, NOW)).toBe(
+      'resource.documents.already_expired',
+    );
   });
 });
 
 describe('modelErrors: the fields every document of a batch shares', () => {
-  const errors = (edit: Partial<DocumentInput>, numberRequired = true) => modelErrors({ ...DOC, ...edit }, STRICT, numberRequired);
+  const errors = (edit: Partial<DocumentInput>, numberRequired = true) =>
+    modelErrors({ ...DOC, ...edit }, STRICT, numberRequired);
 
   it('accepts a complete document', () => {
     expect(errors({ identificator: 'batch-1', metadata: '{"country":"US"}' })).toEqual([]);
@@ -63,7 +75,11 @@ describe('modelErrors: the fields every document of a batch shares', () => {
     ['letters, digits, dashes and spaces', { docNumber: 'AB-12 34' }, []],
     ['128 characters', { docNumber: 'A'.repeat(128) }, []],
     ['129 characters', { docNumber: 'A'.repeat(129) }, ['doc_number.too_long']],
-    ['129 characters that are not allowed either: the length is reported', { docNumber: '#'.repeat(129) }, ['doc_number.too_long']],
+    [
+      '129 characters that are not allowed either: the length is reported',
+      { docNumber: '#'.repeat(129) },
+      ['doc_number.too_long'],
+    ],
     ['an underscore', { docNumber: 'AB_123' }, ['doc_number.invalid']],
     ['a hash', { docNumber: 'AB#123' }, ['doc_number.invalid']],
     ['a letter outside ASCII', { docNumber: 'ÄB123' }, ['doc_number.invalid']],

@@ -32,7 +32,10 @@ interface Documented {
 }
 
 /** Error answers' examples (`errors: [...]`), parameters' `x-error-key`s, and keys quoted in any description. */
-function documented(node: unknown, found: Documented = { keys: new Set(), errorKeys: new Set(), scopes: new Set() }): Documented {
+function documented(
+  node: unknown,
+  found: Documented = { keys: new Set(), errorKeys: new Set(), scopes: new Set() },
+): Documented {
   if (typeof node === 'string') {
     for (const [, quoted] of node.matchAll(/`([^`]+)`/g)) {
       if (KEY_SHAPE.test(quoted!) && !QUOTED_FIELDS.has(quoted!) && !EVENT_NAME.test(quoted!)) found.keys.add(quoted!);
@@ -43,7 +46,8 @@ function documented(node: unknown, found: Documented = { keys: new Set(), errorK
     for (const [name, value] of Object.entries(node as Json)) {
       if (name === 'x-error-key') found.errorKeys.add(String(value));
       if (name === 'x-error-scope') found.scopes.add(String(value));
-      const examples = name === 'errors' ? value : name === 'example' && (node as Json).type === 'array' ? value : undefined;
+      const examples =
+        name === 'errors' ? value : name === 'example' && (node as Json).type === 'array' ? value : undefined;
       if (Array.isArray(examples)) examples.filter((e) => typeof e === 'string').forEach((e) => found.keys.add(e));
       documented(value, found);
     }
@@ -109,7 +113,10 @@ describe('the error-key catalogue', () => {
   });
 
   it('has each family built somewhere', () => {
-    const text = [...sourceFiles('src'), ...sourceFiles('jobs')].map((file) => readFileSync(path.join(root, file), 'utf8')).join('\n');
-    for (const builder of ['validationKey(', 'httpStatusKey(', 'jwtClaimKey(', 'alreadyVerifiedKey(']) expect(text).toContain(builder);
+    const text = [...sourceFiles('src'), ...sourceFiles('jobs')]
+      .map((file) => readFileSync(path.join(root, file), 'utf8'))
+      .join('\n');
+    for (const builder of ['validationKey(', 'httpStatusKey(', 'jwtClaimKey(', 'alreadyVerifiedKey('])
+      expect(text).toContain(builder);
   });
 });

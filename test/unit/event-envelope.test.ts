@@ -39,7 +39,10 @@ describe('eventBody', () => {
 
   it('leaves system events as emitted', () => {
     const payload = { record: { user, domain: 'https://x.test', token: 't' } };
-    expect(eventBody('system.user.email.confirmation.token', payload)).toEqual({ ...payload, name: 'system.user.email.confirmation.token' });
+    expect(eventBody('system.user.email.confirmation.token', payload)).toEqual({
+      ...payload,
+      name: 'system.user.email.confirmation.token',
+    });
   });
 });
 
@@ -47,7 +50,11 @@ describe('signEvent', () => {
   it('makes jwt-multisig’s general JWS: protected alg, unprotected kid barong, Barong’s claims', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = new Date('2026-01-02T03:04:05Z');
-    const jws = await signEvent({ record: {}, name: 'system.session.create' }, { privateKey, alg: 'RS256' }, { jti: 'j-1', now });
+    const jws = await signEvent(
+      { record: {}, name: 'system.session.create' },
+      { privateKey, alg: 'RS256' },
+      { jti: 'j-1', now },
+    );
     expect(Object.keys(jws)).toEqual(['payload', 'signatures']);
     expect(JSON.parse(Buffer.from(jws.signatures[0]!.protected!, 'base64url').toString())).toEqual({ alg: 'RS256' });
     expect(jws.signatures[0]!.header).toEqual({ kid: 'barong' });
@@ -70,7 +77,10 @@ describe('Event API settings', () => {
   });
 
   it('is on with EVENT_API_RABBITMQ_URL, which wins over the host settings', () => {
-    const config = loadConfig({ EVENT_API_RABBITMQ_URL: 'amqp://u:p@mq:5673/vh', BARONG_EVENT_API_RABBITMQ_HOST: 'other' });
+    const config = loadConfig({
+      EVENT_API_RABBITMQ_URL: 'amqp://u:p@mq:5673/vh',
+      BARONG_EVENT_API_RABBITMQ_HOST: 'other',
+    });
     expect(config.eventApi).toMatchObject({ enabled: true, url: 'amqp://u:p@mq:5673/vh' });
   });
 
@@ -82,7 +92,10 @@ describe('Event API settings', () => {
       BARONG_EVENT_API_RABBITMQ_PASSWORD: 'p@ss/word',
     });
     expect(config.eventApi).toMatchObject({ enabled: true, url: 'amqp://barong:p%40ss%2Fword@rmq:5674' });
-    expect(loadConfig({ EVENT_API_RABBITMQ_HOST: 'rmq' }).eventApi).toMatchObject({ enabled: true, url: 'amqp://guest:guest@rmq:5672' });
+    expect(loadConfig({ EVENT_API_RABBITMQ_HOST: 'rmq' }).eventApi).toMatchObject({
+      enabled: true,
+      url: 'amqp://guest:guest@rmq:5672',
+    });
   });
 
   it('refuses a URL that is not amqp(s)', () => {

@@ -6,7 +6,10 @@ import { cidrContains, parseCidr, parseIp } from '../../src/domain/authz/ip-matc
 
 const v4Part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('01', '00', '0x1', ''));
 const v4 = fc.array(v4Part, { minLength: 3, maxLength: 5 }).map((parts) => parts.join('.'));
-const group = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16)), fc.constantFrom('0', 'FFFF', '12345', 'g', ''));
+const group = fc.oneof(
+  fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16)),
+  fc.constantFrom('0', 'FFFF', '12345', 'g', ''),
+);
 const v6 = fc
   .tuple(fc.array(group, { maxLength: 9 }), fc.boolean(), fc.array(group, { maxLength: 8 }), fc.option(v4))
   .map(([head, compressed, tail, dotted]) => {
@@ -19,9 +22,12 @@ const address = fc.oneof(v4, v6, fc.ipV4(), fc.ipV6());
 
 describe('ip-match properties', () => {
   it('accepts exactly what node:net calls an address', () => {
-    fc.assert(fc.property(address, (s) => {
+    fc.assert(
+      fc.property(address, (s) => {
         expect(parseIp(s) !== undefined, s).toBe(isIP(s) !== 0);
-      }), { numRuns: 20_000 });
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('canonical text is a fixed point and names the same bytes', () => {

@@ -22,9 +22,16 @@ const publicPem = (key: KeyObject) =>
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
-const prod = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: KEYS, ...env });
+const prod = (env: Record<string, string>) =>
+  loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: KEYS, ...env });
 
-const CLAIMS: SessionClaims = { uid: 'ID0000000001', email: 'a@example.com', role: 'member', level: 1, state: 'active' };
+const CLAIMS: SessionClaims = {
+  uid: 'ID0000000001',
+  email: 'a@example.com',
+  role: 'member',
+  level: 1,
+  state: 'active',
+};
 /** A valid payload: the session claims and Barong's standard claims. */
 const payloadOf = (claims: Record<string, unknown> = {}) => ({
   ...CLAIMS,
@@ -39,9 +46,7 @@ const payloadOf = (claims: Record<string, unknown> = {}) => ({
 
 /** A token with Barong's claims, each overridable, signed by `key` with the given header. */
 function craft(key: KeyObject, header: { alg: string; kid?: string }, claims: Record<string, unknown> = {}) {
-  return new SignJWT(payloadOf(claims))
-    .setProtectedHeader({ typ: 'JWT', ...header })
-    .sign(key);
+  return new SignJWT(payloadOf(claims)).setProtectedHeader({ typ: 'JWT', ...header }).sign(key);
 }
 
 describe('jwtKeysFrom', () => {
@@ -52,13 +57,24 @@ describe('jwtKeysFrom', () => {
     expect(keys.kid).toBe(await calculateJwkThumbprint(await exportJWK(keys.publicKey)));
     expect(keys.verificationKeys.map((k) => k.kid)).toEqual([keys.kid]);
     expect(keys.verificationKeys[0]!.jwk).toEqual({
-      kty: 'RSA', kid: keys.kid, alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB',
+      kty: 'RSA',
+      kid: keys.kid,
+      alg: 'RS256',
+      use: 'sig',
+      n: expect.any(String),
+      e: 'AQAB',
     });
 
     const e = await jwtKeysFrom(ec());
     expect(e.alg).toBe('ES256');
     expect(e.verificationKeys[0]!.jwk).toEqual({
-      kty: 'EC', kid: e.kid, alg: 'ES256', use: 'sig', crv: 'P-256', x: expect.any(String), y: expect.any(String),
+      kty: 'EC',
+      kid: e.kid,
+      alg: 'ES256',
+      use: 'sig',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
     });
   });
 
@@ -83,7 +99,9 @@ describe('jwtKeysFrom', () => {
   it('refuses keys that fit no algorithm', () => {
     expect(() => algorithmOf(rsa(1024))).toThrow(/RSA key \(1024 bits\).*2048/);
     expect(() => algorithmOf(ec('secp384r1'))).toThrow(/EC key on secp384r1.*P-256/);
-    expect(() => algorithmOf(generateKeyPairSync('ed25519').privateKey)).toThrow(/ed25519 key fits no supported algorithm/);
+    expect(() => algorithmOf(generateKeyPairSync('ed25519').privateKey)).toThrow(
+      /ed25519 key fits no supported algorithm/,
+    );
   });
 });
 
@@ -97,7 +115,9 @@ describe('loadSigningKey with BARONG_JWT_ALGORITHM', () => {
     expect(key.asymmetricKeyType).toBe('ec');
     expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(statSync(devKeyPath).mode & 0o077).toBe(0);
-    expect(loadSigningKey(config, logger).export({ type: 'pkcs8', format: 'pem' })).toBe(readFileSync(devKeyPath, 'utf8'));
+    expect(loadSigningKey(config, logger).export({ type: 'pkcs8', format: 'pem' })).toBe(
+      readFileSync(devKeyPath, 'utf8'),
+    );
   });
 
   it('stops at start when the key does not fit the algorithm, saying which setting and what would fit', () => {

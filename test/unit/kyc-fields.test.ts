@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { charLength, isCalendarDate, METADATA_MAX_BYTES, metadataError, squish, todayUtc } from '../../src/domain/kyc/kyc-fields.js';
+import {
+  charLength,
+  isCalendarDate,
+  METADATA_MAX_BYTES,
+  metadataError,
+  squish,
+  todayUtc,
+} from '../../src/domain/kyc/kyc-fields.js';
 
 describe('squish', () => {
   it.each([
@@ -72,9 +79,12 @@ describe('isCalendarDate', () => {
 
   it('accepts exactly the days the calendar has', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-        expect(isCalendarDate(d.toISOString().slice(0, 10))).toBe(true);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        (d) => {
+          expect(isCalendarDate(d.toISOString().slice(0, 10))).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -87,9 +97,12 @@ describe('todayUtc', () => {
 });
 
 describe('metadataError', () => {
-  it.each(['{}', '{"country":"US"}', '[1,2]', '"text"', '1', 'null', 'true'])('%s is any JSON value: accepted', (metadata) => {
-    expect(metadataError(metadata)).toBeUndefined();
-  });
+  it.each(['{}', '{"country":"US"}', '[1,2]', '"text"', '1', 'null', 'true'])(
+    '%s is any JSON value: accepted',
+    (metadata) => {
+      expect(metadataError(metadata)).toBeUndefined();
+    },
+  );
 
   it.each(['{', "{'a':1}", 'not json', '', '{"a":1,}'])('%j is not JSON: metadata.invalid_format', (metadata) => {
     expect(metadataError(metadata)).toBe('metadata.invalid_format');

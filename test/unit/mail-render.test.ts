@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { loadMailTemplates, MailRenderError, renderMail, resolveLanguage, type RenderOptions } from '../../jobs/mail/render.js';
+import {
+  loadMailTemplates,
+  MailRenderError,
+  renderMail,
+  resolveLanguage,
+  type RenderOptions,
+} from '../../jobs/mail/render.js';
 import type { MailJob, MailTemplate } from '../../src/queues/mail-queue.js';
 
-const options: RenderOptions = { domain: 'https://auth.example.com/', appName: 'Barong', logoLink: null, defaultLanguage: 'en' };
-const job = (template: MailTemplate, data: MailJob['data'], language: string | null = 'en') => ({ template, data, language });
+const options: RenderOptions = {
+  domain: 'https://auth.example.com/',
+  appName: 'Barong',
+  logoLink: null,
+  defaultLanguage: 'en',
+};
+const job = (template: MailTemplate, data: MailJob['data'], language: string | null = 'en') => ({
+  template,
+  data,
+  language,
+});
 
 const DATA: Record<MailTemplate, MailJob['data']> = {
   email_confirmation: { token: 'tok' },
@@ -33,7 +48,9 @@ describe('renderMail', () => {
   it('builds links on the configured domain, without a doubled slash', () => {
     const confirm = renderMail(job('email_confirmation', { token: 'abc.def' }), options);
     expect(confirm.text).toContain('https://auth.example.com/accounts/confirmation?confirmation_token=abc.def&lang=en');
-    expect(confirm.html).toContain('href="https://auth.example.com/accounts/confirmation?confirmation_token=abc.def&amp;lang=en"');
+    expect(confirm.html).toContain(
+      'href="https://auth.example.com/accounts/confirmation?confirmation_token=abc.def&amp;lang=en"',
+    );
 
     const reset = renderMail(job('password_reset', { token: 'r1' }, 'ru'), options);
     expect(reset.subject).toBe('Сброс пароля');
@@ -62,7 +79,10 @@ describe('renderMail', () => {
   });
 
   it('shows the logo when configured, the app name otherwise', () => {
-    const withLogo = renderMail(job('password_changed', {}), { ...options, logoLink: 'https://cdn.example.com/logo.png' });
+    const withLogo = renderMail(job('password_changed', {}), {
+      ...options,
+      logoLink: 'https://cdn.example.com/logo.png',
+    });
     expect(withLogo.html).toContain('<img src="https://cdn.example.com/logo.png" alt="Barong"');
     expect(renderMail(job('password_changed', {}), options).html).not.toContain('<img');
   });
@@ -80,7 +100,8 @@ describe('renderMail', () => {
 
 describe('resolveLanguage', () => {
   it('is case-insensitive and understands region tags', () => {
-    for (const language of ['RU', 'ru', 'Ru', ' ru ', 'ru-RU']) expect(resolveLanguage('email_confirmation', language, 'en')).toBe('ru');
+    for (const language of ['RU', 'ru', 'Ru', ' ru ', 'ru-RU'])
+      expect(resolveLanguage('email_confirmation', language, 'en')).toBe('ru');
   });
 
   it('falls back to the default language, then English', () => {

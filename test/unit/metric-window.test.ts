@@ -24,12 +24,25 @@ describe('parseMoment', () => {
     expect(new Date(parseMoment('0050-01-01')!.at).getUTCFullYear()).toBe(50);
   });
 
-  it.each(['', 'yesterday', '2021-6-15', '2021-06-15T10', '-5', '2021-02-30', '2023-02-29', '2021-13-01', '2021-00-10', '2021-06-15T24:00', '2021-06-15T10:60', '2021-06-15T10:00:60', '2021-06-15T10:00+24:00', '2021-06-15T10:00+01:60', '1234567890123'])(
-    'refuses %j',
-    (value) => {
-      expect(parseMoment(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2021-6-15',
+    '2021-06-15T10',
+    '-5',
+    '2021-02-30',
+    '2023-02-29',
+    '2021-13-01',
+    '2021-00-10',
+    '2021-06-15T24:00',
+    '2021-06-15T10:60',
+    '2021-06-15T10:00:60',
+    '2021-06-15T10:00+24:00',
+    '2021-06-15T10:00+01:60',
+    '1234567890123',
+  ])('refuses %j', (value) => {
+    expect(parseMoment(value)).toBeUndefined();
+  });
 });
 
 describe('metricWindow', () => {
@@ -38,7 +51,10 @@ describe('metricWindow', () => {
   });
 
   it('takes a bare date as created_to to mean the whole day; any other bound is included', () => {
-    expect(metricWindow('2021-06-01', '2021-06-30')).toEqual({ from: new Date('2021-06-01T00:00:00Z'), before: new Date('2021-07-01T00:00:00Z') });
+    expect(metricWindow('2021-06-01', '2021-06-30')).toEqual({
+      from: new Date('2021-06-01T00:00:00Z'),
+      before: new Date('2021-07-01T00:00:00Z'),
+    });
     expect(metricWindow(undefined, '2021-06-30T12:00:00Z')).toEqual({ until: new Date('2021-06-30T12:00:00Z') });
   });
 
@@ -60,6 +76,9 @@ describe('metricWindow', () => {
     };
     expect(refusal('2021-02-30')).toEqual({ status: 422, keys: ['admin.metric.invalid_created_from'] });
     expect(refusal('2021-02-01', 'x')).toEqual({ status: 422, keys: ['admin.metric.invalid_created_to'] });
-    expect(refusal('x', 'y')).toEqual({ status: 422, keys: ['admin.metric.invalid_created_from', 'admin.metric.invalid_created_to'] });
+    expect(refusal('x', 'y')).toEqual({
+      status: 422,
+      keys: ['admin.metric.invalid_created_from', 'admin.metric.invalid_created_to'],
+    });
   });
 });

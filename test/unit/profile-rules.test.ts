@@ -11,7 +11,10 @@ describe('normaliseProfile', () => {
   });
 
   it('counts a blank value as not given', () => {
-    expect(normalise({ first_name: '   ', address: '\t', country: ' ', metadata: '' })).toEqual({ values: {}, errors: [] });
+    expect(normalise({ first_name: '   ', address: '\t', country: ' ', metadata: '' })).toEqual({
+      values: {},
+      errors: [],
+    });
   });
 
   it('squishes names, postcode and city; trims address, dob and metadata; upper-cases the country', () => {
@@ -122,7 +125,9 @@ describe('normaliseProfile', () => {
     const profile = fc.record({
       first_name: field,
       last_name: field,
-      dob: fc.option(fc.constantFrom('1990-05-17', '2025-06-15', '2025-06-16', '1990-02-30', ' 2000-01-01 '), { nil: undefined }),
+      dob: fc.option(fc.constantFrom('1990-05-17', '2025-06-15', '2025-06-16', '1990-02-30', ' 2000-01-01 '), {
+        nil: undefined,
+      }),
       address: field,
       postcode: field,
       city: field,

@@ -17,7 +17,9 @@ const table = () => notImplementedTable(contract);
 describe('the route table against the contract', () => {
   it('an operation marked not implemented answers 501 server.not_implemented from one place', async () => {
     const { api } = buildRouters(contract, table() as RouteTable, guards, noBody);
-    const app = express().use(api).use(errorHandler(createLogger('silent')));
+    const app = express()
+      .use(api)
+      .use(errorHandler(createLogger('silent')));
     const res = await request(app).get('/api/v2/barong/public/ping');
     expect(res.status).toBe(501);
     expect(res.body).toEqual({ errors: ['server.not_implemented'] });
@@ -32,14 +34,20 @@ describe('the route table against the contract', () => {
   it("refuses to start when an admin route's ability is not the contract's x-ability", () => {
     const t = table();
     t.adminListUsers = { access: { admin: { action: 'manage', subject: 'User' } }, handler: NOT_IMPLEMENTED };
-    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/adminListUsers: the contract's x-ability/);
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(
+      /adminListUsers: the contract's x-ability/,
+    );
     t.adminListUsers = { access: 'user', handler: NOT_IMPLEMENTED };
-    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/adminListUsers: the contract's x-ability/);
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(
+      /adminListUsers: the contract's x-ability/,
+    );
   });
 
   it('refuses to start when a handler has no operation', () => {
     const t = { ...table(), notInTheContract: { access: 'public', handler: NOT_IMPLEMENTED } };
-    expect(() => buildRouters(contract, t as unknown as RouteTable, guards, noBody)).toThrow(/notInTheContract has no operation/);
+    expect(() => buildRouters(contract, t as unknown as RouteTable, guards, noBody)).toThrow(
+      /notInTheContract has no operation/,
+    );
   });
 });
 
@@ -49,8 +57,12 @@ describe('handlers run only behind the validator', () => {
     const t = table();
     t.publicPing = { access: 'public', handler: async () => ((ran += 1), { status: 200, body: { ping: 'pong' } }) };
     const { api } = buildRouters(contract, t as RouteTable, guards, noBody);
-    const app = express().use(api).use(errorHandler(createLogger('silent')));
-    await request(app).get('/api/v2/barong/public/ping').expect(404, { errors: ['route.not_found'] });
+    const app = express()
+      .use(api)
+      .use(errorHandler(createLogger('silent')));
+    await request(app)
+      .get('/api/v2/barong/public/ping')
+      .expect(404, { errors: ['route.not_found'] });
     const stamped = express()
       .use((req, _res, next) => {
         Object.assign(req, { openapi: { schema: { operationId: 'publicPing' } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigError} from '../../src/config/index.js';
+import type { ConfigError } from '../../src/config/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createFileStorage } from '../../src/lib/storage/create-file-storage.js';
 import { LocalStorage } from '../../src/lib/storage/local-storage.js';
@@ -24,8 +24,16 @@ describe('document and storage settings', () => {
       requireExpiry: true,
       perUserLimit: 10,
     });
-    expect(c.uploads).toEqual({ extensions: ['jpg', 'jpeg', 'png', 'pdf'], maxBytes: 10 * 1024 * 1024, urlExpirationSeconds: 60 });
-    expect(c.storage).toMatchObject({ provider: 'local', localPath: '.dev/uploads', s3: { region: 'us-east-1', pathStyle: false } });
+    expect(c.uploads).toEqual({
+      extensions: ['jpg', 'jpeg', 'png', 'pdf'],
+      maxBytes: 10 * 1024 * 1024,
+      urlExpirationSeconds: 60,
+    });
+    expect(c.storage).toMatchObject({
+      provider: 'local',
+      localPath: '.dev/uploads',
+      s3: { region: 'us-east-1', pathStyle: false },
+    });
     expect(createFileStorage(c)).toBeInstanceOf(LocalStorage);
   });
 
@@ -51,12 +59,22 @@ describe('document and storage settings', () => {
   });
 
   it('refuses to start on settings it cannot honour, naming each', () => {
-    expect(problems({ BARONG_STORAGE_PROVIDER: 's3' })).toContain('BARONG_STORAGE_BUCKET_NAME: required when BARONG_STORAGE_PROVIDER=s3');
-    expect(problems({ BARONG_STORAGE_ACCESS_KEY: 'only-one' })).toContain('BARONG_STORAGE_ACCESS_KEY and BARONG_STORAGE_SECRET_KEY: set both or neither');
-    expect(problems({ BARONG_STORAGE_ENDPOINT: 'ftp://x' })[0]).toMatch(/^BARONG_STORAGE_ENDPOINT: must be an http\(s\) URL/);
-    expect(problems({ BARONG_UPLOAD_EXTENSION_WHITELIST: 'png,exe' })[0]).toMatch(/^BARONG_UPLOAD_EXTENSION_WHITELIST: each entry must be one of/);
+    expect(problems({ BARONG_STORAGE_PROVIDER: 's3' })).toContain(
+      'BARONG_STORAGE_BUCKET_NAME: required when BARONG_STORAGE_PROVIDER=s3',
+    );
+    expect(problems({ BARONG_STORAGE_ACCESS_KEY: 'only-one' })).toContain(
+      'BARONG_STORAGE_ACCESS_KEY and BARONG_STORAGE_SECRET_KEY: set both or neither',
+    );
+    expect(problems({ BARONG_STORAGE_ENDPOINT: 'ftp://x' })[0]).toMatch(
+      /^BARONG_STORAGE_ENDPOINT: must be an http\(s\) URL/,
+    );
+    expect(problems({ BARONG_UPLOAD_EXTENSION_WHITELIST: 'png,exe' })[0]).toMatch(
+      /^BARONG_UPLOAD_EXTENSION_WHITELIST: each entry must be one of/,
+    );
     expect(problems({ BARONG_STORAGE_PROVIDER: 'Google' })[0]).toMatch(/^BARONG_STORAGE_PROVIDER/);
     expect(problems({ BARONG_DOC_NUM_LIMIT: '0' })[0]).toMatch(/^BARONG_DOC_NUM_LIMIT/);
-    expect(problems({ BARONG_DOCUMENT_TYPES: ' , ' })).toContain('BARONG_DOCUMENT_TYPES: at least one document type is required');
+    expect(problems({ BARONG_DOCUMENT_TYPES: ' , ' })).toContain(
+      'BARONG_DOCUMENT_TYPES: at least one document type is required',
+    );
   });
 });

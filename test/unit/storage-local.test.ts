@@ -6,7 +6,10 @@ import { LocalStorage } from '../../src/lib/storage/local-storage.js';
 import { isSafeKey } from '../../src/lib/storage/file-storage.js';
 
 const KEY = Buffer.alloc(32, 7);
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 let dir: string;
 let storage: LocalStorage;
 
@@ -20,7 +23,11 @@ afterAll(async () => {
 
 function parts(url: string) {
   const u = new URL(url, 'http://server');
-  return { key: u.pathname.replace(/^\/uploads\//, ''), expires: u.searchParams.get('expires')!, signature: u.searchParams.get('signature')! };
+  return {
+    key: u.pathname.replace(/^\/uploads\//, ''),
+    expires: u.searchParams.get('expires')!,
+    signature: u.searchParams.get('signature')!,
+  };
 }
 
 describe('LocalStorage', () => {
@@ -49,7 +56,10 @@ describe('LocalStorage', () => {
       // Written behind the storage's back: whatever is on disk, the bytes decide.
       await writeFile(path.join(dir, 'documents/ID4', name), bytes);
       const { key, expires, signature } = parts(await storage.url(`documents/ID4/${name}`, 60));
-      expect(await storage.open(key, expires, signature), name).toEqual({ ok: true, file: { bytes, contentType: type } });
+      expect(await storage.open(key, expires, signature), name).toEqual({
+        ok: true,
+        file: { bytes, contentType: type },
+      });
     }
   });
 
@@ -63,9 +73,21 @@ describe('LocalStorage', () => {
   it('refuses a signature made for another key, a changed expiry, a forged or missing signature', async () => {
     await storage.put('documents/ID2/b.png', Buffer.from('other'));
     const a = parts(await storage.url('documents/ID1/a.png', 60));
-    expect(await storage.open('documents/ID2/b.png', a.expires, a.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
-    expect(await storage.open(a.key, String(Number(a.expires) + 3600), a.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
-    expect(await storage.open(a.key, a.expires, a.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).toMatchObject({ ok: false });
+    expect(await storage.open('documents/ID2/b.png', a.expires, a.signature)).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
+    expect(await storage.open(a.key, String(Number(a.expires) + 3600), a.signature)).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
+    expect(
+      await storage.open(
+        a.key,
+        a.expires,
+        a.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toMatchObject({ ok: false });
     expect(await storage.open(a.key, a.expires, undefined)).toMatchObject({ ok: false, reason: 'invalid_signature' });
     expect(await storage.open(a.key, undefined, a.signature)).toMatchObject({ ok: false, reason: 'invalid_signature' });
     expect(await storage.open(a.key, '1e10', a.signature)).toMatchObject({ ok: false, reason: 'invalid_signature' });
@@ -74,7 +96,10 @@ describe('LocalStorage', () => {
   it('refuses a link signed with another server key', async () => {
     const other = new LocalStorage(dir, Buffer.alloc(32, 8));
     const forged = parts(await other.url('documents/ID1/a.png', 60));
-    expect(await storage.open(forged.key, forged.expires, forged.signature)).toEqual({ ok: false, reason: 'invalid_signature' });
+    expect(await storage.open(forged.key, forged.expires, forged.signature)).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
   });
 
   it('refuses an expired link', async () => {
@@ -90,7 +115,17 @@ describe('LocalStorage', () => {
   });
 
   it('refuses keys that would leave the directory or are not plain paths', async () => {
-    for (const key of ['../x.png', 'a/../../x.png', '/etc/passwd', 'a//b', 'a/./b', '', 'a\\..\\b', 'a/b\0c', '.hidden/../x']) {
+    for (const key of [
+      '../x.png',
+      'a/../../x.png',
+      '/etc/passwd',
+      'a//b',
+      'a/./b',
+      '',
+      'a\\..\\b',
+      'a/b\0c',
+      '.hidden/../x',
+    ]) {
       expect(isSafeKey(key), key).toBe(false);
       await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow(/unsafe storage key/);
       await expect(storage.url(key, 60)).rejects.toThrow(/unsafe storage key/);

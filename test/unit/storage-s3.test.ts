@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage } from '../../src/lib/storage/s3-storage.js';
 import { startS3StandIn, type S3StandIn } from '../support/s3-stand-in.js';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const HTML = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
@@ -11,7 +14,14 @@ let storage: S3Storage;
 
 beforeAll(async () => {
   s3 = await startS3StandIn();
-  storage = new S3Storage({ bucket: 'kyc-bucket', region: 'eu-west-1', endpoint: s3.url, accessKey: 'AKIDSTANDIN', secretKey: 'stand-in-secret', pathStyle: true });
+  storage = new S3Storage({
+    bucket: 'kyc-bucket',
+    region: 'eu-west-1',
+    endpoint: s3.url,
+    accessKey: 'AKIDSTANDIN',
+    secretKey: 'stand-in-secret',
+    pathStyle: true,
+  });
 });
 afterAll(async () => {
   storage?.close();
@@ -27,7 +37,9 @@ describe('S3Storage', () => {
     expect(put.path).toBe('/kyc-bucket/documents/ID1/a.png');
     expect(put.body.equals(bytes)).toBe(true);
     expect(put.headers['content-type']).toBe('image/png');
-    expect(put.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSTANDIN\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+    expect(put.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDSTANDIN\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/,
+    );
     expect(put.headers['x-amz-content-sha256']).toBeDefined();
     expect(s3.objects.get('/kyc-bucket/documents/ID1/a.png')?.equals(bytes)).toBe(true);
   });
@@ -78,7 +90,9 @@ describe('S3Storage', () => {
     ]) {
       const url = new URL(await storage.url(key!, 60));
       expect(url.searchParams.get('response-content-type'), key).toBe(type);
-      expect(url.searchParams.get('response-content-disposition'), key).toBe(`attachment; filename="${key!.split('/').pop()}"`);
+      expect(url.searchParams.get('response-content-disposition'), key).toBe(
+        `attachment; filename="${key!.split('/').pop()}"`,
+      );
     }
     await storage.put('documents/ID1/g.png', PNG);
     const res = await fetch(await storage.url('documents/ID1/g.png', 60));
@@ -88,7 +102,14 @@ describe('S3Storage', () => {
   });
 
   it('uses virtual-hosted addressing when path style is off', async () => {
-    const hosted = new S3Storage({ bucket: 'kyc-bucket', region: 'eu-west-1', endpoint: 'https://s3.example.test', accessKey: 'A', secretKey: 'B', pathStyle: false });
+    const hosted = new S3Storage({
+      bucket: 'kyc-bucket',
+      region: 'eu-west-1',
+      endpoint: 'https://s3.example.test',
+      accessKey: 'A',
+      secretKey: 'B',
+      pathStyle: false,
+    });
     const url = new URL(await hosted.url('documents/x.pdf', 30));
     expect(url.host).toBe('kyc-bucket.s3.example.test');
     expect(url.pathname).toBe('/documents/x.pdf');

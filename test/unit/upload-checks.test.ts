@@ -7,7 +7,11 @@ const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA
 const RULES: UploadRules = { extensions: ['jpg', 'jpeg', 'png', 'pdf'], maxBytes: 1024 };
 /** A size limit of the PNG's own size, so the boundary is one byte away. */
 const TIGHT: UploadRules = { ...RULES, maxBytes: PNG.length };
-const file = (bytes: Buffer, originalName: string, mimeType: string): UploadedFile => ({ bytes, originalName, mimeType });
+const file = (bytes: Buffer, originalName: string, mimeType: string): UploadedFile => ({
+  bytes,
+  originalName,
+  mimeType,
+});
 
 describe('checkUpload accepts a file whose name, declared type and bytes agree', () => {
   it.each<[string, UploadedFile, string, string]>([
@@ -16,7 +20,12 @@ describe('checkUpload accepts a file whose name, declared type and bytes agree',
     ['a JPEG declared image/jpg', file(JPEG, 'photo.jpg', 'image/jpg'), 'jpg', 'image/jpeg'],
     ['a JPEG declared image/pjpeg', file(JPEG, 'photo.jpg', 'image/pjpeg'), 'jpg', 'image/jpeg'],
     ['a PNG declared image/x-png', file(PNG, 'passport.png', 'image/x-png'), 'png', 'image/png'],
-    ['a declared type with parameters, in capitals', file(PNG, 'passport.png', 'IMAGE/PNG; charset=binary'), 'png', 'image/png'],
+    [
+      'a declared type with parameters, in capitals',
+      file(PNG, 'passport.png', 'IMAGE/PNG; charset=binary'),
+      'png',
+      'image/png',
+    ],
     ['an extension in capitals', file(PNG, 'PASSPORT.PNG', 'image/png'), 'png', 'image/png'],
     ['a name without an extension', file(PNG, 'passport', 'image/png'), 'png', 'image/png'],
     ['a PDF', file(PDF, 'scan.pdf', 'application/pdf'), 'pdf', 'application/pdf'],
@@ -38,9 +47,17 @@ describe('checkUpload refuses', () => {
   it.each<[string, UploadedFile, string]>([
     ['an empty file', file(Buffer.alloc(0), 'passport.png', 'image/png'), 'upload.min_size_error'],
     ['an extension off the list', file(PNG, 'passport.exe', 'image/png'), 'upload.extension_whitelist_error'],
-    ['a recognisable extension off the list', file(PNG, 'passport.gif', 'image/png'), 'upload.extension_whitelist_error'],
+    [
+      'a recognisable extension off the list',
+      file(PNG, 'passport.gif', 'image/png'),
+      'upload.extension_whitelist_error',
+    ],
     ['a declared type off the list', file(PNG, 'passport', 'text/html'), 'upload.content_type_whitelist_error'],
-    ['a recognisable declared type off the list', file(GIF, 'scan', 'image/gif'), 'upload.content_type_whitelist_error'],
+    [
+      'a recognisable declared type off the list',
+      file(GIF, 'scan', 'image/gif'),
+      'upload.content_type_whitelist_error',
+    ],
     ['text renamed to .png', file(TEXT, 'passport.png', 'image/png'), 'upload.integrity_error'],
     ['HTML renamed to .png', file(HTML, 'passport.png', 'image/png'), 'upload.integrity_error'],
     ['SVG renamed to .png', file(SVG, 'passport.png', 'image/png'), 'upload.integrity_error'],
@@ -58,10 +75,22 @@ describe('checkUpload refuses', () => {
   });
 
   it('in order: size, then extension, then declared type, then the bytes', async () => {
-    expect(await checkUpload(file(Buffer.alloc(0), 'x.exe', 'text/html'), RULES)).toEqual({ ok: false, key: 'upload.min_size_error' });
+    expect(await checkUpload(file(Buffer.alloc(0), 'x.exe', 'text/html'), RULES)).toEqual({
+      ok: false,
+      key: 'upload.min_size_error',
+    });
     const big = Buffer.concat([TEXT, Buffer.alloc(RULES.maxBytes)]);
-    expect(await checkUpload(file(big, 'x.exe', 'text/html'), RULES)).toEqual({ ok: false, key: 'upload.max_size_error' });
-    expect(await checkUpload(file(TEXT, 'x.exe', 'text/html'), RULES)).toEqual({ ok: false, key: 'upload.extension_whitelist_error' });
-    expect(await checkUpload(file(TEXT, 'x.png', 'text/html'), RULES)).toEqual({ ok: false, key: 'upload.content_type_whitelist_error' });
+    expect(await checkUpload(file(big, 'x.exe', 'text/html'), RULES)).toEqual({
+      ok: false,
+      key: 'upload.max_size_error',
+    });
+    expect(await checkUpload(file(TEXT, 'x.exe', 'text/html'), RULES)).toEqual({
+      ok: false,
+      key: 'upload.extension_whitelist_error',
+    });
+    expect(await checkUpload(file(TEXT, 'x.png', 'text/html'), RULES)).toEqual({
+      ok: false,
+      key: 'upload.content_type_whitelist_error',
+    });
   });
 });

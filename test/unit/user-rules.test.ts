@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_MAX_LENGTH, dataErrors, emailErrors, passwordErrors, usernameErrors } from '../../src/domain/accounts/user-rules.js';
+import {
+  DATA_MAX_LENGTH,
+  dataErrors,
+  emailErrors,
+  passwordErrors,
+  usernameErrors,
+} from '../../src/domain/accounts/user-rules.js';
 import { PasswordPolicy } from '../../src/domain/password-policy.js';
 
 /** A domain of `length` characters: labels of at most 63, as DNS allows. */
@@ -26,12 +32,18 @@ describe('emailErrors', () => {
     expect(emailErrors(email)).toEqual(['email.blank']);
   });
 
-  it.each(['not-an-email', 'a b@c.d', 'a@@b.c', 'a.@b.c', 'a@b..c', '@example.com', 'user@', `${'a'.repeat(65)}@example.com`])(
-    '%j → email.invalid',
-    (email) => {
-      expect(emailErrors(email)).toEqual(['email.invalid']);
-    },
-  );
+  it.each([
+    'not-an-email',
+    'a b@c.d',
+    'a@@b.c',
+    'a.@b.c',
+    'a@b..c',
+    '@example.com',
+    'user@',
+    `${'a'.repeat(65)}@example.com`,
+  ])('%j → email.invalid', (email) => {
+    expect(emailErrors(email)).toEqual(['email.invalid']);
+  });
 
   it('allows 254 characters and refuses 255', () => {
     const of = (length: number) => `${'a'.repeat(64)}@${domainOf(length - 65)}`;

@@ -7,7 +7,13 @@ const op = (extra: Record<string, unknown> = {}) => ({
   requestBody: {
     content: {
       'application/json': {
-        schema: { properties: { email: { type: 'string', minLength: 1 }, username: { type: 'string' }, age: { type: 'integer' } } },
+        schema: {
+          properties: {
+            email: { type: 'string', minLength: 1 },
+            username: { type: 'string' },
+            age: { type: 'integer' },
+          },
+        },
       },
     },
   },
@@ -17,7 +23,11 @@ const op = (extra: Record<string, unknown> = {}) => ({
 
 describe('mapValidationFailure', () => {
   it('missing non-blank parameter gives missing_ and empty_, 400 when listed', () => {
-    const e = mapValidationFailure([{ path: '/body/email', errorCode: 'required.openapi.validation' }], { operation: op() }, { body: {} });
+    const e = mapValidationFailure(
+      [{ path: '/body/email', errorCode: 'required.openapi.validation' }],
+      { operation: op() },
+      { body: {} },
+    );
     expect(e.status).toBe(400);
     expect(e.keys).toEqual(['identity.user.missing_email', 'identity.user.empty_email']);
   });
@@ -33,7 +43,11 @@ describe('mapValidationFailure', () => {
   });
 
   it('blank value gives empty_', () => {
-    const e = mapValidationFailure([{ path: '/body/email', errorCode: 'minLength.openapi.validation' }], { operation: op() }, { body: { email: '  ' } });
+    const e = mapValidationFailure(
+      [{ path: '/body/email', errorCode: 'minLength.openapi.validation' }],
+      { operation: op() },
+      { body: { email: '  ' } },
+    );
     expect(e.keys).toEqual(['identity.user.empty_email']);
   });
 

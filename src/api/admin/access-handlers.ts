@@ -21,14 +21,32 @@ export interface AccessRouteDeps {
 
 function presentPermission(p: Permission): PermissionEntity {
   const { id, action, role, verb, path, topic } = p;
-  return { id, action, role, verb, path, topic, created_at: isoSeconds(p.createdAt), updated_at: isoSeconds(p.updatedAt) };
+  return {
+    id,
+    action,
+    role,
+    verb,
+    path,
+    topic,
+    created_at: isoSeconds(p.createdAt),
+    updated_at: isoSeconds(p.updatedAt),
+  };
 }
 
 /** A row without a code of its own answers its default: the entity shows the code in force. */
 function presentRestriction(r: Restriction): RestrictionEntity {
   const { id, category, scope, value, state } = r;
   const code = r.code ?? defaultRestrictionCode(category, scope);
-  return { id, category, scope, value, code, state, created_at: isoSeconds(r.createdAt), updated_at: isoSeconds(r.updatedAt) };
+  return {
+    id,
+    category,
+    scope,
+    value,
+    code,
+    state,
+    created_at: isoSeconds(r.createdAt),
+    updated_at: isoSeconds(r.updatedAt),
+  };
 }
 
 const fromSeconds = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000));

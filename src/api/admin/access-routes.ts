@@ -4,7 +4,16 @@ import { createAccessHandlers, type AccessRouteDeps } from './access-handlers.js
 
 export type { AccessRouteDeps } from './access-handlers.js';
 
-type AccessOperations = 'adminListPermissions' | 'adminCreatePermission' | 'adminUpdatePermission' | 'adminDeletePermission' | 'adminListRestrictions' | 'adminCreateRestriction' | 'adminUpdateRestriction' | 'adminDeleteRestriction' | 'adminCreateWhitelink';
+type AccessOperations =
+  | 'adminListPermissions'
+  | 'adminCreatePermission'
+  | 'adminUpdatePermission'
+  | 'adminDeletePermission'
+  | 'adminListRestrictions'
+  | 'adminCreateRestriction'
+  | 'adminUpdateRestriction'
+  | 'adminDeleteRestriction'
+  | 'adminCreateWhitelink';
 
 export function accessRoutes(d: AccessRouteDeps): Pick<RouteTable, AccessOperations> {
   const h = createAccessHandlers(d);

@@ -69,5 +69,12 @@ export function createKycHandlers(d: KycHandlerDeps) {
     };
   };
 
-  return { adminListProfiles, adminCreateProfile, adminSetProfileState, adminListUserActivities, adminListAdminActivities, adminGetMetrics };
+  return {
+    adminListProfiles,
+    adminCreateProfile,
+    adminSetProfileState,
+    adminListUserActivities,
+    adminListAdminActivities,
+    adminGetMetrics,
+  };
 }

@@ -9,7 +9,15 @@ export interface KycRouteDeps extends KycHandlerDeps {
   levels: { list(): Promise<Level[]> };
 }
 
-type KycOperations = 'adminListProfiles' | 'adminCreateProfile' | 'adminSetProfileState' | 'adminListLevels' | 'adminGetAbilities' | 'adminListUserActivities' | 'adminListAdminActivities' | 'adminGetMetrics';
+type KycOperations =
+  | 'adminListProfiles'
+  | 'adminCreateProfile'
+  | 'adminSetProfileState'
+  | 'adminListLevels'
+  | 'adminGetAbilities'
+  | 'adminListUserActivities'
+  | 'adminListAdminActivities'
+  | 'adminGetMetrics';
 
 export function kycRoutes(d: KycRouteDeps): Pick<RouteTable, KycOperations> {
   const adminListLevels: Handler<'adminListLevels'> = async () => ({ status: 200, body: await d.levels.list() });

@@ -9,7 +9,13 @@ export interface LabelsRouteDeps {
   labelsAdmin: LabelsAdmin;
 }
 
-type LabelsOperations = 'adminCountLabels' | 'adminListUsersByLabel' | 'adminCreateUserLabel' | 'adminUpdateUserLabel' | 'adminUpsertUserLabel' | 'adminDeleteUserLabel';
+type LabelsOperations =
+  | 'adminCountLabels'
+  | 'adminListUsersByLabel'
+  | 'adminCreateUserLabel'
+  | 'adminUpdateUserLabel'
+  | 'adminUpsertUserLabel'
+  | 'adminDeleteUserLabel';
 
 /** Barong answers a Ruby hash keyed by `[key, value]` arrays, which its JSON writes as `["key", "value"]`. */
 export function presentLabelCounts(counts: LabelCount[]): Record<string, number> {
@@ -19,13 +25,20 @@ export function presentLabelCounts(counts: LabelCount[]): Record<string, number>
 export function labelsRoutes(d: LabelsRouteDeps): Pick<RouteTable, LabelsOperations> {
   const labels = d.labelsAdmin;
 
-  const adminCountLabels: Handler<'adminCountLabels'> = async () => ({ status: 200, body: presentLabelCounts(await labels.counts()) });
+  const adminCountLabels: Handler<'adminCountLabels'> = async () => ({
+    status: 200,
+    body: presentLabelCounts(await labels.counts()),
+  });
 
   const adminListUsersByLabel: Handler<'adminListUsersByLabel'> = async (req) => {
     const page = req.query.page ?? 1;
     const limit = req.query.limit ?? 100;
     const { users, total } = await labels.holders(req.query.key, req.query.value, { page, limit });
-    return { status: 200, body: users.map((u) => presentUser(u, u.referralUid)), headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) } };
+    return {
+      status: 200,
+      body: users.map((u) => presentUser(u, u.referralUid)),
+      headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) },
+    };
   };
 
   const adminCreateUserLabel: Handler<'adminCreateUserLabel'> = async (req) => {

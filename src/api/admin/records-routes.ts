@@ -12,7 +12,12 @@ export interface RecordsRouteDeps {
   apiKeyService: ApiKeyService;
 }
 
-type RecordsOperations = 'adminDeleteUserDataStorage' | 'adminCreateUserComment' | 'adminUpdateUserComment' | 'adminDeleteUserComment' | 'adminListUserApiKeys';
+type RecordsOperations =
+  | 'adminDeleteUserDataStorage'
+  | 'adminCreateUserComment'
+  | 'adminUpdateUserComment'
+  | 'adminDeleteUserComment'
+  | 'adminListUserApiKeys';
 
 export function recordsRoutes(d: RecordsRouteDeps): Pick<RouteTable, RecordsOperations> {
   const kyc = d.kycPresenter;

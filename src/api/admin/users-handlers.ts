@@ -31,7 +31,11 @@ interface ChangeFields {
 }
 
 /** Barong's `exactly_one_of`: checked once the contract's own checks passed. */
-function oneChange(body: ChangeFields, fields: (keyof ChangeFields)[], refusal: 'admin.user.one_of_state_otp' | 'admin.user.one_of_state_otp_email'): UserChange {
+function oneChange(
+  body: ChangeFields,
+  fields: (keyof ChangeFields)[],
+  refusal: 'admin.user.one_of_state_otp' | 'admin.user.one_of_state_otp_email',
+): UserChange {
   const given = fields.filter((f) => body[f] !== undefined);
   if (given.length !== 1) throw unprocessable(refusal);
   if (body.state !== undefined) return { state: body.state };
@@ -46,11 +50,17 @@ export function createUsersHandlers(d: UsersRouteDeps) {
     const search = searchOf(req.query);
     if (req.query.extended) {
       const page = await d.userDirectory.listWithProfiles(adminActor(req), search, { ...req.query });
-      const body = page.items.map(({ user, referralUid, profiles }) => presentUserWithProfiles(user, referralUid, profiles, d.encryptor));
+      const body = page.items.map(({ user, referralUid, profiles }) =>
+        presentUserWithProfiles(user, referralUid, profiles, d.encryptor),
+      );
       return { status: 200, body, headers: pagingHeaders(page) };
     }
     const page = await d.userDirectory.list(search);
-    return { status: 200, body: page.items.map(({ user, referralUid }) => presentUser(user, referralUid)), headers: pagingHeaders(page) };
+    return {
+      status: 200,
+      body: page.items.map(({ user, referralUid }) => presentUser(user, referralUid)),
+      headers: pagingHeaders(page),
+    };
   };
 
   const adminListUsersWithPendingDocuments: Handler<'adminListUsersWithPendingDocuments'> = async (req) => {
@@ -60,7 +70,11 @@ export function createUsersHandlers(d: UsersRouteDeps) {
       return { status: 200, body: page.items.map((k) => kyc.present(k)), headers: pagingHeaders(page) };
     }
     const page = await d.userDirectory.pending(search);
-    return { status: 200, body: page.items.map(({ user, referralUid }) => presentUser(user, referralUid)), headers: pagingHeaders(page) };
+    return {
+      status: 200,
+      body: page.items.map(({ user, referralUid }) => presentUser(user, referralUid)),
+      headers: pagingHeaders(page),
+    };
   };
 
   const adminGetUser: Handler<'adminGetUser'> = async (req) => {
@@ -84,5 +98,12 @@ export function createUsersHandlers(d: UsersRouteDeps) {
     return { status: 200, body: {} };
   };
 
-  return { adminListUsers, adminListUsersWithPendingDocuments, adminGetUser, adminUpdateUser, adminUpdateUserLegacy, adminUpdateUserRole };
+  return {
+    adminListUsers,
+    adminListUsersWithPendingDocuments,
+    adminGetUser,
+    adminUpdateUser,
+    adminUpdateUserLegacy,
+    adminUpdateUserRole,
+  };
 }

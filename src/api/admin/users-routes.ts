@@ -4,7 +4,13 @@ import { createUsersHandlers, type UsersRouteDeps } from './users-handlers.js';
 
 export type { UsersRouteDeps } from './users-handlers.js';
 
-type UsersOperations = 'adminListUsers' | 'adminGetUser' | 'adminUpdateUser' | 'adminUpdateUserLegacy' | 'adminUpdateUserRole' | 'adminListUsersWithPendingDocuments';
+type UsersOperations =
+  | 'adminListUsers'
+  | 'adminGetUser'
+  | 'adminUpdateUser'
+  | 'adminUpdateUserLegacy'
+  | 'adminUpdateUserRole'
+  | 'adminListUsersWithPendingDocuments';
 
 export function usersRoutes(d: UsersRouteDeps): Pick<RouteTable, UsersOperations> {
   const h = createUsersHandlers(d);
@@ -14,6 +20,9 @@ export function usersRoutes(d: UsersRouteDeps): Pick<RouteTable, UsersOperations
     adminUpdateUser: { access: admin('update', 'User'), handler: h.adminUpdateUser }, // PUT /users
     adminUpdateUserLegacy: { access: admin('update', 'User'), handler: h.adminUpdateUserLegacy }, // POST /users/update
     adminUpdateUserRole: { access: admin('update', 'User'), handler: h.adminUpdateUserRole }, // POST /users/role
-    adminListUsersWithPendingDocuments: { access: admin('read', 'User'), handler: h.adminListUsersWithPendingDocuments }, // GET /users/documents/pending
+    adminListUsersWithPendingDocuments: {
+      access: admin('read', 'User'),
+      handler: h.adminListUsersWithPendingDocuments,
+    }, // GET /users/documents/pending
   };
 }

@@ -41,7 +41,15 @@ export function adminGuard(d: AdminGuardDeps) {
       if (!decision.allowed) {
         if (req.auth?.session) {
           const { ip, userAgent } = requestContext(req);
-          d.activities.record({ userId: user.id, ip, userAgent, method: req.method, path, params: { ...(req.query as object) }, audit: decision.audit });
+          d.activities.record({
+            userId: user.id,
+            ip,
+            userAgent,
+            method: req.method,
+            path,
+            params: { ...(req.query as object) },
+            audit: decision.audit,
+          });
         }
         throw unauthorized('authz.invalid_permission');
       }

@@ -16,10 +16,10 @@ const LOGIN_OPERATIONS: ReadonlySet<OperationId> = new Set(['createSession', 'cr
 /** Never restricted, as in the authorizer: an operator's whitelink must work during maintenance. */
 const WHITELINK_OPERATION: OperationId = 'createWhitelistAccess';
 
-
 export function restrictionGuard(policy: Pick<AuthzPolicy, 'restrictionFor'>): Restrictions {
   return (operationId) => {
-    const kind: RestrictedKind = operationId === WHITELINK_OPERATION ? 'whitelink' : LOGIN_OPERATIONS.has(operationId) ? 'login' : 'other';
+    const kind: RestrictedKind =
+      operationId === WHITELINK_OPERATION ? 'whitelink' : LOGIN_OPERATIONS.has(operationId) ? 'login' : 'other';
     return (req, _res, next) => {
       const denial = policy.restrictionFor(req.ip ?? req.socket.remoteAddress ?? '', kind);
       next(denial ? new AppError(denial.status, denial.key) : undefined);

@@ -56,7 +56,10 @@ export function cookieValue(header: string | undefined, name: string): string | 
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     try {
       return decodeURIComponent(value);
     } catch {
@@ -111,7 +114,11 @@ export function createAuthzHandlers(d: AuthzHandlerDeps) {
       apiKey: apiKeyHeaders(req),
       params: () => ({ ...(req.query as Record<string, unknown>) }),
     });
-    return { status: 200, body: undefined, headers: grant.token ? { Authorization: `Bearer ${grant.token}` } : undefined };
+    return {
+      status: 200,
+      body: undefined,
+      headers: grant.token ? { Authorization: `Bearer ${grant.token}` } : undefined,
+    };
   };
 
   // The operations differ only in their method: same parameters, same answers.

@@ -7,7 +7,6 @@ import type { Contract } from '../contract.js';
 import type { Handler } from '../types.js';
 import type { Json } from '../../lib/json.js';
 
-
 function pathMatches(path: string, name: string): boolean {
   const [area, resource] = path.split('/').filter(Boolean);
   return area === name || resource === name;

@@ -18,7 +18,12 @@ export interface BuildInfo {
 }
 
 /** `scoring`: one per-IP budget for both password/validate operations (Barong has none; each score costs CPU). */
-export function createGeneralHandlers(config: Config, passwordPolicy: PasswordPolicy, build: BuildInfo, scoring: IpLimiter) {
+export function createGeneralHandlers(
+  config: Config,
+  passwordPolicy: PasswordPolicy,
+  build: BuildInfo,
+  scoring: IpLimiter,
+) {
   const ping = () => ({ status: 200 as const, body: { ping: 'pong' } });
   const time = () => ({ status: 200 as const, body: { time: Math.floor(Date.now() / 1000) } });
   const version = () => ({

@@ -21,7 +21,8 @@ const present = ({ account, owner }: OwnedServiceAccount) =>
 
 /** Grape's `exactly_one_of :uid, :email`. */
 function exactlyOne(body: { uid?: string; email?: string }): { uid: string } | { email: string } {
-  if (body.uid !== undefined && body.email !== undefined) throw new ManagementRefusal(422, 'uid, email are mutually exclusive');
+  if (body.uid !== undefined && body.email !== undefined)
+    throw new ManagementRefusal(422, 'uid, email are mutually exclusive');
   if (body.uid !== undefined) return { uid: body.uid };
   if (body.email !== undefined) return { email: body.email };
   throw new ManagementRefusal(422, 'uid, email are missing, exactly one parameter must be provided');
@@ -38,7 +39,11 @@ export function createAccountsManagementHandlers(d: AccountsManagementDeps) {
   const managementListServiceAccounts: Handler<'managementListServiceAccounts'> = async (req) => {
     const { owner_uid, owner_email, page = 1, limit = 100 } = req.body;
     const { items, total } = await accounts.list({ uid: owner_uid, email: owner_email }, { page, limit });
-    return { status: 200, body: items.map(present), headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) } };
+    return {
+      status: 200,
+      body: items.map(present),
+      headers: { Total: String(total), 'Per-Page': String(limit), Page: String(page) },
+    };
   };
 
   const managementCreateServiceAccount: Handler<'managementCreateServiceAccount'> = async (req) => {

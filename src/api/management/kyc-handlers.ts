@@ -55,7 +55,8 @@ export function createKycManagementHandlers(d: KycManagementDeps) {
   const managementUploadDocument: Handler<'managementUploadDocument'> = async (req) => {
     const b = req.body;
     // The contract's date format takes any day up to 31 in any month; Ruby's Date takes real days only.
-    if (b.doc_expire && !isCalendarDate(b.doc_expire)) throw new AppError(422, validationKey('request', 'invalid', 'doc_expire'));
+    if (b.doc_expire && !isCalendarDate(b.doc_expire))
+      throw new AppError(422, validationKey('request', 'invalid', 'doc_expire'));
     const { extension, ...file } = uploadedFile(b.filename, b.file_ext, b.upload);
     const input = {
       docType: b.doc_type,
@@ -64,7 +65,10 @@ export function createKycManagementHandlers(d: KycManagementDeps) {
       metadata: b.metadata === undefined ? undefined : JSON.stringify(b.metadata),
     };
     const upload = { extension, allowed: d.config.uploads.extensions, maxBytes: d.config.uploads.maxBytes };
-    await withModelMessages(() => d.documents.push(b.uid, input, file, b.update_labels ?? true), { sentence: true, upload });
+    await withModelMessages(() => d.documents.push(b.uid, input, file, b.update_labels ?? true), {
+      sentence: true,
+      upload,
+    });
     return { status: 201, body: {} };
   };
 

@@ -3,10 +3,7 @@ import { management, type RouteTable } from '../types.js';
 import { createKycManagementHandlers, type KycManagementDeps } from './kyc-handlers.js';
 
 type KycOperations =
-  | 'managementGetPhones'
-  | 'managementCreatePhone'
-  | 'managementDeletePhone'
-  | 'managementUploadDocument';
+  'managementGetPhones' | 'managementCreatePhone' | 'managementDeletePhone' | 'managementUploadDocument';
 
 export function kycManagementRoutes(d: KycManagementDeps): Pick<RouteTable, KycOperations> {
   const h = createKycManagementHandlers(d);

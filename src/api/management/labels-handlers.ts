@@ -27,12 +27,20 @@ export function createManagementLabelsHandlers(d: ManagementLabelsRouteDeps) {
 
   const managementCreateLabel: Handler<'managementCreateLabel'> = async (req) => {
     const { user_uid: uid, key, value, description } = req.body;
-    return { status: 201, body: presentLabel(await withModelMessages(() => labels.create(uid, { key, value, description }))) };
+    return {
+      status: 201,
+      body: presentLabel(await withModelMessages(() => labels.create(uid, { key, value, description }))),
+    };
   };
 
   const managementUpdateLabel: Handler<'managementUpdateLabel'> = async (req) => {
     const { user_uid: uid, key, value, description, replace } = req.body;
-    return { status: 200, body: presentLabel(await withModelMessages(() => labels.update(uid, { key, value, description }, replace ?? true))) };
+    return {
+      status: 200,
+      body: presentLabel(
+        await withModelMessages(() => labels.update(uid, { key, value, description }, replace ?? true)),
+      ),
+    };
   };
 
   const managementDeleteLabel: Handler<'managementDeleteLabel'> = async (req) => {
@@ -40,5 +48,11 @@ export function createManagementLabelsHandlers(d: ManagementLabelsRouteDeps) {
     return { status: 204, body: undefined };
   };
 
-  return { managementFilterUsersByLabel, managementListLabels, managementCreateLabel, managementUpdateLabel, managementDeleteLabel };
+  return {
+    managementFilterUsersByLabel,
+    managementListLabels,
+    managementCreateLabel,
+    managementUpdateLabel,
+    managementDeleteLabel,
+  };
 }

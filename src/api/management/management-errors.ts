@@ -54,6 +54,8 @@ export function managementErrorBody(err: Pick<AppError, 'keys'>): { error: strin
 
 /** Grape answers every parameter failure 422, where the resource API's contract has some as 400. */
 export function managementStatus(err: Pick<AppError, 'keys' | 'status'>): number {
-  const validation = err.keys.every((key) => /(?:^|\.)(missing|empty|invalid|non_integer|non_positive)_[a-z0-9_]+$/.test(key));
+  const validation = err.keys.every((key) =>
+    /(?:^|\.)(missing|empty|invalid|non_integer|non_positive)_[a-z0-9_]+$/.test(key),
+  );
   return err.status === 400 && validation ? 422 : err.status;
 }

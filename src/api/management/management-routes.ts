@@ -13,7 +13,11 @@ import type { ManagementUsersRouteDeps } from './users-handlers.js';
 type ManagementOperation = Extract<keyof RouteTable, `management${string}`>;
 
 /** What the groups' handlers need. */
-export type ManagementRouteDeps = KycManagementDeps & AccountsManagementDeps & ToolsManagementDeps & ManagementUsersRouteDeps & ManagementLabelsRouteDeps;
+export type ManagementRouteDeps = KycManagementDeps &
+  AccountsManagementDeps &
+  ToolsManagementDeps &
+  ManagementUsersRouteDeps &
+  ManagementLabelsRouteDeps;
 
 export function managementRoutes(d: ManagementRouteDeps): Pick<RouteTable, ManagementOperation> {
   return {

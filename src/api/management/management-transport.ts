@@ -26,7 +26,8 @@ export function managementTransport(options: { enabled: boolean; bodyLimit: numb
   const json = express.json({ limit: options.bodyLimit, type: () => true, strict: true });
   const checks: RequestHandler = (req, _res, next) => {
     if (!options.enabled) throw new ManagementRefusal(404, MANAGEMENT_DISABLED);
-    if (req.method !== 'POST' && req.method !== 'PUT') throw new ManagementRefusal(405, 'Only POST and PUT verbs are allowed.');
+    if (req.method !== 'POST' && req.method !== 'PUT')
+      throw new ManagementRefusal(405, 'Only POST and PUT verbs are allowed.');
     if (req.originalUrl.includes('?')) throw new ManagementRefusal(400, 'Query parameters are not allowed.');
     if (!isJson(req)) throw new ManagementRefusal(400, 'Only JSON body is accepted.');
     next();
@@ -35,7 +36,9 @@ export function managementTransport(options: { enabled: boolean; bodyLimit: numb
     json(req, res, (err?: unknown) => {
       if (!err) return next();
       const status = (err as { status?: number }).status;
-      next(new ManagementRefusal(status === 413 ? 413 : 400, status === 413 ? 'Request body is too large.' : CANNOT_PARSE));
+      next(
+        new ManagementRefusal(status === 413 ? 413 : 400, status === 413 ? 'Request body is too large.' : CANNOT_PARSE),
+      );
     });
   return [checks, parse];
 }

@@ -49,7 +49,8 @@ const size = (bytes: number) => (bytes % 1048576 === 0 ? `${bytes / 1048576} MB`
 
 /** Barong's own wording for some checks (its document model, CarrierWave's upload checks). */
 function ownMessage(key: string, upload?: UploadFacts): string | undefined {
-  const notAllowed = upload && `You are not allowed to upload "${upload.extension}" files, allowed types: ${upload.allowed.join(', ')}`;
+  const notAllowed =
+    upload && `You are not allowed to upload "${upload.extension}" files, allowed types: ${upload.allowed.join(', ')}`;
   const messages: Record<string, string | undefined> = {
     'doc_number.invalid': 'only allows letters and digits',
     'doc_number.too_long': 'is too long (maximum is 128 characters)',
@@ -91,12 +92,19 @@ function toSentence(parts: string[]): string {
  * Runs `work`; a record's failed checks (422) become one message: joined with ", " as the contract's error body
  * joins a list, or `sentence` as Barong's document upload writes them.
  */
-export async function withModelMessages<T>(work: () => Promise<T>, options: { sentence?: boolean; upload?: UploadFacts } = {}): Promise<T> {
+export async function withModelMessages<T>(
+  work: () => Promise<T>,
+  options: { sentence?: boolean; upload?: UploadFacts } = {},
+): Promise<T> {
   try {
     return await work();
   } catch (err) {
     if (!(err instanceof AppError) || err.status !== 422) throw err;
     const messages = err.keys.map((key) => fullMessage(key, options.upload));
-    throw new ManagementRefusal(422, options.sentence ? toSentence(messages) : messages.join(', '), err.keys.join(', '));
+    throw new ManagementRefusal(
+      422,
+      options.sentence ? toSentence(messages) : messages.join(', '),
+      err.keys.join(', '),
+    );
   }
 }

@@ -11,9 +11,7 @@ const managementTimestamp: Handler<'managementTimestamp'> = () => ({
   body: { timestamp: Math.floor(Date.now() / 1000) },
 });
 
-type ToolsOperations =
-  | 'managementTimestamp'
-  | 'managementOtpSign';
+type ToolsOperations = 'managementTimestamp' | 'managementOtpSign';
 
 export function toolsManagementRoutes(d: ToolsManagementDeps): Pick<RouteTable, ToolsOperations> {
   const managementOtpSign: Handler<'managementOtpSign'> = async (req) => {

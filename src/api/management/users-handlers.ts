@@ -22,12 +22,14 @@ function given(body: Record<string, unknown>, names: string[]): string[] {
 
 function exactlyOne(body: Record<string, unknown>, names: string[]): void {
   const present = given(body, names);
-  if (present.length === 0) throw new ManagementRefusal(422, `${names.join(', ')} are missing, exactly one parameter must be provided`);
+  if (present.length === 0)
+    throw new ManagementRefusal(422, `${names.join(', ')} are missing, exactly one parameter must be provided`);
   if (present.length > 1) throw new ManagementRefusal(422, `${present.join(', ')} are mutually exclusive`);
 }
 
 function atLeastOne(body: Record<string, unknown>, names: string[]): void {
-  if (!given(body, names).length) throw new ManagementRefusal(422, `${names.join(', ')} are missing, at least one parameter must be provided`);
+  if (!given(body, names).length)
+    throw new ManagementRefusal(422, `${names.join(', ')} are missing, at least one parameter must be provided`);
 }
 
 /** The profile's fields among the parameters: keys an operation does not declare are ignored, as Barong ignores them. */
@@ -53,7 +55,10 @@ export function createManagementUsersHandlers(d: ManagementUsersRouteDeps) {
 
   const managementCreateUser: Handler<'managementCreateUser'> = async (req) => {
     const { email, password, referral_uid: referralUid } = req.body;
-    return { status: 201, body: withProfiles(await withModelMessages(() => users.create({ email, password, referralUid }))) };
+    return {
+      status: 201,
+      body: withProfiles(await withModelMessages(() => users.create({ email, password, referralUid }))),
+    };
   };
 
   const managementUpdateUser: Handler<'managementUpdateUser'> = async (req) => {
@@ -66,13 +71,28 @@ export function createManagementUsersHandlers(d: ManagementUsersRouteDeps) {
     const { email, password_digest: passwordDigest, referral_uid: referralUid, phone, state } = req.body;
     // Barong's import takes no metadata.
     const profile = { ...profileOf(req.body), metadata: undefined };
-    return { status: 201, body: withProfiles(await withModelMessages(() => users.import({ email, passwordDigest, referralUid, phone, state, profile }))) };
+    return {
+      status: 201,
+      body: withProfiles(
+        await withModelMessages(() => users.import({ email, passwordDigest, referralUid, phone, state, profile })),
+      ),
+    };
   };
 
   const managementCreateProfile: Handler<'managementCreateProfile'> = async (req) => {
     const { uid, state } = req.body;
-    return { status: 201, body: withProfiles(await withModelMessages(() => users.createProfile(uid, profileOf(req.body), state))) };
+    return {
+      status: 201,
+      body: withProfiles(await withModelMessages(() => users.createProfile(uid, profileOf(req.body), state))),
+    };
   };
 
-  return { managementGetUser, managementListUsers, managementCreateUser, managementUpdateUser, managementImportUser, managementCreateProfile };
+  return {
+    managementGetUser,
+    managementListUsers,
+    managementCreateUser,
+    managementUpdateUser,
+    managementImportUser,
+    managementCreateProfile,
+  };
 }

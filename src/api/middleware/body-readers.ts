@@ -58,7 +58,8 @@ export function bodyReaderFor(config: Config): BodyReaderFor {
     const readers: RequestHandler[] = [];
     if (declared['application/json']) readers.push(withScope(json, scope));
     if (declared['application/x-www-form-urlencoded']) readers.push(withScope(form, scope));
-    if (declared['multipart/form-data']) readers.push(multipartFraming(scope), withScope(multipart, scope), fileFieldsInBody);
+    if (declared['multipart/form-data'])
+      readers.push(multipartFraming(scope), withScope(multipart, scope), fileFieldsInBody);
     return readers;
   };
 }

@@ -28,13 +28,17 @@ const STATUS_KEYS: Record<number, ErrorKey> = {
 export function toAppError(err: unknown, req: Json): AppError | undefined {
   if (err instanceof AppError) return err;
   // The router could not percent-decode a path parameter: such a path names no route, like any other misspelling.
-  if (err instanceof URIError && (err as HttpLikeError).status === 400) return new AppError(404, 'route.not_found', { cause: err });
+  if (err instanceof URIError && (err as HttpLikeError).status === 400)
+    return new AppError(404, 'route.not_found', { cause: err });
   const e = (err ?? {}) as HttpLikeError;
   const status = e.status ?? e.statusCode;
   if (!status || status >= 500) return undefined;
   if (Array.isArray(e.errors) && (status === 400 || status === 422)) {
     const info = req.openapi?.schema
-      ? { operation: req.openapi.schema as Json, contentType: String(req.headers?.['content-type'] ?? '').split(';')[0] }
+      ? {
+          operation: req.openapi.schema as Json,
+          contentType: String(req.headers?.['content-type'] ?? '').split(';')[0],
+        }
       : undefined;
     return mapValidationFailure(e.errors, info, { body: req.body, query: req.query, params: req.params });
   }
@@ -43,7 +47,9 @@ export function toAppError(err: unknown, req: Json): AppError | undefined {
 
 /** `managementBase`: paths under it answer in the management API's format (`{"error": "…"}`). */
 export function errorHandler(logger: Logger, managementBase?: string): ErrorRequestHandler {
-  const isManagement = (url: string) => managementBase !== undefined && (url === managementBase || url.startsWith(`${managementBase}/`) || url.startsWith(`${managementBase}?`));
+  const isManagement = (url: string) =>
+    managementBase !== undefined &&
+    (url === managementBase || url.startsWith(`${managementBase}/`) || url.startsWith(`${managementBase}?`));
   return (err, req, res, _next) => {
     const management = isManagement(req.originalUrl);
     if (err instanceof ManagementRefusal) {

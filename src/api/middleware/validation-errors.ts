@@ -26,7 +26,13 @@ export interface OperationInfo {
   contentType?: string;
 }
 
-const LOCATION: Record<string, string> = { body: 'body', query: 'query', params: 'path', headers: 'header', cookies: 'cookie' };
+const LOCATION: Record<string, string> = {
+  body: 'body',
+  query: 'query',
+  params: 'path',
+  headers: 'header',
+  cookies: 'cookie',
+};
 
 function parameterSchema(op: Json, location: string, name: string, contentType?: string): Json | undefined {
   if (location === 'body') {

@@ -23,7 +23,10 @@ export function presentActivity(a: Activity): Schemas['API_V2_Entities_Activity'
 }
 
 /** Barong's User entity. */
-const presentUser = (u: UserWithReferrer): Schemas['API_V2_Entities_User'] => ({ ...presentAccount(u, u.referralUid), username: u.username });
+const presentUser = (u: UserWithReferrer): Schemas['API_V2_Entities_User'] => ({
+  ...presentAccount(u, u.referralUid),
+  username: u.username,
+});
 
 /** The activity's own fields, in the entities' order (the admin entities have no id; created_at comes last). */
 function activityFields(a: Activity) {
@@ -31,11 +34,18 @@ function activityFields(a: Activity) {
   return fields;
 }
 
-export function presentUserActivity({ activity, user }: ListedActivity): Schemas['API_V2_Admin_Entities_ActivityWithUser'] {
+export function presentUserActivity({
+  activity,
+  user,
+}: ListedActivity): Schemas['API_V2_Admin_Entities_ActivityWithUser'] {
   return { ...activityFields(activity), user: presentUser(user), created_at: isoSeconds(activity.createdAt) };
 }
 
-export function presentAdminActivity({ activity, user, target }: ListedActivity): Schemas['API_V2_Admin_Entities_AdminActivity'] {
+export function presentAdminActivity({
+  activity,
+  user,
+  target,
+}: ListedActivity): Schemas['API_V2_Admin_Entities_AdminActivity'] {
   return {
     ...activityFields(activity),
     admin: presentUser(user),

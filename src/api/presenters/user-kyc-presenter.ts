@@ -22,7 +22,14 @@ export function presentAdminLabel(l: Label): Schemas['API_V2_Entities_AdminLabel
 }
 
 export function presentComment(c: Comment): Schemas['API_V2_Entities_Comment'] {
-  return { id: c.id, author_uid: c.authorUid, title: c.title, data: c.data, created_at: isoSeconds(c.createdAt), updated_at: isoSeconds(c.updatedAt) };
+  return {
+    id: c.id,
+    author_uid: c.authorUid,
+    title: c.title,
+    data: c.data,
+    created_at: isoSeconds(c.createdAt),
+    updated_at: isoSeconds(c.updatedAt),
+  };
 }
 
 export class UserKycPresenter {

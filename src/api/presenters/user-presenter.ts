@@ -16,20 +16,34 @@ export type UserWithFullInfo = Schemas['API_V2_Entities_UserWithFullInfo'];
 export const PROFILE_STATES: Record<number, string> = { 0: 'drafted', 1: 'submitted', 3: 'verified', 4: 'rejected' };
 
 export function presentLabel(l: Label): Schemas['API_V2_Entities_Label'] {
-  return { key: l.key, value: l.value, scope: l.scope, created_at: isoSeconds(l.createdAt), updated_at: isoSeconds(l.updatedAt) };
+  return {
+    key: l.key,
+    value: l.value,
+    scope: l.scope,
+    created_at: isoSeconds(l.createdAt),
+    updated_at: isoSeconds(l.updatedAt),
+  };
 }
 
 /** Whether personal values are masked, as the user API shows them, or whole, as the admin API does. */
 export type Masking = 'masked' | 'unmasked';
 
-export function presentPhone(p: PhoneRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Phone'] {
+export function presentPhone(
+  p: PhoneRecord,
+  encryptor: Encryptor,
+  masking: Masking = 'masked',
+): Schemas['API_V2_Entities_Phone'] {
   const digits = encryptor.decrypt(p.numberEncrypted);
   const callingCode = parsePhoneNumber(`+${digits}`)?.countryCallingCode ?? '';
   const number = masking === 'masked' ? maskPhone(digits, callingCode) : digits;
   return { country: p.country, number, validated_at: p.validatedAt?.toISOString() ?? null };
 }
 
-export function presentProfile(p: ProfileRecord, encryptor: Encryptor, masking: Masking = 'masked'): Schemas['API_V2_Entities_Profile'] {
+export function presentProfile(
+  p: ProfileRecord,
+  encryptor: Encryptor,
+  masking: Masking = 'masked',
+): Schemas['API_V2_Entities_Profile'] {
   const lastName = encryptor.decryptNullable(p.lastNameEncrypted);
   const dob = encryptor.decryptNullable(p.dobEncrypted);
   return {

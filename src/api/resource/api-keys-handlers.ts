@@ -27,7 +27,12 @@ export function presentApiKey(k: ApiKey, secret?: string): ApiKeyEntity {
 }
 
 /** Barong's defaults: ascending by id, page 1, 100 a page. */
-export function keyPage(q: { ordering?: 'asc' | 'desc'; order_by?: ApiKeyPage['orderBy']; page?: number; limit?: number }): ApiKeyPage {
+export function keyPage(q: {
+  ordering?: 'asc' | 'desc';
+  order_by?: ApiKeyPage['orderBy'];
+  page?: number;
+  limit?: number;
+}): ApiKeyPage {
   return { ordering: q.ordering ?? 'asc', orderBy: q.order_by ?? 'id', page: q.page ?? 1, limit: q.limit ?? 100 };
 }
 
@@ -52,13 +57,21 @@ export function createApiKeysHandlers(d: ApiKeysHandlerDeps) {
 
   const createApiKey: Handler<'createApiKey'> = async (req) => {
     const { algorithm, scope, totp_code } = req.body;
-    const { key, secret } = await d.apiKeyService.create(userTarget(currentUser(req)), { algorithm, scope, totpCode: totp_code });
+    const { key, secret } = await d.apiKeyService.create(userTarget(currentUser(req)), {
+      algorithm,
+      scope,
+      totpCode: totp_code,
+    });
     return { status: 201, body: presentApiKey(key, secret) };
   };
 
   const updateApiKey: Handler<'updateApiKey'> = async (req) => {
     const { scope, state, totp_code } = req.body;
-    const key = await d.apiKeyService.update(userTarget(currentUser(req)), req.params.kid, { scope, state, totpCode: totp_code });
+    const key = await d.apiKeyService.update(userTarget(currentUser(req)), req.params.kid, {
+      scope,
+      state,
+      totpCode: totp_code,
+    });
     return { status: 200, body: presentApiKey(key) };
   };
 

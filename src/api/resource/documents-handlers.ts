@@ -20,7 +20,12 @@ function uploadedFiles(req: Request, field = 'upload'): UploadedFile[] {
 }
 
 function presentDocument(doc: ListedDocument): components['schemas']['API_V2_Entities_Document'] {
-  return { upload: doc.url, doc_type: doc.docType, doc_number: maskDocumentNumber(doc.docNumber), doc_expire: doc.docExpire };
+  return {
+    upload: doc.url,
+    doc_type: doc.docType,
+    doc_number: maskDocumentNumber(doc.docNumber),
+    doc_expire: doc.docExpire,
+  };
 }
 
 export function createDocumentsHandlers(d: DocumentsHandlerDeps) {

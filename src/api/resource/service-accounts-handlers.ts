@@ -6,7 +6,11 @@
 import type { components } from '../../generated/api.js';
 import type { ServiceAccount } from '../../db/repositories/service-accounts-repository.js';
 import type { User } from '../../db/repositories/users-repository.js';
-import { SERVICE_ACCOUNT_KEY_ERRORS, type ApiKeyService, type KeyTarget } from '../../domain/api-keys/api-key-service.js';
+import {
+  SERVICE_ACCOUNT_KEY_ERRORS,
+  type ApiKeyService,
+  type KeyTarget,
+} from '../../domain/api-keys/api-key-service.js';
 import type { ServiceAccountService } from '../../domain/service-accounts/service-account-service.js';
 import { isoSeconds } from '../presenters/format.js';
 import { presentUser } from '../presenters/user-entity.js';

@@ -10,11 +10,20 @@ import { emailKey } from '../../lib/email-key.js';
 const BATCH = 1000;
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw('ALTER TABLE users ADD COLUMN email_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL AFTER email');
-  for (let lastId = 0; ; ) {
-    const rows: { id: number; email: string }[] = await knex('users').where('id', '>', lastId).orderBy('id').limit(BATCH).select('id', 'email');
+  await knex.raw(
+    'ALTER TABLE users ADD COLUMN email_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL AFTER email',
+  );
+  for (let lastId = 0; ;) {
+    const rows: { id: number; email: string }[] = await knex('users')
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(BATCH)
+      .select('id', 'email');
     if (!rows.length) break;
-    for (const row of rows) await knex('users').where({ id: row.id }).update({ email_key: emailKey(row.email) });
+    for (const row of rows)
+      await knex('users')
+        .where({ id: row.id })
+        .update({ email_key: emailKey(row.email) });
     lastId = Number(rows.at(-1)!.id);
   }
   await knex.raw('ALTER TABLE users MODIFY email_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');

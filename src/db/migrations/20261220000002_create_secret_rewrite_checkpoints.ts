@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('table_name', 64).notNullable();
     t.bigInteger('last_id').unsigned().notNullable().defaultTo(0);
     t.datetime('finished_at', { precision: 3 }).nullable();
-    t.datetime('updated_at', { precision: 3 }).notNullable().defaultTo(knex.raw('CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)'));
+    t.datetime('updated_at', { precision: 3 })
+      .notNullable()
+      .defaultTo(knex.raw('CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)'));
     t.primary(['run', 'table_name']);
   });
 }

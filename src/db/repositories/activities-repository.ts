@@ -112,14 +112,19 @@ export class ActivitiesRepository {
   }
 
   async list(f: ActivityFilter, page: number, limit: number): Promise<Activity[]> {
-    const rows = await this.filtered(f).orderBy('id', 'desc').offset((page - 1) * limit).limit(limit);
+    const rows = await this.filtered(f)
+      .orderBy('id', 'desc')
+      .offset((page - 1) * limit)
+      .limit(limit);
     return rows.map(toActivity);
   }
 
   /** Newest first. Activities of deleted users (no user row) are left out, as Barong's join leaves them. */
   async search(s: ActivitySearch, page: PageRequest): Promise<Page<Activity>> {
     const base = () => {
-      const q = this.db('activities').join('users', 'users.id', 'activities.user_id').where('activities.category', s.category);
+      const q = this.db('activities')
+        .join('users', 'users.id', 'activities.user_id')
+        .where('activities.category', s.category);
       if (s.topic !== undefined) q.andWhere('activities.topic', s.topic);
       if (s.action !== undefined) q.andWhere('activities.action', s.action);
       if (s.uid !== undefined) q.andWhere('users.uid', s.uid);
@@ -143,7 +148,11 @@ export class ActivitiesRepository {
     if (c.until) q.andWhere('created_at', '<=', c.until);
     if (c.before) q.andWhere('created_at', '<', c.before);
     // created_at is written in the connection's time zone, UTC (knex-config.ts), so this is the UTC day.
-    const rows = await q.select(this.db.raw("DATE_FORMAT(created_at, '%Y-%m-%d') AS day")).count({ n: '*' }).groupBy('day').orderBy('day');
+    const rows = await q
+      .select(this.db.raw("DATE_FORMAT(created_at, '%Y-%m-%d') AS day"))
+      .count({ n: '*' })
+      .groupBy('day')
+      .orderBy('day');
     return Object.fromEntries(rows.map((r: Row) => [String(r.day), Number(r.n)]));
   }
 }

@@ -35,7 +35,6 @@ export interface ApiKeyPage {
   limit: number;
 }
 
-
 function parseScope(raw: unknown): string[] {
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw !== 'string' || raw === '') return [];

@@ -36,7 +36,12 @@ export class CommentsRepository {
   }
 
   async insert(comment: Pick<Comment, 'userId' | 'authorUid' | 'title' | 'data'>): Promise<Comment> {
-    const [id] = await this.db('comments').insert({ user_id: comment.userId, author_uid: comment.authorUid, title: comment.title, data: comment.data });
+    const [id] = await this.db('comments').insert({
+      user_id: comment.userId,
+      author_uid: comment.authorUid,
+      title: comment.title,
+      data: comment.data,
+    });
     return toComment(await this.db('comments').where({ id }).first());
   }
 

@@ -2,7 +2,6 @@
 import type { Knex } from 'knex';
 import type { Row } from '../row.js';
 
-
 export interface DocumentRecord {
   id: number;
   userId: number;

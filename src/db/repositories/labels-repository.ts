@@ -29,7 +29,12 @@ export class LabelsRepository {
   constructor(private readonly db: Knex) {}
 
   async listByUser(userId: number, ordering: 'asc' | 'desc' = 'asc'): Promise<Label[]> {
-    const rows = await this.db('labels').where({ user_id: userId }).orderBy([{ column: 'created_at', order: ordering }, { column: 'id', order: ordering }]);
+    const rows = await this.db('labels')
+      .where({ user_id: userId })
+      .orderBy([
+        { column: 'created_at', order: ordering },
+        { column: 'id', order: ordering },
+      ]);
     return rows.map(toLabel);
   }
 
@@ -40,19 +45,32 @@ export class LabelsRepository {
     return r ? toLabel(r) : undefined;
   }
 
-  async insert(userId: number, key: string, value: string, scope: LabelScope, description: string | null = null): Promise<Label> {
+  async insert(
+    userId: number,
+    key: string,
+    value: string,
+    scope: LabelScope,
+    description: string | null = null,
+  ): Promise<Label> {
     const [id] = await this.db('labels').insert({ user_id: userId, key, value, scope, description });
     return toLabel(await this.db('labels').where({ id }).first());
   }
 
   /** The value, and the description when one is given (null clears it). */
   async update(id: number, fields: { value: string; description?: string | null }): Promise<void> {
-    await this.db('labels').where({ id }).update(fields.description === undefined ? { value: fields.value } : fields);
+    await this.db('labels')
+      .where({ id })
+      .update(fields.description === undefined ? { value: fields.value } : fields);
   }
 
   /** How many private labels there are of each key and value, over all users. */
   async countPrivate(): Promise<LabelCount[]> {
-    const rows = await this.db('labels').where({ scope: 'private' }).groupBy('key', 'value').orderBy(['key', 'value']).select('key', 'value').count({ n: '*' });
+    const rows = await this.db('labels')
+      .where({ scope: 'private' })
+      .groupBy('key', 'value')
+      .orderBy(['key', 'value'])
+      .select('key', 'value')
+      .count({ n: '*' });
     return rows.map((r: Row) => ({ key: r.key, value: r.value, count: Number(r.n) }));
   }
 

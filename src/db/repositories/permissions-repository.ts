@@ -21,7 +21,6 @@ export interface Permission {
 
 export type NewPermission = Pick<Permission, 'role' | 'verb' | 'path' | 'action' | 'topic'>;
 
-
 const toPermission = (r: Row): Permission => ({
   id: Number(r.id),
   role: r.role,

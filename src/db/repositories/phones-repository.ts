@@ -38,7 +38,6 @@ export interface PhoneChallenge {
   codeSentAt: Date;
 }
 
-
 const toPhone = (r: Row): Phone => ({
   id: Number(r.id),
   userId: Number(r.user_id),
@@ -77,13 +76,20 @@ export class PhonesRepository {
   }
 
   async findByUserAndIndex(userId: number, numberIndex: NumberIndex): Promise<Phone | undefined> {
-    const row = await this.db('phones').where({ user_id: userId }).whereIn('number_index', indexes(numberIndex)).orderBy('id').first();
+    const row = await this.db('phones')
+      .where({ user_id: userId })
+      .whereIn('number_index', indexes(numberIndex))
+      .orderBy('id')
+      .first();
     return row ? toPhone(row) : undefined;
   }
 
   /** Whether anybody has verified this number. */
   async verifiedExists(numberIndex: NumberIndex): Promise<boolean> {
-    const row = await this.db('phones').whereIn('number_index', indexes(numberIndex)).whereNotNull('validated_at').first('id');
+    const row = await this.db('phones')
+      .whereIn('number_index', indexes(numberIndex))
+      .whereNotNull('validated_at')
+      .first('id');
     return Boolean(row);
   }
 

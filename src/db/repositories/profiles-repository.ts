@@ -107,7 +107,11 @@ export class ProfilesRepository {
 
   /** The user's submitted profile, locked for the rest of the transaction. */
   async findSubmittedForUpdate(userId: number): Promise<ProfileRecord | undefined> {
-    const r = await this.db('profiles').where({ user_id: userId, state: PROFILE_STATE_CODES.submitted }).orderBy('id').forUpdate().first();
+    const r = await this.db('profiles')
+      .where({ user_id: userId, state: PROFILE_STATE_CODES.submitted })
+      .orderBy('id')
+      .forUpdate()
+      .first();
     return r ? toProfile(r) : undefined;
   }
 

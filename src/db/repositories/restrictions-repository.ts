@@ -38,7 +38,6 @@ export interface Restriction {
   updatedAt: Date;
 }
 
-
 const toRestriction = (r: Row): Restriction => ({
   id: Number(r.id),
   category: r.category,

@@ -13,7 +13,9 @@ export class SecretRewriteCheckpointsRepository {
   /** By table. */
   async find(run: string): Promise<Map<string, Checkpoint>> {
     const rows: Row[] = await this.db('secret_rewrite_checkpoints').where({ run });
-    return new Map(rows.map((r) => [r.table_name as string, { lastId: Number(r.last_id), finished: r.finished_at !== null }]));
+    return new Map(
+      rows.map((r) => [r.table_name as string, { lastId: Number(r.last_id), finished: r.finished_at !== null }]),
+    );
   }
 
   async save(run: string, table: string, checkpoint: Checkpoint): Promise<void> {

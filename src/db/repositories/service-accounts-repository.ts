@@ -16,7 +16,6 @@ export interface ServiceAccount {
 
 export type NewServiceAccount = Pick<ServiceAccount, 'uid' | 'ownerId' | 'email' | 'role' | 'level' | 'state'>;
 
-
 const toServiceAccount = (r: Row): ServiceAccount => ({
   id: Number(r.id),
   uid: r.uid,
@@ -55,13 +54,17 @@ export class ServiceAccountsRepository {
 
   /** Every account, or one owner's, in id order. */
   async page(ownerId: number | undefined, page: PageRequest): Promise<Page<ServiceAccount>> {
-    const scope = () => (ownerId === undefined ? this.db('service_accounts') : this.db('service_accounts').where({ owner_id: ownerId }));
+    const scope = () =>
+      ownerId === undefined ? this.db('service_accounts') : this.db('service_accounts').where({ owner_id: ownerId });
     const [count] = await scope().count({ n: '*' });
     const rows = await scope().orderBy('id').limit(page.limit).offset(offsetOf(page));
     return { items: rows.map(toServiceAccount), total: Number(count?.n ?? 0) };
   }
 
-  async update(id: number, fields: Partial<Pick<ServiceAccount, 'ownerId' | 'level' | 'state'>>): Promise<ServiceAccount> {
+  async update(
+    id: number,
+    fields: Partial<Pick<ServiceAccount, 'ownerId' | 'level' | 'state'>>,
+  ): Promise<ServiceAccount> {
     const row: Row = {};
     if (fields.ownerId !== undefined) row.owner_id = fields.ownerId;
     if (fields.level !== undefined) row.level = fields.level;

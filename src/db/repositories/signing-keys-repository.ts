@@ -36,7 +36,11 @@ export class SigningKeysRepository {
 
   /** The same, locked with the gap after them, so two rotations at once run one after the other. */
   async listForUpdate(): Promise<StoredSigningKey[]> {
-    return (await this.db('signing_keys').orderBy([{ column: 'activates_at' }, { column: 'id' }]).forUpdate()).map(toKey);
+    return (
+      await this.db('signing_keys')
+        .orderBy([{ column: 'activates_at' }, { column: 'id' }])
+        .forUpdate()
+    ).map(toKey);
   }
 
   async insert(key: NewSigningKey): Promise<void> {
@@ -56,6 +60,9 @@ export class SigningKeysRepository {
 
   /** Drops the private halves of keys retired before `before`: nothing can sign with them again. */
   async erasePrivateKeys(before: Date): Promise<number> {
-    return this.db('signing_keys').where('retires_at', '<=', before).whereNotNull('private_key_encrypted').update({ private_key_encrypted: null });
+    return this.db('signing_keys')
+      .where('retires_at', '<=', before)
+      .whereNotNull('private_key_encrypted')
+      .update({ private_key_encrypted: null });
   }
 }

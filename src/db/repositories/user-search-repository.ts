@@ -2,7 +2,19 @@
 import type { Knex } from 'knex';
 import { toUser, type User } from './users-repository.js';
 
-export const USER_ORDER_COLUMNS = ['id', 'uid', 'username', 'email', 'role', 'level', 'otp', 'state', 'referral_id', 'created_at', 'updated_at'] as const;
+export const USER_ORDER_COLUMNS = [
+  'id',
+  'uid',
+  'username',
+  'email',
+  'role',
+  'level',
+  'otp',
+  'state',
+  'referral_id',
+  'created_at',
+  'updated_at',
+] as const;
 export type UserOrderColumn = (typeof USER_ORDER_COLUMNS)[number];
 
 /** Every given field must match (AND); `from`/`to` bound `<range>_at` inclusively. */
@@ -69,7 +81,9 @@ export class UserSearchRepository {
   /** The uids of the given user ids (referrers of a page of users), in one query. */
   async uidsOf(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
-    const rows: { id: number; uid: string }[] = await this.db('users').select('id', 'uid').whereIn('id', [...new Set(ids)]);
+    const rows: { id: number; uid: string }[] = await this.db('users')
+      .select('id', 'uid')
+      .whereIn('id', [...new Set(ids)]);
     return new Map(rows.map((r) => [Number(r.id), r.uid]));
   }
 
@@ -88,7 +102,13 @@ export class UserSearchRepository {
     }
     if (f.country !== undefined) {
       const country = f.country;
-      q.whereExists((p) => p.select(this.db.raw('1')).from('profiles').whereRaw('profiles.user_id = users.id').andWhere('profiles.country', country));
+      q.whereExists((p) =>
+        p
+          .select(this.db.raw('1'))
+          .from('profiles')
+          .whereRaw('profiles.user_id = users.id')
+          .andWhere('profiles.country', country),
+      );
     }
     if (f.from) q.where(`users.${f.range}_at`, '>=', f.from);
     if (f.to) q.where(`users.${f.range}_at`, '<=', f.to);

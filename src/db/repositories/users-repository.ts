@@ -84,7 +84,9 @@ export class UsersRepository {
 
   /** The account whose address is `email` under the one normalisation of src/lib/email-key.ts, compared exactly. */
   async findByEmail(email: string): Promise<User | undefined> {
-    const r = await this.db('users').where({ email_key: emailKey(email) }).first();
+    const r = await this.db('users')
+      .where({ email_key: emailKey(email) })
+      .first();
     return r ? toUser(r) : undefined;
   }
 
@@ -149,8 +151,13 @@ export class UsersRepository {
    * The users having a label with this key and value, in any scope, by user id, with their referrer's uid. A user
    * with the pair in both scopes is there twice (Barong parity), and `total` counts both.
    */
-  async withLabel(key: string, value: string, page: { page: number; limit: number }): Promise<{ users: UserWithReferrer[]; total: number }> {
-    const base = () => this.db('users').join('labels', 'labels.user_id', 'users.id').where({ 'labels.key': key, 'labels.value': value });
+  async withLabel(
+    key: string,
+    value: string,
+    page: { page: number; limit: number },
+  ): Promise<{ users: UserWithReferrer[]; total: number }> {
+    const base = () =>
+      this.db('users').join('labels', 'labels.user_id', 'users.id').where({ 'labels.key': key, 'labels.value': value });
     const [counted, rows] = await Promise.all([
       base().count({ n: '*' }),
       base()
@@ -160,7 +167,10 @@ export class UsersRepository {
         .limit(page.limit)
         .offset((page.page - 1) * page.limit),
     ]);
-    return { users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })), total: Number(counted[0]?.n ?? 0) };
+    return {
+      users: rows.map((r: Row) => ({ ...toUser(r), referralUid: r.referral_uid ?? null })),
+      total: Number(counted[0]?.n ?? 0),
+    };
   }
 
   /** The users with these ids or uids, each with their referrer's uid (the admin API's lists). */

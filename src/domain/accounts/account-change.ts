@@ -18,11 +18,16 @@ const ANNOUNCED = ['level', 'state', 'role', 'otp', 'email'] as const;
 export async function changeAccount(w: Work, user: User, fields: AccountFields): Promise<User> {
   await w.repos.users.update(user.id, fields);
   const { state } = fields;
-  if (state !== undefined && state !== user.state && state !== 'active') await suspendKeysAndAccountsOf(w.repos, user.id, state);
+  if (state !== undefined && state !== user.state && state !== 'active')
+    await suspendKeysAndAccountsOf(w.repos, user.id, state);
   const updated = (await w.repos.users.findById(user.id))!;
   const changes: Record<string, unknown> = {};
   for (const field of ANNOUNCED) if (updated[field] !== user[field]) changes[field] = user[field];
   const referralUid = await w.repos.users.uidOf(updated.referralId);
-  w.emit('model.user.updated', { record: eventUser(updated, referralUid), changes }, { email: updated.email, language: userLanguage(updated) });
+  w.emit(
+    'model.user.updated',
+    { record: eventUser(updated, referralUid), changes },
+    { email: updated.email, language: userLanguage(updated) },
+  );
   return updated;
 }

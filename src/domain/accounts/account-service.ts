@@ -83,7 +83,8 @@ export class AccountService {
   async update(user: User, fields: { data?: string; role?: string }): Promise<User> {
     const dataProblems = fields.data === undefined ? [] : dataErrors(fields.data);
     return this.d.uow.run(async (w) => {
-      const roleProblems: ErrorKey[] = fields.role === undefined || (await w.repos.permissions.roleExists(fields.role)) ? [] : ['role.doesnt_exist'];
+      const roleProblems: ErrorKey[] =
+        fields.role === undefined || (await w.repos.permissions.roleExists(fields.role)) ? [] : ['role.doesnt_exist'];
       if (roleProblems.length || dataProblems.length) throw unprocessable([...roleProblems, ...dataProblems]);
       await w.repos.users.update(user.id, fields);
       const updated = (await w.repos.users.findById(user.id))!;

@@ -28,9 +28,37 @@ export function createAccountServices(d: AccountServicesDeps): AccountServices {
   const { config, uow, hasher, passwordPolicy, privateLabels, tokens, sessions, captcha, codeRequests } = d;
   const links = new AccountLinks(config, tokens);
   return {
-    registration: new RegistrationService({ config, uow, hasher, passwordPolicy, privateLabels, tokens, links, captcha, codeRequests }),
-    passwordReset: new PasswordResetService({ config, uow, hasher, passwordPolicy, tokens, captcha, codeRequests, sessions }),
-    accounts: new AccountService({ config, uow, hasher, passwordPolicy, privateLabels, sessions, otpCodes: d.otpCodes, passwordAttempts: d.loginThrottle }),
+    registration: new RegistrationService({
+      config,
+      uow,
+      hasher,
+      passwordPolicy,
+      privateLabels,
+      tokens,
+      links,
+      captcha,
+      codeRequests,
+    }),
+    passwordReset: new PasswordResetService({
+      config,
+      uow,
+      hasher,
+      passwordPolicy,
+      tokens,
+      captcha,
+      codeRequests,
+      sessions,
+    }),
+    accounts: new AccountService({
+      config,
+      uow,
+      hasher,
+      passwordPolicy,
+      privateLabels,
+      sessions,
+      otpCodes: d.otpCodes,
+      passwordAttempts: d.loginThrottle,
+    }),
     publicLabels: new PublicLabels(uow),
     dataStorage: new DataStorageService({ uow, privateLabels, titles: config.userStorageTitles }),
   };

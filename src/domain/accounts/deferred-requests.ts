@@ -16,7 +16,8 @@ export const LOGIN_FAILED = 'internal.session.login.failed';
 export const RESET_LINK_REQUESTED = 'internal.user.password.reset.requested';
 export const CONFIRMATION_LINK_REQUESTED = 'internal.user.email.confirmation.requested';
 
-export type DeferredRequestName = typeof LOGIN_FAILED | typeof RESET_LINK_REQUESTED | typeof CONFIRMATION_LINK_REQUESTED;
+export type DeferredRequestName =
+  typeof LOGIN_FAILED | typeof RESET_LINK_REQUESTED | typeof CONFIRMATION_LINK_REQUESTED;
 
 export interface DeferredRequest {
   /** Null when the e-mail belongs to nobody: the row is written all the same, and carried out as a no-op. */
@@ -25,8 +26,16 @@ export interface DeferredRequest {
 }
 
 /** Writes the request's row (one short transaction), whoever the user is. */
-export function deferRequest(uow: UnitOfWork, name: DeferredRequestName, user: User | undefined, ctx: RequestContext): Promise<void> {
-  const request: DeferredRequest = { userId: user?.id ?? null, context: { ip: ctx.ip, userAgent: ctx.userAgent, country: ctx.country } };
+export function deferRequest(
+  uow: UnitOfWork,
+  name: DeferredRequestName,
+  user: User | undefined,
+  ctx: RequestContext,
+): Promise<void> {
+  const request: DeferredRequest = {
+    userId: user?.id ?? null,
+    context: { ip: ctx.ip, userAgent: ctx.userAgent, country: ctx.country },
+  };
   return uow.run(async (w) => w.emit(name, request as unknown as Record<string, unknown>));
 }
 
@@ -34,11 +43,20 @@ export type DeferredRequestHandler = (w: Work, request: DeferredRequest) => Prom
 
 /** What the relay does with each request, inside the transaction that marks its row done. */
 export function deferredRequestHandlers(links: AccountLinks): Record<DeferredRequestName, DeferredRequestHandler> {
-  const userOf = async (w: Work, request: DeferredRequest) => (request.userId === null ? undefined : w.repos.users.findById(request.userId));
+  const userOf = async (w: Work, request: DeferredRequest) =>
+    request.userId === null ? undefined : w.repos.users.findById(request.userId);
   return {
     async [LOGIN_FAILED](w, request) {
       if (request.userId === null) return;
-      await recordActivity(w.repos, request.context, request.userId, 'session', 'login', 'failed', 'Invalid Email or Password');
+      await recordActivity(
+        w.repos,
+        request.context,
+        request.userId,
+        'session',
+        'login',
+        'failed',
+        'Invalid Email or Password',
+      );
     },
     async [RESET_LINK_REQUESTED](w, request) {
       const user = await userOf(w, request);

@@ -42,7 +42,10 @@ export class PasswordResetService {
   async confirm(token: string, password: string, confirmation: string, ctx: RequestContext): Promise<void> {
     if (password !== confirmation) throw unprocessable('identity.user.passwords_doesnt_match');
     const claims = await this.d.tokens.verify(token, 'reset');
-    if (!(await this.d.tokens.isLatestReset(claims.email, claims.reset_token)) || (await this.d.tokens.isClaimed(claims.jti))) {
+    if (
+      !(await this.d.tokens.isLatestReset(claims.email, claims.reset_token)) ||
+      (await this.d.tokens.isClaimed(claims.jti))
+    ) {
       throw unprocessable('identity.user.utilized_token');
     }
     const user = await this.d.uow.repos.users.findByEmail(claims.email);

@@ -63,7 +63,13 @@ export class RegistrationService {
   async signUp(input: SignUp, ctx: RequestContext): Promise<User> {
     await this.d.captcha.check('user_create', input.captcha_response, ctx.ip);
     const referralId = await this.referral(input.refid);
-    const account = { email: input.email, password: input.password, username: input.username, data: input.data, referralId };
+    const account = {
+      email: input.email,
+      password: input.password,
+      username: input.username,
+      data: input.data,
+      referralId,
+    };
     return this.createAccount(account, { firstMaySuperadmin: true }, async (w, user) => {
       await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
       if (user.role === 'superadmin') return this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
@@ -77,7 +83,11 @@ export class RegistrationService {
    * with model.user.created; `finish` completes it in the same transaction. With `firstMaySuperadmin`, the first
    * user becomes a superadmin when BARONG_FIRST_REGISTRATION_SUPERADMIN says so.
    */
-  async createAccount(input: NewAccount, options: { firstMaySuperadmin?: boolean }, finish: (w: Work, user: User) => Promise<User>): Promise<User> {
+  async createAccount(
+    input: NewAccount,
+    options: { firstMaySuperadmin?: boolean },
+    finish: (w: Work, user: User) => Promise<User>,
+  ): Promise<User> {
     const email = input.email.trim();
     const username = input.username?.toLowerCase();
     const errors = [
@@ -101,7 +111,13 @@ export class RegistrationService {
           await w.repos.users.lockTable();
           first = (await w.repos.users.count()) === 0 && this.d.config.app.firstRegistrationSuperadmin;
         }
-        const fields = { email, passwordDigest, username: username ?? null, data: input.data ?? null, referralId: input.referralId };
+        const fields = {
+          email,
+          passwordDigest,
+          username: username ?? null,
+          data: input.data ?? null,
+          referralId: input.referralId,
+        };
         const user = await this.insertAccount(w, { ...fields, role: first ? 'superadmin' : 'member' });
         return finish(w, user);
       });
@@ -120,7 +136,11 @@ export class RegistrationService {
     const uid = await newUid(w.repos, this.d.config.app.uidPrefix);
     const user = await w.repos.users.insert({ ...account, uid, state: 'pending', level: 0 });
     // The referrer's uid as stored (not the `refid` as typed: lower case, or '' for none).
-    w.emit('model.user.created', { record: eventUser(user, await w.repos.users.uidOf(account.referralId ?? null)) }, this.meta(user));
+    w.emit(
+      'model.user.created',
+      { record: eventUser(user, await w.repos.users.uidOf(account.referralId ?? null)) },
+      this.meta(user),
+    );
     return user;
   }
 
@@ -145,14 +165,19 @@ export class RegistrationService {
     return this.d.uow.run(async (w) => {
       const user = await this.d.privateLabels.set(w, found, ...EMAIL_VERIFIED);
       const referralUid = await w.repos.users.uidOf(user.referralId);
-      w.emit('system.user.email.confirmed', { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain } }, this.meta(user));
+      w.emit(
+        'system.user.email.confirmed',
+        { record: { user: eventUser(user, referralUid), domain: this.d.config.app.domain } },
+        this.meta(user),
+      );
       return user;
     });
   }
 
   private async referral(refid: string | undefined): Promise<number | null> {
     if (refid === undefined || refid === '') return null;
-    if (!refid.toUpperCase().startsWith(this.d.config.app.uidPrefix)) throw unprocessable('identity.user.invalid_referral_format');
+    if (!refid.toUpperCase().startsWith(this.d.config.app.uidPrefix))
+      throw unprocessable('identity.user.invalid_referral_format');
     const referrer = await this.d.uow.repos.users.findByUid(refid.toUpperCase());
     if (!referrer) throw unprocessable('identity.user.referral_doesnt_exist');
     return referrer.id;

@@ -32,7 +32,10 @@ export class ActivitiesAdmin {
     const found = await activities.search(search, page);
     const targetUids = found.items.flatMap((a) => (a.targetUid ? [a.targetUid] : []));
     const [actors, targets] = await Promise.all([
-      users.withReferrers('id', found.items.map((a) => a.userId ?? 0)),
+      users.withReferrers(
+        'id',
+        found.items.map((a) => a.userId ?? 0),
+      ),
       users.withReferrers('uid', targetUids),
     ]);
     const byId = new Map(actors.map((u) => [u.id, u]));
@@ -52,7 +55,8 @@ export class ActivitiesAdmin {
    */
   async metrics(window: MetricWindow): Promise<Metrics> {
     const { activities, labels } = this.uow.repos;
-    const count = (c: Pick<ActivityCount, 'topic' | 'action' | 'result'>) => activities.countPerDay({ ...c, ...window });
+    const count = (c: Pick<ActivityCount, 'topic' | 'action' | 'result'>) =>
+      activities.countPerDay({ ...c, ...window });
     const [signups, successfulLogins, failedLogins, pendingApplications] = await Promise.all([
       count({ topic: 'account', action: 'signup', result: 'succeed' }),
       count({ topic: 'session', action: 'login', result: 'succeed' }),

@@ -11,7 +11,8 @@ import type { AdminActor } from './admin-actor.js';
 export async function changeableUser(w: Pick<Work, 'repos'>, actor: AdminActor, uid: string): Promise<User> {
   const user = await w.repos.users.findByUid(uid);
   if (!user) throw notFound('admin.user.doesnt_exist');
-  if (user.role === 'superadmin' && actor.user.role !== 'superadmin') throw unprocessable('admin.user.superadmin_change');
+  if (user.role === 'superadmin' && actor.user.role !== 'superadmin')
+    throw unprocessable('admin.user.superadmin_change');
   if (user.id === actor.user.id) throw unprocessable('admin.user.update_himself');
   return user;
 }

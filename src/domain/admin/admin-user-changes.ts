@@ -73,7 +73,12 @@ export class AdminUserChanges {
   }
 
   /** The target, read under its row lock, and the protections; then the change and its activity, in one transaction. */
-  private changeTarget(actor: AdminActor, uid: string, params: Record<string, unknown>, change: (w: Work, target: User) => Promise<void>) {
+  private changeTarget(
+    actor: AdminActor,
+    uid: string,
+    params: Record<string, unknown>,
+    change: (w: Work, target: User) => Promise<void>,
+  ) {
     return this.d.uow.run(async (w) => {
       const found = await w.repos.users.findByUid(uid);
       if (!found) throw notFound('admin.user.doesnt_exist');

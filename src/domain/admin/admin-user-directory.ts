@@ -44,7 +44,17 @@ const TOPIC = 'users';
 
 function filterOf(s: UserSearch): UserFilter {
   const { uid, email, role, level, state, country } = s;
-  return { uid, email, role, level, state, country, range: s.range ?? 'created', from: optionalEpochDate(s.from), to: optionalEpochDate(s.to) };
+  return {
+    uid,
+    email,
+    role,
+    level,
+    state,
+    country,
+    range: s.range ?? 'created',
+    from: optionalEpochDate(s.from),
+    to: optionalEpochDate(s.to),
+  };
 }
 
 const pageOf = (s: UserSearch) => ({ page: s.page ?? 1, limit: s.limit ?? 100 });
@@ -61,9 +71,17 @@ export class AdminUserDirectory {
   }
 
   /** `extended=true`: each user with their profiles, unmasked. */
-  async listWithProfiles(actor: AdminActor, s: UserSearch, params: ReadParams): Promise<Listed<ListedUser & { profiles: ProfileRecord[] }>> {
+  async listWithProfiles(
+    actor: AdminActor,
+    s: UserSearch,
+    params: ReadParams,
+  ): Promise<Listed<ListedUser & { profiles: ProfileRecord[] }>> {
     return this.recordedRead(actor, params, undefined, async (w) => {
-      const listed = await this.listed(w.repos, s, await w.repos.userSearch.list(filterOf(s), this.orderOf(s), pageOf(s)));
+      const listed = await this.listed(
+        w.repos,
+        s,
+        await w.repos.userSearch.list(filterOf(s), this.orderOf(s), pageOf(s)),
+      );
       const profiles = await Promise.all(listed.items.map(({ user }) => w.repos.profiles.listByUser(user.id)));
       return { ...listed, items: listed.items.map((item, i) => ({ ...item, profiles: profiles[i]! })) };
     });
@@ -94,12 +112,22 @@ export class AdminUserDirectory {
   }
 
   private async listed(repos: Repositories, s: UserSearch, found: UsersFound): Promise<Listed<ListedUser>> {
-    const referrers = await repos.userSearch.uidsOf(found.users.flatMap((u) => (u.referralId === null ? [] : [u.referralId])));
-    const items = found.users.map((user) => ({ user, referralUid: user.referralId === null ? null : (referrers.get(user.referralId) ?? null) }));
+    const referrers = await repos.userSearch.uidsOf(
+      found.users.flatMap((u) => (u.referralId === null ? [] : [u.referralId])),
+    );
+    const items = found.users.map((user) => ({
+      user,
+      referralUid: user.referralId === null ? null : (referrers.get(user.referralId) ?? null),
+    }));
     return { items, total: found.total, ...pageOf(s) };
   }
 
-  private recordedRead<T>(actor: AdminActor, params: ReadParams, targetUid: string | undefined, read: (w: Work) => Promise<T>): Promise<T> {
+  private recordedRead<T>(
+    actor: AdminActor,
+    params: ReadParams,
+    targetUid: string | undefined,
+    read: (w: Work) => Promise<T>,
+  ): Promise<T> {
     return this.uow.run(async (w) => {
       const result = await read(w);
       await recordAdminActivity(w, actor, { topic: TOPIC, action: 'read', targetUid, params });

@@ -13,7 +13,8 @@ import { AdminUserChanges } from './admin-user-changes.js';
 import { ActivitiesAdmin } from './activities-admin.js';
 import { ProfilesAdmin } from './profiles-admin.js';
 
-export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow' | 'privateLabels' | 'sessions'> & Pick<KycServices, 'fileStorage' | 'profiles'>;
+export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'uow' | 'privateLabels' | 'sessions'> &
+  Pick<KycServices, 'fileStorage' | 'profiles'>;
 
 export interface AdminServices {
   abilities: Abilities;

@@ -9,7 +9,13 @@ import type { User, UserWithReferrer } from '../../db/repositories/users-reposit
 import { notFound, unprocessable } from '../../errors/app-error.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
-import { keyTakenOnRace, labelPartErrors, newLabelErrors, normaliseLabelPart, type PublicLabels } from '../labels/public-labels.js';
+import {
+  keyTakenOnRace,
+  labelPartErrors,
+  newLabelErrors,
+  normaliseLabelPart,
+  type PublicLabels,
+} from '../labels/public-labels.js';
 import { recordAdminActivity, type AdminActor } from './admin-actor.js';
 import { changeableUser } from './admin-target.js';
 
@@ -45,7 +51,11 @@ export class LabelsAdmin {
   }
 
   /** A page of the users having a label with this key and value, in any scope. */
-  holders(key: string, value: string, page: { page: number; limit: number }): Promise<{ users: UserWithReferrer[]; total: number }> {
+  holders(
+    key: string,
+    value: string,
+    page: { page: number; limit: number },
+  ): Promise<{ users: UserWithReferrer[]; total: number }> {
     return this.d.uow.repos.users.withLabel(key, value, page);
   }
 
@@ -91,7 +101,12 @@ export class LabelsAdmin {
    * The user's checks, the change, and its admin activity, in one transaction. The lock on the user's row (the one
    * PrivateLabels takes) comes before any label is read, so a concurrent write cannot slip between check and change.
    */
-  private write(actor: AdminActor, action: Action, params: LabelRef & Partial<LabelWrite> & { replace?: boolean }, change: (w: Work, user: User) => Promise<void>): Promise<void> {
+  private write(
+    actor: AdminActor,
+    action: Action,
+    params: LabelRef & Partial<LabelWrite> & { replace?: boolean },
+    change: (w: Work, user: User) => Promise<void>,
+  ): Promise<void> {
     return keyTakenOnRace(
       this.d.uow.run(async (w) => {
         const user = await changeableUser(w, actor, params.uid);
@@ -114,7 +129,13 @@ export class LabelsAdmin {
     await this.d.privateLabels.set(w, user, key, value, { by: 'admin', description });
   }
 
-  private async change(w: Work, user: User, label: Label, rawValue: string, description: string | null | undefined): Promise<void> {
+  private async change(
+    w: Work,
+    user: User,
+    label: Label,
+    rawValue: string,
+    description: string | null | undefined,
+  ): Promise<void> {
     const value = normaliseLabelPart(rawValue);
     if (label.scope === 'public') {
       await this.d.publicLabels.change(w, user, label, value, description);

@@ -16,7 +16,8 @@ export interface MetricWindow {
 }
 
 const SECONDS = /^\d{1,12}$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
 // MariaDB's DATETIME range: a bound outside it would not compare as a date.
 const EARLIEST = Date.UTC(1000, 0, 1);
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -34,7 +35,9 @@ function utc(year: number, month: number, day: number, hour = 0, minute = 0, sec
   d.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as they are
   d.setUTCHours(hour, minute, second, ms);
   const same = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-  return same && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second ? d.getTime() : undefined;
+  return same && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second
+    ? d.getTime()
+    : undefined;
 }
 
 export function parseMoment(value: string): Moment | undefined {

@@ -65,7 +65,13 @@ export class OperatorAccounts {
     const passwordDigest = await this.d.hasher.hash(password);
     try {
       return await this.d.uow.run(async (w) => {
-        const created = await insertUser(w, this.d.config, { email: address, passwordDigest, role: SUPERADMIN, state: 'pending', level: 0 });
+        const created = await insertUser(w, this.d.config, {
+          email: address,
+          passwordDigest,
+          role: SUPERADMIN,
+          state: 'pending',
+          level: 0,
+        });
         // The e-mail label gives the level and state of a confirmed sign-up; an operator's admin is active even
         // where activation asks for more.
         let user = await this.d.privateLabels.set(w, created, ...EMAIL_VERIFIED, { by: 'admin' });
@@ -84,15 +90,19 @@ export class OperatorAccounts {
   /** The role must exist: some permission names it. */
   async setRole(actor: CliActor, uid: string, role: string): Promise<AccountOutcome> {
     return this.change(actor, uid, { role }, async (w, target) => {
-      if (!(await w.repos.permissions.roleExists(role))) throw new OperatorRefusal(`no permission names the role ${role}`);
+      if (!(await w.repos.permissions.roleExists(role)))
+        throw new OperatorRefusal(`no permission names the role ${role}`);
       return target.role === role ? undefined : changeAccount(w, target, { role });
     });
   }
 
   async setState(actor: CliActor, uid: string, state: string): Promise<AccountOutcome> {
-    if (!STATE.test(state)) throw new OperatorRefusal(`invalid state ${JSON.stringify(state)}: lower-case letters and _`);
+    if (!STATE.test(state))
+      throw new OperatorRefusal(`invalid state ${JSON.stringify(state)}: lower-case letters and _`);
     const outcome = await this.change(actor, uid, { state }, (w, target) =>
-      target.state === state ? Promise.resolve(undefined) : changeAccount(w, target, { state, adminState: adminHold(state) }),
+      target.state === state
+        ? Promise.resolve(undefined)
+        : changeAccount(w, target, { state, adminState: adminHold(state) }),
     );
     if (outcome.changed && !SIGN_IN_STATES.has(state)) await this.d.sessions.destroyAllOf(uid);
     return outcome;

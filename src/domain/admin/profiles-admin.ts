@@ -61,7 +61,8 @@ export class ProfilesAdmin {
       if (user) await w.repos.users.lockRow(user.id);
       const profile = user && (await w.repos.profiles.findSubmittedForUpdate(user.id));
       if (!user || !profile) throw notFound('admin.profiles.doesnt_exist_or_not_editable');
-      if (user.role === 'superadmin' && actor.user.role !== 'superadmin') throw unprocessable('admin.profiles.superadmin_change');
+      if (user.role === 'superadmin' && actor.user.role !== 'superadmin')
+        throw unprocessable('admin.profiles.superadmin_change');
       if (this.needsSecondAdmin(profile, actor.user)) throw unprocessable('admin.profiles.second_admin_approval');
       const updated = await this.d.profiles.setStateByAdmin(w, user, profile, state);
       await recordAdminActivity(w, actor, { topic: TOPIC, action: 'update', targetUid: uid, params: { uid, state } });

@@ -5,7 +5,11 @@
  * its admin activity. A refusal names the entry's problem; anything else (the database gone) stops the seed.
  */
 import { randomBytes } from 'node:crypto';
-import { PERMISSION_ACTIONS, PERMISSION_VERBS, type NewPermission } from '../../db/repositories/permissions-repository.js';
+import {
+  PERMISSION_ACTIONS,
+  PERMISSION_VERBS,
+  type NewPermission,
+} from '../../db/repositories/permissions-repository.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Work } from '../unit-of-work.js';
 import { adminHold } from '../accounts/account-state.js';
@@ -71,25 +75,34 @@ export class SeedItems {
   async permission(input: SeedPermission): Promise<Created> {
     const p = permissionRow(input);
     if (await this.d.uow.repos.permissions.exists(p)) return false;
-    return this.create({ topic: 'permissions', action: 'create', params: { ...p } }, (w) => w.repos.permissions.insert(p));
+    return this.create({ topic: 'permissions', action: 'create', params: { ...p } }, (w) =>
+      w.repos.permissions.insert(p),
+    );
   }
 
   async restriction(input: SeedRestriction): Promise<Created> {
     const r = refusing(() => validRestriction(input));
     if (await this.d.uow.repos.restrictions.exists(r.category, r.scope, r.value)) return false;
-    return this.create({ topic: 'restrictions', action: 'create', params: { ...r } }, (w) => w.repos.restrictions.insert(r));
+    return this.create({ topic: 'restrictions', action: 'create', params: { ...r } }, (w) =>
+      w.repos.restrictions.insert(r),
+    );
   }
 
   /** Without a password in the file the user gets a random one nobody sees: they set theirs by password reset. */
   async user(input: SeedUser): Promise<Created> {
     const email = input.email.trim();
-    const invalid = [...emailErrors(email), ...(input.password ? passwordErrors(this.d.passwordPolicy, input.password, [email]) : [])];
+    const invalid = [
+      ...emailErrors(email),
+      ...(input.password ? passwordErrors(this.d.passwordPolicy, input.password, [email]) : []),
+    ];
     if (invalid.length) throw new OperatorRefusal(invalid.join(', '));
     const { repos } = this.d.uow;
     if (await repos.users.findByEmail(email)) return false;
-    if (input.uid && (await repos.users.uidTaken(input.uid))) throw new OperatorRefusal(`the uid ${input.uid} belongs to another user`);
+    if (input.uid && (await repos.users.uidTaken(input.uid)))
+      throw new OperatorRefusal(`the uid ${input.uid} belongs to another user`);
     const levels = (await repos.levels.list()).filter((l) => l.id >= 1 && l.id <= input.level);
-    if (levels.length < input.level) throw new OperatorRefusal(`not enough levels in the database for level ${input.level}`);
+    if (levels.length < input.level)
+      throw new OperatorRefusal(`not enough levels in the database for level ${input.level}`);
     const passwordDigest = await this.d.hasher.hash(input.password ?? randomBytes(30).toString('base64'));
     const state = input.state ?? 'pending';
     const params = { email, uid: input.uid, role: input.role, state, level: input.level };
@@ -120,8 +133,10 @@ function permissionRow(input: SeedPermission): NewPermission {
   const path = String(input.path).trim().replace(/^\/+/, '');
   const role = String(input.role).trim();
   if (!role) throw new OperatorRefusal('a permission without a role');
-  if (!includes(PERMISSION_VERBS, verb)) throw new OperatorRefusal(`verb ${input.verb} is not one of ${PERMISSION_VERBS.join(' ')}`);
-  if (!includes(PERMISSION_ACTIONS, action)) throw new OperatorRefusal(`action ${input.action} is not one of ${PERMISSION_ACTIONS.join(' ')}`);
+  if (!includes(PERMISSION_VERBS, verb))
+    throw new OperatorRefusal(`verb ${input.verb} is not one of ${PERMISSION_VERBS.join(' ')}`);
+  if (!includes(PERMISSION_ACTIONS, action))
+    throw new OperatorRefusal(`action ${input.action} is not one of ${PERMISSION_ACTIONS.join(' ')}`);
   if (!path || path.length > 255) throw new OperatorRefusal('a permission path is 1 to 255 characters');
   return { role, verb, path, action, topic: input.topic?.trim() || null };
 }

@@ -8,7 +8,14 @@ import type { PolicyPart } from '../authz/authz-policy.js';
 import type { PolicyChanges } from '../authz/policy-invalidation.js';
 import type { CliActor } from './admin-actor.js';
 import { OperatorRefusal } from './operator-accounts.js';
-import { SeedItems, type SeedItemsDeps, type SeedLevel, type SeedPermission, type SeedRestriction, type SeedUser } from './seed-items.js';
+import {
+  SeedItems,
+  type SeedItemsDeps,
+  type SeedLevel,
+  type SeedPermission,
+  type SeedRestriction,
+  type SeedUser,
+} from './seed-items.js';
 
 export interface Seeds {
   levels: SeedLevel[];

@@ -35,7 +35,9 @@ export class UserKycLoader {
       repos.documents.listByUser(user.id),
       repos.comments.listByUser(user.id),
     ]);
-    const linked = await Promise.all(documents.map(async (doc) => ({ ...doc, url: await this.d.storage.url(doc.upload, this.d.linkSeconds) })));
+    const linked = await Promise.all(
+      documents.map(async (doc) => ({ ...doc, url: await this.d.storage.url(doc.upload, this.d.linkSeconds) })),
+    );
     return { ...details, documents: linked, comments };
   }
 }

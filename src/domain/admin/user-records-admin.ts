@@ -38,11 +38,17 @@ export class UserRecordsAdmin {
     return this.d.uow.run(async (w) => {
       const user = await this.target(uid, w);
       // A superadmin's records are theirs and other superadmins' to change (docs/parity.md#a-superadmins-data-storage).
-      if (user.role === 'superadmin' && actor.user.role !== 'superadmin') throw unprocessable('admin.user.superadmin_change');
+      if (user.role === 'superadmin' && actor.user.role !== 'superadmin')
+        throw unprocessable('admin.user.superadmin_change');
       const record = await w.repos.dataStorages.findByTitle(user.id, title);
       if (!record) throw notFound('admin.storage.doesnt_exist');
       await w.repos.dataStorages.delete(record.id);
-      await recordAdminActivity(w, actor, { topic: 'users', action: 'delete', targetUid: user.uid, params: { uid, title } });
+      await recordAdminActivity(w, actor, {
+        topic: 'users',
+        action: 'delete',
+        targetUid: user.uid,
+        params: { uid, title },
+      });
       return this.d.kyc.load(w.repos, user);
     });
   }
@@ -52,8 +58,18 @@ export class UserRecordsAdmin {
     checkData(input.data);
     return this.d.uow.run(async (w) => {
       const user = await this.target(uid, w);
-      await w.repos.comments.insert({ userId: user.id, authorUid: actor.user.uid, title: input.title, data: input.data });
-      await recordAdminActivity(w, actor, { topic: 'users', action: 'create', targetUid: user.uid, params: { uid, ...input } });
+      await w.repos.comments.insert({
+        userId: user.id,
+        authorUid: actor.user.uid,
+        title: input.title,
+        data: input.data,
+      });
+      await recordAdminActivity(w, actor, {
+        topic: 'users',
+        action: 'create',
+        targetUid: user.uid,
+        params: { uid, ...input },
+      });
       return this.d.kyc.load(w.repos, user);
     });
   }
@@ -63,7 +79,12 @@ export class UserRecordsAdmin {
     checkData(input.data);
     return this.onComment(id, async (w, comment, user) => {
       await w.repos.comments.update(comment.id, input);
-      await recordAdminActivity(w, actor, { topic: 'users', action: 'update', targetUid: user.uid, params: { id, ...input } });
+      await recordAdminActivity(w, actor, {
+        topic: 'users',
+        action: 'update',
+        targetUid: user.uid,
+        params: { id, ...input },
+      });
     });
   }
 
@@ -87,5 +108,6 @@ export class UserRecordsAdmin {
 }
 
 function checkData(data: string | undefined): void {
-  if (data !== undefined && Buffer.byteLength(data, 'utf8') > COMMENT_DATA_MAX_BYTES) throw unprocessable('admin.comments.data_too_long');
+  if (data !== undefined && Buffer.byteLength(data, 'utf8') > COMMENT_DATA_MAX_BYTES)
+    throw unprocessable('admin.comments.data_too_long');
 }

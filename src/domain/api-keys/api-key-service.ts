@@ -70,7 +70,10 @@ export class ApiKeyService {
   }
 
   /** A new key; its plain secret is returned this once. */
-  async create(target: KeyTarget, input: NewKeyInput & { totpCode?: string }): Promise<{ key: ApiKey; secret: string }> {
+  async create(
+    target: KeyTarget,
+    input: NewKeyInput & { totpCode?: string },
+  ): Promise<{ key: ApiKey; secret: string }> {
     await this.secondFactor(target, input.totpCode);
     return this.insert(target.holder, input, (w) => this.lockHolder(w, target));
   }
@@ -82,7 +85,13 @@ export class ApiKeyService {
 
   async update(target: KeyTarget, kid: string, input: KeyChange & { totpCode?: string }): Promise<ApiKey> {
     await this.secondFactor(target, input.totpCode);
-    return this.change(target.holder, kid, input, (w) => this.lockHolder(w, target), () => notFound('record.not_found'));
+    return this.change(
+      target.holder,
+      kid,
+      input,
+      (w) => this.lockHolder(w, target),
+      () => notFound('record.not_found'),
+    );
   }
 
   /** A change the exchange's services make (management API): no 2FA; `missing` is their answer to an unknown kid. */
@@ -102,11 +111,18 @@ export class ApiKeyService {
   }
 
   /** `lock` locks what keeps the holder's state until the transaction ends, and answers it (see lockHolder). */
-  private insert(holder: KeyHolder, input: NewKeyInput, lock: (w: Work) => Promise<string>): Promise<{ key: ApiKey; secret: string }> {
+  private insert(
+    holder: KeyHolder,
+    input: NewKeyInput,
+    lock: (w: Work) => Promise<string>,
+  ): Promise<{ key: ApiKey; secret: string }> {
     const scope = parseScope(input.scope);
     return this.d.uow.run(async (w) => {
       const holderState = await lock(w);
-      const errors: ErrorKey[] = [...(isAlgorithm(input.algorithm) ? [] : ['algorithm.inclusion' as const]), ...scopeErrors(scope)];
+      const errors: ErrorKey[] = [
+        ...(isAlgorithm(input.algorithm) ? [] : ['algorithm.inclusion' as const]),
+        ...scopeErrors(scope),
+      ];
       if (holderState !== 'active') errors.push('key_holder_account.invalid');
       if (errors.length) throw unprocessable(errors);
       const secret = newSecret();
@@ -123,7 +139,13 @@ export class ApiKeyService {
     });
   }
 
-  private change(holder: KeyHolder, kid: string, input: KeyChange, lock: (w: Work) => Promise<string>, missing: () => Error): Promise<ApiKey> {
+  private change(
+    holder: KeyHolder,
+    kid: string,
+    input: KeyChange,
+    lock: (w: Work) => Promise<string>,
+    missing: () => Error,
+  ): Promise<ApiKey> {
     return this.d.uow.run(async (w) => {
       const holderState = await lock(w);
       const key = await w.repos.apiKeys.findByKid(holder, kid);
@@ -143,7 +165,8 @@ export class ApiKeyService {
     if (!owner.otp) throw badRequest(errors.disabled);
     const trimmed = code?.trim();
     if (!trimmed) throw unprocessable(errors.missing);
-    if (!(await this.d.codes.accept(this.d.uow.repos, owner, trimmed, errors.tooMany))) throw unprocessable(errors.invalid);
+    if (!(await this.d.codes.accept(this.d.uow.repos, owner, trimmed, errors.tooMany)))
+      throw unprocessable(errors.invalid);
   }
 
   /**
@@ -163,7 +186,8 @@ export class ApiKeyService {
 
 /** The holder's row locked, and its state; a holder that has gone answers 404. */
 async function lockHolderAlone(w: Work, holder: KeyHolder): Promise<string> {
-  const row = holder.type === 'User' ? await w.repos.users.lockRow(holder.id) : await w.repos.serviceAccounts.lock(holder.id);
+  const row =
+    holder.type === 'User' ? await w.repos.users.lockRow(holder.id) : await w.repos.serviceAccounts.lock(holder.id);
   if (!row) throw notFound('record.not_found');
   return row.state;
 }

@@ -72,7 +72,11 @@ export class Auth0LoginService {
           level: 0,
         });
         await recordActivity(w.repos, ctx, user.id, 'account', 'signup', 'succeed');
-        w.emit('model.user.created', { record: eventUser(user, null) }, { email: user.email, language: userLanguage(user) });
+        w.emit(
+          'model.user.created',
+          { record: eventUser(user, null) },
+          { email: user.email, language: userLanguage(user) },
+        );
         return this.d.privateLabels.set(w, user, ...EMAIL_VERIFIED);
       });
     } catch (err) {

@@ -24,7 +24,13 @@ export interface AdminActivityEntry {
 }
 
 const MAX_QUEUED = 10_000;
-const ACTIONS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', GET: 'read', DELETE: 'delete' };
+const ACTIONS: Record<string, string> = {
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'update',
+  GET: 'read',
+  DELETE: 'delete',
+};
 // Better than Barong, which stores request params verbatim: passwords, codes and secrets never reach the table.
 const SECRET_PARAM = /pass|secret|otp|token|signature|captcha|verification_code|private_key/i;
 const DATA_MAX = 60_000;
@@ -61,7 +67,8 @@ export class AdminActivityLog {
   record(entry: AdminActivityEntry): void {
     if (!entry.ip || !entry.userAgent) return;
     if (this.queue.length >= MAX_QUEUED) {
-      if (this.dropped++ % 1000 === 0) this.logger.warn({ dropped: this.dropped }, 'admin activity queue full; dropping');
+      if (this.dropped++ % 1000 === 0)
+        this.logger.warn({ dropped: this.dropped }, 'admin activity queue full; dropping');
       return;
     }
     this.queue.push(entry);

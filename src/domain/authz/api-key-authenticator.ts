@@ -72,7 +72,8 @@ export class ApiKeyAuthenticator {
     const now = (this.d.now ?? Date.now)();
     if (Math.abs(now - nonceMs) >= this.d.nonceLifetimeMs) throw unauthorized('authz.nonce_expired');
     const signed = this.d.strictSignature ? `${method}/${path}${nonce}${kid}` : `${nonce}${kid}`;
-    if (!this.verify(key.value.algorithm, key.value.secretEncrypted, signed, signature)) throw unauthorized('authz.invalid_signature');
+    if (!this.verify(key.value.algorithm, key.value.secretEncrypted, signed, signature))
+      throw unauthorized('authz.invalid_signature');
     if (!(await this.d.nonces.claim(kid, nonceMs, now))) throw unauthorized('authz.nonce_reused');
 
     if (key.value.state !== 'active') throw unauthorized('authz.apikey_not_active');

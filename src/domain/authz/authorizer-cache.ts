@@ -80,12 +80,20 @@ export class AuthorizerCache {
     if (!key) return {};
     const { idleSeconds, maxSeconds } = this.d.sessions.lifetimes;
     const now = Math.floor(Date.now() / 1000);
-    const found = await this.scripts.session(key, idleSeconds, maxSeconds, now, this.principalPrefix, this.principalGenPrefix);
+    const found = await this.scripts.session(
+      key,
+      idleSeconds,
+      maxSeconds,
+      now,
+      this.principalPrefix,
+      this.principalGenPrefix,
+    );
     const [raw, principalRaw, gen] = found as (string | null)[];
     const session = raw ? this.d.sessions.parse(id!, raw) : undefined;
     if (!session) return {};
     const principal =
-      parseCached<PrincipalRecord>(principalRaw) ?? (await this.fill(session.uid, gen ?? '', () => this.d.repos().users.findByUid(session.uid)));
+      parseCached<PrincipalRecord>(principalRaw) ??
+      (await this.fill(session.uid, gen ?? '', () => this.d.repos().users.findByUid(session.uid)));
     return { session, principal };
   }
 
@@ -111,7 +119,10 @@ export class AuthorizerCache {
     if (!principal && cached) principal = await this.fill(key.value.holderUid, principalGen ?? '', load);
     if (!principal && !cached) {
       // The holder's counter was not read with the key's (the holder was unknown): read it now, then fill.
-      const [raw, gen] = await this.d.redis.mget(this.principalKey(key.value.holderUid), this.principalGenKey(key.value.holderUid));
+      const [raw, gen] = await this.d.redis.mget(
+        this.principalKey(key.value.holderUid),
+        this.principalGenKey(key.value.holderUid),
+      );
       principal = parseCached<PrincipalRecord>(raw) ?? (await this.fill(key.value.holderUid, gen ?? '', load));
     }
     return { key, principal };
@@ -124,7 +135,9 @@ export class AuthorizerCache {
   async invalidateOwner(uid: string): Promise<void> {
     const repos = this.d.repos();
     const user = await repos.users.findByUid(uid);
-    const [accounts, kids] = user ? await Promise.all([repos.serviceAccounts.listByOwner(user.id), repos.apiKeys.kidsOfOwner(user.id)]) : [[], []];
+    const [accounts, kids] = user
+      ? await Promise.all([repos.serviceAccounts.listByOwner(user.id), repos.apiKeys.kidsOfOwner(user.id)])
+      : [[], []];
     await this.invalidate([uid, ...accounts.map((a) => a.uid)], kids);
   }
 
@@ -156,7 +169,11 @@ export class AuthorizerCache {
     await pipeline.exec();
   }
 
-  private async fill(uid: string, gen: string, load: () => Promise<User | ServiceAccount | undefined>): Promise<Cached<PrincipalRecord> | undefined> {
+  private async fill(
+    uid: string,
+    gen: string,
+    load: () => Promise<User | ServiceAccount | undefined>,
+  ): Promise<Cached<PrincipalRecord> | undefined> {
     const row = await load();
     if (!row) return undefined;
     const value = 'otp' in row ? userPrincipal(row) : serviceAccountPrincipal(row);
@@ -196,7 +213,9 @@ export class AuthorizerCache {
 
   private holder(key: ApiKeyRecord): Promise<User | ServiceAccount | undefined> {
     const repos = this.d.repos();
-    return key.holderType === 'User' ? repos.users.findById(key.holderId) : repos.serviceAccounts.findById(key.holderId);
+    return key.holderType === 'User'
+      ? repos.users.findById(key.holderId)
+      : repos.serviceAccounts.findById(key.holderId);
   }
 
   private principalKey(uid: string): string {

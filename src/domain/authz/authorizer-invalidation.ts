@@ -24,7 +24,8 @@ export function authorizerInvalidation(cache: AuthorizerCache): EventSubscriber 
       if (typeof uid === 'string') await cache.invalidateOwner(uid);
     } else if (event.name === SERVICE_ACCOUNT_CHANGED) {
       const { uid, kids } = event.payload as { uid?: unknown; kids?: unknown };
-      if (typeof uid === 'string') await cache.invalidateServiceAccount(uid, Array.isArray(kids) ? kids.map(String) : []);
+      if (typeof uid === 'string')
+        await cache.invalidateServiceAccount(uid, Array.isArray(kids) ? kids.map(String) : []);
     } else if (event.name === API_KEY_CHANGED) {
       const kid = event.payload.kid;
       if (typeof kid === 'string') await Promise.all([cache.invalidateApiKeys([kid]), cache.registerKids([kid])]);

@@ -51,7 +51,10 @@ export class KidSet {
         }
         await this.d.redis.set(this.readyKey, String(Date.now()), 'EX', this.d.ttlSeconds);
       } catch (err) {
-        this.d.logger.error({ err }, 'gateway authorizer: the set of API key ids could not be filled; unknown kids read SQL');
+        this.d.logger.error(
+          { err },
+          'gateway authorizer: the set of API key ids could not be filled; unknown kids read SQL',
+        );
       } finally {
         this.filling = undefined;
       }

@@ -92,7 +92,8 @@ export class Authorizer {
     if (checkCsrf && !req.csrfToken) throw unauthorized('authz.missing_csrf_token');
     const { session, principal } = await this.d.cache.session(req.sessionId);
     // Barong compares with the session's token before looking for the session: no session is a mismatch here.
-    if (checkCsrf && !safeEqual(req.csrfToken ?? '', session?.csrfToken ?? '')) throw unauthorized('authz.csrf_token_mismatch');
+    if (checkCsrf && !safeEqual(req.csrfToken ?? '', session?.csrfToken ?? ''))
+      throw unauthorized('authz.csrf_token_mismatch');
     if (!session) throw unauthorized('authz.invalid_session');
     const holder = `s:${createHash('sha256').update(session.id).digest('base64url')}`;
     if (!sessionMatchesClient(session, req.ip, req.userAgent)) {

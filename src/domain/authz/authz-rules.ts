@@ -39,7 +39,8 @@ function prefixes(value: unknown, name: string): string[] {
 export function parseAuthzRules(text: string): GatewayRules {
   const doc = yaml.load(text) as { rules?: unknown } | null | undefined;
   const rules = doc?.rules;
-  if (!rules || typeof rules !== 'object' || Array.isArray(rules)) throw new Error('the file must hold a `rules` map with `pass` and `block` lists');
+  if (!rules || typeof rules !== 'object' || Array.isArray(rules))
+    throw new Error('the file must hold a `rules` map with `pass` and `block` lists');
   const { pass, block, ...rest } = rules as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new Error(`unknown rules: ${unknown.join(', ')} (only pass and block exist)`);
@@ -78,7 +79,10 @@ export class AuthzRules {
   reload(): boolean {
     try {
       this.rules = this.read();
-      this.logger.info({ file: this.file, pass: this.rules.pass.length, block: this.rules.block.length }, 'gateway rules reloaded');
+      this.logger.info(
+        { file: this.file, pass: this.rules.pass.length, block: this.rules.block.length },
+        'gateway rules reloaded',
+      );
       return true;
     } catch (err) {
       this.logger.error({ err, file: this.file }, 'gateway rules file unreadable; the previous rules stay in force');

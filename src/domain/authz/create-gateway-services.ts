@@ -14,7 +14,16 @@ import type { AuthzServices } from './create-authz-services.js';
 
 export type GatewayServicesDeps = Pick<
   AreaDeps,
-  'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'dispatcher' | 'sessions' | 'sessionJwt' | 'jwtKeys'
+  | 'config'
+  | 'logger'
+  | 'redis'
+  | 'redisKeys'
+  | 'encryptor'
+  | 'uow'
+  | 'dispatcher'
+  | 'sessions'
+  | 'sessionJwt'
+  | 'jwtKeys'
 > &
   Pick<AuthzServices, 'policy' | 'adminActivities'>;
 
@@ -50,7 +59,12 @@ export function createGatewayServices(d: GatewayServicesDeps): GatewayServices {
       strictSignature: gatewayAuth.strictSignature,
     }),
     sessions: d.sessions,
-    tokens: new IssuedTokens((claims) => sessionJwt.sign(claims), d.config.jwt.expireTime, undefined, () => d.jwtKeys.kid),
+    tokens: new IssuedTokens(
+      (claims) => sessionJwt.sign(claims),
+      d.config.jwt.expireTime,
+      undefined,
+      () => d.jwtKeys.kid,
+    ),
     activities: d.adminActivities,
     csrfProtection: d.config.session.csrfProtection,
   });

@@ -32,13 +32,19 @@ const includes = <T extends string>(list: readonly T[], v: string): v is T => li
 async function validPermission(w: Work, input: PermissionInput, currentRole?: string): Promise<NewPermission> {
   const verb = String(input.verb ?? '').toUpperCase();
   const action = String(input.action ?? '').toUpperCase();
-  const path = String(input.path ?? '').trim().replace(/^\/+/, '');
+  const path = String(input.path ?? '')
+    .trim()
+    .replace(/^\/+/, '');
   const topic = input.topic?.trim() || null;
   const role = String(input.role ?? '').trim();
   if (!includes(PERMISSION_VERBS, verb)) throw unprocessable('admin.permissions.invalid_verb');
   if (!includes(PERMISSION_ACTIONS, action)) throw unprocessable('admin.permissions.invalid_action');
-  if (role !== currentRole && !(await w.repos.permissions.roleExists(role))) throw unprocessable('admin.permission.role_doesnt_exist');
-  const errors: ErrorKey[] = [...(path ? [] : ['path.blank' as const]), ...(path.length > 255 ? ['path.too_long' as const] : [])];
+  if (role !== currentRole && !(await w.repos.permissions.roleExists(role)))
+    throw unprocessable('admin.permission.role_doesnt_exist');
+  const errors: ErrorKey[] = [
+    ...(path ? [] : ['path.blank' as const]),
+    ...(path.length > 255 ? ['path.too_long' as const] : []),
+  ];
   if (topic && topic.length > 64) errors.push('topic.too_long');
   if (errors.length) throw unprocessable(errors);
   return { role, verb, path, action, topic };
@@ -67,7 +73,10 @@ export class PermissionsAdmin {
     const updated = await this.save(by, { action: 'update', params: { id, ...definedFields(changes) } }, async (w) => {
       const current = await w.repos.permissions.findById(id);
       if (!current) throw notFound('admin.permission.doesnt_exist');
-      await w.repos.permissions.update(id, await validPermission(w, { ...current, ...definedFields(changes) }, current.role));
+      await w.repos.permissions.update(
+        id,
+        await validPermission(w, { ...current, ...definedFields(changes) }, current.role),
+      );
       return id;
     });
     await this.policy.changed(['permissions']);
@@ -82,7 +91,11 @@ export class PermissionsAdmin {
     await this.policy.changed(['permissions']);
   }
 
-  private save(by: AdminActor | undefined, record: Omit<AdminRecord, 'topic'>, work: (w: Work) => Promise<number>): Promise<Permission> {
+  private save(
+    by: AdminActor | undefined,
+    record: Omit<AdminRecord, 'topic'>,
+    work: (w: Work) => Promise<number>,
+  ): Promise<Permission> {
     return this.uow.run(async (w) => {
       const id = await work(w);
       const saved = await w.repos.permissions.findById(id);

@@ -104,7 +104,11 @@ export class RestrictionsAdmin {
     await this.policy.changed(['restrictions']);
   }
 
-  private async save(by: AdminActor | undefined, record: Omit<AdminRecord, 'topic'>, work: (w: Work) => Promise<number>): Promise<Restriction> {
+  private async save(
+    by: AdminActor | undefined,
+    record: Omit<AdminRecord, 'topic'>,
+    work: (w: Work) => Promise<number>,
+  ): Promise<Restriction> {
     try {
       return await this.uow.run(async (w) => {
         const id = await work(w);

@@ -9,7 +9,11 @@
  * BARONG_GEOIP_LANG (`Japan`, `Europe`). Barong compares names only, so its own seed examples (`USA`, `SA`) never
  * match; accepting codes as well makes them work and cannot make a name rule match less.
  */
-import type { Restriction, RestrictionCategory, RestrictionScope } from '../../db/repositories/restrictions-repository.js';
+import type {
+  Restriction,
+  RestrictionCategory,
+  RestrictionScope,
+} from '../../db/repositories/restrictions-repository.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
 import type { GeoLocation, GeoLookup } from './geoip.js';
 import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './ip-match.js';
@@ -77,7 +81,8 @@ interface CompiledCategory {
   countries: Map<string, RestrictionRule>;
 }
 
-const firstOf = (a: RestrictionRule | undefined, b: RestrictionRule | undefined) => (a && b ? (a.id <= b.id ? a : b) : (a ?? b));
+const firstOf = (a: RestrictionRule | undefined, b: RestrictionRule | undefined) =>
+  a && b ? (a.id <= b.id ? a : b) : (a ?? b);
 const lower = (s: string | undefined) => s?.toLowerCase() ?? '';
 
 export class RestrictionSet {
@@ -98,7 +103,8 @@ export class RestrictionSet {
       const compiled: CompiledCategory = { ips: new Map(), subnets: [], continents: new Map(), countries: new Map() };
       for (const rule of enabled.filter((r) => r.category === name)) this.add(compiled, rule);
       const { all, ips, subnets, continents, countries } = compiled;
-      if (all || ips.size || subnets.length || continents.size || countries.size) this.categories.push({ name, rules: compiled });
+      if (all || ips.size || subnets.length || continents.size || countries.size)
+        this.categories.push({ name, rules: compiled });
     }
     this.usesGeo = this.categories.some((c) => c.rules.continents.size > 0 || c.rules.countries.size > 0);
     this.memoGeoVersion = geo.version;
@@ -164,7 +170,11 @@ export class RestrictionSet {
   }
 }
 
-function match(c: CompiledCategory, client: ParsedIp | undefined, location: GeoLocation | undefined): RestrictionRule | undefined {
+function match(
+  c: CompiledCategory,
+  client: ParsedIp | undefined,
+  location: GeoLocation | undefined,
+): RestrictionRule | undefined {
   if (c.all) return c.all;
   if (!client) return undefined;
   const byIp = c.ips.get(client.text);

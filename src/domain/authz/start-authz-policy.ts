@@ -21,7 +21,9 @@ export interface AuthzPolicyDeps {
 }
 
 /** Throws when the first load fails: an authorizer without its policy must not start. */
-export async function startAuthzPolicy(deps: AuthzPolicyDeps): Promise<{ policy: AuthzPolicy; invalidation: PolicyInvalidation }> {
+export async function startAuthzPolicy(
+  deps: AuthzPolicyDeps,
+): Promise<{ policy: AuthzPolicy; invalidation: PolicyInvalidation }> {
   const policy = new AuthzPolicy(
     { permissions: () => deps.repos().permissions.all(), restrictions: () => deps.repos().restrictions.enabled() },
     deps.geo,

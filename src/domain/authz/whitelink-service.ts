@@ -51,7 +51,8 @@ export class WhitelinkService {
    * only once the token is stored, so there is no record of a token that was never issued.
    */
   issueFor(by: AdminActor, r: WhitelinkRequest): Promise<string> {
-    if (!Number.isInteger(r.expireTime) || r.expireTime < 1 || r.expireTime > EXPIRE_MAX) throw unprocessable('invalid_expire');
+    if (!Number.isInteger(r.expireTime) || r.expireTime < 1 || r.expireTime > EXPIRE_MAX)
+      throw unprocessable('invalid_expire');
     if (!Object.hasOwn(RANGE_SECONDS, r.range)) throw unprocessable('invalid_range');
     return this.uow.run(async (w) => {
       const params = { expire_time: r.expireTime, range: r.range };

@@ -28,7 +28,8 @@ export class ProtectedEndpoints implements CaptchaVerifier {
 export function createGeetestClient(config: Config, logger: Logger): GeetestClient | undefined {
   const { type, geetest } = config.captcha;
   if (type !== 'geetest') return undefined;
-  if (!geetest.id || !geetest.key) throw new Error('BARONG_CAPTCHA=geetest needs BARONG_GEETEST_ID and BARONG_GEETEST_KEY');
+  if (!geetest.id || !geetest.key)
+    throw new Error('BARONG_CAPTCHA=geetest needs BARONG_GEETEST_ID and BARONG_GEETEST_KEY');
   const log = logger.child({ component: 'captcha' });
   return new GeetestClient({ id: geetest.id, key: geetest.key, apiUrl: geetest.apiUrl }, log);
 }
@@ -44,7 +45,10 @@ export function createCaptchaVerifier(
   const log = logger.child({ component: 'captcha' });
   const unknown = protectedEndpoints.filter((e) => !(CAPTCHA_ENDPOINTS as readonly string[]).includes(e));
   if (unknown.length) {
-    log.warn({ unknown, known: CAPTCHA_ENDPOINTS }, 'BARONG_CAPTCHA_PROTECTED_ENDPOINTS names endpoints that do not exist');
+    log.warn(
+      { unknown, known: CAPTCHA_ENDPOINTS },
+      'BARONG_CAPTCHA_PROTECTED_ENDPOINTS names endpoints that do not exist',
+    );
   }
   let inner: CaptchaVerifier;
   if (type === 'recaptcha') {

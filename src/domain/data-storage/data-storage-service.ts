@@ -46,12 +46,15 @@ export class DataStorageService {
       return await this.d.uow.run(async (w) => {
         // The lock first, so the label PrivateLabels reads under it is not older than our snapshot.
         await w.repos.users.lockRow(user.id);
-        if (!titleErrors.length && (await w.repos.dataStorages.titleTaken(user.id, title))) titleErrors.push('title.taken');
+        if (!titleErrors.length && (await w.repos.dataStorages.titleTaken(user.id, title)))
+          titleErrors.push('title.taken');
         if (titleErrors.length || errors.length) throw unprocessable([...titleErrors, ...errors]);
         const record = await w.repos.dataStorages.insert(user.id, title, data);
         const labelKey = title.toLowerCase();
         // Barong parity: a title that is not a valid label key gets no label, silently.
-        const current = isValidLabelKey(labelKey) ? await this.d.privateLabels.set(w, user, labelKey, 'recorded') : user;
+        const current = isValidLabelKey(labelKey)
+          ? await this.d.privateLabels.set(w, user, labelKey, 'recorded')
+          : user;
         const referralUid = await w.repos.users.uidOf(current.referralId);
         w.emit(
           'model.data_storage.created',

@@ -13,6 +13,10 @@ export interface DomainEvent {
   occurredAt: Date;
 }
 
-export function domainEvent(name: string, payload: Record<string, unknown>, meta: DomainEvent['meta'] = {}): DomainEvent {
+export function domainEvent(
+  name: string,
+  payload: Record<string, unknown>,
+  meta: DomainEvent['meta'] = {},
+): DomainEvent {
   return { id: randomUUID(), name, payload, meta, occurredAt: new Date() };
 }

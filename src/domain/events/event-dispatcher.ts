@@ -24,7 +24,10 @@ export class EventDispatcher {
           try {
             await s.handle(event);
           } catch (err) {
-            this.logger.error({ err, event: event.name, eventId: event.id, subscriber: s.name }, 'event subscriber failed');
+            this.logger.error(
+              { err, event: event.name, eventId: event.id, subscriber: s.name },
+              'event subscriber failed',
+            );
           }
         }),
       );

@@ -84,7 +84,9 @@ export class KeyRing implements JwtKeys {
       .then((stored) => {
         this.stored = stored;
       })
-      .catch((err: Error) => this.d.logger.warn({ reason: err.message }, 'cannot read the stored signing keys; keeping the keys known'))
+      .catch((err: Error) =>
+        this.d.logger.warn({ reason: err.message }, 'cannot read the stored signing keys; keeping the keys known'),
+      )
       .finally(() => {
         this.refreshing = undefined;
       });
@@ -107,7 +109,10 @@ export class KeyRing implements JwtKeys {
       kid: k.kid,
       alg: k.alg,
       source: 'configured',
-      state: state(k.kid, k === this.configuredKey && configuredRecord !== undefined && isRetired(configuredRecord, now)),
+      state: state(
+        k.kid,
+        k === this.configuredKey && configuredRecord !== undefined && isRetired(configuredRecord, now),
+      ),
       ...(k === this.configuredKey && configuredRecord ? { retiresAt: configuredRecord.retiresAt } : {}),
     }));
     const stored: KeyState[] = this.stored
@@ -136,7 +141,13 @@ export class KeyRing implements JwtKeys {
     const verificationKeys = published
       .filter((k, i) => published.findIndex((other) => other.kid === k.kid) === i)
       .map(({ kid, alg, publicKey, jwk }) => ({ kid, alg, publicKey, jwk }));
-    return { privateKey: signing.privateKey, publicKey: signing.publicKey, kid: signing.kid, alg: signing.alg, verificationKeys };
+    return {
+      privateKey: signing.privateKey,
+      publicKey: signing.publicKey,
+      kid: signing.kid,
+      alg: signing.alg,
+      verificationKeys,
+    };
   }
 
   private async load(): Promise<RingKey[]> {
@@ -145,18 +156,31 @@ export class KeyRing implements JwtKeys {
       rows.map(async (row) => {
         let known = this.cache.get(row.kid);
         if (!known || (known.privateKey && !row.privateKeyEncrypted)) {
-          const privateKey = row.privateKeyEncrypted ? createPrivateKey(this.d.decrypt(row.privateKeyEncrypted)) : undefined;
+          const privateKey = row.privateKeyEncrypted
+            ? createPrivateKey(this.d.decrypt(row.privateKeyEncrypted))
+            : undefined;
           known = { verification: await verificationKeyFrom(privateKey ?? createPublicKey(row.publicKey)), privateKey };
           this.cache.set(row.kid, known);
         }
-        return { ...known, kid: known.verification.kid, activatesAt: row.activatesAt, retiresAt: row.retiresAt, canSign: Boolean(known.privateKey) };
+        return {
+          ...known,
+          kid: known.verification.kid,
+          activatesAt: row.activatesAt,
+          retiresAt: row.retiresAt,
+          canSign: Boolean(known.privateKey),
+        };
       }),
     );
   }
 }
 
 /** The ring of a process: the configured keys (any problem stops the start) and the stored ones. */
-export function startKeyRing(d: { config: Config; logger: Logger; knex: Knex; encryptor: Encryptor }): Promise<KeyRing> {
+export function startKeyRing(d: {
+  config: Config;
+  logger: Logger;
+  knex: Knex;
+  encryptor: Encryptor;
+}): Promise<KeyRing> {
   const stored = new SigningKeysRepository(d.knex);
   return KeyRing.start({
     configured: { signing: loadSigningKey(d.config, d.logger), others: loadPublicKeys(d.config) },

@@ -36,7 +36,10 @@ const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toS
 const later = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000);
 
 function generate(alg: JwtAlgorithm): KeyObject {
-  const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return pair.privateKey;
 }
 
@@ -58,7 +61,9 @@ export class KeyRotation {
       const stored = await w.repos.signingKeys.listForUpdate();
       const waiting = stored.find((k) => isWaiting(k, now));
       if (waiting) {
-        throw new KeyRotationRefused(`the key ${waiting.kid} waits to sign from ${waiting.activatesAt.toISOString()}; rotate again after that`);
+        throw new KeyRotationRefused(
+          `the key ${waiting.kid} waits to sign from ${waiting.activatesAt.toISOString()}; rotate again after that`,
+        );
       }
       const previous = await this.retireSigner(w, stored, retiresAt, now);
       await w.repos.signingKeys.insert({
@@ -73,7 +78,13 @@ export class KeyRotation {
       await recordAdminActivity(w, actor, {
         topic: 'keys',
         action: 'create',
-        params: { kid: key.kid, algorithm: key.alg, activates_at: activatesAt.toISOString(), previous_kid: previous, previous_retires_at: retiresAt.toISOString() },
+        params: {
+          kid: key.kid,
+          algorithm: key.alg,
+          activates_at: activatesAt.toISOString(),
+          previous_kid: previous,
+          previous_retires_at: retiresAt.toISOString(),
+        },
       });
       return previous;
     });

@@ -11,7 +11,8 @@ export interface ScheduledKey {
   canSign: boolean;
 }
 
-export const isRetired = (key: Pick<ScheduledKey, 'retiresAt'>, now: Date): boolean => key.retiresAt !== null && key.retiresAt <= now;
+export const isRetired = (key: Pick<ScheduledKey, 'retiresAt'>, now: Date): boolean =>
+  key.retiresAt !== null && key.retiresAt <= now;
 
 export const isWaiting = (key: Pick<ScheduledKey, 'activatesAt'>, now: Date): boolean => key.activatesAt > now;
 

@@ -94,16 +94,23 @@ export class DocumentsService {
   async push(uid: string, input: DocumentInput, file: UploadedFile, updateLabels: boolean): Promise<DocumentRecord> {
     const user = await this.d.uow.repos.users.findByUid(uid);
     if (!user) throw notFound();
-    const checked = await this.checkBatch([...modelErrors(input, this.d.documents, true), ...expiryErrors(input.docExpire, this.d.documents)], [file]);
+    const checked = await this.checkBatch(
+      [...modelErrors(input, this.d.documents, true), ...expiryErrors(input.docExpire, this.d.documents)],
+      [file],
+    );
     const shared = { ...input, identificator: newIdentificator() };
-    const [doc] = await this.save(user, shared, checked, { label: updateLabels ? stepOf(input.docType) : undefined, by: 'service' });
+    const [doc] = await this.save(user, shared, checked, {
+      label: updateLabels ? stepOf(input.docType) : undefined,
+      by: 'service',
+    });
     return doc!;
   }
 
   /** Proof of address: `Address` documents without number or expiry (Barong requires an expiry here by mistake). */
   async uploadAddress(user: User, address: AddressInput, files: UploadedFile[]): Promise<DocumentRecord[]> {
     const upper = address.country.trim().toUpperCase();
-    if (!validator.isISO31661Alpha2(upper) && !validator.isISO31661Alpha3(upper)) throw unprocessable('country.invalid');
+    if (!validator.isISO31661Alpha2(upper) && !validator.isISO31661Alpha3(upper))
+      throw unprocessable('country.invalid');
     await this.checkLimit(user, files.length);
     const checked = await this.checkBatch([], files);
     const shared: Shared = { docType: ADDRESS_DOC_TYPE, identificator: newIdentificator() };
@@ -135,10 +142,14 @@ export class DocumentsService {
     const { label, by } = filing;
     // Once verified, a step stays verified for the user (docs/parity.md#verified-stays-verified): refused before any
     // file is stored, and again by set().
-    if (label && by === 'user') await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, label, 'pending');
+    if (label && by === 'user')
+      await this.d.privateLabels.assertUserMayChange(this.d.uow.repos.labels, user, label, 'pending');
     const stored: string[] = [];
     try {
-      const keyed = files.map((file) => ({ file, key: `documents/${user.uid}/${randomBytes(16).toString('hex')}.${file.extension}` }));
+      const keyed = files.map((file) => ({
+        file,
+        key: `documents/${user.uid}/${randomBytes(16).toString('hex')}.${file.extension}`,
+      }));
       for (const { file, key } of keyed) {
         stored.push(key);
         await this.d.storage.put(key, file.bytes);
@@ -166,7 +177,9 @@ export class DocumentsService {
           );
         }
         const owner = (await w.repos.users.findById(user.id)) ?? user;
-        const updated = label ? await this.d.privateLabels.set(w, owner, label, 'pending', { by: by === 'user' ? 'user' : 'admin' }) : owner;
+        const updated = label
+          ? await this.d.privateLabels.set(w, owner, label, 'pending', { by: by === 'user' ? 'user' : 'admin' })
+          : owner;
         const eventOwner = eventUser(updated, await w.repos.users.uidOf(updated.referralId));
         for (const doc of docs) w.emit('model.document.created', { record: eventRecord(eventOwner, doc, number) });
         return docs;
@@ -180,7 +193,8 @@ export class DocumentsService {
   private async discard(keys: string[]): Promise<void> {
     const results = await Promise.allSettled(keys.map((key) => this.d.storage.delete(key)));
     results.forEach((r, i) => {
-      if (r.status === 'rejected') this.d.logger.error({ err: r.reason, key: keys[i] }, 'could not delete an uploaded file after a failed batch');
+      if (r.status === 'rejected')
+        this.d.logger.error({ err: r.reason, key: keys[i] }, 'could not delete an uploaded file after a failed batch');
     });
   }
 }
@@ -190,7 +204,11 @@ function newIdentificator(): string {
 }
 
 /** Barong's model.document.created record (null fields left out); `upload` is the storage key, not a link. */
-function eventRecord(user: ReturnType<typeof eventUser>, doc: DocumentRecord, number: string | null): Record<string, unknown> {
+function eventRecord(
+  user: ReturnType<typeof eventUser>,
+  doc: DocumentRecord,
+  number: string | null,
+): Record<string, unknown> {
   const record: Record<string, unknown> = {
     user,
     upload: doc.upload,

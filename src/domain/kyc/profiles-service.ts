@@ -43,7 +43,8 @@ export class ProfilesService {
     const { values, errors } = normaliseProfile(request);
     await w.repos.users.lockRow(user.id);
     if (!isProfileState(state)) errors.push('state.inclusion');
-    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id))) errors.push('state.exists');
+    else if ((state === 'drafted' || state === 'submitted') && (await w.repos.profiles.hasOpen(user.id)))
+      errors.push('state.exists');
     if (errors.length || !isProfileState(state)) throw unprocessable(errors);
     return this.insert(w, user, values, { state, change });
   }
@@ -94,7 +95,12 @@ export class ProfilesService {
     });
   }
 
-  private async insert(w: Work, user: User, values: ProfileValues, o: { state: ProfileState; author?: string; change?: LabelChange }) {
+  private async insert(
+    w: Work,
+    user: User,
+    values: ProfileValues,
+    o: { state: ProfileState; author?: string; change?: LabelChange },
+  ) {
     const fields = { ...this.fields(values), state: PROFILE_STATE_CODES[o.state], author: o.author ?? null };
     const profile = await w.repos.profiles.insert(user.id, fields);
     const owner = await this.label(w, user, o.state, o.change);
@@ -104,7 +110,10 @@ export class ProfilesService {
 
   /** model.profile.updated: the record, and the previous values of what changed (the state too, as a model attribute). */
   private async announceUpdate(w: Work, owner: User, before: ProfileRecord, after: ProfileRecord): Promise<void> {
-    const [record, previous] = await Promise.all([this.eventRecord(w, owner, after), this.eventRecord(w, owner, before)]);
+    const [record, previous] = await Promise.all([
+      this.eventRecord(w, owner, after),
+      this.eventRecord(w, owner, before),
+    ]);
     const changes = changedFields(previous, record);
     if (before.state !== after.state) changes.state = profileStateName(before.state);
     w.emit('model.profile.updated', { record, changes });

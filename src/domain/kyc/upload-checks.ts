@@ -21,9 +21,12 @@ export interface CheckedFile extends UploadedFile {
   contentType: string;
 }
 
-
 /** Content types some clients send for the same thing. */
-const MIME_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'image/x-png': 'image/png' };
+const MIME_ALIASES: Record<string, string> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'image/x-png': 'image/png',
+};
 
 export interface UploadRules {
   extensions: string[];

@@ -33,7 +33,11 @@ const DOCUMENT_REVIEWS = new Map([
 const KYC_STEPS = new Set(['phone', 'profile', 'document', 'address']);
 
 /** Why a user may not move `key` from `current` to `next` (undefined: a removal); undefined when they may. */
-export function userChangeRefusal(key: string, current: string | undefined, next: string | undefined): ErrorKey | undefined {
+export function userChangeRefusal(
+  key: string,
+  current: string | undefined,
+  next: string | undefined,
+): ErrorKey | undefined {
   if (current !== VERIFIED) return undefined;
   return KYC_STEPS.has(key) || next !== VERIFIED ? alreadyVerifiedKey(key) : undefined;
 }
@@ -55,7 +59,8 @@ export class PrivateLabels {
     const { description } = change;
     const changes: Record<string, unknown> = {};
     if (existing && existing.value !== value) changes.value = existing.value;
-    if (existing && description !== undefined && existing.description !== description) changes.description = existing.description;
+    if (existing && description !== undefined && existing.description !== description)
+      changes.description = existing.description;
     if (existing && !Object.keys(changes).length) return user;
     let label: Label;
     if (existing) {
@@ -101,7 +106,13 @@ export class PrivateLabels {
    * data storage), so its snapshot is not older than the lock. (Not `FOR UPDATE` on the label: for a missing label
    * that takes a gap lock, and two users' first labels would deadlock each other.)
    */
-  private async lockedLabel(w: Work, user: User, key: string, next: string | undefined, change: LabelChange): Promise<Label | undefined> {
+  private async lockedLabel(
+    w: Work,
+    user: User,
+    key: string,
+    next: string | undefined,
+    change: LabelChange,
+  ): Promise<Label | undefined> {
     await w.repos.users.lockRow(user.id);
     const existing = await w.repos.labels.find(user.id, key, 'private');
     const refusal = change.by === 'admin' ? undefined : userChangeRefusal(key, existing?.value, next);
@@ -111,7 +122,13 @@ export class PrivateLabels {
 
   private async labelRecord(w: Work, label: Label, user: User) {
     const referralUid = await w.repos.users.uidOf(user.referralId);
-    return { id: label.id, key: label.key, value: label.value, description: label.description, user: eventUser(user, referralUid) };
+    return {
+      id: label.id,
+      key: label.key,
+      value: label.value,
+      description: label.description,
+      user: eventUser(user, referralUid),
+    };
   }
 
   private meta(user: User) {

@@ -123,13 +123,27 @@ export class PublicLabels {
 
   /** A value that is only whitespace is blank, as Grape's `allow_blank: false` sees it. */
   private requirePresent(parts: Record<string, string>): void {
-    const blank = Object.entries(parts).filter(([, v]) => v === '').map(([name]) => validationKey('resource.label', 'empty', name));
+    const blank = Object.entries(parts)
+      .filter(([, v]) => v === '')
+      .map(([name]) => validationKey('resource.label', 'empty', name));
     if (blank.length) throw badRequest(blank);
   }
 
-  private async announce(w: Work, user: User, label: Label, name: string, changes?: Record<string, unknown>): Promise<void> {
+  private async announce(
+    w: Work,
+    user: User,
+    label: Label,
+    name: string,
+    changes?: Record<string, unknown>,
+  ): Promise<void> {
     const referralUid = await w.repos.users.uidOf(user.referralId);
-    const record = { id: label.id, key: label.key, value: label.value, description: label.description, user: eventUser(user, referralUid) };
+    const record = {
+      id: label.id,
+      key: label.key,
+      value: label.value,
+      description: label.description,
+      user: eventUser(user, referralUid),
+    };
     const meta = { email: user.email, language: userLanguage(user), labelScope: 'public' as const };
     w.emit(name, changes ? { record, changes } : { record }, meta);
   }

@@ -20,7 +20,14 @@ export function createManagementUserServices(d: ManagementUserServicesDeps): Man
   // The admin API's loader: documents linked for the upload-link lifetime.
   const kyc = new UserKycLoader({ storage: d.fileStorage, linkSeconds: d.config.uploads.urlExpirationSeconds });
   return {
-    managementUsers: new ManagementUsers({ uow, encryptor: d.encryptor, registration: d.registration, accounts: d.accounts, profiles: d.profiles, kyc }),
+    managementUsers: new ManagementUsers({
+      uow,
+      encryptor: d.encryptor,
+      registration: d.registration,
+      accounts: d.accounts,
+      profiles: d.profiles,
+      kyc,
+    }),
     managementLabels: new ManagementLabels({ uow, privateLabels: d.privateLabels }),
   };
 }

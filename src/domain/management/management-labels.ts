@@ -38,7 +38,14 @@ export class ManagementLabels {
   async holders(query: LabelHolderQuery, extended: boolean): Promise<UserPage> {
     const repos = this.d.uow.repos;
     const { key, value, scope } = query;
-    const filter = { key, value, scope, range: query.range ?? 'created', from: optionalEpochDate(query.from), to: optionalEpochDate(query.to) } as const;
+    const filter = {
+      key,
+      value,
+      scope,
+      range: query.range ?? 'created',
+      from: optionalEpochDate(query.from),
+      to: optionalEpochDate(query.to),
+    } as const;
     return userPage(repos, await repos.labelHolders.list(filter, pageOf(query)), query, extended);
   }
 
@@ -83,7 +90,11 @@ export class ManagementLabels {
   }
 
   /** The user's row is locked before any label is read, so a concurrent write cannot slip between check and change. */
-  private write(uid: string, rawKey: string, change: (w: Work, user: User, key: string) => Promise<void>): Promise<Label> {
+  private write(
+    uid: string,
+    rawKey: string,
+    change: (w: Work, user: User, key: string) => Promise<void>,
+  ): Promise<Label> {
     return keyTakenOnRace(
       this.d.uow.run(async (w) => {
         const user = await this.user(w, uid);

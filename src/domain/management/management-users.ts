@@ -73,7 +73,11 @@ export class ManagementUsers {
 
   async list(query: UserListQuery, extended: boolean): Promise<UserPage> {
     const repos = this.d.uow.repos;
-    const filter = { range: query.range ?? 'created', from: optionalEpochDate(query.from), to: optionalEpochDate(query.to) } as const;
+    const filter = {
+      range: query.range ?? 'created',
+      from: optionalEpochDate(query.from),
+      to: optionalEpochDate(query.to),
+    } as const;
     const found = await repos.userSearch.list(filter, { orderBy: 'id', ordering: 'asc' }, pageOf(query));
     return userPage(repos, found, query, extended);
   }
@@ -81,7 +85,11 @@ export class ManagementUsers {
   /** A pending member, as sign-up makes one: the same rules and hashing, no confirmation mail, no activity. */
   async create(input: { email: string; password: string; referralUid?: string }): Promise<UserWithProfiles> {
     const referralId = await this.referral(input.referralUid);
-    const user = await this.d.registration.createAccount({ email: input.email, password: input.password, referralId }, {}, async (_w, created) => created);
+    const user = await this.d.registration.createAccount(
+      { email: input.email, password: input.password, referralId },
+      {},
+      async (_w, created) => created,
+    );
     return withProfiles(this.d.uow.repos, user);
   }
 
@@ -108,14 +116,20 @@ export class ManagementUsers {
         const user = await this.d.registration.insertAccount(w, account);
         if (number) {
           const { encryptor } = this.d;
-          const phone = { userId: user.id, country: number.country, numberEncrypted: encryptor.encrypt(number.digits), numberIndex: encryptor.blindIndex(number.digits) };
+          const phone = {
+            userId: user.id,
+            country: number.country,
+            numberEncrypted: encryptor.encrypt(number.digits),
+            numberIndex: encryptor.blindIndex(number.digits),
+          };
           await w.repos.phones.insertVerified(phone, new Date());
         }
         await this.d.profiles.import(w, user, input.profile, input.state ?? 'drafted', TRUSTED);
         return withProfiles(w.repos, (await w.repos.users.findById(user.id))!);
       });
     } catch (err) {
-      if (err instanceof UniqueViolation && err.columns.includes('email_key')) throw new ManagementRefusal(422, ALREADY_EXISTS);
+      if (err instanceof UniqueViolation && err.columns.includes('email_key'))
+        throw new ManagementRefusal(422, ALREADY_EXISTS);
       throw err;
     }
   }

@@ -44,13 +44,16 @@ interface GeneralJws {
 function isGeneralJws(body: unknown): body is GeneralJws {
   const b = body as Partial<GeneralJws> | null;
   return (
-    typeof b === 'object' && b !== null && typeof b.payload === 'string' && Array.isArray(b.signatures) &&
-    b.signatures.length > 0 && b.signatures.every((s) => typeof s === 'object' && s !== null && typeof s.signature === 'string')
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.payload === 'string' &&
+    Array.isArray(b.signatures) &&
+    b.signatures.length > 0 &&
+    b.signatures.every((s) => typeof s === 'object' && s !== null && typeof s.signature === 'string')
   );
 }
 
 const refuse = (reason: string) => new ManagementRefusal(401, NOT_VERIFIED, reason);
-
 
 export class SignedRequests {
   constructor(
@@ -102,7 +105,8 @@ export class SignedRequests {
     if (exp - now > maxLifetimeSeconds + leewaySeconds) throw refuse('exp too far in the future');
     if (iat > now + leewaySeconds || now - iat > maxAgeSeconds + leewaySeconds) throw refuse('iat out of bounds');
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw refuse('jti is required');
-    if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw refuse('data is not an object');
+    if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data)))
+      throw refuse('data is not an object');
     return { exp, jti, data: (data as Record<string, unknown> | undefined) ?? {} };
   }
 }

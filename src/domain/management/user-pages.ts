@@ -33,13 +33,23 @@ export const pageOf = (q: PageQuery) => ({ page: q.page ?? 1, limit: q.limit ?? 
 
 /** One user with their referrer and profiles, read through `repos` (so a write can answer what it wrote). */
 export async function withProfiles(repos: Repositories, user: User): Promise<UserWithProfiles> {
-  const [referralUid, profiles] = await Promise.all([repos.users.uidOf(user.referralId), repos.profiles.listByUser(user.id)]);
+  const [referralUid, profiles] = await Promise.all([
+    repos.users.uidOf(user.referralId),
+    repos.profiles.listByUser(user.id),
+  ]);
   return { user, referralUid, profiles };
 }
 
 /** A page of found users with their referrers (one query for the page), and their profiles when `extended`. */
-export async function userPage(repos: Repositories, found: UsersFound, query: PageQuery, extended: boolean): Promise<UserPage> {
-  const referrers = await repos.userSearch.uidsOf(found.users.flatMap((u) => (u.referralId === null ? [] : [u.referralId])));
+export async function userPage(
+  repos: Repositories,
+  found: UsersFound,
+  query: PageQuery,
+  extended: boolean,
+): Promise<UserPage> {
+  const referrers = await repos.userSearch.uidsOf(
+    found.users.flatMap((u) => (u.referralId === null ? [] : [u.referralId])),
+  );
   const profiles = extended ? await Promise.all(found.users.map((u) => repos.profiles.listByUser(u.id))) : [];
   const items = found.users.map((user, i) => ({
     user,

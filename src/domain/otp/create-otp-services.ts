@@ -4,7 +4,10 @@ import { OtpService } from './otp-service.js';
 import { OtpCosigner } from './otp-cosigner.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
-export type OtpServicesDeps = Pick<AreaDeps, 'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions' | 'jwtKeys'>;
+export type OtpServicesDeps = Pick<
+  AreaDeps,
+  'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions' | 'jwtKeys'
+>;
 
 export interface OtpServices {
   otpCodes: OtpCodes;
@@ -14,6 +17,12 @@ export interface OtpServices {
 
 export function createOtpServices(d: OtpServicesDeps): OtpServices {
   const otpCodes = new OtpCodes(d.totp, new OtpAttempts(d.redis, d.redisKeys, d.config.otpAttempts));
-  const otpService = new OtpService({ uow: d.uow, totp: d.totp, codes: otpCodes, privateLabels: d.privateLabels, sessions: d.sessions });
+  const otpService = new OtpService({
+    uow: d.uow,
+    totp: d.totp,
+    codes: otpCodes,
+    privateLabels: d.privateLabels,
+    sessions: d.sessions,
+  });
   return { otpCodes, otpService, otpCosigner: new OtpCosigner({ uow: d.uow, codes: otpCodes, jwtKeys: d.jwtKeys }) };
 }

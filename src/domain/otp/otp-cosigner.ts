@@ -41,7 +41,13 @@ const invalid = (reason: string) => new ManagementRefusal(422, `JWT is invalid b
 
 function isSignature(s: unknown): s is JwsSignature {
   const entry = s as Partial<JwsSignature> | null;
-  return typeof entry === 'object' && entry !== null && typeof entry.header === 'object' && entry.header !== null && typeof entry.header.kid === 'string';
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.header === 'object' &&
+    entry.header !== null &&
+    typeof entry.header.kid === 'string'
+  );
 }
 
 export class OtpCosigner {
@@ -67,13 +73,22 @@ export class OtpCosigner {
     } catch {
       throw invalid('payload is not base64url-encoded JSON');
     }
-    if (!Array.isArray(signatures) || !signatures.every(isSignature)) throw invalid('signatures are not JWS signatures');
+    if (!Array.isArray(signatures) || !signatures.every(isSignature))
+      throw invalid('signatures are not JWS signatures');
     const { alg, privateKey } = this.d.jwtKeys;
     const protectedHeader = Buffer.from(JSON.stringify({ alg })).toString('base64url');
     const input = Buffer.from(`${protectedHeader}.${payload}`, 'ascii');
     // Both algorithms hash with SHA-256; a JWS carries an EC signature as r‖s, not DER.
-    const signature = sign('sha256', input, alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
-    const ours: JwsSignature = { protected: protectedHeader, header: { kid: EVENT_API_SIGNER }, signature: signature.toString('base64url') };
+    const signature = sign(
+      'sha256',
+      input,
+      alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey,
+    );
+    const ours: JwsSignature = {
+      protected: protectedHeader,
+      header: { kid: EVENT_API_SIGNER },
+      signature: signature.toString('base64url'),
+    };
     return { ...jws, payload, signatures: [...signatures.filter((s) => s.header.kid !== EVENT_API_SIGNER), ours] };
   }
 }

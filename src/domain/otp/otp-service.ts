@@ -37,7 +37,12 @@ const REASON = {
  * Turns a user's 2FA off, whoever asks (the user with a code, an admin): the flag goes (announced), every API key of
  * the user and of their service accounts becomes inactive, and the `otp` label goes with level and state recomputed.
  */
-export async function turnOtpOff(w: Work, privateLabels: PrivateLabels, user: User, change: LabelChange = {}): Promise<User> {
+export async function turnOtpOff(
+  w: Work,
+  privateLabels: PrivateLabels,
+  user: User,
+  change: LabelChange = {},
+): Promise<User> {
   const updated = await changeAccount(w, user, { otp: false });
   await w.repos.apiKeys.deactivateAllOfOwner(user.id);
   return privateLabels.remove(w, updated, 'otp', change);
@@ -49,7 +54,8 @@ export class OtpService {
   /** A new secret (replacing one not yet enabled), as the otpauth:// URL and a base64 PNG of it. */
   async generateQrCode(user: User, ctx: RequestContext): Promise<{ barcode: string; url: string }> {
     const action = 'request QR code for 2FA';
-    if (user.otp) throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
+    if (user.otp)
+      throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
     const { secret, encrypted } = this.d.totp.newSecret();
     await this.d.uow.run(async (w) => {
       // Under the user's row lock: a secret is never replaced once 2FA is on (a concurrent enable).
@@ -65,7 +71,8 @@ export class OtpService {
   /** Turns 2FA on; every other session of the user ends (the caller's own survives). */
   async enable(user: User, code: string, ctx: RequestContext, currentSessionId?: string): Promise<void> {
     const action = 'enable 2FA';
-    if (user.otp) throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
+    if (user.otp)
+      throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
     await this.checkCode(user, code, ctx, action);
     await this.d.uow.run(async (w) => {
       if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
@@ -102,7 +109,13 @@ export class OtpService {
   }
 
   /** Records the failed activity (outside any transaction, so it stays) and hands back the error to throw. */
-  private async fail(user: User, ctx: RequestContext, action: string, reason: string, error: AppError): Promise<AppError> {
+  private async fail(
+    user: User,
+    ctx: RequestContext,
+    action: string,
+    reason: string,
+    error: AppError,
+  ): Promise<AppError> {
     await recordActivity(this.d.uow.repos, ctx, user.id, TOPIC, action, 'failed', reason);
     return error;
   }

@@ -6,7 +6,10 @@ import { SmsFailures } from './sms-failures.js';
 import { createTwilioClient, TwilioVerifyCheck } from './twilio.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
-export type PhoneServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'privateLabels'>;
+export type PhoneServicesDeps = Pick<
+  AreaDeps,
+  'config' | 'logger' | 'redis' | 'redisKeys' | 'encryptor' | 'uow' | 'privateLabels'
+>;
 
 export interface PhoneServices {
   phones: PhoneService;

@@ -44,11 +44,17 @@ export class ManagementPhoneService {
         const rows = await w.repos.phones.lockNumber(indexes);
         if (rows.some((p) => p.validatedAt)) throw new ManagementRefusal(400, NUMBER_EXIST);
         if (rows.some((p) => p.userId === user.id)) throw new ManagementRefusal(400, EXISTS);
-        const phone = { userId: user.id, country: number.country, numberEncrypted: this.d.encryptor.encrypt(number.digits), numberIndex: indexes[0]! };
+        const phone = {
+          userId: user.id,
+          country: number.country,
+          numberEncrypted: this.d.encryptor.encrypt(number.digits),
+          numberIndex: indexes[0]!,
+        };
         return w.repos.phones.insertVerified(phone, new Date());
       });
     } catch (err) {
-      if (err instanceof UniqueViolation && err.columns.includes('number_index')) throw new ManagementRefusal(400, EXISTS);
+      if (err instanceof UniqueViolation && err.columns.includes('number_index'))
+        throw new ManagementRefusal(400, EXISTS);
       throw err;
     }
   }

@@ -22,8 +22,16 @@ export class PhoneCodeThrottle {
 
   constructor(redis: Redis, keys: RedisKeys, limits: PhoneCodeLimits) {
     const common = { storeClient: redis, duration: limits.requestsWindowSeconds, useRedisPackage: false };
-    this.perNumber = new RateLimiterRedis({ ...common, keyPrefix: keys.key('rl', 'phone_codes', 'number'), points: limits.requestsPerNumber });
-    this.perUser = new RateLimiterRedis({ ...common, keyPrefix: keys.key('rl', 'phone_codes', 'user'), points: limits.requestsPerUser });
+    this.perNumber = new RateLimiterRedis({
+      ...common,
+      keyPrefix: keys.key('rl', 'phone_codes', 'number'),
+      points: limits.requestsPerNumber,
+    });
+    this.perUser = new RateLimiterRedis({
+      ...common,
+      keyPrefix: keys.key('rl', 'phone_codes', 'user'),
+      points: limits.requestsPerUser,
+    });
   }
 
   /** Takes one send for this number (its blind index) and this user, or refuses with 429 and Retry-After. */

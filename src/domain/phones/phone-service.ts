@@ -52,7 +52,8 @@ export class PhoneService {
 
   constructor(private readonly d: PhoneServiceDeps) {
     this.digests = new PhoneCodeDigest(d.encryptor);
-    if (d.config.phoneVerification === 'twilio_verify' && !d.verifyCheck) throw new Error('twilio_verify needs a TwilioVerifyCheck');
+    if (d.config.phoneVerification === 'twilio_verify' && !d.verifyCheck)
+      throw new Error('twilio_verify needs a TwilioVerifyCheck');
     if (d.config.phoneVerification === 'mock') {
       d.logger.warn('BARONG_PHONE_VERIFICATION=mock: phone codes are not sent, so phones cannot be verified');
     }
@@ -73,7 +74,12 @@ export class PhoneService {
       await this.d.uow.run(async (w) => {
         const { challenge, code } = this.newChallenge(user.id, target.index);
         const phone = await w.repos.phones.insert(
-          { userId: user.id, country: target.number.country, numberEncrypted: this.d.encryptor.encrypt(target.number.digits), numberIndex: target.index },
+          {
+            userId: user.id,
+            country: target.number.country,
+            numberEncrypted: this.d.encryptor.encrypt(target.number.digits),
+            numberIndex: target.index,
+          },
           challenge,
         );
         this.requestSend(w, phone.id, target.number, code, used, challenge.codeSentAt, challenge.codeExpiresAt);
@@ -186,7 +192,9 @@ export class PhoneService {
 
   private pending(phone: Phone): boolean {
     return (
-      phone.codeExpiresAt !== null && phone.codeExpiresAt.getTime() > Date.now() && phone.codeAttempts < this.d.config.phoneCodes.maxAttempts
+      phone.codeExpiresAt !== null &&
+      phone.codeExpiresAt.getTime() > Date.now() &&
+      phone.codeAttempts < this.d.config.phoneCodes.maxAttempts
     );
   }
 
@@ -236,7 +244,15 @@ export class PhoneService {
     return { challenge, code };
   }
 
-  private requestSend(w: Work, phoneId: number, number: PhoneNumber, code: string | null, channel: PhoneChannel, sentAt: Date, expiresAt: Date) {
+  private requestSend(
+    w: Work,
+    phoneId: number,
+    number: PhoneNumber,
+    code: string | null,
+    channel: PhoneChannel,
+    sentAt: Date,
+    expiresAt: Date,
+  ) {
     const record: PhoneCodeRequest = {
       provider: this.d.config.phoneVerification,
       channel,

@@ -27,9 +27,12 @@ class RebasedRequestClient extends twilio.RequestClient {
 export type TwilioClient = twilio.Twilio;
 
 export function createTwilioClient(settings: Config['twilio'], timeoutMs = 10_000): TwilioClient {
-  if (!settings.accountSid || !settings.authToken) throw new Error('Twilio is not configured (BARONG_TWILIO_ACCOUNT_SID / _AUTH_TOKEN)');
+  if (!settings.accountSid || !settings.authToken)
+    throw new Error('Twilio is not configured (BARONG_TWILIO_ACCOUNT_SID / _AUTH_TOKEN)');
   const options = { timeout: timeoutMs, keepAlive: true };
-  const httpClient = settings.apiBase ? new RebasedRequestClient(settings.apiBase, options) : new twilio.RequestClient(options);
+  const httpClient = settings.apiBase
+    ? new RebasedRequestClient(settings.apiBase, options)
+    : new twilio.RequestClient(options);
   return twilio(settings.accountSid, settings.authToken, { httpClient });
 }
 
@@ -73,7 +76,13 @@ export function classifyTwilioError(err: unknown): TwilioFailure {
     httpStatus === undefined
       ? `no answer from Twilio (${networkCode ?? (err instanceof Error ? err.name : 'unknown error')})`
       : `Twilio answered HTTP ${httpStatus} with code ${twilioCode ?? 'none'}`;
-  return { key, transient, summary, ...(twilioCode !== undefined ? { twilioCode } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}) };
+  return {
+    key,
+    transient,
+    summary,
+    ...(twilioCode !== undefined ? { twilioCode } : {}),
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+  };
 }
 
 /** twilio_verify: Twilio Verify holds the code; the API asks it synchronously whether a code is right. */

@@ -53,7 +53,12 @@ const noted = (list: { count: number; ids: number[] }, id: number) => {
   if (list.ids.length < IDS_SHOWN) list.ids.push(id);
 };
 
-export async function runRewrite(uow: UnitOfWork, run: string, tables: readonly RewriteTable[], o: RewriteOptions): Promise<RewriteSummary> {
+export async function runRewrite(
+  uow: UnitOfWork,
+  run: string,
+  tables: readonly RewriteTable[],
+  o: RewriteOptions,
+): Promise<RewriteSummary> {
   const { secretCheckpoints: checkpoints, secretColumns: columns } = uow.repos;
   if (o.restart) await checkpoints.clear(run);
   const saved = await checkpoints.find(run);
@@ -61,7 +66,15 @@ export async function runRewrite(uow: UnitOfWork, run: string, tables: readonly 
   let batches = 0;
   for (const t of tables) {
     let { lastId, finished } = saved.get(t.table) ?? { lastId: 0, finished: false };
-    const s: TableSummary = { table: t.table, skipped: finished, read: 0, rewritten: 0, changedMeanwhile: 0, unreadable: { count: 0, ids: [] }, conflicts: { count: 0, ids: [] } };
+    const s: TableSummary = {
+      table: t.table,
+      skipped: finished,
+      read: 0,
+      rewritten: 0,
+      changedMeanwhile: 0,
+      unreadable: { count: 0, ids: [] },
+      conflicts: { count: 0, ids: [] },
+    };
     summaries.push(s);
     const total = finished ? 0 : await columns.countAfter(t.table, lastId);
     while (!finished) {

@@ -5,7 +5,11 @@
  * key can go. Each run is named after its target key, so it resumes only towards that key, and records one admin
  * activity with its totals.
  */
-import { BLIND_INDEX_COLUMNS, ENCRYPTED_COLUMNS, type ColumnValues } from '../../db/repositories/secret-columns-repository.js';
+import {
+  BLIND_INDEX_COLUMNS,
+  ENCRYPTED_COLUMNS,
+  type ColumnValues,
+} from '../../db/repositories/secret-columns-repository.js';
 import { Encryptor } from '../../lib/encryptor.js';
 import { recordAdminActivity, type CliActor } from '../admin/admin-actor.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -25,7 +29,10 @@ export class SecretsMaintenance {
       columns,
       rewrite: (values) => this.reencrypted(values),
     }));
-    return this.recorded(actor, runRewrite(this.d.uow, `reencrypt:v${this.d.encryptor.currentVersion}`, tables, options));
+    return this.recorded(
+      actor,
+      runRewrite(this.d.uow, `reencrypt:v${this.d.encryptor.currentVersion}`, tables, options),
+    );
   }
 
   reindex(actor: CliActor, options: RewriteOptions): Promise<RewriteSummary> {
@@ -48,9 +55,12 @@ export class SecretsMaintenance {
   private reencrypted(values: ColumnValues): ColumnValues | undefined {
     const { encryptor } = this.d;
     const changes = Object.entries(values).filter(
-      (entry): entry is [string, string] => entry[1] !== null && Encryptor.versionOf(entry[1]) !== encryptor.currentVersion,
+      (entry): entry is [string, string] =>
+        entry[1] !== null && Encryptor.versionOf(entry[1]) !== encryptor.currentVersion,
     );
-    return changes.length ? Object.fromEntries(changes.map(([column, value]) => [column, encryptor.encrypt(encryptor.decrypt(value))])) : undefined;
+    return changes.length
+      ? Object.fromEntries(changes.map(([column, value]) => [column, encryptor.encrypt(encryptor.decrypt(value))]))
+      : undefined;
   }
 
   private async recorded(actor: CliActor, work: Promise<RewriteSummary>): Promise<RewriteSummary> {
@@ -63,7 +73,8 @@ export class SecretsMaintenance {
       await record({ failed: (err as Error).message }).catch(() => undefined);
       throw err;
     }
-    const sum = (count: (t: RewriteSummary['tables'][number]) => number) => summary.tables.reduce((n, t) => n + count(t), 0);
+    const sum = (count: (t: RewriteSummary['tables'][number]) => number) =>
+      summary.tables.reduce((n, t) => n + count(t), 0);
     await record({
       run: summary.run,
       complete: summary.complete,

@@ -40,7 +40,8 @@ export class ManagementServiceAccountService {
 
   async find(by: { uid: string } | { email: string }): Promise<OwnedServiceAccount> {
     const repos = this.uow.repos;
-    const account = 'uid' in by ? await repos.serviceAccounts.findByUid(by.uid) : await repos.serviceAccounts.findByEmail(by.email);
+    const account =
+      'uid' in by ? await repos.serviceAccounts.findByUid(by.uid) : await repos.serviceAccounts.findByEmail(by.email);
     if (!account) throw notFound();
     return owned(repos, account);
   }
@@ -48,7 +49,10 @@ export class ManagementServiceAccountService {
   /** The accounts of the user `owner` names (by uid, else e-mail). Barong parity: naming nobody filters nothing. */
   async list(owner: { uid?: string; email?: string }, page: PageRequest): Promise<Page<OwnedServiceAccount>> {
     const repos = this.uow.repos;
-    const user = (owner.uid && (await repos.users.findByUid(owner.uid))) || (owner.email && (await repos.users.findByEmail(owner.email))) || undefined;
+    const user =
+      (owner.uid && (await repos.users.findByUid(owner.uid))) ||
+      (owner.email && (await repos.users.findByEmail(owner.email))) ||
+      undefined;
     const { items, total } = await repos.serviceAccounts.page(user?.id, page);
     return { items: await Promise.all(items.map((account) => owned(repos, account))), total };
   }
@@ -73,7 +77,8 @@ export class ManagementServiceAccountService {
       });
     } catch (err) {
       // A concurrent creation won the race that the checks above lost.
-      if (err instanceof UniqueViolation) throw unprocessable(err.columns.includes('uid') ? 'uid.taken' : 'email.taken');
+      if (err instanceof UniqueViolation)
+        throw unprocessable(err.columns.includes('uid') ? 'uid.taken' : 'email.taken');
       throw err;
     }
   }
@@ -85,7 +90,11 @@ export class ManagementServiceAccountService {
       if (!account) throw new ManagementRefusal(422, 'Service account doesnt exist');
       const owner = ownerUid ? await w.repos.users.findByUid(ownerUid) : undefined;
       if (!owner) return owned(w.repos, account);
-      const updated = await w.repos.serviceAccounts.update(account.id, { ownerId: owner.id, level: owner.level, state: owner.state });
+      const updated = await w.repos.serviceAccounts.update(account.id, {
+        ownerId: owner.id,
+        level: owner.level,
+        state: owner.state,
+      });
       announce(w, updated, []);
       return owned(w.repos, updated);
     });

@@ -72,7 +72,8 @@ export class ServiceAccountService {
         state: input.state ?? owner.state,
       });
       const params = { owner_uid: owner.uid, uid, email, role: account.role };
-      if (by) await recordAdminActivity(w, by, { topic: 'service_accounts', action: 'create', targetUid: owner.uid, params });
+      if (by)
+        await recordAdminActivity(w, by, { topic: 'service_accounts', action: 'create', targetUid: owner.uid, params });
       return account;
     });
   }

@@ -47,7 +47,13 @@ async function withinBudget(errorKey: ErrorKey, spend: () => Promise<unknown>): 
 }
 
 function limiter(redis: Redis, keyPrefix: string, points: number, windowSeconds: number): RateLimiterRedis {
-  return new RateLimiterRedis({ storeClient: redis, useRedisPackage: false, keyPrefix, points, duration: windowSeconds });
+  return new RateLimiterRedis({
+    storeClient: redis,
+    useRedisPackage: false,
+    keyPrefix,
+    points,
+    duration: windowSeconds,
+  });
 }
 
 export class AttemptLimiter {

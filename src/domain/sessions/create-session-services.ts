@@ -32,7 +32,11 @@ export function createSessionServices(d: SessionServicesDeps): SessionServices {
     redis,
     redisKeys,
     'login',
-    { perAccount: limits.loginMaxAttempts, perIp: limits.loginMaxAttemptsPerIp, windowSeconds: limits.loginWindowSeconds },
+    {
+      perAccount: limits.loginMaxAttempts,
+      perIp: limits.loginMaxAttemptsPerIp,
+      windowSeconds: limits.loginWindowSeconds,
+    },
     'identity.session.too_many_attempts',
   );
   return {
@@ -41,15 +45,29 @@ export function createSessionServices(d: SessionServicesDeps): SessionServices {
       redis,
       redisKeys,
       'codes',
-      { perAccount: limits.codeRequestsMax, perIp: limits.codeRequestsMaxPerIp, windowSeconds: limits.codeRequestsWindowSeconds },
+      {
+        perAccount: limits.codeRequestsMax,
+        perIp: limits.codeRequestsMaxPerIp,
+        windowSeconds: limits.codeRequestsWindowSeconds,
+      },
       'identity.user.too_many_requests',
     ),
-    signUps: new IpLimiter(redis, redisKeys, 'signups', { perIp: limits.signUpMaxPerIp, windowSeconds: limits.signUpWindowSeconds }),
+    signUps: new IpLimiter(redis, redisKeys, 'signups', {
+      perIp: limits.signUpMaxPerIp,
+      windowSeconds: limits.signUpWindowSeconds,
+    }),
     passwordScoring: new IpLimiter(redis, redisKeys, 'password_validate', {
       perIp: limits.passwordValidateMaxPerIp,
       windowSeconds: limits.passwordValidateWindowSeconds,
     }),
-    login: new LoginService({ uow: d.uow, hasher: d.hasher, totp: d.totp, captcha: d.captcha, throttle: loginThrottle, sessions: d.sessions }),
+    login: new LoginService({
+      uow: d.uow,
+      hasher: d.hasher,
+      totp: d.totp,
+      captcha: d.captcha,
+      throttle: loginThrottle,
+      sessions: d.sessions,
+    }),
     auth0: new Auth0LoginService({
       config,
       verifier: createAuth0Verifier(config, d.logger),

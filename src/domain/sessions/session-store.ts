@@ -51,7 +51,15 @@ export class SessionStore {
     const id = randomBytes(32).toString('hex');
     const createdAt = nowSeconds();
     const ttl = this.slideSeconds(createdAt);
-    const session: Session = { id, uid, userIp, userAgent, csrfToken: randomBytes(16).toString('hex'), createdAt, expireTime: createdAt + ttl };
+    const session: Session = {
+      id,
+      uid,
+      userIp,
+      userAgent,
+      csrfToken: randomBytes(16).toString('hex'),
+      createdAt,
+      expireTime: createdAt + ttl,
+    };
     const hash = digest(id);
     await this.redis
       .multi()

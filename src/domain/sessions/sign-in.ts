@@ -17,7 +17,10 @@ const STATE_ERRORS: Record<string, [ErrorKey, string]> = {
 /** Refuses, with Barong's keys and a failed login activity, an account whose state may not sign in. */
 export async function refuseInactive(repos: Repositories, ctx: RequestContext, user: User): Promise<void> {
   if (SIGN_IN_STATES.has(user.state)) return;
-  const [key, reason]: [ErrorKey, string] = STATE_ERRORS[user.state] ?? ['identity.session.not_active', 'Your account is not active'];
+  const [key, reason]: [ErrorKey, string] = STATE_ERRORS[user.state] ?? [
+    'identity.session.not_active',
+    'Your account is not active',
+  ];
   await recordActivity(repos, ctx, user.id, 'session', 'login', 'failed', reason);
   throw unauthorized(key);
 }

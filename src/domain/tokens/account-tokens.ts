@@ -22,7 +22,6 @@ export interface AccountTokenClaims {
   reset_token?: string;
 }
 
-
 function decodeErrorKey(err: unknown): ErrorKey {
   if (err instanceof errors.JWTExpired) return 'jwt.decode_and_verify.expired';
   // Barong parity: a key it does not have fails its signature check ("Signature verification raised").

@@ -20,7 +20,12 @@ const IAT_CLOCK_SKEW = 5;
 
 export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-export function signBarongJwt(keys: JwtKeys, subject: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<string> {
+export function signBarongJwt(
+  keys: JwtKeys,
+  subject: string,
+  claims: Record<string, unknown>,
+  ttlSeconds: number,
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: 'JWT' })
     .setSubject(subject)
@@ -58,7 +63,12 @@ export async function verifyBarongJwt(keys: JwtKeys, token: string, subject: str
   // jose accepts any one of the expected audiences; our tokens always name both.
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!AUDIENCE.every((a) => aud.includes(a))) {
-    throw new errors.JWTClaimValidationFailed('"aud" claim must name peatio and barong', payload, 'aud', 'check_failed');
+    throw new errors.JWTClaimValidationFailed(
+      '"aud" claim must name peatio and barong',
+      payload,
+      'aud',
+      'check_failed',
+    );
   }
   if ((payload.iat ?? 0) > Math.floor(Date.now() / 1000) + IAT_CLOCK_SKEW) {
     throw new errors.JWTClaimValidationFailed('"iat" claim must not be in the future', payload, 'iat', 'check_failed');

@@ -29,12 +29,14 @@ async function asMember(method, path, form) {
 /** The documented label exists (whatever order Dredd runs the label transactions in). */
 async function ensureLabel() {
   const res = await asMember('POST', '/resource/labels', LABEL);
-  if (res.status !== 201 && res.status !== 422) throw new Error(`label set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 422)
+    throw new Error(`label set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 async function removeLabel() {
   const res = await asMember('DELETE', `/resource/labels/${LABEL.key}`);
-  if (res.status !== 204 && res.status !== 404) throw new Error(`label clean-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 204 && res.status !== 404)
+    throw new Error(`label clean-up failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 prepare('GET /resource/labels/{key}', 200, ensureLabel);

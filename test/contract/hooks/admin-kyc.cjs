@@ -4,7 +4,14 @@
  */
 const { build, prepare, fixtures, setFormField } = require('../support.cjs');
 
-build('GET /admin/profiles', 'PUT /admin/profiles', 'POST /admin/profiles', 'GET /admin/activities', 'GET /admin/activities/admin', 'GET /admin/metrics');
+build(
+  'GET /admin/profiles',
+  'PUT /admin/profiles',
+  'POST /admin/profiles',
+  'GET /admin/activities',
+  'GET /admin/activities/admin',
+  'GET /admin/metrics',
+);
 
 const UNKNOWN_UID = 'IDNOSUCHUSER';
 
@@ -56,7 +63,9 @@ prepare('GET /admin/activities', 200, (t) => query(t, { uid: undefined, email: u
 prepare('GET /admin/activities', 401, anonymous);
 prepare('GET /admin/activities', 422, (t) => query(t, { from: 'yesterday' }));
 
-prepare('GET /admin/activities/admin', 200, (t) => query(t, { uid: fixtures.admin.uid, email: undefined, topic: undefined, action: undefined, target_uid: undefined }));
+prepare('GET /admin/activities/admin', 200, (t) =>
+  query(t, { uid: fixtures.admin.uid, email: undefined, topic: undefined, action: undefined, target_uid: undefined }),
+);
 prepare('GET /admin/activities/admin', 401, anonymous);
 prepare('GET /admin/activities/admin', 422, (t) => query(t, { range: 'updated' }));
 

@@ -15,7 +15,11 @@ build(
 );
 
 const asMember = (t) => actAs(t, 'member');
-const FORM_WRITES = { 'POST /admin/users/labels': 'add', 'PUT /admin/users/labels': 'edit', 'POST /admin/users/labels/update': 'upsert' };
+const FORM_WRITES = {
+  'POST /admin/users/labels': 'add',
+  'PUT /admin/users/labels': 'edit',
+  'POST /admin/users/labels/update': 'upsert',
+};
 
 for (const [key, fixture] of Object.entries(FORM_WRITES)) {
   prepare(key, 200, (t) => setFormField(t, 'uid', fixtures.labels[fixture]));

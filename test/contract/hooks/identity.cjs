@@ -48,7 +48,9 @@ prepare('POST /identity/sessions', 201, async () => {
 });
 
 prepare('DELETE /identity/sessions', 204, async (t) => {
-  const res = await http('POST', '/identity/sessions', { form: { email: fixtures.admin.email, password: fixtures.admin.password } });
+  const res = await http('POST', '/identity/sessions', {
+    form: { email: fixtures.admin.email, password: fixtures.admin.password },
+  });
   t.request.headers.Cookie = res.cookie;
 });
 

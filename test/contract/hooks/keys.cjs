@@ -4,7 +4,18 @@
  * (test/contract/keys-fixtures.ts) and sends the code of the next step (within the ±1 window). Keys and service
  * accounts come from those fixtures; hooks set only ids (kid, service_account_uid) and codes.
  */
-const { build, prepare, fixtures, http, session, actAs, totp, setFormField, setQuery, anonymous } = require('../support.cjs');
+const {
+  build,
+  prepare,
+  fixtures,
+  http,
+  session,
+  actAs,
+  totp,
+  setFormField,
+  setQuery,
+  anonymous,
+} = require('../support.cjs');
 
 build(
   'POST /resource/otp/generate_qrcode',
@@ -156,7 +167,9 @@ prepare('PATCH /resource/api_keys/{kid}', 422, async (t) => {
 // The member has no secret at all.
 prepare('POST /resource/otp/enable', 422, () => {});
 // Not the caller's service account: 404 before any 2FA check.
-prepare('GET /resource/service_accounts/api_keys', 404, (t) => setQuery(t, 'service_account_uid', fixtures.saList.serviceAccountUid));
+prepare('GET /resource/service_accounts/api_keys', 404, (t) =>
+  setQuery(t, 'service_account_uid', fixtures.saList.serviceAccountUid),
+);
 prepare('POST /resource/service_accounts/api_keys', 404, (t) => {
   setFormField(t, 'service_account_uid', fixtures.saCreate.serviceAccountUid);
 });

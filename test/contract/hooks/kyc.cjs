@@ -17,8 +17,13 @@ build(
 );
 
 const SERVER = process.env.DREDD_SERVER;
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 const NOT_AN_IMAGE = Buffer.from('plain text pretending to be a file');
 const DOC_LIMIT = 10;
 
@@ -47,14 +52,16 @@ async function as(name, method, path, form) {
 /** The fixture `kyc` has a drafted profile (made once; later calls answer 409). */
 async function ensureDraftedProfile() {
   const res = await as('kyc', 'POST', '/resource/profiles', { first_name: 'Kyc', city: 'Lisbon' });
-  if (res.status !== 201 && res.status !== 409) throw new Error(`profile set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 409)
+    throw new Error(`profile set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** Uploads `count` PNG documents as a fixture user, in one multipart request. */
 async function uploadDocuments(name, count) {
   const s = await session(name);
   const form = new FormData();
-  for (const [k, v] of Object.entries({ doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01' })) form.append(k, v);
+  for (const [k, v] of Object.entries({ doc_type: 'Passport', doc_number: 'AB123456', doc_expire: '2035-01-01' }))
+    form.append(k, v);
   for (let i = 0; i < count; i++) form.append('upload', new Blob([PNG], { type: 'image/png' }), `page-${i}.png`);
   const res = await fetch(`${SERVER}${BASE}/resource/documents`, {
     method: 'POST',

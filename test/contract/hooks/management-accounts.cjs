@@ -42,7 +42,10 @@ signedWith('POST /management/service_accounts/update', 201, () => ({ uid: sa().r
 signedWith('POST /management/service_accounts/delete', 200, () => ({ uid: sa().disableUid }));
 signedWith('POST /management/api_keys', 201, () => ({ uid: sa().keyedUid }));
 signedWith('POST /management/api_keys/update', 201, () => ({ uid: sa().keyedUid, kid: sa().kid }));
-signedWith('POST /management/otp/sign', 201, async () => ({ user_uid: fixtures.mgnOtp.uid, otp_code: await totp(fixtures.mgnOtp.otpSecret) }));
+signedWith('POST /management/otp/sign', 201, async () => ({
+  user_uid: fixtures.mgnOtp.uid,
+  otp_code: await totp(fixtures.mgnOtp.otpSecret),
+}));
 
 // Applogic, the mandatory signer of every scope here, did not sign: peatio alone.
 for (const key of OPERATIONS) prepare(key, 401, (t) => signManagement(t, ['peatio']));

@@ -11,7 +11,8 @@ build(
 );
 
 /** The documented `data` with the uid of the fixture user put in. */
-const naming = (field) => (t) => signManagement(t, undefined, { ...JSON.parse(t.request.body), [field]: fixtures.managed.uid });
+const naming = (field) => (t) =>
+  signManagement(t, undefined, { ...JSON.parse(t.request.body), [field]: fixtures.managed.uid });
 
 prepare('POST /management/users/get', 201, naming('uid'));
 prepare('POST /management/users/update', 201, naming('uid'));

@@ -9,15 +9,25 @@ const { build, prepare, http, session, actAs, setFormField } = require('../suppo
 
 const TWILIO = process.env.DREDD_TWILIO;
 
-build('GET /resource/phones', 'POST /resource/phones', 'POST /resource/phones/send_code', 'POST /resource/phones/verify');
+build(
+  'GET /resource/phones',
+  'POST /resource/phones',
+  'POST /resource/phones/send_code',
+  'POST /resource/phones/verify',
+);
 
 const documented = (t, name) => new URLSearchParams(t.request.body).get(name);
 
 async function addPhone(name, number) {
   const s = await session(name);
-  const res = await http('POST', '/resource/phones', { form: { phone_number: number }, cookie: s.cookie, csrf: s.csrf });
+  const res = await http('POST', '/resource/phones', {
+    form: { phone_number: number },
+    cookie: s.cookie,
+    csrf: s.csrf,
+  });
   const known = res.status === 400 && JSON.stringify(res.body).includes('resource.phone.exists');
-  if (res.status !== 200 && !known) throw new Error(`adding ${number} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 && !known)
+    throw new Error(`adding ${number} failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** The code of the n-th SMS to `number`, as the Twilio stand-in received it (waits for the worker). */
@@ -46,7 +56,12 @@ prepare('POST /resource/phones', 200, (t) => actAs(t, 'phones'));
 // The same number again (resource.phone.exists).
 prepare('POST /resource/phones', 400, (t) => actAs(t, 'phones'));
 
-for (const key of ['GET /resource/phones', 'POST /resource/phones', 'POST /resource/phones/send_code', 'POST /resource/phones/verify']) {
+for (const key of [
+  'GET /resource/phones',
+  'POST /resource/phones',
+  'POST /resource/phones/send_code',
+  'POST /resource/phones/verify',
+]) {
   prepare(key, 401, (t) => {
     delete t.request.headers.Cookie;
     delete t.request.headers['X-CSRF-Token'];
