@@ -13,11 +13,12 @@ import type { Encryptor } from '../../lib/encryptor.js';
 import type { Logger } from '../../lib/logger.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
-import { generateCode, PhoneCodeDigest } from './phone-codes.js';
+import { PhoneCodeDigest } from './phone-codes.js';
+import { PhoneChallenges } from './phone-challenges.js';
 import type { PhoneCodeThrottle } from './phone-code-throttle.js';
-import { PHONE_CODE_REQUESTED, type PhoneChannel, type PhoneCodeRequest } from './phone-events.js';
+import type { PhoneChannel } from './phone-events.js';
 import { parsePhoneNumber, type PhoneNumber } from './phone-number.js';
-import { challengeId, type SmsFailures } from './sms-failures.js';
+import type { SmsFailures } from './sms-failures.js';
 import { classifyTwilioError, type TwilioVerifyCheck } from './twilio.js';
 
 const INVALID_NUM = 'resource.phone.invalid_num';
@@ -49,9 +50,11 @@ type Outcome = User | 'number_exist' | 'doesnt_exist' | 'invalid';
 
 export class PhoneService {
   private readonly digests: PhoneCodeDigest;
+  private readonly challenges: PhoneChallenges;
 
   constructor(private readonly d: PhoneServiceDeps) {
     this.digests = new PhoneCodeDigest(d.encryptor);
+    this.challenges = new PhoneChallenges(d.config, d.encryptor, this.digests);
     if (d.config.phoneVerification === 'twilio_verify' && !d.verifyCheck)
       throw new Error('twilio_verify needs a TwilioVerifyCheck');
     if (d.config.phoneVerification === 'mock') {
@@ -69,10 +72,10 @@ export class PhoneService {
     await this.requireOpenStep(user);
     if (await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.indexes)) throw badRequest(EXISTS);
     await this.d.throttle.take(target.index, user.id);
-    const used = this.channelFor(channel);
+    const used = this.challenges.channel(channel);
     try {
       await this.d.uow.run(async (w) => {
-        const { challenge, code } = this.newChallenge(user.id, target.index);
+        const { challenge, code } = this.challenges.make(user.id, target.index);
         const phone = await w.repos.phones.insert(
           {
             userId: user.id,
@@ -82,7 +85,15 @@ export class PhoneService {
           },
           challenge,
         );
-        this.requestSend(w, phone.id, target.number, code, used, challenge.codeSentAt, challenge.codeExpiresAt);
+        this.challenges.requestSend(
+          w,
+          phone.id,
+          target.number,
+          code,
+          used,
+          challenge.codeSentAt,
+          challenge.codeExpiresAt,
+        );
       });
     } catch (err) {
       if (err instanceof UniqueViolation && err.columns.includes('number_index')) throw badRequest(EXISTS);
@@ -106,11 +117,19 @@ export class PhoneService {
       throw new AppError(422, failure.key);
     }
     await this.d.throttle.take(target.index, user.id);
-    const used = this.channelFor(channel);
+    const used = this.challenges.channel(channel);
     await this.d.uow.run(async (w) => {
-      const { challenge, code } = this.newChallenge(user.id, target.index);
+      const { challenge, code } = this.challenges.make(user.id, target.index);
       await w.repos.phones.startChallenge(phone.id, challenge);
-      this.requestSend(w, phone.id, target.number, code, used, challenge.codeSentAt, challenge.codeExpiresAt);
+      this.challenges.requestSend(
+        w,
+        phone.id,
+        target.number,
+        code,
+        used,
+        challenge.codeSentAt,
+        challenge.codeExpiresAt,
+      );
     });
     return used;
   }
@@ -224,43 +243,5 @@ export class PhoneService {
     const phone = await this.d.uow.repos.phones.findByUserAndIndex(user.id, target.indexes);
     if (!phone) throw notFound(DOESNT_EXIST);
     return phone;
-  }
-
-  /** Barong parity: `call` only means something to Twilio Verify; every other provider sends an SMS. */
-  private channelFor(channel: PhoneChannel | undefined): PhoneChannel {
-    return this.d.config.phoneVerification === 'twilio_verify' && channel === 'call' ? 'call' : 'sms';
-  }
-
-  private newChallenge(userId: number, index: string) {
-    const { length, ttlSeconds } = this.d.config.phoneCodes;
-    // Whole seconds: the columns keep no fractions, and the send time names the challenge (SmsFailures).
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    const code = this.d.config.phoneVerification === 'twilio_verify' ? null : generateCode(length);
-    const challenge = {
-      codeDigest: code === null ? null : this.digests.digest(userId, index, code),
-      codeSentAt: new Date(now),
-      codeExpiresAt: new Date(now + ttlSeconds * 1000),
-    };
-    return { challenge, code };
-  }
-
-  private requestSend(
-    w: Work,
-    phoneId: number,
-    number: PhoneNumber,
-    code: string | null,
-    channel: PhoneChannel,
-    sentAt: Date,
-    expiresAt: Date,
-  ) {
-    const record: PhoneCodeRequest = {
-      provider: this.d.config.phoneVerification,
-      channel,
-      phoneId,
-      challenge: challengeId(sentAt),
-      expiresAt: expiresAt.toISOString(),
-      sealed: this.d.encryptor.encrypt(JSON.stringify({ to: number.e164, code })),
-    };
-    w.emit(PHONE_CODE_REQUESTED, { record });
   }
 }
