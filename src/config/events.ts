@@ -14,11 +14,15 @@ export interface EventApiSettings {
     connectTimeoutMs: number;
     confirmTimeoutMs: number;
     relay: {
+      /** Pause between passes when there is nothing (more) to do and no nudge arrives. */
       pollIntervalMs: number;
       batchSize: number;
+      /** How long a claim holds its rows; longer than a batch can take (signing + confirms). */
       leaseMs: number;
+      /** Retry delays: base × 2^(failures − 1), capped, ±20 % jitter. */
       retryBaseMs: number;
       retryMaxMs: number;
+      /** Sent rows older than this are deleted (0: kept forever). */
       retentionMs: number;
     };
   };

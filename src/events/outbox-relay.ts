@@ -12,23 +12,14 @@
  * rows fail, those wait on their own growing delay, so one bad row never holds the others up.
  */
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventOutboxRepository, OutboxEvent } from '../db/repositories/event-outbox-repository.js';
 import type { DomainEvent } from '../domain/events/domain-events.js';
 import type { OutboxClaim } from '../domain/unit-of-work.js';
 
-export interface RelayOptions {
-  /** Pause between passes when there is nothing (more) to do and no nudge arrives. */
-  pollIntervalMs: number;
-  batchSize: number;
-  /** How long a claim holds its rows; longer than a batch can take (signing + confirms). */
-  leaseMs: number;
-  /** Retry delays: base × 2^(failures − 1), capped, ±20 % jitter. */
-  retryBaseMs: number;
-  retryMaxMs: number;
-  /** Sent rows older than this are deleted (0: kept forever). */
-  retentionMs: number;
-}
+/** How the relay polls, claims, retries and keeps rows (BARONG_EVENT_API_RELAY_*). */
+export type RelayOptions = Config['eventApi']['relay'];
 
 /** One destination of outbox rows. Ignores the events it has nothing to do with. */
 export interface OutboxConsumer {
