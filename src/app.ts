@@ -67,7 +67,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(servePublishedPath);
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
-  app.use(contract.basePath, crossOrigin(config, (path) => GATEWAY_PATH.test(path)));
+  app.use(
+    contract.basePath,
+    crossOrigin(config, (path) => GATEWAY_PATH.test(path)),
+  );
 
   // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of.
   const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
@@ -77,7 +80,9 @@ export function createApp(deps: AppDeps): Express {
   // A fragment is never part of a request target (RFC 9112 §3.2). One inside the path would make the router cut the
   // path (and the query after it) at `#` while the validator reads the path whole: the two would disagree about
   // which operation, and which parameters, the request names. Such a path names no route.
-  app.use((req, _res, next) => next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined));
+  app.use((req, _res, next) =>
+    next(req.originalUrl.split('?')[0]!.includes('#') ? new AppError(404, 'route.not_found') : undefined),
+  );
   const managementBase = `${contract.basePath}/management`;
   if (deps.managementTransport) app.use(managementBase, ...deps.managementTransport);
   app.use(cookieParser());

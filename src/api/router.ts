@@ -136,7 +136,10 @@ export function buildRouters(
     const scopeMismatch = scopeProblem(id, spec, operation);
     if (scopeMismatch) problems.push(scopeMismatch);
     if (spec.access === 'gateway') {
-      const chain = [named(id), ...(spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)])];
+      const chain = [
+        named(id),
+        ...(spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)]),
+      ];
       const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');
       // The bare path too, for gateways that call a fixed address with the original request in X-Forwarded-* (Traefik).
       const barePath = path.replace(/\/\{[^}]+\}$/, '');
@@ -161,7 +164,8 @@ export function buildRouters(
   }
   // Express decodes `*path` while matching; a path it cannot decode has no canonical form either: a bad request to
   // the authorizer, as its contract says, not a missing route (the error handler answers 404 elsewhere).
-  gateway.use(((err, _req, _res, next) => next(err instanceof URIError ? new AppError(400, INVALID_PATH, { cause: err }) : err)) as ErrorRequestHandler);
+  gateway.use(((err, _req, _res, next) =>
+    next(err instanceof URIError ? new AppError(400, INVALID_PATH, { cause: err }) : err)) as ErrorRequestHandler);
   for (const id of Object.keys(table)) {
     if (!mounted.has(id)) problems.push(`handler ${id} has no operation in the contract`);
   }
