@@ -97,7 +97,7 @@ describe('security headers', () => {
       'content-security-policy': "default-src 'none';frame-ancestors 'none'",
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
       'x-content-type-options': 'nosniff',
-      'x-frame-options': 'SAMEORIGIN',
+      'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
       'cross-origin-resource-policy': 'same-site',
     });

@@ -53,6 +53,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
 export const securityHeaders: RequestHandler = helmet({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   crossOriginResourcePolicy: { policy: 'same-site' },
+  frameguard: { action: 'deny' },
 });
 
 /**
