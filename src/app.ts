@@ -2,7 +2,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config/index.js';
 import type { Logger } from './lib/logger.js';
 import type { Contract } from './api/contract.js';
@@ -13,6 +12,7 @@ import { AppError } from './errors/app-error.js';
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
 import { bodyReaderFor } from './api/middleware/body-readers.js';
 import { ROUTING } from './api/routing.js';
+import { crossOrigin, requestLogging, securityHeaders } from './api/middleware/http-policy.js';
 
 export interface AppDeps {
   config: Config;
@@ -45,6 +45,9 @@ export const servePublishedPath: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The gateway authorizer's path under the contract's base path (src/api/router.ts mounts it). */
+const GATEWAY_PATH = /^\/auth(\/|$)/i;
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -59,26 +62,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('case sensitive routing', ROUTING.caseSensitive);
   app.set('strict routing', ROUTING.strict);
 
-  app.use(
-    pinoHttp({
-      logger,
-      // The gateway authorizer answers every request of the exchange; logging each would cost more than deciding it.
-      autoLogging: {
-        ignore: (req) => req.url === '/metrics' || /^\/api\/v2\/(barong\/)?auth(\/|$|\?)/.test(req.url ?? ''),
-      },
-      // Query strings can carry secrets (DELETE /users/me?password=…, signed upload links): log the path only.
-      serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-      },
-    }) as RequestHandler,
-  );
+  app.use(...requestLogging(logger));
+  app.use(securityHeaders);
   app.use(servePublishedPath);
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
+  app.use(
+    contract.basePath,
+    crossOrigin(config, (path) => GATEWAY_PATH.test(path)),
+  );
 
   // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of.
   const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);

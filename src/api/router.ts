@@ -18,6 +18,7 @@ import { NOT_IMPLEMENTED, type PlainAccess, type OperationId, type RouteTable, t
 import type { Ability } from '../domain/admin/abilities.js';
 import type { Json } from '../lib/json.js';
 import type { BodyReaderFor } from './middleware/body-readers.js';
+import { currentLogContext } from '../lib/log-context.js';
 
 export type Guards = Record<PlainAccess, RequestHandler> & {
   /** Runs after the `user` guard: the permission table on the operation's canonical path, then the ability. */
@@ -94,6 +95,15 @@ export type Restrictions = (operationId: OperationId) => RequestHandler;
 
 const unrestricted: Restrictions = () => (_req, _res, next) => next();
 
+/** From here on, the request's log lines name its operation. */
+function named(id: OperationId): RequestHandler {
+  return (_req, _res, next) => {
+    const context = currentLogContext();
+    if (context) context.operationId = id;
+    next();
+  };
+}
+
 function onlyValidated(id: OperationId, handler: RequestHandler): RequestHandler {
   return (req, res, next) => {
     if (!validatedAs(req, id)) throw new AppError(404, 'route.not_found');
@@ -126,7 +136,10 @@ export function buildRouters(
     const scopeMismatch = scopeProblem(id, spec, operation);
     if (scopeMismatch) problems.push(scopeMismatch);
     if (spec.access === 'gateway') {
-      const chain = spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)];
+      const chain = [
+        named(id),
+        ...(spec.handler === NOT_IMPLEMENTED ? [notImplemented] : [guards.gateway, toHandler(spec)]),
+      ];
       const gatewayPath = path.replace(/\{([^}]+)\}$/, '*$1').replace(/\{([^}]+)\}/g, ':$1');
       // The bare path too, for gateways that call a fixed address with the original request in X-Forwarded-* (Traefik).
       const barePath = path.replace(/\/\{[^}]+\}$/, '');
@@ -140,7 +153,7 @@ export function buildRouters(
     // An operation not built yet still admits only its callers: who may call is decided before anything else.
     // The management API is called by the exchange's own services, not through the gateway: no IP restrictions.
     const restricted = typeof spec.access === 'object' && 'management' in spec.access ? [] : [restrictions(id)];
-    const admit = [...restricted, ...guardsFor(guards, spec, contract.basePath, path)];
+    const admit = [named(id), ...restricted, ...guardsFor(guards, spec, contract.basePath, path)];
     if (spec.handler === NOT_IMPLEMENTED) {
       intake[method](expressPath, ...admit);
       router[method](expressPath, notImplemented);

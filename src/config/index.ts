@@ -12,6 +12,7 @@ import { authz } from './authz.js';
 import { captcha } from './captcha.js';
 import { cli } from './cli.js';
 import { ConfigError } from './config-error.js';
+import { cors } from './cors.js';
 import { database } from './database.js';
 import { encryption } from './encryption.js';
 import { events } from './events.js';
@@ -36,6 +37,7 @@ export { ABILITY_SUBJECTS, type AbilitiesFile, type AbilityAction, type AbilityS
 /** In the order of docs/configuration.md. */
 export const CONFIG_AREAS = [
   server,
+  cors,
   database,
   redis,
   tokens,

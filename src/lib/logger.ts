@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { logContextFields } from './log-context.js';
 
 /** Paths that must never reach a log line: credentials, tokens, codes, cookies. */
 export const REDACTED_PATHS = [
@@ -23,7 +24,7 @@ export const REDACTED_PATHS = [
 
 /** Writes to stdout unless given another destination (tests read what was logged). */
 export function createLogger(level: string, name = 'barong', destination?: DestinationStream): Logger {
-  const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: logContextFields };
   return destination ? pino(options, destination) : pino(options);
 }
 
