@@ -8,7 +8,8 @@
  *
  * Settings (environment): BENCH_DURATION (s of load, default 60), BENCH_IDLE (s before the idle reading,
  * default 10), BENCH_CONNECTIONS (autocannon's, default 10), BENCH_LOGIN_LOOPS (concurrent login loops, default 4),
- * BENCH_SKIP_BUILD=1 to measure the dist/ already there.
+ * BENCH_SKIP_BUILD=1 to measure the dist/ already there, BENCH_NODE_FLAGS for Node's flags before the script
+ * (e.g. `--max-old-space-size=128`, to see what a heap limit costs in speed).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const IDLE_S = Number(process.env.BENCH_IDLE ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LOGIN_LOOPS = Number(process.env.BENCH_LOGIN_LOOPS ?? 4);
 const USER_AGENT = 'barong-bench/1.0';
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
         console.log(`  ${name.padEnd(16)} ${mb.toFixed(1).padStart(7)} MB  ${mb < TARGET_MB ? 'ok' : 'OVER'}`);
       }
     },
-    ['dist/src/main.js'],
+    [...NODE_FLAGS, 'dist/src/main.js'],
   );
 }
 
