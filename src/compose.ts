@@ -92,7 +92,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const gateway = createGatewayServices({ ...shared, ...authz });
   const apiKeys = createApiKeyServices({ ...shared, ...otp });
   const phones = createPhoneServices(shared);
-  const kyc = createKycServices(shared);
+  const kyc = await createKycServices(shared);
   return {
     ...shared,
     ...signIn,

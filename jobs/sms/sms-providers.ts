@@ -9,7 +9,7 @@
 import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { PhoneChannel, SmsProviderName } from '../../src/domain/phones/phone-events.js';
-import { createTwilioClient, type TwilioClient } from '../../src/domain/phones/twilio.js';
+import { lazyTwilioClient, type TwilioClientLoader } from '../../src/domain/phones/twilio.js';
 
 export interface OutgoingCode {
   /** `+<digits>` */
@@ -38,18 +38,16 @@ export class TwilioSmsProvider implements SmsProvider {
   readonly name = 'twilio_sms' as const;
 
   constructor(
-    private readonly client: TwilioClient,
+    private readonly client: TwilioClientLoader,
     private readonly from: string,
     private readonly template: string,
   ) {}
 
   async send({ to, code }: OutgoingCode) {
     if (!code) throw new UnsendableSmsError('twilio_sms job without a code');
-    const message = await this.client.messages.create({
-      to,
-      from: this.from,
-      body: renderSmsBody(this.template, code),
-    });
+    const message = await (
+      await this.client()
+    ).messages.create({ to, from: this.from, body: renderSmsBody(this.template, code) });
     return { ref: message.sid ?? null };
   }
 }
@@ -58,12 +56,16 @@ export class TwilioVerifyProvider implements SmsProvider {
   readonly name = 'twilio_verify' as const;
 
   constructor(
-    private readonly client: TwilioClient,
+    private readonly client: TwilioClientLoader,
     private readonly serviceSid: string,
   ) {}
 
   async send({ to, channel }: OutgoingCode) {
-    const verification = await this.client.verify.v2.services(this.serviceSid).verifications.create({ to, channel });
+    const verification = await (
+      await this.client()
+    ).verify.v2
+      .services(this.serviceSid)
+      .verifications.create({ to, channel });
     return { ref: verification.sid ?? null };
   }
 }
@@ -91,7 +93,7 @@ export function createSmsProviders(config: Config, logger: Logger): Partial<Reco
   const { twilio } = config;
   if (twilio.accountSid && twilio.authToken) {
     // Longer than the API's timeout: nobody is waiting on the worker, and a retry might send a second SMS.
-    const client = createTwilioClient(twilio, 30_000);
+    const client = lazyTwilioClient(twilio, 30_000);
     providers.twilio_sms = new TwilioSmsProvider(client, twilio.phoneNumber, twilio.smsTemplate);
     if (twilio.serviceSid) providers.twilio_verify = new TwilioVerifyProvider(client, twilio.serviceSid);
   }

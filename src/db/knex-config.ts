@@ -3,7 +3,7 @@
  * the db CLI (src/db/cli.ts), knexfile.ts and the test database helper.
  */
 import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
@@ -63,27 +63,31 @@ export function knexConfig(db: DatabaseConfig): Knex.Config {
     pool: { min: 0, max: db.poolMax, afterCreate: useUtc },
     // A failed query's message shows the statement with `?`, not its values (password digests …); see knex.ts.
     compileSqlOnError: false,
-    migrations: { directory: MIGRATIONS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
-    seeds: { directory: SEEDS_DIRECTORY, extension: 'ts', loadExtensions: ['.ts'] },
+    migrations: { migrationSource },
+    seeds: { seedSource },
   };
 }
 
 /*
  * Knex loads migration and seed files with its own import(), from inside node_modules. That works when Node
  * itself can load .ts (`node --import tsx`, `tsx`), but not under vitest, which transforms only the modules
- * it imports itself ("Unknown file extension .ts"). These sources list the same directories and return the
- * same names (so knex_migrations rows match), but import the files from here, where vitest's loader applies.
- * Pass them per call: `db.migrate.latest({ migrationSource })`, `db.seed.run({ seedSource })`.
+ * it imports itself ("Unknown file extension .ts"). These sources list the same directories and import the files
+ * from here, where vitest's loader applies. They are the configuration's sources, and tests may pass them per call.
+ * The compiled build (dist/) holds .js files where the sources hold .ts: each source reads files of its own
+ * extension, and a migration keeps its .ts name either way, so one database can be migrated by both.
  */
-const SOURCE_EXTENSIONS = ['.ts'];
+const SOURCE_EXTENSION = extname(fileURLToPath(import.meta.url));
+const MIGRATION_NAME_EXTENSION = '.ts';
 
 async function sourceFiles(directory: string): Promise<string[]> {
-  return (await readdir(directory)).filter((f) => SOURCE_EXTENSIONS.includes(extname(f))).sort();
+  return (await readdir(directory)).filter((f) => extname(f) === SOURCE_EXTENSION).sort();
 }
+
+const migrationName = (file: string) => basename(file, SOURCE_EXTENSION) + MIGRATION_NAME_EXTENSION;
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: () => sourceFiles(MIGRATIONS_DIRECTORY),
-  getMigrationName: (file) => file,
+  getMigrationName: migrationName,
   getMigration: (file) => import(pathToFileURL(join(MIGRATIONS_DIRECTORY, file)).href) as Promise<Knex.Migration>,
 };
 

@@ -1,7 +1,7 @@
 /**
  * The benchmarks' common frame: a fresh migrated and seeded database, the API started as its own process
- * (`node --import tsx src/main.ts`, NODE_ENV=development, LOG_LEVEL=warn, the tests' JWT key) on a free loopback
- * port, and everything removed again afterwards (process, Redis keys, database), whatever happens in between.
+ * (`node --import tsx src/main.ts` by default, NODE_ENV=development, LOG_LEVEL=warn, the tests' JWT key) on a free
+ * loopback port, and everything removed again afterwards (process, Redis keys, database), whatever happens in between.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -14,16 +14,21 @@ export interface BenchServer {
   base: string;
   /** The environment the server runs with (also fit for loadConfig, to build fixtures with the app's services). */
   env: NodeJS.ProcessEnv;
+  pid: number;
 }
+
+/** The API from its sources, as the other benchmarks measure it. */
+export const SOURCE_API_COMMAND: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
 
 /**
  * Runs `prepare` (fixtures, before the server starts) and then `bench` against the running server.
- * `overrides` are added to the server's environment.
+ * `overrides` are added to the server's environment; `command` is Node's arguments for the server.
  */
 export async function withBenchServer<F>(
   overrides: NodeJS.ProcessEnv,
   prepare: (env: NodeJS.ProcessEnv) => Promise<F>,
   bench: (server: BenchServer, fixture: F) => Promise<void>,
+  command: readonly string[] = SOURCE_API_COMMAND,
 ): Promise<void> {
   const db = await createTestDatabase();
   await db.knex.destroy();
@@ -43,12 +48,9 @@ export async function withBenchServer<F>(
   let server: ChildProcess | undefined;
   try {
     const fixture = await prepare(env);
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env,
-    });
+    server = spawn(process.execPath, command, { stdio: ['ignore', 'inherit', 'inherit'], env });
     await waitForHealth(`${base}/healthz`, server);
-    await bench({ base, env }, fixture);
+    await bench({ base, env, pid: server.pid! }, fixture);
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');

@@ -11,39 +11,18 @@
  * Settings (environment): BENCH_TIMING_SAMPLES (per e-mail and operation, default 60). Nothing here asserts.
  */
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { createServices } from '../../src/compose.js';
-import { newUid } from '../../src/domain/accounts/uid.js';
 import { runBench, withBenchServer } from './bench-server.js';
+import { createBenchUsers } from './bench-users.js';
 
 const SAMPLES = Number(process.env.BENCH_TIMING_SAMPLES ?? 60);
-const PASSWORD = 'B3nch-Fixture!Secret';
 const API = '/api/v2/barong/identity';
 
 async function createUsers(env: NodeJS.ProcessEnv): Promise<{ active: string; pending: string }> {
-  const services = await createServices(loadConfig(env), createLogger('silent'));
-  try {
-    const passwordDigest = await services.hasher.hash(PASSWORD);
-    const make = async (email: string, state: string) => {
-      const uid = await newUid(services.uow.repos, services.config.app.uidPrefix);
-      await services.uow.repos.users.insert({
-        uid,
-        email,
-        passwordDigest,
-        role: 'member',
-        state,
-        level: state === 'active' ? 1 : 0,
-      });
-      return email;
-    };
-    return {
-      active: await make('bench.known@example.com', 'active'),
-      pending: await make('bench.pending@example.com', 'pending'),
-    };
-  } finally {
-    await services.close();
-  }
+  const [active, pending] = await createBenchUsers(env, [
+    { email: 'bench.known@example.com', state: 'active' },
+    { email: 'bench.pending@example.com', state: 'pending' },
+  ]);
+  return { active: active!, pending: pending! };
 }
 
 function median(values: number[]): number {

@@ -17,7 +17,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('document and storage settings', () => {
-  it("defaults to Barong's: types, required expiry, 10 documents, jpg/jpeg/png/pdf, 10 MB, 60 s links, local disk", () => {
+  it("defaults to Barong's: types, required expiry, 10 documents, jpg/jpeg/png/pdf, 10 MB, 60 s links, local disk", async () => {
     const c = loadConfig(base);
     expect(c.documents).toEqual({
       types: ['Passport', 'Identity card', 'Driver license', 'Utility Bill', 'Residental', 'Institutional', 'Address'],
@@ -34,10 +34,10 @@ describe('document and storage settings', () => {
       localPath: '.dev/uploads',
       s3: { region: 'us-east-1', pathStyle: false },
     });
-    expect(createFileStorage(c)).toBeInstanceOf(LocalStorage);
+    expect(await createFileStorage(c)).toBeInstanceOf(LocalStorage);
   });
 
-  it('reads the settings', () => {
+  it('reads the settings', async () => {
     const c = loadConfig({
       ...base,
       BARONG_DOCUMENT_TYPES: 'Passport, Residence permit',
@@ -53,7 +53,7 @@ describe('document and storage settings', () => {
     });
     expect(c.documents).toEqual({ types: ['Passport', 'Residence permit'], requireExpiry: false, perUserLimit: 3 });
     expect(c.uploads).toEqual({ extensions: ['png', 'pdf'], maxBytes: 2 * 1024 * 1024, urlExpirationSeconds: 300 });
-    const storage = createFileStorage(c);
+    const storage = await createFileStorage(c);
     expect(storage).toBeInstanceOf(S3Storage);
     (storage as S3Storage).close();
   });

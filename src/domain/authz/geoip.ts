@@ -5,7 +5,7 @@
  * file is logged and the previous data kept. No path → lookups answer nothing, so geo restrictions never match.
  */
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
-import { open, type CountryResponse, type Reader } from 'maxmind';
+import type { CountryResponse, Reader } from 'maxmind';
 import type { Logger } from '../../lib/logger.js';
 import { parseIp } from './ip-match.js';
 
@@ -32,6 +32,12 @@ export interface GeoIpOptions {
 
 type Names = Record<string, string | undefined>;
 
+/** Imported here so a server without a GeoIP database never loads the reader. */
+async function readDatabase(path: string): Promise<Reader<CountryResponse>> {
+  const { open } = await import('maxmind');
+  return open<CountryResponse>(path, { cache: { max: 50_000 } });
+}
+
 export class GeoIp implements GeoLookup {
   private stopWatching?: () => void;
   private loads = 0;
@@ -45,7 +51,7 @@ export class GeoIp implements GeoLookup {
   static async open(options: GeoIpOptions, logger: Logger): Promise<GeoIp> {
     const { databasePath, lang } = options;
     if (!databasePath) return new GeoIp(undefined, lang);
-    const geo = new GeoIp(await open<CountryResponse>(databasePath, { cache: { max: 50_000 } }), lang);
+    const geo = new GeoIp(await readDatabase(databasePath), lang);
     geo.watch(databasePath, options.watchIntervalMs ?? 30_000, logger);
     logger.info({ path: databasePath, type: geo.reader?.metadata.databaseType }, 'GeoIP database loaded');
     return geo;
@@ -96,7 +102,7 @@ export class GeoIp implements GeoLookup {
       if (current.size === 0) return; // removed, or being written
       reloading = reloading.then(async () => {
         try {
-          this.reader = await open<CountryResponse>(path, { cache: { max: 50_000 } });
+          this.reader = await readDatabase(path);
           this.loads += 1;
           logger.info({ path }, 'GeoIP database reloaded');
         } catch (err) {

@@ -13,9 +13,9 @@ export interface KycServices {
   documents: DocumentsService;
 }
 
-export function createKycServices(d: KycServicesDeps): KycServices {
+export async function createKycServices(d: KycServicesDeps): Promise<KycServices> {
   const { config, uow, encryptor, privateLabels } = d;
-  const fileStorage = createFileStorage(config);
+  const fileStorage = await createFileStorage(config);
   return {
     fileStorage,
     profiles: new ProfilesService({ uow, encryptor, privateLabels }),

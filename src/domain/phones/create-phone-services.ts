@@ -3,7 +3,7 @@ import { PhoneCodeThrottle } from './phone-code-throttle.js';
 import { PhoneService } from './phone-service.js';
 import { ManagementPhoneService } from './management-phone-service.js';
 import { SmsFailures } from './sms-failures.js';
-import { createTwilioClient, TwilioVerifyCheck } from './twilio.js';
+import { lazyTwilioClient, TwilioVerifyCheck } from './twilio.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
 export type PhoneServicesDeps = Pick<
@@ -26,7 +26,7 @@ export function createPhoneServices(d: PhoneServicesDeps): PhoneServices {
     throttle: new PhoneCodeThrottle(redis, redisKeys, config.phoneCodes),
     failures: new SmsFailures(redis, redisKeys, config.phoneCodes.ttlSeconds),
     ...(config.phoneVerification === 'twilio_verify'
-      ? { verifyCheck: new TwilioVerifyCheck(createTwilioClient(config.twilio), config.twilio.serviceSid ?? '') }
+      ? { verifyCheck: new TwilioVerifyCheck(lazyTwilioClient(config.twilio), config.twilio.serviceSid ?? '') }
       : {}),
     logger: d.logger,
   });

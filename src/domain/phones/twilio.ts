@@ -2,38 +2,51 @@
  * The one place the Twilio client is made (API: Verify checks; worker: sends) and its errors are read.
  * `BARONG_TWILIO_API_BASE` points the real client (its request building, auth and error parsing) at another
  * host — a local stand-in in tests — by rewriting only the scheme and host of each request.
+ * The SDK is imported on first use: it costs tens of MB of memory that a server without Twilio should not pay.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type { ErrorKey } from '../../errors/error-keys.js';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../../config/index.js';
 
-type RequestOptions<T> = RequestClient.RequestOptions<T>;
-
-/** Every `https://*.twilio.com` (api, verify …) goes to `base`; paths stay Twilio's. */
-class RebasedRequestClient extends twilio.RequestClient {
-  constructor(
-    private readonly base: string,
-    options: RequestClient.RequestClientOptions,
-  ) {
-    super(options);
-  }
-
-  override request<T>(opts: RequestOptions<T>) {
-    return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, this.base) });
-  }
-}
-
 export type TwilioClient = twilio.Twilio;
+/** Resolves with one client, made on the first call. */
+export type TwilioClientLoader = () => Promise<TwilioClient>;
 
-export function createTwilioClient(settings: Config['twilio'], timeoutMs = 10_000): TwilioClient {
-  if (!settings.accountSid || !settings.authToken)
-    throw new Error('Twilio is not configured (BARONG_TWILIO_ACCOUNT_SID / _AUTH_TOKEN)');
+async function createTwilioClient(settings: Config['twilio'], timeoutMs: number): Promise<TwilioClient> {
+  const { default: sdk } = await import('twilio');
+  /** Every `https://*.twilio.com` (api, verify …) goes to `base`; paths stay Twilio's. */
+  class RebasedRequestClient extends sdk.RequestClient {
+    constructor(
+      private readonly base: string,
+      options: RequestClient.RequestClientOptions,
+    ) {
+      super(options);
+    }
+
+    override request<T>(opts: RequestClient.RequestOptions<T>) {
+      return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, this.base) });
+    }
+  }
   const options = { timeout: timeoutMs, keepAlive: true };
   const httpClient = settings.apiBase
     ? new RebasedRequestClient(settings.apiBase, options)
-    : new twilio.RequestClient(options);
-  return twilio(settings.accountSid, settings.authToken, { httpClient });
+    : new sdk.RequestClient(options);
+  return sdk(settings.accountSid ?? '', settings.authToken ?? '', { httpClient });
+}
+
+/** Checks the settings now (a missing credential stops the start), loads the SDK when a message is first sent or checked. */
+export function lazyTwilioClient(settings: Config['twilio'], timeoutMs = 10_000): TwilioClientLoader {
+  if (!settings.accountSid || !settings.authToken)
+    throw new Error('Twilio is not configured (BARONG_TWILIO_ACCOUNT_SID / _AUTH_TOKEN)');
+  let client: Promise<TwilioClient> | undefined;
+  return () => {
+    client ??= createTwilioClient(settings, timeoutMs).catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    });
+    return client;
+  };
 }
 
 /** Barong's keys for Twilio's error codes, plus a few codes with the same meaning. */
@@ -88,13 +101,17 @@ export function classifyTwilioError(err: unknown): TwilioFailure {
 /** twilio_verify: Twilio Verify holds the code; the API asks it synchronously whether a code is right. */
 export class TwilioVerifyCheck {
   constructor(
-    private readonly client: TwilioClient,
+    private readonly client: TwilioClientLoader,
     private readonly serviceSid: string,
   ) {}
 
   /** True when Twilio approves the code; throws the client's error otherwise (see classifyTwilioError). */
   async approved(to: string, code: string): Promise<boolean> {
-    const check = await this.client.verify.v2.services(this.serviceSid).verificationChecks.create({ to, code });
+    const check = await (
+      await this.client()
+    ).verify.v2
+      .services(this.serviceSid)
+      .verificationChecks.create({ to, code });
     return check.status === 'approved';
   }
 }
