@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { loadContract, operationsOf } from '../../src/api/contract.js';
 import { publishedDocuments } from '../../src/api/docs/docs-page.js';
@@ -76,6 +77,17 @@ describe('API reference page', () => {
     await page.locator(PING).scrollIntoViewIfNeeded();
     await page.screenshot({ path: SCREENSHOT.pathname, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('is GET only, serves only the assets it loads, and answers on the base the stock gateway forwards', async () => {
+    expect((await request(t.app).post('/api/v2/barong/docs')).status).toBe(404);
+    expect((await request(t.app).delete('/api/v2/barong/docs/admin.json')).status).toBe(404);
+    expect((await request(t.app).get('/api/v2/barong/docs/assets/swagger-initializer.js')).status).toBe(404);
+    expect((await request(t.app).get('/api/v2/barong/docs/assets/index.html')).status).toBe(404);
+    const rewritten = await request(t.app).get('/api/v2/docs/management.json');
+    expect(rewritten.status).toBe(200);
+    expect(rewritten.body).toMatchObject({ swagger: '2.0', basePath: '/api/v2/barong/management' });
+    expect(rewritten.body).not.toHaveProperty('schemes');
   });
 
   it('runs without errors or CSP violations in the console', () => {
