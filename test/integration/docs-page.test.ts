@@ -33,7 +33,8 @@ describe('API reference page', () => {
 
   beforeAll(async () => {
     // Not a skip: CI installs Chromium (.ci/run), so a missing browser is a broken machine, not an optional test.
-    if (!existsSync(CHROMIUM)) throw new Error(`docs-page.test.ts needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`docs-page.test.ts needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     t = await startTestApp();
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -62,7 +63,9 @@ describe('API reference page', () => {
     const expected = operationsOf(swagger).map((o) => o.operation.operationId as string);
     expect(expected.length).toBeGreaterThan(0);
     await page.selectOption('.topbar select', { label: name });
-    await expect.poll(async () => (await listedOperations(page)).sort(), { timeout: 20_000 }).toEqual([...expected].sort());
+    await expect
+      .poll(async () => (await listedOperations(page)).sort(), { timeout: 20_000 })
+      .toEqual([...expected].sort());
   });
 
   it('runs "try it" on GET /public/ping against the same server', async () => {
@@ -71,7 +74,9 @@ describe('API reference page', () => {
     await page.locator(`${PING} button.try-out__btn`).click();
     await page.locator(`${PING} button.execute`).click();
     const live = page.locator(`${PING} .live-responses-table`);
-    await expect.poll(() => live.locator('tr.response .response-col_status').first().textContent(), { timeout: 20_000 }).toContain('200');
+    await expect
+      .poll(() => live.locator('tr.response .response-col_status').first().textContent(), { timeout: 20_000 })
+      .toContain('200');
     expect(await live.textContent()).toContain('pong');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator(PING).scrollIntoViewIfNeeded();
