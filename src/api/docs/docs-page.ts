@@ -23,8 +23,12 @@ export interface PublishedDocument {
 
 const OPENAPI_DIR = fileURLToPath(new URL('../../../openapi/', import.meta.url));
 
+const read = new Map<string, Json>();
+
+/** Read once per process: tests compose many apps. */
 function readSwagger(file: string): Json {
-  return yaml.load(readFileSync(path.join(OPENAPI_DIR, file), 'utf8')) as Json;
+  if (!read.has(file)) read.set(file, yaml.load(readFileSync(path.join(OPENAPI_DIR, file), 'utf8')) as Json);
+  return read.get(file)!;
 }
 
 /** Barong publishes one Swagger document per API; the user APIs (identity, resource, public) share one. */
