@@ -22,6 +22,8 @@ export interface AppDeps {
   guards: Guards;
   /** Operator endpoints (health, metrics) mounted outside the contract's base path. */
   operatorRoutes?: express.Router;
+  /** The API reference page, mounted outside the contract's validator: it is no operation of any API. */
+  docsPage?: express.Router;
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
   /** Barong's management transport (method, query, JSON body), ahead of every management route. */
@@ -35,7 +37,7 @@ export interface AppDeps {
  * services call `barong:8001/api/v2/<api>/…` directly. Such a request is served as the published path, so every
  * router, the validator and the permission check see one spelling.
  */
-const BARONG_BASE_ALIAS = /^\/api\/v2\/(?=(identity|resource|public|admin|management)([/?]|$))/;
+const BARONG_BASE_ALIAS = /^\/api\/v2\/(?=(identity|resource|public|admin|management|docs)([/?]|$))/;
 
 export const servePublishedPath: RequestHandler = (req, _res, next) => {
   if (BARONG_BASE_ALIAS.test(req.url)) {
@@ -71,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     contract.basePath,
     crossOrigin(config, (path) => GATEWAY_PATH.test(path)),
   );
+  if (deps.docsPage) app.use(deps.docsPage);
 
   // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of.
   const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);

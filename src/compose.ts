@@ -35,6 +35,7 @@ import { createApiServices, type ApiServices } from './api/create-api-services.j
 import { buildRouteTable } from './api/routes.js';
 import type { RouteTable } from './api/types.js';
 import { createOperatorRoutes } from './api/operator/operator-routes.js';
+import { createDocsPage, publishedDocuments } from './api/docs/docs-page.js';
 import { sessionGuard } from './api/auth/session-guard.js';
 import { userGuard } from './api/auth/user-guard.js';
 import { adminGuard } from './api/auth/admin-guard.js';
@@ -149,6 +150,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
     }),
     restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
     operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
+    docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,
   });
