@@ -9,7 +9,9 @@ import { isDeadlock } from '../db/mysql-errors.js';
 import { domainEvent, type DomainEvent } from './events/domain-events.js';
 import type { EventDispatcher } from './events/event-dispatcher.js';
 
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 6;
+/** A victim waits a little, longer each time and at random, so the transactions it collided with can finish first. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 
 export interface Work {
   repos: Repositories;
@@ -70,6 +72,7 @@ export class UnitOfWork {
         return result;
       } catch (err) {
         if (!isDeadlock(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await backoff(attempt);
       }
     }
   }

@@ -108,6 +108,11 @@ export class UsersRepository {
     return Boolean(await this.db('users').where({ username }).first('id'));
   }
 
+  /** Whether any user exists (a plain read, no lock). */
+  async any(): Promise<boolean> {
+    return (await this.db('users').first('id')) !== undefined;
+  }
+
   async count(): Promise<number> {
     const [r] = await this.db('users').count({ n: '*' });
     return Number(r?.n ?? 0);

@@ -106,10 +106,16 @@ export class RegistrationService {
     const passwordDigest = await this.d.hasher.hash(input.password);
     try {
       return await this.d.uow.run(async (w) => {
+        // Only while no user exists can a sign-up be the first: then the lock decides which one. Once one exists,
+        // sign-ups take no table lock, so they neither wait for nor deadlock with each other.
         let first = false;
-        if (options.firstMaySuperadmin) {
+        if (
+          options.firstMaySuperadmin &&
+          this.d.config.app.firstRegistrationSuperadmin &&
+          !(await w.repos.users.any())
+        ) {
           await w.repos.users.lockTable();
-          first = (await w.repos.users.count()) === 0 && this.d.config.app.firstRegistrationSuperadmin;
+          first = (await w.repos.users.count()) === 0;
         }
         const fields = {
           email,
