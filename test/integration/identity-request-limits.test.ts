@@ -32,7 +32,6 @@ describe('sign-up', () => {
     const results = await Promise.all(
       emails.map((email) => post('/identity/users', '203.0.113.10', { email, password: STRONG_PASSWORD })),
     );
-    console.log(results.map((r) => `${r.status} ${JSON.stringify(r.body)}`).join("\n"));
     expect(results.filter((r) => r.status === 201)).toHaveLength(10);
     const refused = results.filter((r) => r.status === 429);
     expect(refused).toHaveLength(10);
