@@ -3,22 +3,13 @@ import type { Json } from '../../src/lib/json.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createAdmin } from '../support/admin-client.js';
-import { activeUser, createUser } from '../support/factories.js';
+import { activeUser, createUser, SAMPLE_PROFILE } from '../support/factories.js';
 import { bearer, recordEvents, withToken } from '../support/account-client.js';
 import type { DomainEvent } from '../../src/domain/events/domain-events.js';
 
 const notPermitted = { errors: ['admin.ability.not_permitted'] };
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-const FULL = {
-  first_name: 'John',
-  last_name: 'Doe',
-  dob: '1990-01-15',
-  address: '1600 Pennsylvania Avenue NW',
-  postcode: '20500',
-  city: 'Washington',
-  country: 'US',
-  metadata: '{"nationality":"US"}',
-};
+const FULL = { ...SAMPLE_PROFILE, metadata: '{"nationality":"US"}' };
 
 let t: TestApp;
 let events: DomainEvent[];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createAdmin, type AdminCaller } from '../support/admin-client.js';
 import { bearer, withToken } from '../support/account-client.js';
-import { activeUser, createApiKey, createUser } from '../support/factories.js';
+import { activeUser, createApiKey, createUser, SAMPLE_PROFILE } from '../support/factories.js';
 import { PNG } from '../support/sample-files.js';
 import type { User } from '../../src/db/repositories/users-repository.js';
 
@@ -47,16 +47,7 @@ async function memberWithStorage(titles = ['personal']): Promise<User> {
 async function reviewedMember(): Promise<User> {
   const user = await memberWithStorage();
   const token = await bearer(t, user);
-  const profile = {
-    first_name: 'John',
-    last_name: 'Doe',
-    dob: '1990-01-15',
-    address: '1600 Pennsylvania Avenue NW',
-    postcode: '20500',
-    city: 'Washington',
-    country: 'US',
-    confirm: 'true',
-  };
+  const profile = { ...SAMPLE_PROFILE, confirm: 'true' };
   await withToken(t, 'post', '/profiles', token).type('form').send(profile).expect(201);
   await withToken(t, 'post', '/documents', token)
     .field({ doc_type: 'Passport', doc_number: 'AB1234567', doc_expire: '2035-01-01' })

@@ -14,6 +14,7 @@ import {
   activeUser,
   createApiKey,
   createUser,
+  SAMPLE_PROFILE,
   STRONG_PASSWORD,
   totpCode,
   uniqueEmail,
@@ -87,15 +88,7 @@ beforeAll(async () => {
     .send({ email: uniqueEmail('signup'), password: STRONG_PASSWORD })
     .expect(201);
   const token = await bearer(t, member);
-  const profile = {
-    first_name: 'John',
-    last_name: 'Doe',
-    dob: '1990-01-15',
-    address: '1600 Pennsylvania Avenue NW',
-    postcode: '20500',
-    city: 'Washington',
-    country: 'US',
-  };
+  const profile = SAMPLE_PROFILE;
   await withToken(t, 'post', '/profiles', token).type('form').send(profile).expect(201);
   await withToken(t, 'post', '/documents', token)
     .field({ doc_type: 'Passport', doc_number: DOC_NUMBER, doc_expire: '2035-01-01' })

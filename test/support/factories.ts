@@ -6,6 +6,17 @@ import type { User } from '../../src/db/repositories/users-repository.js';
 import type { KeyHolder } from '../../src/db/repositories/api-keys-repository.js';
 
 export const STRONG_PASSWORD = 'Tecohvi0-Zah!Sh8ei';
+
+/** A complete profile body as a user submits it (POST /resource/profiles). */
+export const SAMPLE_PROFILE = {
+  first_name: 'John',
+  last_name: 'Doe',
+  dob: '1990-01-15',
+  address: '1600 Pennsylvania Avenue NW',
+  postcode: '20500',
+  city: 'Washington',
+  country: 'US',
+};
 let counter = 0;
 
 export function uniqueEmail(tag = 'user'): string {
