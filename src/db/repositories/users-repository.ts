@@ -14,6 +14,8 @@ export interface User {
   otp: boolean;
   otpSecretEncrypted: string | null;
   otpLastStep: number | null;
+  /** Vault's TOTP key of a user imported from Barong whose codes Vault still checks; null once the secret is ours. */
+  otpVaultKey: string | null;
   state: string;
   /** A state an admin set that labels do not lift (see computeState); null when none holds. */
   adminState: string | null;
@@ -39,6 +41,7 @@ export const toUser = (r: Row): User => ({
   otp: Boolean(r.otp),
   otpSecretEncrypted: r.otp_secret_encrypted,
   otpLastStep: r.otp_last_step === null ? null : Number(r.otp_last_step),
+  otpVaultKey: r.otp_vault_key ?? null,
   state: r.state,
   adminState: r.admin_state ?? null,
   referralId: r.referral_id === null ? null : Number(r.referral_id),
@@ -57,6 +60,7 @@ const COLUMNS: Record<string, string> = {
   otp: 'otp',
   otpSecretEncrypted: 'otp_secret_encrypted',
   otpLastStep: 'otp_last_step',
+  otpVaultKey: 'otp_vault_key',
   state: 'state',
   adminState: 'admin_state',
   referralId: 'referral_id',
