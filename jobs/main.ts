@@ -14,6 +14,8 @@ import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';
 import { Encryptor } from '../src/lib/encryptor.js';
+import { DevInbox, devInboxKey } from '../src/lib/dev-inbox.js';
+import { startDevSmtpInbox } from './mail/dev-smtp-inbox.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
@@ -22,7 +24,7 @@ import { startOutboxRelay } from '../src/events/start-outbox-relay.js';
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
 
-function createSmtpTransport(smtp: Config['smtp']) {
+function createSmtpTransport(smtp: Config['smtp'] & { host: string }) {
   return nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -31,13 +33,37 @@ function createSmtpTransport(smtp: Config['smtp']) {
   });
 }
 
+/**
+ * The SMTP server mail goes to: the configured one, or (no BARONG_SMTP_HOST, never in production: the configuration
+ * refuses that) the development inbox's own, started here on a loopback port.
+ */
+async function mailTarget(config: Config, redis: Redis, logger: Logger) {
+  if (config.smtp.host) return { smtp: { ...config.smtp, host: config.smtp.host }, close: async () => {} };
+  const inbox = new DevInbox(
+    redis,
+    devInboxKey(config.redisPrefix),
+    new Encryptor(config.encryptionKeys, config.blindIndexKeys),
+  );
+  const catcher = await startDevSmtpInbox(inbox, logger);
+  logger.info(
+    { smtp: `${catcher.host}:${catcher.port}` },
+    'no BARONG_SMTP_HOST: mail goes to the development inbox, shown by the API at /dev/inbox',
+  );
+  return {
+    smtp: { ...config.smtp, host: catcher.host, port: catcher.port, user: undefined, password: undefined },
+    close: catcher.close,
+  };
+}
+
 /** The worker's whole graph (outbox relay, SMTP transport, Redis, queues, workers); exported so tests can run the real thing. */
 export async function startWorker(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
   // Fail at start, not on the first job, when a template file is broken or missing.
   logger.info({ templates: loadMailTemplates(), defaultLanguage: config.defaultLanguage }, 'mail templates loaded');
 
-  const transport = createSmtpTransport(config.smtp);
-  const smtpTarget = { host: config.smtp.host, port: config.smtp.port, auth: Boolean(config.smtp.user) };
+  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
+  const target = await mailTarget(config, redis, logger);
+  const transport = createSmtpTransport(target.smtp);
+  const smtpTarget = { host: target.smtp.host, port: target.smtp.port, auth: Boolean(target.smtp.user) };
   // Not fatal: jobs wait and retry, but a wrong SMTP setting should be visible in the first lines of the log.
   transport.verify().then(
     () => logger.info(smtpTarget, 'SMTP server reachable'),
@@ -45,7 +71,6 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
-  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
   const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const worker = startMailWorker({
     queue,
@@ -73,8 +98,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
     async stop() {
       await relay.stop();
       await Promise.all([worker.close(), sms.stop()]);
-      await redis.quit().catch(() => redis.disconnect());
       transport.close();
+      await target.close();
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

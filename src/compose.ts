@@ -45,6 +45,8 @@ import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
+import { DevInbox, devInboxKey } from './lib/dev-inbox.js';
+import { createDevInboxRoutes } from './api/dev/dev-inbox-routes.js';
 import { createApp } from './app.js';
 
 export interface Services
@@ -153,6 +155,13 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
     docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,
+    // Not even the route exists in production.
+    devInboxRoutes: services.config.devInbox
+      ? createDevInboxRoutes(
+          new DevInbox(services.redis, devInboxKey(services.config.redisPrefix), services.encryptor),
+          services.contract.basePath,
+        )
+      : undefined,
   });
   app.locals.geoip = services.geoip; // requestContext(req) fills the activity country from it
   return { app, routes };
