@@ -4,7 +4,7 @@ import { int, optional, str } from './values.js';
 
 export interface MailSettings {
   smtp: {
-    /** Unset outside production: the worker then delivers to its embedded development inbox (jobs/dev-inbox/). */
+    /** Unset outside production: the worker then delivers to its embedded development inbox (jobs/mail/dev-smtp-inbox.ts). */
     host?: string;
     port: number;
     user?: string;
