@@ -15,7 +15,6 @@ import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';
 import { Encryptor } from '../src/lib/encryptor.js';
 import { DevInbox, devInboxKey } from '../src/lib/dev-inbox.js';
-import { startDevSmtpInbox } from './mail/dev-smtp-inbox.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
@@ -44,6 +43,8 @@ async function mailTarget(config: Config, redis: Redis, logger: Logger) {
     devInboxKey(config.redisPrefix),
     new Encryptor(config.encryptionKeys, config.blindIndexKeys),
   );
+  // Loaded only here, so a worker with an SMTP server (every production one) never carries smtp-server and mailparser.
+  const { startDevSmtpInbox } = await import('./mail/dev-smtp-inbox.js');
   const catcher = await startDevSmtpInbox(inbox, logger);
   logger.info(
     { smtp: `${catcher.host}:${catcher.port}` },
