@@ -10,6 +10,8 @@ import { createKnex } from '../db/knex.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
+import { repositories } from '../db/repositories/index.js';
+import { RetentionSweeper, SWEEP_EVERY_MS } from '../domain/retention/retention-sweeper.js';
 import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
 import { startKeyRing } from '../domain/keys/key-ring.js';
@@ -30,6 +32,8 @@ import { RabbitMqPublisher, redactAmqpUrl } from './rabbitmq-publisher.js';
 
 export interface OutboxRelayHandle {
   relay: OutboxRelay;
+  /** Deletes sent outbox rows and (when configured) old activities, every few minutes. */
+  retention: RetentionSweeper;
   /** Starts polling and listening for nudges. */
   start(): Promise<void>;
   /** Stops polling, lets the pass in hand finish, closes the queues, connections and the pool. */
@@ -75,31 +79,40 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     smsConsumer(smsQueue),
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
-  relay = new OutboxRelay({
-    outbox: new EventOutboxRepository(knex, codec),
-    consumers,
+  const outbox = new EventOutboxRepository(knex, codec);
+  relay = new OutboxRelay({ outbox, consumers, logger, options: eventApi.relay });
+  const retention = new RetentionSweeper({
+    outbox,
+    activities: repositories(knex).activities,
     logger,
-    options: eventApi.relay,
+    options: {
+      outboxRetentionMs: eventApi.relay.retentionMs,
+      activityRetentionDays: config.retention.activityRetentionDays,
+      everyMs: SWEEP_EVERY_MS,
+    },
   });
   const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
 
   return {
     relay,
+    retention,
     async start() {
       subscriber.on('message', () => relay.wake());
       await subscriber.subscribe(channel);
       relay.start();
+      retention.start();
       logger.info(
         {
           consumers: consumers.map((c) => c.name),
           ...(publisher ? { eventApi: redactAmqpUrl(eventApi.url) } : {}),
           ...eventApi.relay,
+          activityRetentionDays: config.retention.activityRetentionDays,
         },
         'outbox relay started',
       );
     },
     async stop() {
-      await relay.stop();
+      await Promise.all([relay.stop(), retention.stop()]);
       jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
       subscriber.disconnect();
