@@ -1,8 +1,8 @@
 /**
  * The outbox relay with everything it needs, for the worker process (jobs/main.ts): its own small database pool
  * and Redis connections, the mail and SMS queues it feeds, the deferred commands it carries out (with the token
- * signing they need), and — with the Event API on — the server's signing key and a RabbitMQ publisher. Relays
- * in several worker processes are safe (each row is claimed by one).
+ * signing they need, and the file storage for erased users' files), and — with the Event API on — the server's
+ * signing key and a RabbitMQ publisher. Relays in several worker processes are safe (each row is claimed by one).
  */
 import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -18,6 +18,8 @@ import { startKeyRing } from '../domain/keys/key-ring.js';
 import { AccountTokens } from '../domain/tokens/account-tokens.js';
 import { AccountLinks } from '../domain/accounts/account-links.js';
 import { deferredRequestHandlers } from '../domain/accounts/deferred-requests.js';
+import { ERASED_FILES, erasedFilesHandler } from '../domain/admin/erased-files.js';
+import { createFileStorage } from '../lib/storage/create-file-storage.js';
 import { createMailQueue } from '../queues/mail-queue.js';
 import { mailConsumer } from '../queues/mail-consumer.js';
 import { createSmsQueue } from '../queues/sms-queue.js';
@@ -73,8 +75,11 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
         confirmTimeoutMs: eventApi.confirmTimeoutMs,
       })
     : undefined;
+  // Files of erased users (the S3 client loads only for the s3 provider).
+  const storage = await createFileStorage(config);
+  const commands = { ...deferredRequestHandlers(links), [ERASED_FILES]: erasedFilesHandler(storage) };
   const consumers: OutboxConsumer[] = [
-    commandConsumer(uow, deferredRequestHandlers(links) as Record<string, CommandHandler>),
+    commandConsumer(uow, commands as Record<string, CommandHandler>),
     mailConsumer(mailQueue),
     smsConsumer(smsQueue),
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
@@ -115,6 +120,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
       await Promise.all([relay.stop(), retention.stop()]);
       jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
+      storage.close?.();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await knex.destroy();
