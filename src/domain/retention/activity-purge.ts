@@ -6,15 +6,12 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { recordAdminActivity, type CliActor } from '../admin/admin-actor.js';
 import { PURGE_BATCH_SIZE, PURGE_PAUSE_MS, purgeInBatches } from './batched-purge.js';
 
-export interface PurgeProgress {
-  (deletedSoFar: number): void;
-}
-
+/** Deletes activities older than `days` days in batches; `progress` hears the running total after each batch. */
 export async function purgeActivities(
   uow: UnitOfWork,
   actor: CliActor,
   days: number,
-  progress?: PurgeProgress,
+  progress?: (deletedSoFar: number) => void,
 ): Promise<number> {
   let total = 0;
   const activities = uow.repos.activities;
