@@ -11,7 +11,10 @@ import { z } from 'zod';
 export const ABILITY_ACTIONS = ['read', 'create', 'update', 'destroy', 'manage'] as const;
 export type AbilityAction = (typeof ABILITY_ACTIONS)[number];
 
-/** The subjects Barong 2.6.49's admin API checks, plus `Ability` (GET /abilities) as later Barong versions do. */
+/**
+ * The subjects Barong 2.6.49's admin API checks, plus `Ability` (GET /abilities) as later Barong versions do, and
+ * `PersonalData` (a user's erasure, not in Barong), which the bundled file gives the superadmin only.
+ */
 export const ABILITY_SUBJECTS = [
   'User',
   'Label',
@@ -23,6 +26,7 @@ export const ABILITY_SUBJECTS = [
   'Permission',
   'Restriction',
   'Ability',
+  'PersonalData',
 ] as const;
 export type AbilitySubject = (typeof ABILITY_SUBJECTS)[number];
 

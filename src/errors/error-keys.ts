@@ -190,6 +190,8 @@ export const SCOPED_KEYS = [
   'admin.user.email_no_change',
   'admin.user.role_no_change',
   'superadmin.user.update_email',
+  // A user's erasure while the anti-money-laundering hold after their last activity lasts (BARONG_ERASURE_HOLD_DAYS).
+  'admin.user.erasure_on_hold',
 
   // The admin API: the user a profile is for, the review of a submitted profile, the metrics' window.
   'admin.profiles.doesnt_exist_or_not_editable',
