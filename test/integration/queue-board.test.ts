@@ -127,6 +127,16 @@ describe('what a superadmin sees', () => {
     const csp = res.headers['content-security-policy'];
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(res.headers).not.toHaveProperty('x-powered-by');
+  });
+
+  it('a path the board does not serve gets the API’s 404; another spelling of the board’s path names nothing', async () => {
+    const unknown = await asBrowser(superadmin, 'get', '/api/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ errors: ['route.not_found'] });
+    expect(unknown.headers).not.toHaveProperty('x-powered-by');
+    const shouting = await request(t.app).get('/ADMIN/queues').set('Cookie', superadmin.cookie);
+    expect(shouting.status).toBe(404);
   });
 
   it('the queues, with every job field that could hold personal data redacted', async () => {

@@ -5,7 +5,7 @@
  * for writes and the admin in hand for the hooks (board-actions.ts), which check each write's ability and record it.
  * The board reaches the queues through src/queues/board-queues.ts, which redacts job data.
  */
-import type { RequestHandler, Router } from 'express';
+import type { Express, RequestHandler, Router } from 'express';
 import cookieParser from 'cookie-parser';
 import { createBullBoard } from '@bull-board/api';
 import { ExpressAdapter } from '@bull-board/express';
@@ -36,6 +36,22 @@ const holdActor: RequestHandler = (req, _res, next) => {
   boardActor.run({ user: req.auth!.user!, ctx: requestContext(req) }, next);
 };
 
+/**
+ * The board's own Express app, run as Express runs a mounted app: its request and response prototypes hold only
+ * while it handles the request, so a path it does not serve reaches the API's 404 as the API's request again.
+ */
+function asHandler(board: Express): RequestHandler {
+  board.disable('x-powered-by');
+  return (req, res, next) => {
+    const [reqProto, resProto] = [Object.getPrototypeOf(req), Object.getPrototypeOf(res)];
+    board(req, res, (err?: unknown) => {
+      Object.setPrototypeOf(req, reqProto);
+      Object.setPrototypeOf(res, resProto);
+      next(err);
+    });
+  };
+}
+
 export function createQueueBoard(d: QueueBoardDeps): Router {
   const adapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
@@ -56,7 +72,7 @@ export function createQueueBoard(d: QueueBoardDeps): Router {
     mayReadBoard(d.abilities),
     sameOriginWrites,
     holdActor,
-    adapter.getRouter() as Router,
+    asHandler(adapter.getRouter() as Express),
   );
   return router;
 }
