@@ -24,8 +24,9 @@ export const SEALED = '[sealed]';
 export const REDACTED = '[redacted]';
 
 const MASKS: ReadonlyArray<[RegExp, string]> = [
-  // No `/` on either side, so a package path in a stack trace (`node_modules/@scope/pkg/x.js`) is left alone.
-  [/[^\s@<>"'(),;:/]+@[^\s@<>"'(),;:/]+\.[A-Za-z]{2,}/g, '[email]'],
+  // Any local part RFC 5322 allows; no `/` in the domain, so a package path in a stack trace
+  // (`node_modules/@scope/pkg/x.js`) is left alone.
+  [/[^\s@<>"(),;:]+@[^\s@<>"'(),;:/]+\.[A-Za-z]{2,}/g, '[email]'],
   // JWTs (confirmation and reset links), then any other long run of token characters.
   [/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[token]'],
   [/[A-Za-z0-9_-]{32,}/g, '[token]'],
