@@ -165,6 +165,13 @@ describe('what a superadmin sees', () => {
     });
     expect(JSON.stringify(smsJob.body)).not.toContain(PHONE.slice(1));
   });
+
+  it('job log lines, with addresses and numbers masked', async () => {
+    await (await mail.getJob(MAIL_JOB))!.log(`SMTP said: 550 <${EMAIL}> unknown; fallback ${PHONE}`);
+    const res = await asBrowser(superadmin, 'get', `/api/queues/mail/${encodeURIComponent(MAIL_JOB)}/logs`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(['SMTP said: 550 <[email]> unknown; fallback [number]']);
+  });
 });
 
 describe('changes through the board', () => {
