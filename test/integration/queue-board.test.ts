@@ -233,8 +233,11 @@ describe('changes through the board', () => {
     expect(res.body).toEqual({ retried: 1, skipped: 0 });
     expect(await (await sms.getJob(SMS_JOB))!.getState()).toBe('waiting');
     expect((await boardActivities()).slice(before)).toMatchObject([
-      { data: { via: 'queue_board', action: 'retry_all', queue: 'sms', status: 'failed' } },
+      { data: { via: 'queue_board', action: 'retry_all', queue: 'sms', status: 'failed', count: 1 } },
     ]);
+    const none = await asBrowser(superadmin, 'put', '/api/queues/sms/retry/failed');
+    expect(none.body).toEqual({ retried: 0, skipped: 0 });
+    expect((await boardActivities()).length).toBe(before + 1); // nothing retried, nothing recorded
   });
 
   it('a retry that did nothing (the job is no longer failed) is refused and not recorded', async () => {

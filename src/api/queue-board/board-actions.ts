@@ -93,15 +93,19 @@ function maskReadBody(key: string, result: ControllerHandlerReturnType): Control
   return result;
 }
 
-function recordOf(key: string, params: Record<string, unknown>): QueueBoardAction | undefined {
+/** The record of a write that took effect; none for one that changed nothing (a retry of all of no failed job). */
+function recordOf(key: string, params: Record<string, unknown>, body: unknown): QueueBoardAction | undefined {
   const write = WRITES[key];
   if (!write) return undefined;
+  const retried = (body as { retried?: unknown } | undefined)?.retried;
+  if (retried === 0) return undefined;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     ...write,
     ...(str(params.queueName) ? { queue: str(params.queueName) } : {}),
     ...(str(params.jobId) ? { job: str(params.jobId) } : {}),
     ...(str(params.queueStatus) ? { status: str(params.queueStatus) } : {}),
+    ...(typeof retried === 'number' ? { count: retried } : {}),
   };
 }
 
@@ -131,7 +135,7 @@ export function boardHooks(d: BoardHookDeps): BoardHooks {
       const key = routeKey(ctx);
       if (!isWrite(ctx.method)) return maskReadBody(key, result);
       if ((result.status ?? 200) >= 400) return result;
-      const record = recordOf(key, ctx.request.params);
+      const record = recordOf(key, ctx.request.params, result.body);
       const actor = boardActor.getStore();
       if (record && actor) {
         try {

@@ -16,6 +16,8 @@ export interface QueueBoardAction {
   job?: string;
   /** The job state an action on a whole set names (`retry/failed`, `clean/completed`). */
   status?: string;
+  /** How many jobs an action on a whole set moved, when the board says (`retry_all`). */
+  count?: number;
 }
 
 export class QueueBoardAudit {
