@@ -45,7 +45,7 @@ import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
 import { createQueueBoard } from './api/queue-board/queue-board.js';
-import { createBoardQueues, type BoardQueues } from './queues/board-queues.js';
+import { LazyBoardQueues } from './queues/lazy-board-queues.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
 import { createApp } from './app.js';
 
@@ -65,8 +65,8 @@ export interface Services
     ManagementServices,
     ManagementUserServices,
     ApiServices {
-  /** The queues as the dashboard shows them (BARONG_QUEUE_BOARD). */
-  boardQueues?: BoardQueues;
+  /** The queues as the dashboard shows them (BARONG_QUEUE_BOARD), made when it is first opened. */
+  boardQueues?: LazyBoardQueues;
   /** Stops the background work, then closes the connections. */
   close(): Promise<void>;
 }
@@ -99,7 +99,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const phones = createPhoneServices(shared);
   const kyc = await createKycServices(shared);
   const boardQueues = config.admin.queueBoard
-    ? createBoardQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
+    ? new LazyBoardQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
     : undefined;
   return {
     ...shared,
@@ -130,7 +130,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 /** The board's user guard is the resource API's; its writes are held to the same origin instead (board-access.ts). */
 function queueBoard(services: Services) {
   return createQueueBoard({
-    queues: services.boardQueues!.adapters,
+    queues: () => services.boardQueues!.adapters(),
     user: userGuard({
       sessions: services.sessions,
       cookie: services.cookie,
