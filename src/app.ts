@@ -28,6 +28,8 @@ export interface AppDeps {
   devInboxRoutes?: express.Router;
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
+  /** The queue dashboard (/admin/queues), a page outside the contract with guards of its own. */
+  queueBoard?: express.Router;
   /** Barong's management transport (method, query, JSON body), ahead of every management route. */
   managementTransport?: RequestHandler[];
   /** IP restrictions of each operation, checked before its access guard. */
@@ -72,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
   if (deps.devInboxRoutes) app.use(deps.devInboxRoutes);
+
+  if (deps.queueBoard) app.use(deps.queueBoard);
   app.use(
     contract.basePath,
     crossOrigin(config, (path) => GATEWAY_PATH.test(path)),

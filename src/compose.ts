@@ -44,6 +44,8 @@ import { managementBodyLimit, managementTransport } from './api/management/manag
 import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
+import { createQueueBoard } from './api/queue-board/queue-board.js';
+import { LazyBoardQueues } from './queues/lazy-board-queues.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
 import { DevInbox, devInboxKey } from './lib/dev-inbox.js';
 import { createDevInboxRoutes } from './api/dev/dev-inbox-routes.js';
@@ -65,6 +67,8 @@ export interface Services
     ManagementServices,
     ManagementUserServices,
     ApiServices {
+  /** The queues as the dashboard shows them (BARONG_QUEUE_BOARD), made when it is first opened. */
+  boardQueues?: LazyBoardQueues;
   /** Stops the background work, then closes the connections. */
   close(): Promise<void>;
 }
@@ -96,6 +100,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const apiKeys = createApiKeyServices({ ...shared, ...otp });
   const phones = createPhoneServices(shared);
   const kyc = await createKycServices(shared);
+  const boardQueues = config.admin.queueBoard
+    ? new LazyBoardQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
+    : undefined;
   return {
     ...shared,
     ...signIn,
@@ -110,14 +117,34 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...createManagementServices(shared),
     ...createManagementUserServices({ ...shared, ...accounts, ...kyc }),
     ...createApiServices(shared),
+    boardQueues,
     async close() {
       await closeAuthzServices(authz);
       closeGatewayServices(gateway);
       closeKycServices(kyc);
       platform.jwtKeys.stop();
+      await boardQueues?.close();
       await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
     },
   };
+}
+
+/** The board's user guard is the resource API's; its writes are held to the same origin instead (board-access.ts). */
+function queueBoard(services: Services) {
+  return createQueueBoard({
+    queues: () => services.boardQueues!.adapters(),
+    user: userGuard({
+      sessions: services.sessions,
+      cookie: services.cookie,
+      sessionJwt: services.sessionJwt,
+      users: () => services.uow.repos.users,
+      csrfProtection: false,
+    }),
+    policy: services.policy,
+    abilities: () => services.abilities,
+    audit: services.queueBoardAudit,
+    logger: services.logger,
+  });
 }
 
 export function composeApp(services: Services): { app: Express; routes: RouteTable } {
@@ -162,6 +189,8 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
           services.contract.basePath,
         )
       : undefined,
+
+    queueBoard: services.boardQueues && queueBoard(services),
   });
   app.locals.geoip = services.geoip; // requestContext(req) fills the activity country from it
   return { app, routes };

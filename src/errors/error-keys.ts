@@ -146,6 +146,8 @@ export const SCOPED_KEYS = [
   'authz.invalid_permission',
   // The admin API: the caller's role lacks the operation's ability (abilities file).
   'admin.ability.not_permitted',
+  // The queue dashboard (/admin/queues): a write that does not come from the board's own page.
+  'authz.cross_site_request',
   'authz.restrict.blacklist',
   'authz.restrict.maintenance',
   'authz.restrict.blocklogin',

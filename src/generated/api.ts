@@ -2363,7 +2363,7 @@ export interface components {
             /** @description Users waiting for a document review (private `document` labels with the value `pending`) */
             pending_applications: number;
         };
-        /** @description The caller role's entry of the abilities file: each action (`read`, `manage` …) with the subjects it applies to (User, Label, Level, Profile, Document, Activity, APIKey, Permission, Restriction, Ability); `{}` when the role has none. */
+        /** @description The caller role's entry of the abilities file: each action (`read`, `manage` …) with the subjects it applies to (User, Label, Level, Profile, Document, Activity, APIKey, Permission, Restriction, Ability, PersonalData (a user's erasure), and Queue: the queue dashboard at /admin/queues, outside this API); `{}` when the role has none. */
         AdminAbilities: {
             [key: string]: string[];
         };

@@ -13,6 +13,7 @@ import { AccountErasure } from './account-erasure.js';
 
 import { ActivitiesAdmin } from './activities-admin.js';
 import { ProfilesAdmin } from './profiles-admin.js';
+import { QueueBoardAudit } from './queue-board-audit.js';
 
 export type AdminServicesDeps = Pick<AreaDeps, 'config' | 'logger' | 'uow' | 'privateLabels' | 'sessions'> &
   Pick<KycServices, 'fileStorage' | 'profiles'>;
@@ -32,6 +33,8 @@ export interface AdminServices {
   labelsAdmin: LabelsAdmin;
   profilesAdmin: ProfilesAdmin;
   activitiesAdmin: ActivitiesAdmin;
+  /** The admin activities of changes made through the queue dashboard. */
+  queueBoardAudit: QueueBoardAudit;
 }
 
 export function createAdminServices(d: AdminServicesDeps): AdminServices {
@@ -55,5 +58,6 @@ export function createAdminServices(d: AdminServicesDeps): AdminServices {
     labelsAdmin: new LabelsAdmin({ uow, privateLabels: d.privateLabels, publicLabels: new PublicLabels(uow) }),
     profilesAdmin: new ProfilesAdmin({ uow, profiles: d.profiles, rules: config.admin }),
     activitiesAdmin: new ActivitiesAdmin(uow),
+    queueBoardAudit: new QueueBoardAudit(uow),
   };
 }
