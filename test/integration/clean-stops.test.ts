@@ -112,7 +112,7 @@ describe('the worker process on SIGTERM', () => {
     const worker = spawnTsx('jobs/main.ts', environment());
     try {
       await until(() => worker.output().includes('outbox relay started'), { timeoutMs: 60_000, what: 'the worker' });
-      smtp.delayNext(2000); // the SMTP server holds its answer: the worker is mid-send when the signal comes
+      smtp.delayNext(3000); // the SMTP server holds its answer: the worker is mid-send when the signal comes
       await request(t.app)
         .post(`${BASE}/identity/users/password/generate_code`)
         .set('User-Agent', BROWSER)
@@ -130,7 +130,12 @@ describe('the worker process on SIGTERM', () => {
       expect(smtp.inbox.filter((m) => JSON.stringify(m.to).includes(user.email)).map((m) => m.subject)).toEqual([
         'Password Reset',
       ]);
-      expect(worker.output()).toContain('mail worker stopped');
+      // It was in hand when the signal came: sent after the worker began to shut down, before it stopped.
+      const log = worker.output();
+      const sentAt = log.search(/"template":"password_reset"[^\n]*"msg":"mail sent"/);
+      expect(log.indexOf('shutting down')).toBeGreaterThan(-1);
+      expect(sentAt).toBeGreaterThan(log.indexOf('shutting down'));
+      expect(log.indexOf('mail worker stopped')).toBeGreaterThan(sentAt);
     } finally {
       await worker.stop('SIGKILL');
     }
