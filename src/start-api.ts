@@ -25,8 +25,8 @@ export function loadConfigOrExit(): Config {
 export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const services = await createServices(config, logger);
-  let drain: ReturnType<typeof trackForDrain> | undefined;
-  const { app, routes } = composeApp(services, { stopping: () => drain?.draining ?? false });
+  let stopping = false;
+  const { app, routes } = composeApp(services, { stopping: () => stopping });
   const pending = notImplementedOperations(routes);
   const unknownSubjects = config.admin.unknownAbilitySubjects;
   if (unknownSubjects.length)
@@ -34,18 +34,24 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   if (!config.management.api) logger.info('management API off (no BARONG_MANAGEMENT_API_CONFIG): its paths answer 404');
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
   const server = createServer(app);
-  drain = trackForDrain(server);
-  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
+  const drain = trackForDrain(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. EADDRINUSE
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
   const { shutdownTimeoutMs } = config.http;
-  const httpDrain = drain;
   let stopped: Promise<void> | undefined;
   return {
     server,
     stop() {
       stopped ??= (async () => {
+        stopping = true;
         logger.info({ timeoutMs: shutdownTimeoutMs }, 'barong API stopping: finishing the requests in flight');
-        const { cut } = await httpDrain.drain(shutdownTimeoutMs);
+        const { cut } = await drain.drain(shutdownTimeoutMs);
         if (cut) logger.warn({ cut, timeoutMs: shutdownTimeoutMs }, 'shutdown timeout: unfinished requests cut');
         await services.close();
         logger.info('barong API stopped');
