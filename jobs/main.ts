@@ -10,6 +10,7 @@ import nodemailer from 'nodemailer';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
 import { loadConfigOrExit, startApi } from '../src/start-api.js';
+import { exitWhenIdle } from '../src/lib/exit-when-idle.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';
@@ -104,16 +105,6 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/**
- * pino writes asynchronously and its flush() does not wait for a write in flight, so an immediate process.exit()
- * can drop or reorder the last lines. Everything is closed by now: let the process end by itself, and force it
- * only if some handle still holds it open.
- */
-function exitWhenIdle(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 500).unref();
 }
 
 async function main(): Promise<void> {

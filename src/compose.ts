@@ -147,7 +147,11 @@ function queueBoard(services: Services) {
   });
 }
 
-export function composeApp(services: Services): { app: Express; routes: RouteTable } {
+/** `stopping`: whether the process is draining for a stop (src/start-api.ts); readiness reports it. */
+export function composeApp(
+  services: Services,
+  lifecycle: { stopping?: () => boolean } = {},
+): { app: Express; routes: RouteTable } {
   const opener = new SessionOpener(services.sessions, services.cookie, services.accounts, services.presenter);
   const routes = buildRouteTable({ ...services, opener });
   const app = createApp({
@@ -178,7 +182,7 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       bodyLimit: managementBodyLimit(services.config.uploads.maxBytes),
     }),
     restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
-    operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
+    operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis, stopping: lifecycle.stopping }),
     docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,

@@ -1,13 +1,16 @@
 /**
  * The API's start and stop, shared by its own entry (src/main.ts) and the worker's one-box mode
- * (`jobs/main.ts --with-api`): config → logger → services → app → listen; stop closes the server, then the services.
+ * (`jobs/main.ts --with-api`): config → logger → services → app → listen. Stop: readiness fails, no new connection
+ * is accepted, the requests in flight are answered (at most BARONG_SHUTDOWN_TIMEOUT), then the pools close.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createServices, composeApp } from './compose.js';
 import { notImplementedOperations } from './api/router.js';
 import { DEV_INBOX_PATH } from './api/dev/dev-inbox-routes.js';
+
+import { trackForDrain } from './lib/http-drain.js';
 
 export function loadConfigOrExit(): Config {
   try {
@@ -35,24 +38,40 @@ export function devInboxUrl(config: Config): string {
 export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const services = await createServices(config, logger);
-  const { app, routes } = composeApp(services);
+  let stopping = false;
+  const { app, routes } = composeApp(services, { stopping: () => stopping });
   const pending = notImplementedOperations(routes);
   const unknownSubjects = config.admin.unknownAbilitySubjects;
   if (unknownSubjects.length)
     logger.warn({ subjects: unknownSubjects }, 'the abilities file names subjects no admin operation checks');
   if (!config.management.api) logger.info('management API off (no BARONG_MANAGEMENT_API_CONFIG): its paths answer 404');
   if (pending.length) logger.info({ operations: pending }, `${pending.length} operations answer 501 until built`);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  const server = createServer(app);
+  const drain = trackForDrain(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. EADDRINUSE
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
   if (config.devInbox) logger.info(`dev inbox: ${devInboxUrl(config)} (this machine only)`);
+
+  const { shutdownTimeoutMs } = config.http;
+  let stopped: Promise<void> | undefined;
   return {
     server,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
-      logger.info('barong API stopped');
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        logger.info({ timeoutMs: shutdownTimeoutMs }, 'barong API stopping: finishing the requests in flight');
+        const { cut } = await drain.drain(shutdownTimeoutMs);
+        if (cut) logger.warn({ cut, timeoutMs: shutdownTimeoutMs }, 'shutdown timeout: unfinished requests cut');
+        await services.close();
+        logger.info('barong API stopped');
+      })();
+      return stopped;
     },
   };
 }

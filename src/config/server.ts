@@ -7,7 +7,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export interface ServerSettings {
   env: (typeof NODE_ENVS)[number];
   isProduction: boolean;
-  http: { port: number; host: string; trustedProxies: string[] };
+  http: { port: number; host: string; trustedProxies: string[]; shutdownTimeoutMs: number };
   logLevel: (typeof LOG_LEVELS)[number];
   build: { gitTag?: string; gitSha?: string; buildDate?: string };
 }
@@ -24,6 +24,9 @@ export const server = defineArea({
       ),
     PORT: int(3000).describe('port the API listens on'),
     HOST: str('0.0.0.0').describe('address the API listens on'),
+    BARONG_SHUTDOWN_TIMEOUT: int(10, 1).describe(
+      'seconds the API waits, once told to stop (SIGTERM), for the requests in flight to finish before it cuts the connections left',
+    ),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional().default('info').describe('pino level'),
     BARONG_TRUSTED_PROXIES: list('loopback').meta({
       description: 'Express `trust proxy`: the client IP is read from `X-Forwarded-For` only when these send it',
@@ -39,7 +42,12 @@ export const server = defineArea({
   read: (e): ServerSettings => ({
     env: e.NODE_ENV,
     isProduction: e.NODE_ENV === 'production',
-    http: { port: e.PORT, host: e.HOST, trustedProxies: e.BARONG_TRUSTED_PROXIES },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      trustedProxies: e.BARONG_TRUSTED_PROXIES,
+      shutdownTimeoutMs: e.BARONG_SHUTDOWN_TIMEOUT * 1000,
+    },
     logLevel: e.LOG_LEVEL,
     build: { gitTag: e.BARONG_GIT_TAG, gitSha: e.BARONG_GIT_SHA, buildDate: e.BARONG_BUILD_DATE },
   }),

@@ -11,6 +11,8 @@ export interface SmtpCatcher {
   inbox: ParsedMail[];
   /** Messages answered 451 so far. */
   readonly rejected: number;
+  /** The recipients of each message whose data has begun to arrive, answered or not (a sender may be mid-send). */
+  readonly startedTo: readonly string[][];
   /** Resolves with the first message (already received or arriving later) that matches; rejects after timeoutMs. */
   waitFor(predicate: (mail: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   /** Answers `451 try again later` to the next n messages (Infinity: until told otherwise). */
@@ -25,6 +27,7 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
   const waiters = new Set<() => void>();
   let toFail = 0;
   let rejected = 0;
+  const startedTo: string[][] = [];
   let delay = 0;
 
   const server = new SMTPServer({
@@ -32,7 +35,8 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 200,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
+      startedTo.push(session.envelope.rcptTo.map((r) => r.address));
       const fail = toFail > 0;
       if (fail) toFail -= 1;
       const wait = delay;
@@ -65,6 +69,7 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     get rejected() {
       return rejected;
     },
+    startedTo,
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise<ParsedMail>((resolve, reject) => {
         const check = () => {

@@ -1,6 +1,6 @@
 /**
  * Endpoints for operators, outside the published contract: liveness, readiness (database and Redis
- * answer) and Prometheus metrics.
+ * answer, and the process is not stopping) and Prometheus metrics.
  */
 import type { Router } from 'express';
 import { createRouter } from '../routing.js';
@@ -8,7 +8,15 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Knex } from '../../db/knex.js';
 import type { Redis } from '../../lib/redis.js';
 
-export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?: Registry }): Router {
+export interface OperatorDeps {
+  knex: Knex;
+  redis: Redis;
+  registry?: Registry;
+  /** True once the process drains for a stop: readiness fails at once, so a load balancer sends no more. */
+  stopping?: () => boolean;
+}
+
+export function createOperatorRoutes(deps: OperatorDeps): Router {
   const registry = deps.registry ?? new Registry();
   if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
   const router = createRouter();
@@ -16,6 +24,10 @@ export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    if (deps.stopping?.()) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     const checks = await Promise.allSettled([deps.knex.raw('select 1'), deps.redis.ping()]);
     const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = database === 'ok' && redis === 'ok';
