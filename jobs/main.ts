@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
 import { loadConfigOrExit, startApi } from '../src/start-api.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
@@ -18,6 +17,7 @@ import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
 import { startOutboxRelay } from '../src/events/start-outbox-relay.js';
+import { createRedis } from '../src/lib/redis.js';
 
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
@@ -45,8 +45,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
-  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
-  const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const redis = createRedis(config.redis, 'barong-mail-marks');
+  const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redis: config.redis, prefix: config.redisPrefix });
   const worker = startMailWorker({
     queue,
     transport,

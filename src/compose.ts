@@ -75,7 +75,7 @@ async function connect(config: Config, logger: Logger): Promise<Omit<Platform, k
     config,
     logger,
     knex,
-    redis: createRedis(config.redisUrl),
+    redis: createRedis(config.redis),
     redisKeys: new RedisKeys(config.redisPrefix),
     jwtKeys: await startKeyRing({ config, logger, knex, encryptor }),
     encryptor,

@@ -30,7 +30,9 @@ function digestShape(digest: string): string {
  * commands naming this app's prefix count. */
 export async function traceWork(t: TestApp, work: () => Promise<unknown>): Promise<WorkTrace> {
   const trace: WorkTrace = { sql: [], redis: [], hashes: [] };
-  const monitorClient = new Redis(t.config.redisUrl);
+  const target = t.config.redis;
+  if (target.kind !== 'single') throw new Error('traceWork needs one Redis server (MONITOR)');
+  const monitorClient = new Redis(target.url);
   const monitor = await monitorClient.monitor();
   const marker = `trace-end-${Math.random()}`;
   let markerSeen!: () => void;

@@ -6,9 +6,9 @@ import type { Router } from 'express';
 import { createRouter } from '../routing.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Knex } from '../../db/knex.js';
-import type { Redis } from '../../lib/redis.js';
+import type { RedisClient } from '../../lib/redis.js';
 
-export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?: Registry }): Router {
+export function createOperatorRoutes(deps: { knex: Knex; redis: RedisClient; registry?: Registry }): Router {
   const registry = deps.registry ?? new Registry();
   if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
   const router = createRouter();
