@@ -63,6 +63,8 @@ export const isCluster = (redis: RedisClient): redis is Cluster => redis instanc
  * master, since each holds its own slots.
  */
 export async function* scanKeys(redis: RedisClient, pattern: string, count = 500): AsyncGenerator<string[]> {
+  // A cluster knows its masters once it has loaded the slots: a first command waits for that.
+  if (isCluster(redis) && redis.status !== 'ready') await redis.ping();
   const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
   for (const node of nodes) {
     for await (const batch of node.scanStream({ match: pattern, count })) {
