@@ -4,8 +4,12 @@
  * (test/support/redis-journey.ts). A multi-key command across slots would fail here with CROSSSLOT.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from 'ioredis';
+import request from 'supertest';
+import { Cluster, Redis } from 'ioredis';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { BROWSER, login } from '../support/account-client.js';
+import { activeUser } from '../support/factories.js';
+import { until } from '../support/wait.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
 import { startRedisCluster, type RedisTopology } from '../support/redis-servers.js';
 import { JOURNEY_LOGIN_ATTEMPTS, redisJourney } from '../support/redis-journey.js';
@@ -36,5 +40,49 @@ describe('on a Redis Cluster', () => {
     expect((t!.services.redis as Cluster).nodes('master')).toHaveLength(3);
   });
 
+  it("checks a session at the gateway in one round trip: one script, on the slot of the session and its user's record", async () => {
+    const user = await activeUser(t!);
+    const s = await login(t!, user);
+    const gateway = () =>
+      request(t!.app)
+        .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
+        .set('User-Agent', BROWSER)
+        .set('Cookie', s.cookie)
+        .expect(200);
+    await gateway(); // fills the user's record
+    expect(await commandsOnEveryMaster(gateway)).toEqual(['eval']);
+  });
+
   redisJourney(() => ({ t: t!, mail: mail! }));
 });
+
+/**
+ * The commands naming the app's prefix that the cluster's masters received while `work` ran (MONITOR on each;
+ * EVALSHA counts as EVAL). A marker sent to every master afterwards says when each monitor has caught up.
+ */
+async function commandsOnEveryMaster(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const ours = (arg: string) => arg.includes(t!.config.redisPrefix);
+  const marker = `trace-end-${Math.random()}`;
+  const nodes = cluster!.ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true }));
+  const monitors: Redis[] = [];
+  const markers = new Set<number>();
+  try {
+    monitors.push(...(await Promise.all(nodes.map((node) => node.monitor()))));
+    monitors.forEach((monitor, i) =>
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (args[1] === marker) markers.add(i);
+        // What a script runs shows up too, from `lua`: part of the script's one round trip.
+        // The worker's Bull keys are its own, polled on their own timers.
+        else if (source !== 'lua' && args.some(ours) && !args.some((a) => a.includes('{bull}')))
+          seen.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
+      }),
+    );
+    await work();
+    await Promise.all(nodes.map((node) => node.echo(marker)));
+    await until(() => markers.size === nodes.length, { timeoutMs: 5000, what: 'every monitor to see the marker' });
+  } finally {
+    [...monitors, ...nodes].forEach((connection) => connection.disconnect());
+  }
+  return seen;
+}
