@@ -9,7 +9,7 @@ import { Cluster, Redis } from 'ioredis';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { BROWSER, login } from '../support/account-client.js';
 import { activeUser } from '../support/factories.js';
-import { until } from '../support/wait.js';
+import { monitorRedis, type RedisMonitor } from '../support/redis-monitor.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
 import { startRedisCluster, type RedisTopology } from '../support/redis-servers.js';
 import { JOURNEY_LOGIN_ATTEMPTS, redisJourney } from '../support/redis-journey.js';
@@ -57,32 +57,34 @@ describe('on a Redis Cluster', () => {
 });
 
 /**
- * The commands naming the app's prefix that the cluster's masters received while `work` ran (MONITOR on each;
- * EVALSHA counts as EVAL). A marker sent to every master afterwards says when each monitor has caught up.
+ * The commands the API's Redis connections (named `barong`; the worker's have names of their own) sent to the
+ * cluster's masters while `work` ran: MONITOR on each, EVALSHA counted as EVAL, what a script runs inside left out.
+ * A marker sent to every master afterwards says when each monitor has caught up.
  */
 async function commandsOnEveryMaster(work: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
-  const ours = (arg: string) => arg.includes(t!.config.redisPrefix);
   const marker = `trace-end-${Math.random()}`;
-  const nodes = cluster!.ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true }));
-  const monitors: Redis[] = [];
-  const markers = new Set<number>();
+  const monitors: RedisMonitor[] = [];
+  const nodes = cluster!.ports.map((port) => new Redis(port, '127.0.0.1'));
   try {
-    monitors.push(...(await Promise.all(nodes.map((node) => node.monitor()))));
-    monitors.forEach((monitor, i) =>
-      monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (args[1] === marker) markers.add(i);
-        // What a script runs shows up too, from `lua`: part of the script's one round trip.
-        // The worker's Bull keys are its own, polled on their own timers.
-        else if (source !== 'lua' && args.some(ours) && !args.some((a) => a.includes('{bull}')))
-          seen.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
-      }),
-    );
+    const api = new Set<string>();
+    for (const node of nodes) {
+      const clients = (await node.client('LIST')) as string;
+      for (const m of clients.matchAll(/\baddr=(\S+) .*\bname=barong\b /g)) api.add(m[1]!);
+    }
+    expect(api.size).toBeGreaterThan(0);
+    for (const port of cluster!.ports) {
+      const monitor = await monitorRedis(['-h', '127.0.0.1', '-p', String(port)], ({ args, source }) => {
+        if (api.has(source)) seen.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
+      });
+      monitors.push(monitor);
+    }
     await work();
     await Promise.all(nodes.map((node) => node.echo(marker)));
-    await until(() => markers.size === nodes.length, { timeoutMs: 5000, what: 'every monitor to see the marker' });
+    await Promise.all(monitors.map((monitor) => monitor.seen(marker)));
   } finally {
-    [...monitors, ...nodes].forEach((connection) => connection.disconnect());
+    monitors.forEach((monitor) => monitor.stop());
+    nodes.forEach((node) => node.disconnect());
   }
   return seen;
 }
