@@ -112,8 +112,20 @@ export const redis = defineArea({
         sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
         db: e.REDIS_SENTINEL_DB,
       };
-    } else if (e.REDIS_SENTINEL_NAME) {
-      problems.push('REDIS_SENTINEL_NAME: only with REDIS_SENTINELS');
+    }
+    // Set but unread would leave a deployment believing it uses them.
+    const sentinelOnly = {
+      REDIS_SENTINEL_NAME: e.REDIS_SENTINEL_NAME,
+      REDIS_SENTINEL_PASSWORD: e.REDIS_SENTINEL_PASSWORD,
+    };
+    for (const [name, value] of Object.entries(sentinelOnly)) {
+      if (value && !e.REDIS_SENTINELS.length) problems.push(`${name}: only with REDIS_SENTINELS`);
+    }
+    for (const [name, value] of Object.entries(credentials)) {
+      const setting = `REDIS_${name.toUpperCase()}`;
+      if (value && target.kind === 'single') {
+        problems.push(`${setting}: only with REDIS_CLUSTER_NODES or REDIS_SENTINELS (REDIS_URL carries its own)`);
+      }
     }
     return { redis: target, redisPrefix: e.BARONG_REDIS_PREFIX };
   },

@@ -65,7 +65,7 @@ describe('Redis settings: one server, a cluster or Sentinels', () => {
     });
   });
 
-  it('refuses two ways at once, a Sentinel setup without its name, a name alone and entries that are not host:port', () => {
+  it('refuses two ways at once, a Sentinel setup without its name, settings nobody reads and entries that are not host:port', () => {
     expect(problems({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:7000' })).toEqual([
       'Redis: set only one of REDIS_URL, REDIS_CLUSTER_NODES',
     ]);
@@ -73,7 +73,13 @@ describe('Redis settings: one server, a cluster or Sentinels', () => {
       'Redis: set only one of REDIS_CLUSTER_NODES, REDIS_SENTINELS',
     ]);
     expect(problems({ REDIS_SENTINELS: 's:26379' })).toEqual(['REDIS_SENTINEL_NAME: required with REDIS_SENTINELS']);
-    expect(problems({ REDIS_SENTINEL_NAME: 'm' })).toEqual(['REDIS_SENTINEL_NAME: only with REDIS_SENTINELS']);
+    expect(
+      problems({ REDIS_SENTINEL_NAME: 'm', REDIS_SENTINEL_PASSWORD: 'pw', REDIS_CLUSTER_NODES: 'b:7000' }),
+    ).toEqual(['REDIS_SENTINEL_NAME: only with REDIS_SENTINELS', 'REDIS_SENTINEL_PASSWORD: only with REDIS_SENTINELS']);
+    expect(problems({ REDIS_USERNAME: 'u', REDIS_PASSWORD: 'pw' })).toEqual([
+      'REDIS_USERNAME: only with REDIS_CLUSTER_NODES or REDIS_SENTINELS (REDIS_URL carries its own)',
+      'REDIS_PASSWORD: only with REDIS_CLUSTER_NODES or REDIS_SENTINELS (REDIS_URL carries its own)',
+    ]);
     expect(problems({ REDIS_CLUSTER_NODES: 'b,c:99999' })).toEqual([
       'REDIS_CLUSTER_NODES: "b" is not host:port',
       'REDIS_CLUSTER_NODES: "c:99999" is not host:port',
