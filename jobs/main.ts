@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
 import { loadConfigOrExit, startApi } from '../src/start-api.js';
 import { exitWhenIdle } from '../src/lib/exit-when-idle.js';
@@ -20,6 +19,7 @@ import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
 import { startOutboxRelay } from '../src/events/start-outbox-relay.js';
+import { createRedis, type RedisClient } from '../src/lib/redis.js';
 
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
@@ -37,7 +37,7 @@ function createSmtpTransport(smtp: Config['smtp'] & { host: string }) {
  * The SMTP server mail goes to: the configured one, or (no BARONG_SMTP_HOST, never in production: the configuration
  * refuses that) the development inbox's own, started here on a loopback port.
  */
-async function mailTarget(config: Config, redis: Redis, logger: Logger) {
+async function mailTarget(config: Config, redis: RedisClient, logger: Logger) {
   if (config.smtp.host) return { smtp: { ...config.smtp, host: config.smtp.host }, close: async () => {} };
   const inbox = new DevInbox(
     redis,
@@ -62,7 +62,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   // Fail at start, not on the first job, when a template file is broken or missing.
   logger.info({ templates: loadMailTemplates(), defaultLanguage: config.defaultLanguage }, 'mail templates loaded');
 
-  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
+  const redis = createRedis(config.redis, 'barong-mail-marks');
   const target = await mailTarget(config, redis, logger);
   const transport = createSmtpTransport(target.smtp);
   const smtpTarget = { host: target.smtp.host, port: target.smtp.port, auth: Boolean(target.smtp.user) };
@@ -73,7 +73,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
-  const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redis: config.redis, prefix: config.redisPrefix });
   const worker = startMailWorker({
     queue,
     transport,

@@ -81,7 +81,7 @@ async function connect(config: Config, logger: Logger): Promise<Omit<Platform, k
     config,
     logger,
     knex,
-    redis: createRedis(config.redisUrl),
+    redis: createRedis(config.redis),
     redisKeys: new RedisKeys(config.redisPrefix),
     jwtKeys: await startKeyRing({ config, logger, knex, encryptor }),
     encryptor,
@@ -101,7 +101,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const phones = createPhoneServices(shared);
   const kyc = await createKycServices(shared);
   const boardQueues = config.admin.queueBoard
-    ? new LazyBoardQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
+    ? new LazyBoardQueues({ redis: config.redis, prefix: config.redisPrefix })
     : undefined;
   return {
     ...shared,

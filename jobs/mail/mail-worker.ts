@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
-import type { Redis } from 'ioredis';
 import type { Job, Queue } from '../../src/queues/create-queue.js';
 import { openMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
 import type { Encryptor } from '../../src/lib/encryptor.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { MailRenderError, renderMail, type RenderOptions } from './render.js';
+import type { RedisClient } from '../../src/lib/redis.js';
 
 export interface MailWorkerOptions {
   queue: Queue<QueuedMail>;
@@ -18,7 +18,7 @@ export interface MailWorkerOptions {
   /** Opens the sealed recipient and data (the personal-data keys, config.encryptionKeys). */
   encryptor: Pick<Encryptor, 'encrypt' | 'decrypt'>;
   /** Plain ioredis (no `keyPrefix`), used for the sent-marks. */
-  redis: Redis;
+  redis: RedisClient;
   /** Deployment key prefix (config.redisPrefix); marks are `${keyPrefix}mail:sent:<idempotency key>`. */
   keyPrefix: string;
   render: RenderOptions;

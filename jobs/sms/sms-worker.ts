@@ -8,7 +8,6 @@
  * codes `resource.phone.twilio_unexpected`), where the next send_code/verify of that phone reports it.
  * A job whose code has expired is dropped unsent. The number and code are never logged.
  */
-import type { Redis } from 'ioredis';
 import type { Job, Queue } from '../../src/queues/create-queue.js';
 import type { SmsJob } from '../../src/queues/sms-queue.js';
 import type { Logger } from '../../src/lib/logger.js';
@@ -17,12 +16,13 @@ import type { SealedMessage, SmsProviderName } from '../../src/domain/phones/pho
 import type { SmsFailures } from '../../src/domain/phones/sms-failures.js';
 import { classifyTwilioError, TWILIO_UNEXPECTED, type TwilioFailure } from '../../src/domain/phones/twilio.js';
 import { UnsendableSmsError, type SmsProvider } from './sms-providers.js';
+import type { RedisClient } from '../../src/lib/redis.js';
 
 export interface SmsWorkerOptions {
   queue: Queue<SmsJob>;
   providers: Partial<Record<SmsProviderName, SmsProvider>>;
   /** Plain ioredis (no `keyPrefix`), for the sent-marks. */
-  redis: Redis;
+  redis: RedisClient;
   /** Deployment key prefix (config.redisPrefix); marks are `${keyPrefix}sms:sent:<idempotency key>`. */
   keyPrefix: string;
   encryptor: Encryptor;

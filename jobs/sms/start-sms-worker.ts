@@ -1,9 +1,8 @@
 /** The SMS worker's whole graph from the configuration (Redis, queue, providers); jobs/main.ts starts it beside the mail worker. */
-import { Redis } from 'ioredis';
 import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
-import { RedisKeys } from '../../src/lib/redis.js';
+import { createRedis, RedisKeys } from '../../src/lib/redis.js';
 import { DevInbox, devInboxKey } from '../../src/lib/dev-inbox.js';
 import { createQueue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
@@ -27,10 +26,10 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     logger.info(target, 'phone codes are sent through Twilio');
   }
 
-  const redis = new Redis(config.redisUrl, { connectionName: 'barong-sms-marks', maxRetriesPerRequest: 3 });
+  const redis = createRedis(config.redis, 'barong-sms-marks');
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   const devInbox = config.devInbox ? new DevInbox(redis, devInboxKey(config.redisPrefix), encryptor) : undefined;
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redis: config.redis, prefix: config.redisPrefix });
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger, devInbox),

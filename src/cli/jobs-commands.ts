@@ -14,7 +14,7 @@ function limit(value: string): number {
 }
 
 async function withFailedJobs<T>(config: Config, work: (jobs: FailedJobs) => Promise<T>): Promise<T> {
-  const jobs = new FailedJobs({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const jobs = new FailedJobs({ redis: config.redis, prefix: config.redisPrefix });
   try {
     return await work(jobs);
   } finally {

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Knex } from '../db/knex.js';
 import type { Encryptor } from '../lib/encryptor.js';
 import type { Logger } from '../lib/logger.js';
-import type { Redis, RedisKeys } from '../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../lib/redis.js';
 import type { EventDispatcher } from './events/event-dispatcher.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -12,7 +12,7 @@ export interface Platform {
   config: Config;
   logger: Logger;
   knex: Knex;
-  redis: Redis;
+  redis: RedisClient;
   redisKeys: RedisKeys;
   /** The JWT keys, the stored ones read again on a timer (stopped when the services close). */
   jwtKeys: KeyRing;

@@ -7,7 +7,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
-import { createRedis, RedisKeys } from '../lib/redis.js';
+import { createRedis, duplicateRedis, RedisKeys } from '../lib/redis.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
 import { repositories } from '../db/repositories/index.js';
@@ -48,7 +48,7 @@ const RELAY_POOL_MAX = 4;
 export async function createOutboxRelay(config: Config, logger: Logger): Promise<OutboxRelayHandle> {
   const { eventApi } = config;
   const knex = createKnex({ ...config.database, poolMax: RELAY_POOL_MAX });
-  const redis = createRedis(config.redisUrl, 'barong-outbox');
+  const redis = createRedis(config.redis, 'barong-outbox');
   const keys = new RedisKeys(config.redisPrefix);
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   const jwtKeys = await startKeyRing({ config, logger, knex, encryptor });
@@ -65,7 +65,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     new EventOutbox({ codec, wants: outboxWants(eventApi.enabled), nudge }),
   );
 
-  const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix };
+  const queueOptions = { redis: config.redis, prefix: config.redisPrefix };
   const mailQueue = createMailQueue(queueOptions, encryptor);
   const smsQueue = createSmsQueue(queueOptions);
   const links = new AccountLinks(config, new AccountTokens(jwtKeys, redis, keys, config.jwt.expireTime));
@@ -96,7 +96,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
       everyMs: SWEEP_EVERY_MS,
     },
   });
-  const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
+  const subscriber = duplicateRedis(redis, 'barong-outbox-nudges');
 
   return {
     relay,

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Encryptor } from './encryptor.js';
-import type { Redis } from './redis.js';
+import type { RedisClient } from './redis.js';
 
 export const DEV_INBOX_MAX_ENTRIES = 200;
 export const DEV_INBOX_TTL_SECONDS = 24 * 3600;
@@ -34,7 +34,7 @@ export type DevInboxMessage = DevInboxMail | DevInboxSms;
 
 export class DevInbox {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly encryptor: Pick<Encryptor, 'encrypt' | 'decrypt'>,
   ) {}

@@ -3,14 +3,18 @@
  * same Redis wiring. Producers and workers both call createQueue; only src/queues/ and jobs/ import Bull.
  */
 import Bull from 'bull';
-import { Redis } from 'ioredis';
+import type { RedisTarget } from '../config/redis.js';
+import { BLOCKING, createRedis, type RedisClient } from '../lib/redis.js';
 
 export type Queue<T = unknown> = Bull.Queue<T>;
 export type Job<T = unknown> = Bull.Job<T>;
 
 export interface CreateQueueOptions {
-  redisUrl: string;
-  /** The deployment's key prefix (config.redisPrefix, e.g. `barong:`); Bull's keys live under `${prefix}bull:`. */
+  redis: RedisTarget;
+  /**
+   * The deployment's key prefix (config.redisPrefix, e.g. `barong:`); Bull's keys live under `${prefix}{bull}:`, one
+   * Redis Cluster hash tag for all of them, since Bull's scripts move jobs between a queue's keys.
+   */
   prefix: string;
   /** Tries per job, counting the first. Default 5. */
   attempts?: number;
@@ -29,46 +33,46 @@ export const QUEUE_DEFAULTS = {
 } as const;
 
 /**
- * Connections shared by every queue on one Redis URL, as Bull's "reusing Redis connections" guide recommends:
+ * Connections shared by every queue on one Redis, as Bull's "reusing Redis connections" guide recommends:
  * one command client and one subscriber per process, plus one blocking client per queue (it cannot be shared).
  * Bull does not close connections it got from `createClient`, so queues count their users and the last
  * queue to close quits them.
  */
 interface SharedConnections {
-  client: Redis;
+  client: RedisClient;
   /** Made on first use: a producer that never listens to queue events does not need it. */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
   users: number;
 }
 const shared = new Map<string, SharedConnections>();
 
-function acquire(redisUrl: string): SharedConnections {
-  let conns = shared.get(redisUrl);
+function acquire(target: RedisTarget): SharedConnections {
+  const id = JSON.stringify(target);
+  let conns = shared.get(id);
   if (!conns) {
     conns = {
       // Never ioredis' `keyPrefix`: Bull does not support it (its docs say so); Bull's own `prefix` separates deployments.
-      client: new Redis(redisUrl, { connectionName: 'barong-queue', enableReadyCheck: false }),
+      // ioredis' default of 20 retries, so producers ride out a short outage.
+      client: createRedis(target, {
+        name: 'barong-queue',
+        overrides: { enableReadyCheck: false, maxRetriesPerRequest: 20 },
+      }),
       users: 0,
     };
-    shared.set(redisUrl, conns);
+    shared.set(id, conns);
   }
   conns.users += 1;
   return conns;
 }
 
-async function release(redisUrl: string, conns: SharedConnections): Promise<void> {
+async function release(target: RedisTarget, conns: SharedConnections): Promise<void> {
   conns.users -= 1;
   if (conns.users > 0) return;
-  shared.delete(redisUrl);
+  shared.delete(JSON.stringify(target));
   await Promise.allSettled([conns.client, conns.subscriber].map((redis) => redis && quit(redis)));
 }
 
-// Bull refuses subscriber and blocking clients that retry commands or run a ready check.
-function blockingOptions(connectionName: string) {
-  return { connectionName, maxRetriesPerRequest: null, enableReadyCheck: false };
-}
-
-async function quit(redis: Redis): Promise<void> {
+async function quit(redis: RedisClient): Promise<void> {
   if (redis.status === 'end') return;
   try {
     await redis.quit();
@@ -78,17 +82,17 @@ async function quit(redis: Redis): Promise<void> {
 }
 
 export function createQueue<T>(name: string, options: CreateQueueOptions): Queue<T> {
-  const { redisUrl } = options;
-  const conns = acquire(redisUrl);
-  let blocking: Redis | undefined;
+  const target = options.redis;
+  const conns = acquire(target);
+  let blocking: RedisClient | undefined;
 
   const queue = new Bull<T>(name, {
-    prefix: `${options.prefix}bull`,
+    prefix: `${options.prefix}{bull}`,
     createClient(type) {
       if (type === 'client') return conns.client;
       if (type === 'subscriber')
-        return (conns.subscriber ??= new Redis(redisUrl, blockingOptions('barong-queue-events')));
-      blocking = new Redis(redisUrl, blockingOptions(`barong-queue-${name}`));
+        return (conns.subscriber ??= createRedis(target, { name: 'barong-queue-events', overrides: BLOCKING }));
+      blocking = createRedis(target, { name: `barong-queue-${name}`, overrides: BLOCKING });
       return blocking;
     },
     defaultJobOptions: {
@@ -111,7 +115,7 @@ export function createQueue<T>(name: string, options: CreateQueueOptions): Queue
         await bullClose(doNotWaitJobs);
       } finally {
         if (blocking) await quit(blocking);
-        await release(redisUrl, conns);
+        await release(target, conns);
       }
     })());
 

@@ -4,7 +4,7 @@
  * loopback port, and everything removed again afterwards (process, Redis keys, database), whatever happens in between.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../src/lib/redis.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createTestDatabase } from '../support/database.js';
 import { freePort, waitForHealth } from '../support/processes.js';
@@ -56,9 +56,8 @@ export async function withBenchServer<F>(
       server.kill('SIGTERM');
       await new Promise((r) => (server!.exitCode !== null ? r(null) : server!.once('exit', r)));
     }
-    const redis = new Redis(loadConfig(env).redisUrl, { lazyConnect: true });
+    const redis = createRedis(loadConfig(env).redis, 'bench-cleanup');
     try {
-      await redis.connect();
       await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!);
     } finally {
       redis.disconnect();

@@ -301,9 +301,9 @@ describe('Barong-compatible signatures', () => {
         .set('Authorization', `Bearer ${await t.services.sessionJwt.sign(userClaims(user))}`)
         .send({ algorithm: 'HS256', totp_code: await totpCode(otpSecret) })
         .expect(201);
-      expect(await t.services.redis.get(t.services.redisKeys.key('authz', 'gen', 'apikey', created.body.kid))).toBe(
-        '1',
-      );
+      expect(
+        await t.services.redis.get(t.services.redisKeys.tagged('gateway', 'authz', 'gen', 'apikey', created.body.kid)),
+      ).toBe('1');
       await signed({ kid: created.body.kid, secret: created.body.secret, algorithm: 'HS256' }).expect(200);
     });
 
@@ -342,12 +342,14 @@ describe('Barong-compatible signatures', () => {
         },
       );
       await signed(byHand).expect(401, denied('authz.unexistent_apikey')); // not announced: unknown until the set is due
-      const ready = t.services.redisKeys.key('authz', 'kids', 'ready');
+      const ready = t.services.redisKeys.tagged('gateway', 'authz', 'kids', 'ready');
       expect(await t.services.redis.ttl(ready)).toBeLessThanOrEqual(t.config.gatewayAuth.claimsTtlSeconds);
-      await t.services.redis.del(ready, t.services.redisKeys.key('authz', 'apikey', byHand.kid)); // as when the mark expires
+      await t.services.redis.del(ready, t.services.redisKeys.tagged('gateway', 'authz', 'apikey', byHand.kid)); // as when the mark expires
       await signed(byHand).expect(200); // read from SQL, and the set is filled again
       await t.services.authorizerCache.completeKidSet();
-      expect(await t.services.redis.sismember(t.services.redisKeys.key('authz', 'kids'), byHand.kid)).toBe(1);
+      expect(
+        await t.services.redis.sismember(t.services.redisKeys.tagged('gateway', 'authz', 'kids'), byHand.kid),
+      ).toBe(1);
     });
 
     it('an unknown kid is remembered for a while: asking again costs no SQL', async () => {

@@ -162,7 +162,7 @@ describe('restrictions: order and precedence', () => {
 });
 
 describe('restrictions: blocklogin', () => {
-  const sessionKeys = () => t.services.redis.keys(`${t.config.redisPrefix}session:*`);
+  const sessionKeys = () => t.services.redis.keys(`${t.config.redisPrefix}{gateway}:session:*`);
 
   it('denies only the login paths (with or without a trailing slash; the Auth0 login too), not other paths', async () => {
     await restrict({ category: 'blocklogin', scope: 'country', value: 'Japan' });
@@ -187,7 +187,7 @@ describe('restrictions: blocklogin', () => {
     await t.services.restrictionsAdmin.update(row.id, { state: 'enabled' });
     for (const s of sessions) expect(await t.services.sessions.get(s.id)).toBeUndefined();
     expect(await sessionKeys()).toEqual([]);
-    expect(await t.services.redis.keys(`${t.config.redisPrefix}user_sessions:*`)).toEqual([]);
+    expect(await t.services.redis.keys(`${t.config.redisPrefix}{gateway}:user_sessions:*`)).toEqual([]);
 
     const later = await t.services.sessions.create(b.uid, DE, 'ua');
     await restrict({ category: 'blocklogin', scope: 'all', value: 'all' });
@@ -195,7 +195,7 @@ describe('restrictions: blocklogin', () => {
   });
 
   it("does not touch other deployments' sessions sharing the Redis", async () => {
-    const foreign = 'another-deployment:session:abc';
+    const foreign = 'another-deployment:{gateway}:session:abc';
     await t.services.redis.set(foreign, '{}', 'EX', 60);
     try {
       expect(await t.services.sessions.destroyAll()).toBe(0);

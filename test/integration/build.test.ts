@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import knex from 'knex';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../src/lib/redis.js';
 import { loadConfig } from '../../src/config/index.js';
 import { dropDatabase } from '../../src/db/create-database.js';
 import { knexConfig, migrationSource } from '../../src/db/knex-config.js';
@@ -62,7 +62,7 @@ afterAll(async () => {
     server.kill('SIGTERM');
     await exited;
   }
-  const redis = new Redis(loadConfig(env).redisUrl);
+  const redis = createRedis(loadConfig(env).redis);
   await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!).finally(() => redis.disconnect());
   await dropDatabase(database);
   rmSync(outDir, { recursive: true, force: true });

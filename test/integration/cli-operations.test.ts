@@ -169,7 +169,7 @@ describe('npm run cli -- whitelink issue / service-accounts create', () => {
 describe('npm run cli -- jobs failed / jobs retry', () => {
   let queue: Queue;
   beforeAll(() => {
-    queue = createQueue(MAIL_QUEUE_NAME, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
+    queue = createQueue(MAIL_QUEUE_NAME, { redis: t.config.redis, prefix: t.config.redisPrefix });
   });
   afterAll(async () => {
     await queue?.close();
@@ -177,7 +177,7 @@ describe('npm run cli -- jobs failed / jobs retry', () => {
 
   /** Jobs that a worker failed on their only attempt; the worker stops before the test goes on. */
   async function failedJobs(ids: string[]): Promise<void> {
-    const worker = createQueue(MAIL_QUEUE_NAME, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
+    const worker = createQueue(MAIL_QUEUE_NAME, { redis: t.config.redis, prefix: t.config.redisPrefix });
     void worker.process('*', async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:25');
     });

@@ -11,8 +11,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/index.js';
+import { createRedis } from '../../src/lib/redis.js';
 import { dropDatabase } from '../../src/db/create-database.js';
 import { escapeHtml } from '../../src/api/dev/dev-inbox-page.js';
 import type { DevInboxEntry } from '../../src/lib/dev-inbox.js';
@@ -120,7 +120,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(started.map(stop));
-  const redis = new Redis(loadConfig({ ...devEnv, NODE_ENV: 'test' }).redisUrl);
+  const redis = createRedis(loadConfig({ ...devEnv, NODE_ENV: 'test' }).redis, 'dev-inbox-test');
   await deleteKeysWithPrefix(redis, PREFIX).finally(() => redis.disconnect());
   await dropDatabase(database);
 }, 60_000);

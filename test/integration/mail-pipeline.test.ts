@@ -4,20 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config/index.js';
 import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
 import { MailQueue, sealMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
+import type { RedisClient } from '../../src/lib/redis.js';
 import { messageIdFor, sentMarkKey, startMailWorker, type MailJobResult } from '../../jobs/mail/mail-worker.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp.js';
 import { queueBench } from '../support/queue-bench.js';
 import { until } from '../support/wait.js';
 
 const CONFIG = loadConfig({ ...process.env, NODE_ENV: 'test' });
-const REDIS_URL = CONFIG.redisUrl;
+const REDIS = CONFIG.redis;
 const encryptor = new Encryptor(CONFIG.encryptionKeys);
 const bench = queueBench('mail');
 const { prefix: PREFIX, logLines, rawLog } = bench;
@@ -25,7 +25,7 @@ const SENDER = { name: 'Barong Test', address: 'noreply@barong.test' };
 const DOMAIN = 'https://barong.test';
 
 let smtp: SmtpCatcher;
-let redis: Redis;
+let redis: RedisClient;
 
 interface Pipeline {
   mailQueue: MailQueue;
@@ -82,7 +82,7 @@ async function finished(queue: Queue<QueuedMail>, jobId: string): Promise<MailJo
 
 beforeAll(async () => {
   smtp = await startSmtpCatcher();
-  redis = bench.open(REDIS_URL);
+  redis = bench.open(REDIS);
 });
 
 afterEach(async () => {
@@ -191,7 +191,7 @@ describe('mail pipeline', () => {
     const stored = JSON.stringify((await producer.getJob(job.idempotencyKey))!.data);
     expect(stored).not.toContain(String(job.data.token));
     expect(stored).not.toContain(job.to);
-    const keys = await redis.keys(`${PREFIX}bull:${producer.name}:*`);
+    const keys = await redis.keys(`${PREFIX}{bull}:${producer.name}:*`);
     for (const key of keys) {
       const dump = (await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '';
       expect(dump).not.toContain(String(job.data.token));
@@ -260,7 +260,7 @@ describe('mail pipeline', () => {
   });
 
   it('applies the shared defaults and keeps Bull keys under the deployment prefix', async () => {
-    const queue = createQueue<QueuedMail>(bench.queueName(), { redisUrl: REDIS_URL, prefix: PREFIX });
+    const queue = createQueue<QueuedMail>(bench.queueName(), { redis: REDIS, prefix: PREFIX });
     bench.afterTest(() => queue.close());
     const job = await queue.add('email_confirmation', sealMail(confirmation(), encryptor), { delay: 60_000 });
     expect(job.opts).toMatchObject({
@@ -269,6 +269,6 @@ describe('mail pipeline', () => {
       removeOnComplete: 1000,
       removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
     });
-    expect(await redis.exists(`${PREFIX}bull:${queue.name}:${String(job.id)}`)).toBe(1);
+    expect(await redis.exists(`${PREFIX}{bull}:${queue.name}:${String(job.id)}`)).toBe(1);
   });
 });

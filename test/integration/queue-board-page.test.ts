@@ -37,7 +37,7 @@ describe('queue dashboard page', () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`queue-board-page.test.ts needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     t = await startTestApp();
-    const options = { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix };
+    const options = { redis: t.config.redis, prefix: t.config.redisPrefix };
     mail = createQueue<QueuedMail>(MAIL_QUEUE_NAME, options);
     const worker = createQueue(MAIL_QUEUE_NAME, options);
     void worker.process('*', async () => {

@@ -38,7 +38,7 @@ function asBrowser(s: BrowserSession, method: 'get' | 'put', path: string) {
 
 /** A job that a worker failed on its only attempt, the way an SMTP server refuses a recipient. */
 async function failedJob<T>(queue: Queue<T>, name: string, data: T, jobId: string, reason: string): Promise<void> {
-  const worker = createQueue(queue.name, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
+  const worker = createQueue(queue.name, { redis: t.config.redis, prefix: t.config.redisPrefix });
   void worker.process('*', async () => {
     throw new Error(reason);
   });
@@ -54,7 +54,7 @@ async function boardActivities() {
 
 beforeAll(async () => {
   t = await startTestApp();
-  const options = { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix };
+  const options = { redis: t.config.redis, prefix: t.config.redisPrefix };
   mail = createQueue<QueuedMail>(MAIL_QUEUE_NAME, options);
   sms = createQueue<SmsJob>(SMS_QUEUE_NAME, options);
   const sealed = sealMail(

@@ -221,7 +221,7 @@ describe('session cookie', () => {
     const user = await createUser(t);
     const s = await login(t, user);
     // Age the session: expiry 5 s away, in Redis and in the session itself.
-    const key = t.services.redisKeys.key('session', createHash('sha256').update(s.id).digest('hex'));
+    const key = t.services.redisKeys.tagged('gateway', 'session', createHash('sha256').update(s.id).digest('hex'));
     const stored = JSON.parse((await t.services.redis.get(key))!);
     const aged = now() + 5;
     await t.services.redis.set(key, JSON.stringify({ ...stored, expireTime: aged }), 'EX', 5);

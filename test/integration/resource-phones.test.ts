@@ -51,7 +51,7 @@ interface Pipeline {
 async function startPipeline(env: Record<string, string>): Promise<Pipeline> {
   const t = await startTestApp(env);
   const worker = await startMailHarness(t);
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: t.config.redisUrl, prefix: t.config.redisPrefix });
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redis: t.config.redis, prefix: t.config.redisPrefix });
   return {
     t,
     queue,

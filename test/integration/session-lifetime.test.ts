@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import request from 'supertest';
+import { scanKeys } from '../../src/lib/redis.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
 import { BROWSER, login, withSession, type BrowserSession } from '../support/account-client.js';
@@ -44,7 +45,8 @@ const gateway = (s: BrowserSession) => request(t.app).get(AUTH).set('Cookie', s.
 const logout = (s: BrowserSession) =>
   request(t.app).delete('/api/v2/barong/identity/sessions').set('Cookie', s.cookie).set('User-Agent', BROWSER);
 const sessionTtl = (s: BrowserSession) => t.services.redis.ttl(t.services.sessions.storageKey(s.id)!);
-const userIndexTtl = (uid: string) => t.services.redis.ttl(t.services.redisKeys.key('user_sessions', uid));
+const userIndexTtl = (uid: string) =>
+  t.services.redis.ttl(t.services.redisKeys.tagged('gateway', 'user_sessions', uid));
 
 describe('BARONG_SESSION_MAX_LIFETIME', () => {
   it('a new session lives at most the maximum in Redis, however long the idle expiry', async () => {
@@ -108,10 +110,10 @@ describe('what a user leaves in Redis', () => {
       .expect(401);
     await logout(await login(t, user)).expect(204);
     const forever: string[] = [];
-    for await (const batch of t.services.redis.scanStream({ match: `${t.config.redisPrefix}*`, count: 500 })) {
-      for (const key of batch as string[]) {
+    for await (const batch of scanKeys(t.services.redis, `${t.config.redisPrefix}*`)) {
+      for (const key of batch) {
         // Bull's queue bookkeeping is the queues' own (bounded job retention, create-queue.ts), not a user's.
-        if (key.startsWith(`${t.config.redisPrefix}bull:`)) continue;
+        if (key.startsWith(`${t.config.redisPrefix}{bull}:`)) continue;
         if ((await t.services.redis.ttl(key)) === -1) forever.push(key.slice(t.config.redisPrefix.length));
       }
     }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/lib/redis.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';
@@ -32,7 +32,7 @@ const { prefix: PREFIX, logger, logLines, rawLog } = bench;
 const TEMPLATE = 'Ваш код {{code}} ({{ code }})';
 
 let twilio: TwilioStandIn;
-let redis: Redis;
+let redis: RedisClient;
 let config: Config;
 let encryptor: Encryptor;
 let failures: SmsFailures;
@@ -93,7 +93,7 @@ beforeAll(async () => {
     BARONG_TWILIO_API_BASE: twilio.url,
     BARONG_SMS_CONTENT_TEMPLATE: TEMPLATE,
   });
-  redis = bench.open(config.redisUrl);
+  redis = bench.open(config.redis);
   encryptor = new Encryptor(config.encryptionKeys);
   failures = new SmsFailures(redis, new RedisKeys(PREFIX), 600);
 });

@@ -22,7 +22,7 @@ import { canonicalUpstreamPath } from '../../src/domain/authz/upstream-path.js';
 const config = loadConfig(process.env);
 const logger = createLogger('silent');
 const knex = createKnex(config.database);
-const redis = createRedis(config.redisUrl, 'barong-authz-probe');
+const redis = createRedis(config.redis, 'barong-authz-probe');
 const geoip = await GeoIp.open(config.geoip, logger);
 const { policy, invalidation } = await startAuthzPolicy({
   repos: () => repositories(knex),

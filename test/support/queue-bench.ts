@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
+import type { RedisTarget } from '../../src/config/redis.js';
+import { createRedis, type RedisClient } from '../../src/lib/redis.js';
 import { pino, type Logger } from 'pino';
 import { createQueue, type CreateQueueOptions, type Queue } from '../../src/queues/create-queue.js';
 import { deleteKeysWithPrefix } from './redis.js';
@@ -23,7 +24,7 @@ export interface QueueBench {
   readonly logLines: Array<Record<string, unknown>>;
   readonly rawLog: string[];
   /** Connects to Redis; the client it answers stays open until `close`. */
-  open(redisUrl: string): Redis;
+  open(target: RedisTarget): RedisClient;
   queueName(): string;
   /** Runs `stop` when the test ends. */
   afterTest(stop: () => Promise<void> | void): void;
@@ -51,8 +52,8 @@ export function queueBench(kind: string): QueueBench {
     },
   });
   const stops: Array<() => Promise<void> | void> = [];
-  let redisUrl: string | undefined;
-  let redis: Redis | undefined;
+  let target: RedisTarget | undefined;
+  let redis: RedisClient | undefined;
   let queueNumber = 0;
 
   function startPipeline<J, W extends { close(): Promise<void> }>(
@@ -61,7 +62,7 @@ export function queueBench(kind: string): QueueBench {
     stopAlso?: () => void,
   ): Pipeline<J, W> {
     const name = bench.queueName();
-    const queueOptions = { redisUrl: redisUrl!, prefix, backoffDelayMs: 50, ...options };
+    const queueOptions = { redis: target!, prefix, backoffDelayMs: 50, ...options };
     const producer = createQueue<J>(name, queueOptions);
     const worker = startWorker(createQueue<J>(name, queueOptions));
     stops.push(async () => {
@@ -77,9 +78,9 @@ export function queueBench(kind: string): QueueBench {
     logger: pino({ level: 'info' }, sink),
     logLines,
     rawLog,
-    open(url) {
-      redisUrl = url;
-      redis = new Redis(url);
+    open(to) {
+      target = to;
+      redis = createRedis(to, 'queue-bench');
       return redis;
     },
     queueName: () => `${kind}-${++queueNumber}`,

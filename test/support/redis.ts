@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../src/lib/redis.js';
 
-/** Deletes every key under `prefix` (SCAN, so a big shared Redis is never blocked by KEYS). */
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (batch.length) await redis.del(...batch);
-  } while (cursor !== '0');
+/**
+ * Deletes every key under `prefix` (SCAN, so a big shared Redis is never blocked by KEYS; every master of a cluster).
+ * One key a command: keys of different slots cannot share one on a cluster.
+ */
+export async function deleteKeysWithPrefix(redis: RedisClient, prefix: string): Promise<void> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  for await (const batch of scanKeys(redis, pattern, 1000)) {
+    await Promise.all(batch.map((key) => redis.unlink(key)));
+  }
 }

@@ -4,9 +4,9 @@
  * (argon2 or bcrypt parameters of each digest). Security case 1 compares a known and an unknown e-mail this way,
  * so the test proves "the same work" without timing anything on a noisy machine.
  */
-import { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import type { TestApp } from './app.js';
+import { monitorRedis } from './redis-monitor.js';
 
 export interface WorkTrace {
   sql: string[];
@@ -30,15 +30,12 @@ function digestShape(digest: string): string {
  * commands naming this app's prefix count. */
 export async function traceWork(t: TestApp, work: () => Promise<unknown>): Promise<WorkTrace> {
   const trace: WorkTrace = { sql: [], redis: [], hashes: [] };
-  const monitorClient = new Redis(t.config.redisUrl);
-  const monitor = await monitorClient.monitor();
+  const target = t.config.redis;
+  if (target.kind !== 'single') throw new Error('traceWork needs one Redis server (MONITOR)');
   const marker = `trace-end-${Math.random()}`;
-  let markerSeen!: () => void;
-  const done = new Promise<void>((resolve) => (markerSeen = resolve));
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args[1] === marker) markerSeen();
+  const monitor = await monitorRedis(['-u', target.url], ({ args }) => {
     // EVAL and EVALSHA run the same script (ioredis sends EVAL once, when the server does not know it yet).
-    else if (args.some((a) => a.includes(t.config.redisPrefix)))
+    if (args.some((a) => a.includes(t.config.redisPrefix)))
       trace.redis.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
   });
   const onQuery = (q: { sql: string }) => trace.sql.push(sqlShape(q.sql));
@@ -51,9 +48,7 @@ export async function traceWork(t: TestApp, work: () => Promise<unknown>): Promi
     for (const [digest] of verify.mock.calls) trace.hashes.push(digestShape(digest));
     verify.mockRestore();
     await t.services.redis.echo(marker);
-    await done;
-    monitor.disconnect();
-    monitorClient.disconnect();
+    await monitor.seen(marker).finally(() => monitor.stop());
   }
   return trace;
 }

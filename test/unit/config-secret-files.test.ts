@@ -48,6 +48,8 @@ describe('secret settings read from files (X_FILE)', () => {
         'EVENT_API_RABBITMQ_PASSWORD',
         'EVENT_API_RABBITMQ_URL',
         'JWT_PRIVATE_KEY',
+        'REDIS_PASSWORD',
+        'REDIS_SENTINEL_PASSWORD',
         'REDIS_URL',
       ].sort(),
     );
@@ -56,7 +58,7 @@ describe('secret settings read from files (X_FILE)', () => {
   it.each([
     ['DATABASE_PASS', 's3cret', (c: ReturnType<typeof loadConfig>) => c.database.password],
     ['BARONG_SMTP_PASSWORD', 'mail pass', (c: ReturnType<typeof loadConfig>) => c.smtp.password],
-    ['REDIS_URL', 'redis://:pw@cache:6379/2', (c: ReturnType<typeof loadConfig>) => c.redisUrl],
+    ['REDIS_URL', 'redis://:pw@cache:6379/2', (c: ReturnType<typeof loadConfig>) => (c.redis as { url: string }).url],
     ['BARONG_STORAGE_SECRET_KEY', 'abc/def', (c: ReturnType<typeof loadConfig>) => c.storage.s3.secretKey],
     ['JWT_PRIVATE_KEY', 'LS0tLS1CRUdJTg==', (c: ReturnType<typeof loadConfig>) => c.jwt.privateKeyBase64],
   ])('reads %s from the file %s_FILE names, its trailing newline dropped', (name, value, pick) => {

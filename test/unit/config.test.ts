@@ -16,7 +16,7 @@ describe('loadConfig', () => {
       password: '',
       name: 'barong_development',
     });
-    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/1');
+    expect(config.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379/1' });
     expect(config.session).toMatchObject({
       cookieName: '_barong_session',
       expireTime: 1800,

@@ -6,11 +6,11 @@ import type { Router } from 'express';
 import { createRouter } from '../routing.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Knex } from '../../db/knex.js';
-import type { Redis } from '../../lib/redis.js';
+import type { RedisClient } from '../../lib/redis.js';
 
 export interface OperatorDeps {
   knex: Knex;
-  redis: Redis;
+  redis: RedisClient;
   registry?: Registry;
   /** True once the process drains for a stop: readiness fails at once, so a load balancer sends no more. */
   stopping?: () => boolean;

@@ -2,11 +2,14 @@
  * What the gateway authorizer knows about a caller, kept in Redis so that a cookie check costs ONE round trip and
  * no SQL:
  *
- *   <prefix>authz:principal:<uid>          a user's or service account's JWT claims, id and 2FA flag (JSON)
- *   <prefix>authz:apikey:<kid>             an API key's algorithm, encrypted secret, state and holder (JSON), or
- *                                          `unknown` for a few seconds after a kid named no key
- *   <prefix>authz:gen:principal:<uid>, <prefix>authz:gen:apikey:<kid>   invalidation counters
- *   <prefix>authz:kids, <prefix>authz:kids:ready   every kid ever issued, and whether that set is complete
+ *   <prefix>{gateway}:authz:principal:<uid>   a user's or service account's JWT claims, id and 2FA flag (JSON)
+ *   <prefix>{gateway}:authz:apikey:<kid>      an API key's algorithm, encrypted secret, state and holder (JSON), or
+ *                                             `unknown` for a few seconds after a kid named no key
+ *   <prefix>{gateway}:authz:gen:principal:<uid>, <prefix>{gateway}:authz:gen:apikey:<kid>   invalidation counters
+ *   <prefix>{gateway}:authz:kids, <prefix>{gateway}:authz:kids:ready   every kid ever issued; is that set complete
+ *
+ * They share the sessions' hash tag (`{gateway}`, RedisKeys.tagged): a script may only touch keys of one slot on a
+ * Redis Cluster, and the session script reads a session and then the record of whichever user it names.
  *
  * A kid that names no key is answered from Redis alone (authorizer-kid-set.ts); a kid remembered as unknown costs
  * nothing either.
@@ -18,8 +21,7 @@
  * BARONG_AUTHZ_CLAIMS_TTL seconds: the bound on staleness for changes that announce nothing (SQL by hand).
  * The secret stays encrypted in Redis; it is decrypted in process (memoised by ciphertext).
  */
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Repositories } from '../../db/repositories/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
@@ -50,7 +52,7 @@ export interface ApiKeyLookup {
 }
 
 export interface AuthorizerCacheDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   repos: () => Repositories;
   sessions: SessionStore;
@@ -66,8 +68,8 @@ export class AuthorizerCache {
 
   constructor(private readonly d: AuthorizerCacheDeps) {
     this.scripts = defineAuthorizerScripts(d.redis);
-    this.principalPrefix = d.keys.key('authz', 'principal', '');
-    this.principalGenPrefix = d.keys.key('authz', 'gen', 'principal', '');
+    this.principalPrefix = d.keys.tagged('gateway', 'authz', 'principal', '');
+    this.principalGenPrefix = d.keys.tagged('gateway', 'authz', 'gen', 'principal', '');
     this.kids = new KidSet(d);
   }
 
@@ -227,10 +229,10 @@ export class AuthorizerCache {
   }
 
   private apiKeyKey(kid: string): string {
-    return this.d.keys.key('authz', 'apikey', kid);
+    return this.d.keys.tagged('gateway', 'authz', 'apikey', kid);
   }
 
   private apiKeyGenKey(kid: string): string {
-    return this.d.keys.key('authz', 'gen', 'apikey', kid);
+    return this.d.keys.tagged('gateway', 'authz', 'gen', 'apikey', kid);
   }
 }

@@ -6,13 +6,12 @@
  * seconds, after which lookups read SQL again until one process has added every kid of the table again — so a key
  * written by hand in SQL works within the same bound as other changes.
  */
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Repositories } from '../../db/repositories/index.js';
 
 export interface KidSetDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   repos: () => Repositories;
   ttlSeconds: number;
@@ -27,8 +26,8 @@ export class KidSet {
   private filling?: Promise<void>;
 
   constructor(private readonly d: KidSetDeps) {
-    this.setKey = d.keys.key('authz', 'kids');
-    this.readyKey = d.keys.key('authz', 'kids', 'ready');
+    this.setKey = d.keys.tagged('gateway', 'authz', 'kids');
+    this.readyKey = d.keys.tagged('gateway', 'authz', 'kids', 'ready');
   }
 
   async register(kids: readonly string[]): Promise<void> {

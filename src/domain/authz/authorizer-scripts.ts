@@ -1,8 +1,10 @@
 /**
  * The gateway authorizer's Redis scripts (authorizer-cache.ts): each lookup is one round trip, and a fill lands
- * only while the record's invalidation counter still holds the value read before the SQL read.
+ * only while the record's invalidation counter still holds the value read before the SQL read. The keys a script
+ * reads without naming them in KEYS (a principal's record, found from the session or API key) share the slot of
+ * those it names (the `{gateway}` hash tag), as a Redis Cluster requires.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis.js';
 
 // KEYS[1] session; ARGV: idle seconds, maximum lifetime, now (unix seconds), principal key prefix, principal counter
 // prefix → {session, principal, counter}. The slide never reaches past the session's maximum lifetime; a session
@@ -53,7 +55,7 @@ return 1
 
 export type Script = (...args: (string | number)[]) => Promise<unknown>;
 
-function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
+function defineScript(redis: RedisClient, name: string, numberOfKeys: number, lua: string): Script {
   redis.defineCommand(name, { numberOfKeys, lua });
   const command = (redis as unknown as Record<string, Script>)[name]!;
   return (...args) => command.apply(redis, args);
@@ -65,7 +67,7 @@ export interface AuthorizerScripts {
   fill: Script;
 }
 
-export function defineAuthorizerScripts(redis: Redis): AuthorizerScripts {
+export function defineAuthorizerScripts(redis: RedisClient): AuthorizerScripts {
   return {
     session: defineScript(redis, 'barongAuthzSession', 1, SESSION_LUA),
     apiKey: defineScript(redis, 'barongAuthzApiKey', 4, API_KEY_LUA),

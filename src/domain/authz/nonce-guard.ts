@@ -9,12 +9,11 @@
  * the marker lives until nonce + lifetime + skew, measured from the nonce: on this process's clock, which is itself
  * within the skew of the others (BARONG_APIKEY_NONCE_CLOCK_SKEW bounds the difference between any two processes).
  */
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 
 export class NonceGuard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly lifetimeMs: number,
     private readonly clockSkewMs: number,

@@ -6,9 +6,8 @@
  * BARONG_AUTHZ_CACHE_REFRESH seconds as a safety net. (Channels ignore the Redis database number, hence the prefix.)
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
-import type { RedisKeys } from '../../lib/redis.js';
+import { duplicateRedis, type RedisClient, type RedisKeys } from '../../lib/redis.js';
 import { POLICY_PARTS, type AuthzPolicy, type PolicyPart } from './authz-policy.js';
 
 /** What code that changes permissions or restrictions calls after its transaction committed. */
@@ -25,12 +24,12 @@ interface Message {
 export class PolicyInvalidation implements PolicyChanges {
   private readonly origin = randomUUID();
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly policy: AuthzPolicy,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: RedisKeys,
     private readonly logger: Logger,
     private readonly refreshSeconds: number,
@@ -40,7 +39,7 @@ export class PolicyInvalidation implements PolicyChanges {
 
   /** Subscribes, then starts the timer; resolves once subscribed, so no later change can be missed. */
   async start(): Promise<void> {
-    const subscriber = this.redis.duplicate({ connectionName: 'barong-authz-policy' });
+    const subscriber = duplicateRedis(this.redis, 'barong-authz-policy');
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.onMessage(raw);

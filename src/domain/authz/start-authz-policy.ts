@@ -2,9 +2,8 @@
  * Builds the authorization policy of one API process: loaded from the database, subscribed to invalidations.
  * The composition root and the second-process test probe both start it through here.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { Repositories } from '../../db/repositories/index.js';
 import type { GeoLookup } from './geoip.js';
 import { AuthzPolicy, POLICY_PARTS } from './authz-policy.js';
@@ -12,7 +11,7 @@ import { PolicyInvalidation } from './policy-invalidation.js';
 
 export interface AuthzPolicyDeps {
   repos: () => Pick<Repositories, 'permissions' | 'restrictions'>;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   geo: GeoLookup;
   logger: Logger;

@@ -6,8 +6,7 @@
  * address twice is `value.taken`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { Logger } from '../../lib/logger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { UniqueViolation } from '../../db/db-errors.js';
@@ -30,7 +29,7 @@ const ACTIVE = 'active';
 
 export class WhitelinkService {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly uow: UnitOfWork,
     private readonly logger: Logger,

@@ -5,8 +5,7 @@
  * parallel guesses can never exceed it; a right code gives the budget back. Past the limit: 429 + Retry-After.
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { Repositories } from '../../db/repositories/index.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import { tooManyRequests } from '../../errors/app-error.js';
@@ -21,7 +20,7 @@ export interface OtpAttemptLimits {
 export class OtpAttempts {
   private readonly limiter: RateLimiterRedis;
 
-  constructor(redis: Redis, keys: RedisKeys, limits: OtpAttemptLimits) {
+  constructor(redis: RedisClient, keys: RedisKeys, limits: OtpAttemptLimits) {
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       useRedisPackage: false,

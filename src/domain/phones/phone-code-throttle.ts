@@ -4,8 +4,7 @@
  * every API process. A point is taken only once the request is known to send.
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 
 export const TOO_MANY_CODE_REQUESTS = 'resource.phone.too_many_requests';
@@ -20,7 +19,7 @@ export class PhoneCodeThrottle {
   private readonly perNumber: RateLimiterRedis;
   private readonly perUser: RateLimiterRedis;
 
-  constructor(redis: Redis, keys: RedisKeys, limits: PhoneCodeLimits) {
+  constructor(redis: RedisClient, keys: RedisKeys, limits: PhoneCodeLimits) {
     const common = { storeClient: redis, duration: limits.requestsWindowSeconds, useRedisPackage: false };
     this.perNumber = new RateLimiterRedis({
       ...common,

@@ -4,8 +4,7 @@
  * key here (Redis, per phone, tagged with the challenge it belongs to); the next send_code or verify for that
  * phone reports it (422 with the key) instead of leaving the user waiting for a code that will never come.
  */
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface SmsFailure {
@@ -18,7 +17,7 @@ export interface SmsFailure {
 
 export class SmsFailures {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** How long a failure is remembered: the code's lifetime is enough, a later send replaces the code anyway. */
     private readonly ttlSeconds: number,

@@ -6,8 +6,7 @@
  * The same machinery limits, per IP only, anonymous requests that cost the server work (IpLimiter).
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 import { emailKey } from '../../lib/email-key.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
@@ -46,7 +45,7 @@ async function withinBudget(errorKey: ErrorKey, spend: () => Promise<unknown>): 
   }
 }
 
-function limiter(redis: Redis, keyPrefix: string, points: number, windowSeconds: number): RateLimiterRedis {
+function limiter(redis: RedisClient, keyPrefix: string, points: number, windowSeconds: number): RateLimiterRedis {
   return new RateLimiterRedis({
     storeClient: redis,
     useRedisPackage: false,
@@ -61,7 +60,7 @@ export class AttemptLimiter {
   private readonly ip: RateLimiterRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: RedisKeys,
     name: string,
     limits: ThrottleLimits,
@@ -96,7 +95,7 @@ export interface IpLimits {
 export class IpLimiter {
   private readonly ip: RateLimiterRedis;
 
-  constructor(redis: Redis, keys: RedisKeys, name: string, limits: IpLimits) {
+  constructor(redis: RedisClient, keys: RedisKeys, name: string, limits: IpLimits) {
     this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
   }
 

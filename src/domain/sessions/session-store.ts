@@ -6,11 +6,12 @@
  * which the gateway authorizer folds into its single round trip); `expireTime` is derived from it. Every reader
  * also checks the login time against the maximum, so a session another process made (a lagging clock, an older
  * setting) ends on time too. A per-user set indexes the sessions so a user can be logged out everywhere; it
- * expires with the longest session. Reading a session is one Redis round trip.
+ * expires with the longest session. Reading a session is one Redis round trip. Both keys carry the gateway's hash
+ * tag (RedisKeys.tagged), so the transactions over a session and its index, and the authorizer's script that reads
+ * a session with its user's record, work on a Redis Cluster.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import { scanKeys, type RedisClient, type RedisKeys } from '../../lib/redis.js';
 
 export interface SessionData {
   uid: string;
@@ -42,7 +43,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export class SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     readonly lifetimes: SessionLifetimes,
   ) {}
@@ -145,15 +146,14 @@ export class SessionStore {
 
   /**
    * Ends every session of every user (a blocklogin restriction comes into force, as in Barong). SCAN, never
-   * KEYS, so Redis keeps serving while it walks; resolves to the number of sessions removed.
+   * KEYS, so Redis keeps serving while it walks (every master of a cluster); the keys of one batch share the gateway's
+   * slot, so one UNLINK takes them. Resolves to the number of sessions removed.
    */
   async destroyAll(): Promise<number> {
     let removed = 0;
     for (const kind of ['session', 'user_sessions']) {
-      const match = `${this.keys.key(kind).replace(/[*?[\]\\]/g, '\\$&')}:*`;
-      for await (const batch of this.redis.scanStream({ match, count: 500 })) {
-        const keys = batch as string[];
-        if (!keys.length) continue;
+      const match = `${this.keys.tagged('gateway', kind).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+      for await (const keys of scanKeys(this.redis, match)) {
         const n = await this.redis.unlink(...keys);
         if (kind === 'session') removed += n;
       }
@@ -166,10 +166,10 @@ export class SessionStore {
   }
 
   private sessionKey(hash: string): string {
-    return this.keys.key('session', hash);
+    return this.keys.tagged('gateway', 'session', hash);
   }
 
   private userKey(uid: string): string {
-    return this.keys.key('user_sessions', uid);
+    return this.keys.tagged('gateway', 'user_sessions', uid);
   }
 }

@@ -6,8 +6,7 @@
  * the latest one stored for the e-mail, so only the newest reset link works.
  */
 import { errors } from 'jose';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../lib/redis.js';
+import type { RedisClient, RedisKeys } from '../../lib/redis.js';
 import type { JwtKeys } from '../../lib/jwt-keys.js';
 import { emailKey } from '../../lib/email-key.js';
 import { unprocessable } from '../../errors/app-error.js';
@@ -39,7 +38,7 @@ function decodeErrorKey(err: unknown): ErrorKey {
 export class AccountTokens {
   constructor(
     private readonly keys: JwtKeys,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly redisKeys: RedisKeys,
     private readonly ttlSeconds: number,
   ) {}
