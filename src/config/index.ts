@@ -10,6 +10,7 @@ import type { ReadContext } from './area.js';
 import { auth0 } from './auth0.js';
 import { authz } from './authz.js';
 import { captcha } from './captcha.js';
+import { barongImport } from './barong-import.js';
 import { cli } from './cli.js';
 import { ConfigError } from './config-error.js';
 import { cors } from './cors.js';
@@ -56,6 +57,7 @@ export const CONFIG_AREAS = [
   events,
   storage,
   cli,
+  barongImport,
 ] as const;
 
 type Area = (typeof CONFIG_AREAS)[number];
