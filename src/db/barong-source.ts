@@ -53,7 +53,10 @@ export class BarongSource {
           conn: { query(sql: string, cb: (err: Error | null) => void): void },
           done: (e: Error | null, c: unknown) => void,
         ) {
-          conn.query("SET time_zone = '+00:00', SESSION TRANSACTION READ ONLY", (err) => done(err, conn));
+          // Only reads: the session may not write, whatever the account's grants allow.
+          conn.query("SET time_zone = '+00:00'", (err) =>
+            err ? done(err, conn) : conn.query('SET SESSION TRANSACTION READ ONLY', (e) => done(e, conn)),
+          );
         },
       },
       compileSqlOnError: false,
