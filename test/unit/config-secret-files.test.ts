@@ -37,6 +37,8 @@ describe('secret settings read from files (X_FILE)', () => {
         'BARONG_EVENT_API_RABBITMQ_PASSWORD',
         'BARONG_EVENT_API_RABBITMQ_URL',
         'BARONG_GEETEST_KEY',
+        'BARONG_IMPORT_S3_ACCESS_KEY',
+        'BARONG_IMPORT_S3_SECRET_KEY',
         'BARONG_RECAPTCHA_SECRET_KEY',
         'BARONG_REDIS_URL',
         'BARONG_SMTP_PASSWORD',
@@ -49,6 +51,7 @@ describe('secret settings read from files (X_FILE)', () => {
         'EVENT_API_RABBITMQ_URL',
         'JWT_PRIVATE_KEY',
         'REDIS_URL',
+        'VAULT_TOKEN',
       ].sort(),
     );
   });
