@@ -3,7 +3,7 @@
  * freshly migrated one, then over HTTP against the imported server: old passwords sign in (and are rehashed),
  * an imported API key authorises at the gateway with its old secret, personal data and document numbers read back
  * as they were, a stored document downloads byte for byte. A dry run writes nothing; an interrupted import
- * resumes; a second import changes nothing.
+ * resumes; a second import changes nothing, a later one carries only what changed in Barong.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import {
   type BarongSourceFixture,
 } from '../support/barong-fixture.js';
 import { cli, type CliRun } from '../support/cli.js';
+import { BarongEncryption } from '../../src/import/barong/message-encryptor.js';
 import { startVaultStandIn, type VaultStandIn } from '../support/vault-stand-in.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 
@@ -141,10 +142,6 @@ describe('import barong', () => {
     expect(profile.last_name_encrypted).toMatch(/^v1:/);
     // Barong's CRC32 indexes agree with the decrypted values: no notes about them.
     expect(second.stdout).not.toContain('CRC32 index disagrees');
-
-    const config = loadConfig({ ...process.env, ...testEnvironment(t.db.name), BARONG_STORAGE_LOCAL_PATH: storageDir });
-    const services = await createServices(config, createLogger('silent'));
-    imported = { services, app: composeApp(services).app };
   }, 180_000);
 
   it('a second import changes nothing (before anyone uses the imported server)', async () => {
@@ -155,71 +152,96 @@ describe('import barong', () => {
     for (const l of run.stdout.split('\n').filter((x) => x.includes(' → '))) expect(l).toContain('written 0,');
     expect(await snapshot()).toEqual(before);
   }, 180_000);
+
+  it('a later run carries only what changed in Barong meanwhile', async () => {
+    const person = source.people[4]!; // id 5
+    await source.knex('users').where({ id: person.id }).update({ state: 'locked', updated_at: '2022-02-02 10:00:00' });
+    const barong = new BarongEncryption(SECRET_KEY_BASE);
+    const renamed = await barong.encrypt({ kind: 'string', value: 'Nouveau Nom' }, '202205');
+    await source.knex('profiles').where({ id: person.profile.id }).update({ last_name_encrypted: renamed });
+    const run = await importBarong();
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('users →'))).toContain('written 1, unchanged 119,');
+    expect(lines.find((l) => l.startsWith('profiles →'))).toContain('written 1, unchanged 119,');
+    expect(lines.find((l) => l.startsWith('phones →'))).toContain('written 0,');
+    expect(await t.db.knex('users').where({ id: person.id }).first()).toMatchObject({ state: 'locked' });
+    const profile = await t.db.knex('profiles').where({ id: person.profile.id }).first();
+    expect(t.services.encryptor.decrypt(profile.last_name_encrypted)).toBe('Nouveau Nom');
+  }, 180_000);
 });
 
-it('keeps ids, uids and bcrypt digests; marks 2FA users for Vault', async () => {
-  const person = source.people[6]!; // id 7: 2FA
-  const row = await t.db.knex('users').where({ id: person.id }).first();
-  expect(row).toMatchObject({ uid: person.uid, email: person.email, otp: 1, otp_secret_encrypted: null });
-  expect(row.otp_vault_key).toBe(`barong_${person.uid}`);
-  expect(row.password_digest).toMatch(/^\$2a\$04\$/);
-  const plain = await t.db.knex('users').where({ id: 2 }).first();
-  expect(plain.otp_vault_key).toBeNull();
-});
-
-it('signs users in with their Barong passwords, then rehashes them with argon2id', async () => {
-  const person = source.people[1]!;
-  await login({ ...t, app: imported!.app }, { email: person.email, password: person.password });
-  const row = await t.db.knex('users').where({ id: person.id }).first();
-  expect(row.password_digest).toMatch(/^\$argon2id\$/);
-  await request(imported!.app)
-    .post('/api/v2/barong/identity/sessions')
-    .set('User-Agent', BROWSER)
-    .send({ email: source.people[3]!.email, password: 'not the password' })
-    .expect(401);
-});
-
-it('authorises an imported API key at the gateway with its old secret', async () => {
-  // Barong parity: an API key signs only for a user with 2FA on (authz.disabled_2fa otherwise).
-  const person = source.people.find((p) => p.apiKey && p.otp && p.id % 50 !== 0)!;
-  const nonce = String(Date.now());
-  const res = await request(imported!.app)
-    .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
-    .set('User-Agent', BROWSER)
-    .set('X-Auth-Apikey', person.apiKey!.kid)
-    .set('X-Auth-Nonce', nonce)
-    .set('X-Auth-Signature', hmacHex('HS256', person.apiKey!.secret, nonce + person.apiKey!.kid));
-  expect(res.status).toBe(200);
-  expect(res.headers.authorization).toMatch(/^Bearer /);
-  const wrong = hmacHex('HS256', 'f'.repeat(32), nonce + 1 + person.apiKey!.kid);
-  await request(imported!.app)
-    .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
-    .set('X-Auth-Apikey', person.apiKey!.kid)
-    .set('X-Auth-Nonce', String(Number(nonce) + 1))
-    .set('X-Auth-Signature', wrong)
-    .expect(401);
-});
-
-it('reads profiles, phones and document numbers back as they were, and serves the files byte for byte', async () => {
-  const admin = await imported!.services.uow.repos.users.findById(1);
-  const token = await imported!.services.sessionJwt.sign(userClaims(admin!));
-  const person = source.people.find((p) => p.phone && p.document && p.id !== source.unreadableProfileId)!;
-  const res = await request(imported!.app)
-    .get(`/api/v2/barong/admin/users/${person.uid}`)
-    .set('Authorization', `Bearer ${token}`)
-    .expect(200);
-  expect(res.body.profiles[0]).toMatchObject({
-    first_name: person.profile.first_name,
-    last_name: person.profile.last_name,
-    dob: person.profile.dob,
-    address: person.profile.address,
+describe('the imported server', () => {
+  beforeAll(async () => {
+    const config = loadConfig({ ...process.env, ...testEnvironment(t.db.name), BARONG_STORAGE_LOCAL_PATH: storageDir });
+    const services = await createServices(config, createLogger('silent'));
+    imported = { services, app: composeApp(services).app };
   });
-  expect(res.body.phones[0].number).toBe(person.phone!.number);
-  expect(res.body.documents[0].doc_number).toBe(person.document!.number);
-  const link = new URL(res.body.documents[0].upload as string, 'http://x');
-  const file = await request(imported!.app)
-    .get(link.pathname + link.search)
-    .buffer(true)
-    .expect(200);
-  expect(Buffer.compare(file.body as Buffer, person.document!.bytes)).toBe(0);
+
+  it('keeps ids, uids and bcrypt digests; marks 2FA users for Vault', async () => {
+    const person = source.people[6]!; // id 7: 2FA
+    const row = await t.db.knex('users').where({ id: person.id }).first();
+    expect(row).toMatchObject({ uid: person.uid, email: person.email, otp: 1, otp_secret_encrypted: null });
+    expect(row.otp_vault_key).toBe(`barong_${person.uid}`);
+    expect(row.password_digest).toMatch(/^\$2a\$04\$/);
+    const plain = await t.db.knex('users').where({ id: 2 }).first();
+    expect(plain.otp_vault_key).toBeNull();
+  });
+
+  it('signs users in with their Barong passwords, then rehashes them with argon2id', async () => {
+    const person = source.people[1]!;
+    await login({ ...t, app: imported!.app }, { email: person.email, password: person.password });
+    const row = await t.db.knex('users').where({ id: person.id }).first();
+    expect(row.password_digest).toMatch(/^\$argon2id\$/);
+    await request(imported!.app)
+      .post('/api/v2/barong/identity/sessions')
+      .set('User-Agent', BROWSER)
+      .send({ email: source.people[3]!.email, password: 'not the password' })
+      .expect(401);
+  });
+
+  it('authorises an imported API key at the gateway with its old secret', async () => {
+    // Barong parity: an API key signs only for a user with 2FA on (authz.disabled_2fa otherwise).
+    const person = source.people.find((p) => p.apiKey && p.otp && p.id % 50 !== 0)!;
+    const nonce = String(Date.now());
+    const res = await request(imported!.app)
+      .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
+      .set('User-Agent', BROWSER)
+      .set('X-Auth-Apikey', person.apiKey!.kid)
+      .set('X-Auth-Nonce', nonce)
+      .set('X-Auth-Signature', hmacHex('HS256', person.apiKey!.secret, nonce + person.apiKey!.kid));
+    expect(res.status).toBe(200);
+    expect(res.headers.authorization).toMatch(/^Bearer /);
+    const wrong = hmacHex('HS256', 'f'.repeat(32), nonce + 1 + person.apiKey!.kid);
+    await request(imported!.app)
+      .get('/api/v2/barong/auth/api/v2/peatio/account/balances')
+      .set('X-Auth-Apikey', person.apiKey!.kid)
+      .set('X-Auth-Nonce', String(Number(nonce) + 1))
+      .set('X-Auth-Signature', wrong)
+      .expect(401);
+  });
+
+  it('reads profiles, phones and document numbers back as they were, and serves the files byte for byte', async () => {
+    const admin = await imported!.services.uow.repos.users.findById(1);
+    const token = await imported!.services.sessionJwt.sign(userClaims(admin!));
+    const person = source.people.find((p) => p.phone && p.document && p.id !== source.unreadableProfileId)!;
+    const res = await request(imported!.app)
+      .get(`/api/v2/barong/admin/users/${person.uid}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(res.body.profiles[0]).toMatchObject({
+      first_name: person.profile.first_name,
+      last_name: person.profile.last_name,
+      dob: person.profile.dob,
+      address: person.profile.address,
+    });
+    expect(res.body.phones[0].number).toBe(person.phone!.number);
+    expect(res.body.documents[0].doc_number).toBe(person.document!.number);
+    const link = new URL(res.body.documents[0].upload as string, 'http://x');
+    const file = await request(imported!.app)
+      .get(link.pathname + link.search)
+      .buffer(true)
+      .expect(200);
+    expect(Buffer.compare(file.body as Buffer, person.document!.bytes)).toBe(0);
+  });
 });
