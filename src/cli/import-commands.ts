@@ -5,7 +5,7 @@
  * run, or a file did not copy.
  */
 import { Command } from 'commander';
-import { tableMatches, type ImportSummary, type TableResult } from '../import/barong/barong-import.js';
+import { ImportRefused, tableMatches, type ImportSummary, type TableResult } from '../import/barong/barong-import.js';
 import { ImportSetupError, openBarongImport, type BarongImportSetup } from '../import/barong/open-barong-import.js';
 import type { Problem } from '../import/barong/problems.js';
 import { progressOn } from './progress.js';
@@ -111,7 +111,7 @@ export function importCommands(env: CliEnv): Command {
           }
         });
       } catch (err) {
-        if (err instanceof ImportSetupError) throw new CliFailure(err.message);
+        if (err instanceof ImportSetupError || err instanceof ImportRefused) throw new CliFailure(err.message);
         throw err;
       } finally {
         progress.stop();

@@ -83,6 +83,13 @@ export class BarongSource {
     return this.db(table).where('id', '>', afterId).orderBy('id').limit(limit).select('*');
   }
 
+  /** The uids of the users with these ids. */
+  async userUids(ids: readonly number[]): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const rows: Row[] = await this.db('users').whereIn('id', ids).select('id', 'uid');
+    return new Map(rows.map((r) => [Number(r.id), String(r.uid)]));
+  }
+
   close(): Promise<void> {
     return this.db.destroy();
   }

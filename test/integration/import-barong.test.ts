@@ -24,6 +24,7 @@ import {
   type BarongSourceFixture,
 } from '../support/barong-fixture.js';
 import { cli, type CliRun } from '../support/cli.js';
+import { createUser } from '../support/factories.js';
 import { BarongEncryption } from '../../src/import/barong/message-encryptor.js';
 import { startVaultStandIn, type VaultStandIn } from '../support/vault-stand-in.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
@@ -244,4 +245,12 @@ describe('the imported server', () => {
       .expect(200);
     expect(Buffer.compare(file.body as Buffer, person.document!.bytes)).toBe(0);
   });
+
+  it('refuses to run again once the server has users of its own (after the cut-over)', async () => {
+    const newcomer = await createUser(t);
+    const run = await importBarong();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error: this database holds users that are not Barong's (ids ${newcomer.id})`);
+    expect(await t.db.knex('users').where({ id: newcomer.id }).first()).toMatchObject({ uid: newcomer.uid });
+  }, 60_000);
 });

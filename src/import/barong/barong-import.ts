@@ -18,6 +18,9 @@ import { IMPORTED_TABLES } from './tables/index.js';
 
 export const IMPORT_RUN = 'import-barong';
 
+/** The import will not run against this target (it says why). */
+export class ImportRefused extends Error {}
+
 export interface ImportOptions {
   batchSize: number;
   /** Stop after this many batches (all tables together); the next run resumes there. */
@@ -67,6 +70,7 @@ export class BarongImport {
 
   async run(options: ImportOptions): Promise<ImportSummary> {
     const { checkpoints, ctx } = this.d;
+    await this.assertTargetIsBarongs(options.batchSize);
     if (options.restart && !ctx.dryRun) await checkpoints.clear(IMPORT_RUN);
     const saved = ctx.dryRun ? new Map() : await checkpoints.find(IMPORT_RUN);
     const results: TableResult[] = [];
@@ -109,6 +113,30 @@ export class BarongImport {
     }
     if (!ctx.dryRun) await checkpoints.clear(IMPORT_RUN);
     return { dryRun: ctx.dryRun, complete: true, tables: results, problems: ctx.problems.all };
+  }
+
+  /**
+   * Our users must all be Barong's (the same id and uid) or none: a user made here — a superadmin created before
+   * the import, a sign-up after the cut-over — would be overwritten by the Barong user of that id.
+   */
+  private async assertTargetIsBarongs(batchSize: number): Promise<void> {
+    const none = new Set<string>();
+    for (let lastId = 0; ;) {
+      const ours = await this.d.target.after('users', ['id', 'uid'], lastId, batchSize, none);
+      if (!ours.length) return;
+      const theirs = await this.d.source.userUids(ours.map((u) => Number(u.id)));
+      const foreign = ours.filter((u) => theirs.get(Number(u.id)) !== u.uid);
+      if (foreign.length)
+        throw new ImportRefused(
+          `this database holds users that are not Barong's (ids ${foreign
+            .slice(0, 10)
+            .map((u) => u.id)
+            .join(
+              ', ',
+            )}${foreign.length > 10 ? ' …' : ''}): import into a database that holds only earlier imports of this Barong`,
+        );
+      lastId = Number(ours.at(-1)!.id);
+    }
   }
 
   private async importBatch(spec: TableSpec, rows: Awaited<ReturnType<BarongSource['batch']>>, result: TableResult) {
