@@ -13,6 +13,7 @@ import { jobsCommands } from './jobs-commands.js';
 import { seedCommand } from './seed-command.js';
 import { serviceAccountsCommands, whitelinkCommands } from './access-commands.js';
 import { usersCommands } from './users-commands.js';
+import { importCommands } from './import-commands.js';
 import { CliFailure, line, type CliEnv } from './runtime.js';
 
 export const USAGE_ERROR = 2;
@@ -31,6 +32,7 @@ export function buildProgram(env: CliEnv): Command {
     jobsCommands,
     keysCommands,
     secretsCommands,
+    importCommands,
   ]) {
     program.addCommand(group(env));
   }

@@ -36,6 +36,7 @@ function barProgress(stream: CliStream, title: string): Progress {
   return {
     update(done, total, section) {
       if (!started) bar.start(total, 0, { section });
+      else if (total !== bar.getTotal()) bar.setTotal(total); // each section (a table) has its own total
       started = true;
       bar.update(done, { section });
     },

@@ -10,6 +10,7 @@ import type { ReadContext } from './area.js';
 import { auth0 } from './auth0.js';
 import { authz } from './authz.js';
 import { captcha } from './captcha.js';
+import { barongImport } from './barong-import.js';
 import { cli } from './cli.js';
 import { ConfigError } from './config-error.js';
 import { cors } from './cors.js';
@@ -58,6 +59,7 @@ export const CONFIG_AREAS = [
   retention,
   storage,
   cli,
+  barongImport,
 ] as const;
 
 type Area = (typeof CONFIG_AREAS)[number];

@@ -37,6 +37,8 @@ describe('secret settings read from files (X_FILE)', () => {
         'BARONG_EVENT_API_RABBITMQ_PASSWORD',
         'BARONG_EVENT_API_RABBITMQ_URL',
         'BARONG_GEETEST_KEY',
+        'BARONG_IMPORT_S3_ACCESS_KEY',
+        'BARONG_IMPORT_S3_SECRET_KEY',
         'BARONG_RECAPTCHA_SECRET_KEY',
         'BARONG_REDIS_URL',
         'BARONG_SMTP_PASSWORD',
@@ -51,6 +53,7 @@ describe('secret settings read from files (X_FILE)', () => {
         'REDIS_PASSWORD',
         'REDIS_SENTINEL_PASSWORD',
         'REDIS_URL',
+        'VAULT_TOKEN',
       ].sort(),
     );
   });

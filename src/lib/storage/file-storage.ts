@@ -9,6 +9,8 @@ export interface FileStorage {
    * only ever served as the type its bytes show, and as an attachment (served-file.ts).
    */
   put(key: string, bytes: Buffer): Promise<void>;
+  /** The object's bytes, or undefined when there is none (the Barong import checks each copy with it). */
+  read(key: string): Promise<Buffer | undefined>;
   /** Removes the object; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** A link that opens the object for `ttlSeconds`, then stops working. */
