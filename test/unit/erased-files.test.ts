@@ -44,6 +44,7 @@ describe('erased files', () => {
     const refusing: FileStorage = {
       put: (key, bytes) => storage.put(key, bytes),
       url: (key, ttl) => storage.url(key, ttl),
+      read: (key) => storage.read(key),
       delete: (key) => (key.endsWith('d.png') ? Promise.reject(new Error('storage down')) : storage.delete(key)),
     };
     await expect(
