@@ -22,7 +22,11 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   }
 
   const redis = new Redis(config.redisUrl, { connectionName: 'barong-sms-marks', maxRetriesPerRequest: 3 });
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, {
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    ratePerSecond: config.smsDelivery.ratePerSecond,
+  });
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger),
@@ -31,6 +35,7 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
+    concurrency: config.smsDelivery.concurrency,
   });
 
   return {
