@@ -10,21 +10,29 @@
  * the delay of each hop on the way (mail-hops.ts).
  * Exits 1 when a mail is lost or arrives twice, or a sign-up fails; no timing target fails it.
  * Settings (environment): BENCH_RATE (sign-ups/s, default 50), BENCH_DURATION (s, default 60), BENCH_GRACE (s to
- * wait for the last mails, default 30); the worker's own settings (BARONG_MAIL_CONCURRENCY, BARONG_SMTP_POOL_SIZE,
- * BARONG_MAIL_RATE_LIMIT …) pass through to the server.
+ * wait for the last mails, default 30), BENCH_SPLIT=1 (the API and the worker as two processes, as
+ * `npm run start:api` and `npm run start:worker`); the worker's own settings (BARONG_MAIL_CONCURRENCY,
+ * BARONG_SMTP_POOL_SIZE, BARONG_MAIL_RATE_LIMIT …) pass through to the server. A few sign-ups whose mails must
+ * arrive before the clock starts warm the server up.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
 import { loadConfig } from '../../src/config/index.js';
-import { runBench, withBenchServer } from './bench-server.js';
+import { runBench, SOURCE_API_COMMAND, withBenchServer } from './bench-server.js';
 import { startMailArrivals, type MailArrivals } from './mail-arrivals.js';
 import { mailHops } from './mail-hops.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 60);
 const GRACE_S = Number(process.env.BENCH_GRACE ?? 30);
+/** `1`: the API and the worker as two processes (`npm run start:api` + `npm run start:worker`), else one (`npm start`). */
+const SPLIT = process.env.BENCH_SPLIT === '1';
+const WORKER_COMMAND = ['--import', 'tsx', 'jobs/main.ts'];
+const WARM_UP = 5;
 const SIGN_UP = '/api/v2/barong/identity/users';
 const PASSWORD = 'Bench-Signup!Secret-42';
 const TARGET_P99_MS = 2000;
@@ -45,10 +53,27 @@ function percentile(values: number[], p: number): number {
 
 const ms = (v: number) => `${Math.round(v)} ms`;
 
-/** User + system CPU seconds of a process so far (/proc, clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** User + system CPU seconds of the processes so far (/proc, clock ticks of 1/100 s). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+/** The worker process beside the API (BENCH_SPLIT=1); stopped with SIGTERM by the returned function. */
+function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; stop(): Promise<void> } {
+  const child = spawn(process.execPath, WORKER_COMMAND, { stdio: ['ignore', 'inherit', 'inherit'], env });
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
 }
 
 async function signUp(base: string, entry: SignUp): Promise<void> {
@@ -83,8 +108,8 @@ async function drive(base: string, count: number, run: string): Promise<SignUp[]
   return entries;
 }
 
-async function waitForMails(smtp: MailArrivals, emails: string[]): Promise<void> {
-  const deadline = performance.now() + GRACE_S * 1000;
+async function waitForMails(smtp: MailArrivals, emails: string[], graceS = GRACE_S): Promise<void> {
+  const deadline = performance.now() + graceS * 1000;
   while (performance.now() < deadline && emails.some((e) => !smtp.arrivals.has(e))) await sleep(100);
 }
 
@@ -109,20 +134,31 @@ async function main(): Promise<void> {
     BARONG_FIRST_REGISTRATION_SUPERADMIN: 'false',
     BARONG_SIGNUP_MAX_PER_IP: String(count + 100),
   };
+  let worker: ReturnType<typeof startWorkerProcess> | undefined;
   let failed = false;
   try {
     await withBenchServer(
       overrides,
       async () => undefined,
       async ({ base, env, pid }) => {
+        if (SPLIT) worker = startWorkerProcess(env);
+        const pids = worker ? [pid, worker.child.pid!] : [pid];
         const argon2 = await argon2Cost(env);
         const cfg = loadConfig(env);
+        // Warm-up: the worker is up and every pool connected before the clock starts.
+        const warm = await drive(base, WARM_UP, 'warm-up');
+        await waitForMails(
+          smtp,
+          warm.map((e) => e.email),
+          60,
+        );
+        if (warm.some((e) => !smtp.arrivals.has(e.email))) throw new Error('no mail came back from the warm-up');
         console.log(
-          `mail benchmark: ${RATE} sign-ups/s for ${DURATION_S} s (${count}), argon2id ${argon2.label}; ` +
+          `mail benchmark: ${RATE} sign-ups/s for ${DURATION_S} s (${count}), ${SPLIT ? 'API and worker as two processes' : 'one process (npm start)'}, argon2id ${argon2.label}; ` +
             `worker: concurrency ${cfg.mailDelivery.concurrency}, SMTP pool ${cfg.smtp.poolSize}, ` +
             `rate limit ${cfg.mailDelivery.ratePerSecond || 'none'}`,
         );
-        const cpuBefore = cpuSeconds(pid);
+        const cpuBefore = pids.map((p) => cpuSeconds([p]));
         const started = performance.now();
         const entries = await drive(base, count, Date.now().toString(36));
         const drivenS = (performance.now() - started) / 1000;
@@ -131,7 +167,8 @@ async function main(): Promise<void> {
           smtp,
           created.map((e) => e.email),
         );
-        const cpu = cpuSeconds(pid) - cpuBefore;
+        const cpuUsed = pids.map((p, i) => cpuSeconds([p]) - cpuBefore[i]!);
+        const cpu = cpuUsed.reduce((a, b) => a + b, 0);
         const wallS = (performance.now() - started) / 1000;
 
         const answers = entries.map((e) => e.answeredAt! - e.sentAt);
@@ -159,7 +196,9 @@ async function main(): Promise<void> {
         );
         console.log(`lost: ${lost}, duplicates: ${duplicates} (${smtp.total} messages accepted)`);
         console.log(
-          `server CPU: ${cpu.toFixed(1)} s in ${wallS.toFixed(1)} s (${(cpu / wallS).toFixed(2)} cores); ` +
+          `server CPU: ${cpu.toFixed(1)} s in ${wallS.toFixed(1)} s (${(cpu / wallS).toFixed(2)} cores), ` +
+            `${((cpu * 1000) / entries.length).toFixed(1)} ms per sign-up` +
+            `${SPLIT ? ` (API ${((cpuUsed[0]! * 1000) / entries.length).toFixed(1)}, worker ${((cpuUsed[1]! * 1000) / entries.length).toFixed(1)})` : ''}; ` +
             `one argon2id hash here: ${argon2.perHashMs.toFixed(1)} ms ` +
             `(${(1000 / argon2.perHashMs).toFixed(0)} hashes/s per core)`,
         );
@@ -171,9 +210,10 @@ async function main(): Promise<void> {
         }
         failed = lost > 0 || duplicates > 0 || refused.length > 0;
       },
-      ['--import', 'tsx', 'jobs/main.ts', '--with-api'],
+      SPLIT ? SOURCE_API_COMMAND : [...WORKER_COMMAND, '--with-api'],
     );
   } finally {
+    await worker?.stop();
     await smtp.close();
   }
   if (failed) throw new Error('mail benchmark: mails lost or duplicated, or sign-ups failed (see above)');
