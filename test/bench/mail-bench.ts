@@ -86,7 +86,9 @@ async function signUp(base: string, entry: SignUp): Promise<void> {
     await res.arrayBuffer();
     entry.status = res.status;
   } catch (err) {
-    entry.error = (err as Error).message;
+    // fetch's own message is only "fetch failed"; the cause says which (a refused or timed-out connection …).
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    entry.error = `${(err as Error).message}${cause ? `: ${cause.code ?? cause.message}` : ''}`;
   }
   entry.answeredAt = performance.now();
 }
