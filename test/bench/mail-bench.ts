@@ -171,6 +171,7 @@ async function main(): Promise<void> {
         );
         const cpuUsed = pids.map((p, i) => cpuSeconds([p]) - cpuBefore[i]!);
         const cpu = cpuUsed.reduce((a, b) => a + b, 0);
+        const perCreated = (seconds: number) => ((seconds * 1000) / Math.max(1, created.length)).toFixed(1);
         const wallS = (performance.now() - started) / 1000;
 
         const answers = entries.map((e) => e.answeredAt! - e.sentAt);
@@ -199,8 +200,9 @@ async function main(): Promise<void> {
         console.log(`lost: ${lost}, duplicates: ${duplicates} (${smtp.total} messages accepted)`);
         console.log(
           `server CPU: ${cpu.toFixed(1)} s in ${wallS.toFixed(1)} s (${(cpu / wallS).toFixed(2)} cores), ` +
-            `${((cpu * 1000) / entries.length).toFixed(1)} ms per sign-up` +
-            `${SPLIT ? ` (API ${((cpuUsed[0]! * 1000) / entries.length).toFixed(1)}, worker ${((cpuUsed[1]! * 1000) / entries.length).toFixed(1)})` : ''}; ` +
+            `${perCreated(cpu)} ms per sign-up answered 201` +
+            `${SPLIT ? ` (API ${perCreated(cpuUsed[0]!)}, worker ${perCreated(cpuUsed[1]!)})` : ''}, ` +
+            `so ${((cpu / Math.max(1, created.length)) * RATE).toFixed(2)} cores for ${RATE}/s; ` +
             `one argon2id hash here: ${argon2.perHashMs.toFixed(1)} ms ` +
             `(${(1000 / argon2.perHashMs).toFixed(0)} hashes/s per core)`,
         );
