@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../src/lib/logger.js';
 import { createQueue } from '../src/queues/create-queue.js';
 import { MAIL_QUEUE_NAME, type QueuedMail } from '../src/queues/mail-queue.js';
 import { Encryptor } from '../src/lib/encryptor.js';
+import { DevInbox, devInboxKey } from '../src/lib/dev-inbox.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
@@ -27,7 +28,7 @@ const SHUTDOWN_TIMEOUT_MS = 60_000;
  * greeting, EHLO, STARTTLS and AUTH, cost about 100 ms each). A connection is replaced after 100 messages or when
  * the server drops it; mails wait for a free connection.
  */
-export function createSmtpTransport(smtp: Config['smtp']) {
+export function createSmtpTransport(smtp: Config['smtp'] & { host: string }) {
   return nodemailer.createTransport({
     pool: true,
     maxConnections: smtp.poolSize,
@@ -38,17 +39,43 @@ export function createSmtpTransport(smtp: Config['smtp']) {
   });
 }
 
+/**
+ * The SMTP server mail goes to: the configured one, or (no BARONG_SMTP_HOST, never in production: the configuration
+ * refuses that) the development inbox's own, started here on a loopback port.
+ */
+async function mailTarget(config: Config, redis: Redis, logger: Logger) {
+  if (config.smtp.host) return { smtp: { ...config.smtp, host: config.smtp.host }, close: async () => {} };
+  const inbox = new DevInbox(
+    redis,
+    devInboxKey(config.redisPrefix),
+    new Encryptor(config.encryptionKeys, config.blindIndexKeys),
+  );
+  // Loaded only here, so a worker with an SMTP server (every production one) never carries smtp-server and mailparser.
+  const { startDevSmtpInbox } = await import('./mail/dev-smtp-inbox.js');
+  const catcher = await startDevSmtpInbox(inbox, logger);
+  logger.info(
+    { smtp: `${catcher.host}:${catcher.port}` },
+    'no BARONG_SMTP_HOST: mail goes to the development inbox, shown by the API at /dev/inbox',
+  );
+  return {
+    smtp: { ...config.smtp, host: catcher.host, port: catcher.port, user: undefined, password: undefined },
+    close: catcher.close,
+  };
+}
+
 /** The worker's whole graph (outbox relay, SMTP transport, Redis, queues, workers); exported so tests can run the real thing. */
 export async function startWorker(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
   // Fail at start, not on the first job, when a template file is broken or missing.
   logger.info({ templates: loadMailTemplates(), defaultLanguage: config.defaultLanguage }, 'mail templates loaded');
 
-  const transport = createSmtpTransport(config.smtp);
+  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
+  const target = await mailTarget(config, redis, logger);
+  const transport = createSmtpTransport(target.smtp);
   const smtpTarget = {
-    host: config.smtp.host,
-    port: config.smtp.port,
-    auth: Boolean(config.smtp.user),
-    poolSize: config.smtp.poolSize,
+    host: target.smtp.host,
+    port: target.smtp.port,
+    auth: Boolean(target.smtp.user),
+    poolSize: target.smtp.poolSize,
   };
   // Not fatal: jobs wait and retry, but a wrong SMTP setting should be visible in the first lines of the log.
   transport.verify().then(
@@ -57,7 +84,6 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
-  const redis = new Redis(config.redisUrl, { connectionName: 'barong-mail-marks', maxRetriesPerRequest: 3 });
   const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, {
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
@@ -90,8 +116,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
     async stop() {
       await relay.stop();
       await Promise.all([worker.close(), sms.stop()]);
-      await redis.quit().catch(() => redis.disconnect());
       transport.close();
+      await target.close();
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

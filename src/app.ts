@@ -24,8 +24,12 @@ export interface AppDeps {
   operatorRoutes?: express.Router;
   /** The API reference page, mounted outside the contract's validator: it is no operation of any API. */
   docsPage?: express.Router;
+  /** The development inbox (src/api/dev/), outside the contract's base path; never given in production. */
+  devInboxRoutes?: express.Router;
   /** Signed links to stored files (local storage provider), mounted outside the contract's base path. */
   fileRoutes?: express.Router;
+  /** The queue dashboard (/admin/queues), a page outside the contract with guards of its own. */
+  queueBoard?: express.Router;
   /** Barong's management transport (method, query, JSON body), ahead of every management route. */
   managementTransport?: RequestHandler[];
   /** IP restrictions of each operation, checked before its access guard. */
@@ -69,6 +73,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(servePublishedPath);
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
+  if (deps.devInboxRoutes) app.use(deps.devInboxRoutes);
+
+  if (deps.queueBoard) app.use(deps.queueBoard);
   app.use(
     contract.basePath,
     crossOrigin(config, (path) => GATEWAY_PATH.test(path)),

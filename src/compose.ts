@@ -44,7 +44,11 @@ import { managementBodyLimit, managementTransport } from './api/management/manag
 import { restrictionGuard } from './api/auth/restriction-guard.js';
 import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
+import { createQueueBoard } from './api/queue-board/queue-board.js';
+import { LazyBoardQueues } from './queues/lazy-board-queues.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
+import { DevInbox, devInboxKey } from './lib/dev-inbox.js';
+import { createDevInboxRoutes } from './api/dev/dev-inbox-routes.js';
 import { createApp } from './app.js';
 
 export interface Services
@@ -63,6 +67,8 @@ export interface Services
     ManagementServices,
     ManagementUserServices,
     ApiServices {
+  /** The queues as the dashboard shows them (BARONG_QUEUE_BOARD), made when it is first opened. */
+  boardQueues?: LazyBoardQueues;
   /** Stops the background work, then closes the connections. */
   close(): Promise<void>;
 }
@@ -94,6 +100,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const apiKeys = createApiKeyServices({ ...shared, ...otp });
   const phones = createPhoneServices(shared);
   const kyc = await createKycServices(shared);
+  const boardQueues = config.admin.queueBoard
+    ? new LazyBoardQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
+    : undefined;
   return {
     ...shared,
     ...signIn,
@@ -108,14 +117,34 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...createManagementServices(shared),
     ...createManagementUserServices({ ...shared, ...accounts, ...kyc }),
     ...createApiServices(shared),
+    boardQueues,
     async close() {
       await closeAuthzServices(authz);
       closeGatewayServices(gateway);
       closeKycServices(kyc);
       platform.jwtKeys.stop();
+      await boardQueues?.close();
       await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
     },
   };
+}
+
+/** The board's user guard is the resource API's; its writes are held to the same origin instead (board-access.ts). */
+function queueBoard(services: Services) {
+  return createQueueBoard({
+    queues: () => services.boardQueues!.adapters(),
+    user: userGuard({
+      sessions: services.sessions,
+      cookie: services.cookie,
+      sessionJwt: services.sessionJwt,
+      users: () => services.uow.repos.users,
+      csrfProtection: false,
+    }),
+    policy: services.policy,
+    abilities: () => services.abilities,
+    audit: services.queueBoardAudit,
+    logger: services.logger,
+  });
 }
 
 export function composeApp(services: Services): { app: Express; routes: RouteTable } {
@@ -153,6 +182,15 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
     docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,
+    // Not even the route exists in production.
+    devInboxRoutes: services.config.devInbox
+      ? createDevInboxRoutes(
+          new DevInbox(services.redis, devInboxKey(services.config.redisPrefix), services.encryptor),
+          services.contract.basePath,
+        )
+      : undefined,
+
+    queueBoard: services.boardQueues && queueBoard(services),
   });
   app.locals.geoip = services.geoip; // requestContext(req) fills the activity country from it
   return { app, routes };

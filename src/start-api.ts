@@ -7,6 +7,7 @@ import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createServices, composeApp } from './compose.js';
 import { notImplementedOperations } from './api/router.js';
+import { DEV_INBOX_PATH } from './api/dev/dev-inbox-routes.js';
 
 export function loadConfigOrExit(): Config {
   try {
@@ -18,6 +19,17 @@ export function loadConfigOrExit(): Config {
     }
     throw err;
   }
+}
+
+/** Where a browser on this machine opens the development inbox. */
+export function devInboxUrl(config: Config): string {
+  const { host, port } = config.http;
+  const name = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
+  return `http://${name}:${port}${DEV_INBOX_PATH}`;
 }
 
 export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
@@ -34,6 +46,7 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });
   logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
+  if (config.devInbox) logger.info(`dev inbox: ${devInboxUrl(config)} (this machine only)`);
   return {
     server,
     async stop() {

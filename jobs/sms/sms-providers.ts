@@ -2,13 +2,15 @@
  * SMS vendors behind one interface, named as Barong names them (BARONG_PHONE_VERIFICATION):
  * - twilio_sms: an SMS from BARONG_TWILIO_PHONE_NUMBER with BARONG_SMS_CONTENT_TEMPLATE (`{{code}}` = our code);
  * - twilio_verify: a Twilio Verify challenge (channel sms or call); Twilio makes, sends and checks the code;
- * - mock: sends nothing and says so loudly (a warning at start and on every job). Unlike Barong's mock, which
- *   accepts any code, our code is still required, and it is never logged: with mock, phones cannot be verified.
+ * - mock: sends no SMS. Unlike Barong's mock, which accepts any code, our code is still required, and it is never
+ *   logged. Outside production the code goes to the development inbox (/dev/inbox), where a developer reads it;
+ *   in production it goes nowhere, a warning says so at start and on every job, and phones cannot be verified.
  * Errors are the twilio client's own; the worker classifies them (src/domain/phones/twilio.ts).
  */
 import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { PhoneChannel, SmsProviderName } from '../../src/domain/phones/phone-events.js';
+import type { DevInbox } from '../../src/lib/dev-inbox.js';
 import { lazyTwilioClient, type TwilioClientLoader } from '../../src/domain/phones/twilio.js';
 
 export interface OutgoingCode {
@@ -73,9 +75,24 @@ export class TwilioVerifyProvider implements SmsProvider {
 export class MockSmsProvider implements SmsProvider {
   readonly name = 'mock' as const;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Outside production: where the code is delivered instead of a phone. */
+    private readonly inbox?: { store: DevInbox; template: string },
+  ) {}
 
-  async send({ channel }: OutgoingCode) {
+  async send({ to, code, channel }: OutgoingCode) {
+    if (this.inbox) {
+      if (!code) throw new UnsendableSmsError('mock job without a code');
+      const { id } = await this.inbox.store.add({
+        kind: 'sms',
+        to,
+        code,
+        text: renderSmsBody(this.inbox.template, code),
+      });
+      this.logger.info({ channel }, 'BARONG_PHONE_VERIFICATION=mock: the code went to the development inbox');
+      return { ref: id };
+    }
     this.logger.warn(
       { channel },
       'BARONG_PHONE_VERIFICATION=mock: NO SMS WAS SENT. The code is not logged, so this phone cannot be verified; use twilio_sms or twilio_verify',
@@ -88,8 +105,13 @@ export class MockSmsProvider implements SmsProvider {
  * Every provider this worker can serve with its settings. A job names the provider the API chose, so a job
  * queued before a configuration change is still sent the way the API will check it (or fails clearly).
  */
-export function createSmsProviders(config: Config, logger: Logger): Partial<Record<SmsProviderName, SmsProvider>> {
-  const providers: Partial<Record<SmsProviderName, SmsProvider>> = { mock: new MockSmsProvider(logger) };
+export function createSmsProviders(
+  config: Config,
+  logger: Logger,
+  devInbox?: DevInbox,
+): Partial<Record<SmsProviderName, SmsProvider>> {
+  const inbox = config.devInbox && devInbox ? { store: devInbox, template: config.twilio.smsTemplate } : undefined;
+  const providers: Partial<Record<SmsProviderName, SmsProvider>> = { mock: new MockSmsProvider(logger, inbox) };
   const { twilio } = config;
   if (twilio.accountSid && twilio.authToken) {
     // Longer than the API's timeout: nobody is waiting on the worker, and a retry might send a second SMS.

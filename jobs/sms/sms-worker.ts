@@ -135,7 +135,7 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
     }
     jobLog.info(
       { to: maskNumber(to), ref },
-      sms.provider === 'mock' ? 'mock provider: nothing sent' : 'verification code sent',
+      sms.provider === 'mock' ? 'mock provider: no SMS sent' : 'verification code sent',
     );
     return { status: 'sent', ref };
   }

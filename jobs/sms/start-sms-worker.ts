@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';
+import { DevInbox, devInboxKey } from '../../src/lib/dev-inbox.js';
 import { createQueue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
 import { SmsFailures } from '../../src/domain/phones/sms-failures.js';
@@ -12,7 +13,12 @@ import { startSmsWorker } from './sms-worker.js';
 
 export async function startSmsRole(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
   const target = { verification: config.phoneVerification, twilioApi: config.twilio.apiBase ?? 'https://*.twilio.com' };
-  if (config.phoneVerification === 'mock') {
+  if (config.phoneVerification === 'mock' && config.devInbox) {
+    logger.warn(
+      target,
+      'BARONG_PHONE_VERIFICATION=mock: phone codes are NOT sent by SMS; they go to the development inbox (/dev/inbox)',
+    );
+  } else if (config.phoneVerification === 'mock') {
     logger.warn(
       target,
       'BARONG_PHONE_VERIFICATION=mock: phone codes are NOT sent and phones cannot be verified. Set twilio_sms or twilio_verify (with BARONG_TWILIO_*) for real SMS',
@@ -22,6 +28,8 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   }
 
   const redis = new Redis(config.redisUrl, { connectionName: 'barong-sms-marks', maxRetriesPerRequest: 3 });
+  const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
+  const devInbox = config.devInbox ? new DevInbox(redis, devInboxKey(config.redisPrefix), encryptor) : undefined;
   const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, {
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
@@ -29,10 +37,10 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   });
   const worker = startSmsWorker({
     queue,
-    providers: createSmsProviders(config, logger),
+    providers: createSmsProviders(config, logger, devInbox),
     redis,
     keyPrefix: config.redisPrefix,
-    encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
+    encryptor,
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
     concurrency: config.smsDelivery.concurrency,

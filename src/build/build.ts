@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Where `npm run build` writes unless told otherwise (relative to the repository root). */
+export const DEFAULT_OUT_DIR = 'dist';
+
 /** Paths relative to the repository root; each lands at the same path under outDir. */
-const ASSETS: readonly string[] = [
+export const ASSETS: readonly string[] = [
   'package.json', // the version the API reports
   ...readdirSync(join(ROOT, 'openapi'))
     .filter((f) => f.endsWith('.yaml'))
@@ -40,7 +43,7 @@ export function build(outDir: string): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = resolve(ROOT, process.argv[2] ?? 'dist');
+  const outDir = resolve(ROOT, process.argv[2] ?? DEFAULT_OUT_DIR);
   try {
     build(outDir);
     console.log(`built ${relative(ROOT, outDir)}/ (compiled src/ and jobs/, ${ASSETS.length} assets)`);

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { activitiesCommands } from './activities-commands.js';
 import { keysCommands } from './keys-commands.js';
 import { secretsCommands } from './secrets-commands.js';
 import { OperatorRefusal } from '../domain/admin/operator-accounts.js';
@@ -23,6 +24,7 @@ export function buildProgram(env: CliEnv): Command {
     .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   for (const group of [
     usersCommands,
+    activitiesCommands,
     seedCommand,
     whitelinkCommands,
     serviceAccountsCommands,

@@ -1,6 +1,7 @@
-/** `users create-superadmin | set-role | set-state`: accounts changed from the server's shell. */
+/** `users create-superadmin | set-role | set-state | erase`: accounts changed from the server's shell. */
 import { Command } from 'commander';
 import { OperatorAccounts } from '../domain/admin/operator-accounts.js';
+import { AppError } from '../errors/app-error.js';
 import { readSecret } from './prompt.js';
 import { CliFailure, line, withServices, type CliEnv } from './runtime.js';
 
@@ -18,7 +19,7 @@ async function adminPassword(env: CliEnv): Promise<string> {
 }
 
 export function usersCommands(env: CliEnv): Command {
-  const users = new Command('users').description("create the first admin; change a user's role or state");
+  const users = new Command('users').description("create the first admin; change a user's role or state; erase a user");
 
   users
     .command('create-superadmin')
@@ -74,6 +75,41 @@ export function usersCommands(env: CliEnv): Command {
       );
       line(env.stdout, user.state);
       line(env.stderr, changed ? `user ${uid} is now ${state}` : `user ${uid} is ${state} already: nothing changed`);
+    });
+
+  users
+    .command('erase')
+    .summary("erase a user's personal data and files, keeping the uid and the audit trail")
+    .description(
+      "erase user UID's personal data (profiles, phones, documents and their files, data storages, comments, API " +
+        'keys, e-mail, username, password, 2FA) and end their sessions; the uid, role, level, labels and activities ' +
+        'stay, and the user is `deleted`. Refused while the hold after their last activity lasts ' +
+        '(BARONG_ERASURE_HOLD_DAYS). Prints the tombstone e-mail.',
+    )
+    .argument('<uid>', "the user's uid")
+    .action(async (uid: string) => {
+      const outcome = await withServices(env, 'users erase', (s, actor) =>
+        s.accountErasure.erase(actor, uid).catch((err: unknown) => {
+          if (err instanceof AppError && err.keys.includes('admin.user.erasure_on_hold'))
+            throw new CliFailure(
+              `refused: user ${uid} was active within the last ${env.config().retention.erasureHoldDays} days ` +
+                '(BARONG_ERASURE_HOLD_DAYS): their records are still held (admin.user.erasure_on_hold)',
+            );
+          if (err instanceof AppError && err.keys.includes('admin.user.doesnt_exist'))
+            throw new CliFailure(`no user with uid ${uid}`);
+          throw err;
+        }),
+      );
+      const { records: r } = outcome;
+      line(env.stdout, outcome.user.email);
+      line(
+        env.stderr,
+        `user ${uid} erased: ${r.profiles} profile(s), ${r.phones} phone(s), ${r.documents} document(s) and ` +
+          `${outcome.files} file(s), ${r.dataStorages} data storage(s), ${r.comments} comment(s), ${r.apiKeys} API ` +
+          `key(s), ${r.serviceAccounts} service account(s) blanked`,
+      );
+      if (outcome.filesLeft)
+        line(env.stderr, `note: ${outcome.filesLeft} file(s) could not be deleted yet; the worker retries them`);
     });
 
   return users;

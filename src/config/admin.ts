@@ -11,7 +11,11 @@ import { z } from 'zod';
 export const ABILITY_ACTIONS = ['read', 'create', 'update', 'destroy', 'manage'] as const;
 export type AbilityAction = (typeof ABILITY_ACTIONS)[number];
 
-/** The subjects Barong 2.6.49's admin API checks, plus `Ability` (GET /abilities) as later Barong versions do. */
+/**
+ * The subjects Barong 2.6.49's admin API checks, plus `Ability` (GET /abilities) as later Barong versions do, and
+ * `PersonalData` (a user's erasure, not in Barong), which the bundled file gives the superadmin only, and
+ * `Queue`: the queue dashboard at /admin/queues (src/api/queue-board/), ours alone.
+ */
 export const ABILITY_SUBJECTS = [
   'User',
   'Label',
@@ -23,6 +27,8 @@ export const ABILITY_SUBJECTS = [
   'Permission',
   'Restriction',
   'Ability',
+  'PersonalData',
+  'Queue',
 ] as const;
 export type AbilitySubject = (typeof ABILITY_SUBJECTS)[number];
 
@@ -35,7 +41,10 @@ export type AbilitiesFile = z.infer<typeof abilitiesFileSchema>;
 
 const READ_AND_MANAGE_ALL: Partial<Record<AbilityAction, string[]>> = { manage: [...ABILITY_SUBJECTS] };
 
-/** Barong's bundled roles, with `Ability` for each so every admin may read what it may do. */
+/**
+ * Barong's bundled roles, with `Ability` for each so every admin may read what it may do. Only superadmin manages
+ * `Queue` (the dashboard shows and retries every user's mail and SMS jobs).
+ */
 export const DEFAULT_ABILITIES: AbilitiesFile = {
   roles: ['superadmin', 'admin', 'technical', 'accountant', 'compliance', 'support'],
   admin_permissions: {
@@ -71,6 +80,8 @@ export interface AdminSettings {
     profileDoubleVerification: boolean;
     /** Roles exempt from that rule (barong.yml profile_verification_roles). */
     profileVerificationRoles: string[];
+    /** The queue dashboard at /admin/queues, for roles with the `Queue` ability. */
+    queueBoard: boolean;
   };
 }
 
@@ -105,6 +116,9 @@ export const admin = defineArea({
       values: 'comma list of roles',
       default: '— (none)',
     }),
+    BARONG_QUEUE_BOARD: bool(true).describe(
+      'serve the queue dashboard (Bull Board) at /admin/queues to roles with the `Queue` ability (bundled: superadmin)',
+    ),
   },
   read(e, { problems }): AdminSettings {
     const abilities = readAbilities(e.BARONG_ABILITIES_FILE, problems);
@@ -114,6 +128,7 @@ export const admin = defineArea({
         unknownAbilitySubjects: unknownSubjects(abilities),
         profileDoubleVerification: e.BARONG_PROFILE_DOUBLE_VERIFICATION,
         profileVerificationRoles: e.BARONG_PROFILE_VERIFICATION_ROLES,
+        queueBoard: e.BARONG_QUEUE_BOARD,
       },
     };
   },

@@ -22,6 +22,7 @@ import { management } from './management.js';
 import { passwords } from './passwords.js';
 import { phones } from './phones.js';
 import { redis } from './redis.js';
+import { retention } from './retention.js';
 import { readSecretFiles } from './secret-files.js';
 import { server } from './server.js';
 import { sessions } from './sessions.js';
@@ -54,6 +55,7 @@ export const CONFIG_AREAS = [
   authz,
   management,
   events,
+  retention,
   storage,
   cli,
 ] as const;

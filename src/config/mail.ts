@@ -4,7 +4,8 @@ import { int, optional, str } from './values.js';
 
 export interface MailSettings {
   smtp: {
-    host: string;
+    /** Unset outside production: the worker then delivers to its embedded development inbox (jobs/mail/dev-smtp-inbox.ts). */
+    host?: string;
     port: number;
     user?: string;
     password?: string;
@@ -17,13 +18,22 @@ export interface MailSettings {
   /** How fast the mail worker sends: jobs in hand per worker process, and mails per second across all workers (0: no limit). */
   mailDelivery: { concurrency: number; ratePerSecond: number };
   defaultLanguage: string;
+  /**
+   * The development inbox (`/dev/inbox`, loopback clients only) holds what was caught: mail when no SMTP server is
+   * configured, and the codes of the `mock` SMS provider. Never in production: neither the route nor the store.
+   */
+  devInbox: boolean;
 }
 
 export const mail = defineArea({
   title: 'Mail',
   secrets: ['BARONG_SMTP_PASSWORD'],
   shape: {
-    BARONG_SMTP_HOST: str('localhost').describe('SMTP server of the mail worker'),
+    BARONG_SMTP_HOST: optional.meta({
+      description:
+        'SMTP server of the mail worker; required in production. Unset in development and test: mail goes to the development inbox (`/dev/inbox`)',
+      values: 'host name or address',
+    }),
     BARONG_SMTP_PORT: int(1025, 1).describe('SMTP port'),
     BARONG_SMTP_USER: optional.describe('SMTP user name'),
     BARONG_SMTP_PASSWORD: optional.describe('SMTP password'),
@@ -46,18 +56,25 @@ export const mail = defineArea({
       "mails per second across all workers, for the SMTP provider's sending rate (`0`: no limit)",
     ),
   },
-  read: (e): MailSettings => ({
-    smtp: {
-      host: e.BARONG_SMTP_HOST,
-      port: e.BARONG_SMTP_PORT,
-      user: e.BARONG_SMTP_USER,
-      password: e.BARONG_SMTP_PASSWORD,
-      senderEmail: e.BARONG_SENDER_EMAIL,
-      senderName: e.BARONG_SENDER_NAME,
-      logoLink: e.BARONG_SMTP_LOGO_LINK,
-      poolSize: e.BARONG_SMTP_POOL_SIZE,
-    },
-    mailDelivery: { concurrency: e.BARONG_MAIL_CONCURRENCY, ratePerSecond: e.BARONG_MAIL_RATE_LIMIT },
-    defaultLanguage: e.BARONG_DEFAULT_LANGUAGE,
-  }),
+  read(e, { nodeEnv, problems }): MailSettings {
+    // Without this a production worker would have nowhere to send mail, and the inbox that catches it in
+    // development must never exist there: one forgotten variable must not publish reset links.
+    if (nodeEnv === 'production' && !e.BARONG_SMTP_HOST)
+      problems.push('BARONG_SMTP_HOST: required in production (the SMTP server the mail worker sends through)');
+    return {
+      smtp: {
+        host: e.BARONG_SMTP_HOST,
+        port: e.BARONG_SMTP_PORT,
+        user: e.BARONG_SMTP_USER,
+        password: e.BARONG_SMTP_PASSWORD,
+        senderEmail: e.BARONG_SENDER_EMAIL,
+        senderName: e.BARONG_SENDER_NAME,
+        logoLink: e.BARONG_SMTP_LOGO_LINK,
+        poolSize: e.BARONG_SMTP_POOL_SIZE,
+      },
+      mailDelivery: { concurrency: e.BARONG_MAIL_CONCURRENCY, ratePerSecond: e.BARONG_MAIL_RATE_LIMIT },
+      defaultLanguage: e.BARONG_DEFAULT_LANGUAGE,
+      devInbox: nodeEnv !== 'production',
+    };
+  },
 });

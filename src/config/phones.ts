@@ -37,7 +37,7 @@ export const phones = defineArea({
       .optional()
       .default('mock')
       .describe(
-        '`mock` sends nothing, so phones cannot be verified; `twilio_sms` sends our code by SMS; `twilio_verify` has Twilio Verify send and check it',
+        '`mock` sends no SMS: outside production the code goes to the development inbox (`/dev/inbox`), in production nowhere, so phones cannot be verified; `twilio_sms` sends our code by SMS; `twilio_verify` has Twilio Verify send and check it',
       ),
     BARONG_PHONE_CODE_LENGTH: z.coerce
       .number()

@@ -146,6 +146,8 @@ export const SCOPED_KEYS = [
   'authz.invalid_permission',
   // The admin API: the caller's role lacks the operation's ability (abilities file).
   'admin.ability.not_permitted',
+  // The queue dashboard (/admin/queues): a write that does not come from the board's own page.
+  'authz.cross_site_request',
   'authz.restrict.blacklist',
   'authz.restrict.maintenance',
   'authz.restrict.blocklogin',
@@ -190,6 +192,8 @@ export const SCOPED_KEYS = [
   'admin.user.email_no_change',
   'admin.user.role_no_change',
   'superadmin.user.update_email',
+  // A user's erasure while the anti-money-laundering hold after their last activity lasts (BARONG_ERASURE_HOLD_DAYS).
+  'admin.user.erasure_on_hold',
 
   // The admin API: the user a profile is for, the review of a submitted profile, the metrics' window.
   'admin.profiles.doesnt_exist_or_not_editable',

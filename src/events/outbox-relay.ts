@@ -10,6 +10,7 @@
  * When a whole batch fails (the broker or Redis is down), every row of it and the relay itself wait the same,
  * growing delay, so rows keep their order and are delivered in order when the service is back. When only some
  * rows fail, those wait on their own growing delay, so one bad row never holds the others up.
+ * Sent rows are deleted later by the retention sweeper (src/domain/retention/), beside the relay in the worker.
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
@@ -41,8 +42,6 @@ export interface PassResult {
   failed: number;
 }
 
-const PURGE_EVERY_MS = 10 * 60_000;
-
 function asEvent(row: OutboxEvent): DomainEvent {
   return {
     id: row.eventId,
@@ -59,7 +58,6 @@ export class OutboxRelay {
   private stopped = true;
   private nudged = false;
   private consecutiveFailures = 0;
-  private lastPurge = 0;
 
   constructor(private readonly d: RelayDeps) {}
 
@@ -166,7 +164,6 @@ export class OutboxRelay {
       const result = await this.runOnce();
       if (result.failed && result.failed === result.claimed) next = this.relayDelay();
       else if (result.claimed > 0 || this.nudged) next = 0; // more may be waiting (or were written by this pass)
-      await this.purgeIfDue();
     } catch (err) {
       // The database itself failed (the rows are safe where they are); try again later.
       this.consecutiveFailures += 1;
@@ -174,14 +171,6 @@ export class OutboxRelay {
       this.d.logger.error({ err }, 'outbox: relay pass failed');
     }
     this.schedule(next);
-  }
-
-  private async purgeIfDue(): Promise<void> {
-    const { retentionMs } = this.d.options;
-    if (!retentionMs || Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
-    this.lastPurge = Date.now();
-    const purged = await this.d.outbox.purgeSent(retentionMs);
-    if (purged) this.d.logger.info({ purged }, 'outbox: old sent rows removed');
   }
 
   private relayDelay(): number {

@@ -5,6 +5,7 @@
 import { isPublishedEvent } from './event-envelope.js';
 import { MAIL_EVENTS } from '../queues/mail-consumer.js';
 import { PHONE_CODE_REQUESTED } from '../domain/phones/phone-events.js';
+import { ERASED_FILES } from '../domain/admin/erased-files.js';
 import {
   CONFIRMATION_LINK_REQUESTED,
   LOGIN_FAILED,
@@ -16,6 +17,7 @@ const DEFERRED_WORK: ReadonlySet<string> = new Set([
   LOGIN_FAILED,
   RESET_LINK_REQUESTED,
   CONFIRMATION_LINK_REQUESTED,
+  ERASED_FILES,
 ]);
 
 export function outboxWants(eventApiEnabled: boolean): (name: string) => boolean {

@@ -1,8 +1,8 @@
 /**
  * The outbox relay with everything it needs, for the worker process (jobs/main.ts): its own small database pool
  * and Redis connections, the mail and SMS queues it feeds, the deferred commands it carries out (with the token
- * signing they need), and — with the Event API on — the server's signing key and a RabbitMQ publisher. Relays
- * in several worker processes are safe (each row is claimed by one).
+ * signing they need, and the file storage for erased users' files), and — with the Event API on — the server's
+ * signing key and a RabbitMQ publisher. Relays in several worker processes are safe (each row is claimed by one).
  */
 import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -10,12 +10,16 @@ import { createKnex } from '../db/knex.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
+import { repositories } from '../db/repositories/index.js';
+import { RetentionSweeper, SWEEP_EVERY_MS } from '../domain/retention/retention-sweeper.js';
 import { EventDispatcher } from '../domain/events/event-dispatcher.js';
 import { UnitOfWork } from '../domain/unit-of-work.js';
 import { startKeyRing } from '../domain/keys/key-ring.js';
 import { AccountTokens } from '../domain/tokens/account-tokens.js';
 import { AccountLinks } from '../domain/accounts/account-links.js';
 import { deferredRequestHandlers } from '../domain/accounts/deferred-requests.js';
+import { ERASED_FILES, erasedFilesHandler } from '../domain/admin/erased-files.js';
+import { createFileStorage } from '../lib/storage/create-file-storage.js';
 import { createMailQueue } from '../queues/mail-queue.js';
 import { mailConsumer } from '../queues/mail-consumer.js';
 import { createSmsQueue } from '../queues/sms-queue.js';
@@ -30,6 +34,8 @@ import { RabbitMqPublisher, redactAmqpUrl } from './rabbitmq-publisher.js';
 
 export interface OutboxRelayHandle {
   relay: OutboxRelay;
+  /** Deletes sent outbox rows and (when configured) old activities, every few minutes. */
+  retention: RetentionSweeper;
   /** Starts polling and listening for nudges. */
   start(): Promise<void>;
   /** Stops polling, lets the pass in hand finish, closes the queues, connections and the pool. */
@@ -69,39 +75,52 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
         confirmTimeoutMs: eventApi.confirmTimeoutMs,
       })
     : undefined;
+  // Files of erased users (the S3 client loads only for the s3 provider).
+  const storage = await createFileStorage(config);
+  const commands = { ...deferredRequestHandlers(links), [ERASED_FILES]: erasedFilesHandler(storage) };
   const consumers: OutboxConsumer[] = [
-    commandConsumer(uow, deferredRequestHandlers(links) as Record<string, CommandHandler>),
+    commandConsumer(uow, commands as Record<string, CommandHandler>),
     mailConsumer(mailQueue),
     smsConsumer(smsQueue),
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
-  relay = new OutboxRelay({
-    outbox: new EventOutboxRepository(knex, codec),
-    consumers,
+  const outbox = new EventOutboxRepository(knex, codec);
+  relay = new OutboxRelay({ outbox, consumers, logger, options: eventApi.relay });
+  const retention = new RetentionSweeper({
+    outbox,
+    activities: repositories(knex).activities,
     logger,
-    options: eventApi.relay,
+    options: {
+      outboxRetentionMs: eventApi.relay.retentionMs,
+      activityRetentionDays: config.retention.activityRetentionDays,
+      everyMs: SWEEP_EVERY_MS,
+    },
   });
   const subscriber = redis.duplicate({ connectionName: 'barong-outbox-nudges' });
 
   return {
     relay,
+    retention,
     async start() {
       subscriber.on('message', () => relay.wake());
       await subscriber.subscribe(channel);
       relay.start();
+      retention.start();
       logger.info(
         {
           consumers: consumers.map((c) => c.name),
           ...(publisher ? { eventApi: redactAmqpUrl(eventApi.url) } : {}),
           ...eventApi.relay,
+          activityRetentionDays: config.retention.activityRetentionDays,
         },
         'outbox relay started',
       );
     },
     async stop() {
-      await relay.stop();
+      await Promise.all([relay.stop(), retention.stop()]);
       jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
+      storage.close?.();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await knex.destroy();

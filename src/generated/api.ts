@@ -1080,6 +1080,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a user's personal data
+         * @description Not in Barong. Erases user `uid`'s personal data and stored files and keeps the uid (Peatio keys its accounts on it) and the audit trail (activities). Deleted: profiles, phones, documents and their files, data storages, admins' comments about the user, the API keys of the user and of their service accounts, label descriptions. The user keeps uid, role, level, labels and referrer, and gets the e-mail `erased+<uid>@invalid`, no username or data, a password nothing matches, 2FA off, and the state `deleted` (held over labels); their service accounts keep their uids with such an e-mail and the state `deleted`. Every session of the user ends. Checks in order: the user exists (404), a superadmin is erased only by a superadmin, nobody erases themself, and no anti-money-laundering hold lasts: the user's last activity (or sign-up) is older than `BARONG_ERASURE_HOLD_DAYS` (`admin.user.erasure_on_hold`). Emits `model.user.updated`. The bundled abilities give `PersonalData` to the superadmin only.
+         */
+        post: operations["adminEraseUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/users/documents/pending": {
         parameters: {
             query?: never;
@@ -2343,7 +2363,7 @@ export interface components {
             /** @description Users waiting for a document review (private `document` labels with the value `pending`) */
             pending_applications: number;
         };
-        /** @description The caller role's entry of the abilities file: each action (`read`, `manage` …) with the subjects it applies to (User, Label, Level, Profile, Document, Activity, APIKey, Permission, Restriction, Ability); `{}` when the role has none. */
+        /** @description The caller role's entry of the abilities file: each action (`read`, `manage` …) with the subjects it applies to (User, Label, Level, Profile, Document, Activity, APIKey, Permission, Restriction, Ability, PersonalData (a user's erasure), and Queue: the queue dashboard at /admin/queues, outside this API); `{}` when the role has none. */
         AdminAbilities: {
             [key: string]: string[];
         };
@@ -10776,6 +10796,146 @@ export interface operations {
                 };
             };
             /** @description Validation errors: `admin.user.missing_uid`, `admin.user.empty_uid`, `admin.user.missing_role`, `admin.user.empty_role`, `admin.user.invalid_role`, `admin.user.superadmin_change`, `admin.user.update_himself`, `admin.user.role_no_change`, `role.doesnt_exist` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            423: components["responses"]["Restricted423"];
+            471: components["responses"]["Restricted471"];
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.internal_error"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Not implemented yet */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "server.not_implemented"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    adminEraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description user uniq id
+                     * @example ID30DD0DD986
+                     */
+                    uid: string;
+                };
+                "application/json": {
+                    /**
+                     * @description user uniq id
+                     * @example ID30DD0DD986
+                     */
+                    uid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user's personal data was erased */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The body cannot be read (malformed JSON or form) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Invalid bearer token, session or CSRF token; the caller is not active, may not call this path (`authz.invalid_permission`) or lacks the ability (`admin.ability.not_permitted`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            403: components["responses"]["Restricted403"];
+            /** @description No user with this uid */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "request.payload_too_large"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "request.unsupported_media_type"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Validation errors: `admin.user.missing_uid`, `admin.user.empty_uid`, `admin.user.superadmin_change`, `admin.user.update_himself`, `admin.user.erasure_on_hold` */
             422: {
                 headers: {
                     [name: string]: unknown;

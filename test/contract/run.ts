@@ -105,6 +105,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const usersBan = await make('dredd.users-ban@example.com');
     const usersLock = await make('dredd.users-lock@example.com');
     const usersRole = await make('dredd.users-role@example.com');
+    const usersErase = await make('dredd.users-erase@example.com'); // erased (the hold is off for the contract run)
     const usersFixture = (u: { uid: string; email: string }) => ({ uid: u.uid, email: u.email, password: PASSWORD });
     // --- end of admin users ---
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
@@ -184,6 +185,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       usersBan: usersFixture(usersBan),
       usersLock: usersFixture(usersLock),
       usersRole: usersFixture(usersRole),
+      usersErase: usersFixture(usersErase),
       labels: { add: labelsAdd.uid, upsert: labelsUpsert.uid, edit: labelsEdit.uid, delete: labelsDelete.uid }, // admin labels
       // TOTP, API keys and service accounts (hooks/keys.cjs): one user per code-spending transaction.
       ...(await createKeysFixtures(services, PASSWORD)),
@@ -240,6 +242,8 @@ async function main(): Promise<number> {
     BARONG_STORAGE_LOCAL_PATH: uploads,
     // The documented data storage title (hooks/account.cjs).
     BARONG_USER_STORAGE_TITLES: 'personal',
+    // POST /admin/users/erase (hooks/admin-users.cjs) erases a fixture made a moment ago: no anti-money-laundering hold.
+    BARONG_ERASURE_HOLD_DAYS: '0',
     BARONG_MANAGEMENT_API_CONFIG: management.file,
     // Management API keys (hooks/management-accounts.cjs): both kinds on, as an exchange that uses them runs.
     BARONG_MGN_API_KEYS_USER: 'true',

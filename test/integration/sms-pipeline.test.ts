@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';
+import { DevInbox, devInboxKey } from '../../src/lib/dev-inbox.js';
 import type { Queue } from '../../src/queues/create-queue.js';
 import { SmsQueue, type SmsJob } from '../../src/queues/sms-queue.js';
 import { challengeId, SmsFailures } from '../../src/domain/phones/sms-failures.js';
@@ -252,7 +253,7 @@ describe('twilio_verify and mock', () => {
     expect(twilio.verifications.filter((v) => v.to === to)).toMatchObject([{ channel: 'call', status: 'pending' }]);
   });
 
-  it('mock sends nothing and says so loudly, at start and for every job', async () => {
+  it('mock without the development inbox (production) sends nothing and says so loudly, at start and for every job', async () => {
     const mockConfig = loadConfig({ ...process.env, NODE_ENV: 'test', BARONG_REDIS_PREFIX: PREFIX });
     const role = await startSmsRole(mockConfig, logger);
     bench.afterTest(() => role.stop());
@@ -267,5 +268,27 @@ describe('twilio_verify and mock', () => {
     expect(logLines.slice(before).some((l) => l.level === 40 && String(l.msg).includes('NO SMS WAS SENT'))).toBe(true);
     expect(twilio.requests.filter((r) => r.to === to)).toEqual([]);
     expect(rawLog.join('')).not.toContain('48213');
+  });
+
+  it('mock outside production delivers the code to the development inbox, sealed in Redis', async () => {
+    const mockConfig = loadConfig({ ...process.env, NODE_ENV: 'development', BARONG_REDIS_PREFIX: PREFIX });
+    const key = devInboxKey(PREFIX);
+    const inbox = new DevInbox(redis, key, encryptor);
+    const { sms, queue } = startPipeline(createSmsProviders(mockConfig, logger, inbox));
+    const to = newNumber();
+    const job = smsJob(to, { provider: 'mock' });
+    await sms.enqueue(job);
+    const result = await completed(queue, job.idempotencyKey);
+    expect(result.status).toBe('sent');
+    const entries = await inbox.list();
+    expect(entries.find((e) => e.to === to)).toMatchObject({
+      kind: 'sms',
+      id: result.ref,
+      code: '48213',
+      text: 'Your verification code for Barong: 48213',
+    });
+    expect((await redis.lrange(key, 0, -1)).join('')).not.toContain('48213');
+    expect(rawLog.join('')).not.toContain('48213');
+    expect(twilio.requests.filter((r) => r.to === to)).toEqual([]);
   });
 });

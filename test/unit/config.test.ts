@@ -66,20 +66,50 @@ describe('loadConfig', () => {
   it('makes the first sign-up a superadmin only outside production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     const first = (env: Record<string, string>) => loadConfig(env).app.firstRegistrationSuperadmin;
-    expect(first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys })).toBe(false);
+    expect(first({ NODE_ENV: 'production', BARONG_SMTP_HOST: 'smtp.example', BARONG_ENCRYPTION_KEYS: keys })).toBe(
+      false,
+    );
     expect(
-      first({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_FIRST_REGISTRATION_SUPERADMIN: 'true' }),
+      first({
+        NODE_ENV: 'production',
+        BARONG_SMTP_HOST: 'smtp.example',
+        BARONG_ENCRYPTION_KEYS: keys,
+        BARONG_FIRST_REGISTRATION_SUPERADMIN: 'true',
+      }),
     ).toBe(true);
     expect(first({})).toBe(true);
     expect(first({ BARONG_FIRST_REGISTRATION_SUPERADMIN: 'false' })).toBe(false);
   });
 
+  it('requires an SMTP server in production, and keeps the development inbox out of it', () => {
+    const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(() => loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys })).toThrow(
+      /^ {2}BARONG_SMTP_HOST: required in production/m,
+    );
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      BARONG_SMTP_HOST: 'smtp.example',
+      BARONG_ENCRYPTION_KEYS: keys,
+    });
+    expect(production.devInbox).toBe(false);
+    expect(loadConfig({}).smtp.host).toBeUndefined();
+    expect(loadConfig({}).devInbox).toBe(true);
+    expect(loadConfig({ BARONG_SMTP_HOST: 'smtp.example' }).devInbox).toBe(true);
+  });
+
   it('marks the session cookie Secure in production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
-    expect(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys }).session.secureCookie).toBe(true);
     expect(
-      loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_COOKIE_SECURE: 'false' }).session
+      loadConfig({ NODE_ENV: 'production', BARONG_SMTP_HOST: 'smtp.example', BARONG_ENCRYPTION_KEYS: keys }).session
         .secureCookie,
+    ).toBe(true);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        BARONG_SMTP_HOST: 'smtp.example',
+        BARONG_ENCRYPTION_KEYS: keys,
+        BARONG_COOKIE_SECURE: 'false',
+      }).session.secureCookie,
     ).toBe(false);
     expect(loadConfig({}).session.secureCookie).toBe(false);
     expect(loadConfig({ BARONG_COOKIE_SECURE: 'true' }).session.secureCookie).toBe(true);

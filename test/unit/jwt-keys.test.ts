@@ -23,7 +23,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 const prod = (env: Record<string, string>) =>
-  loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: KEYS, ...env });
+  loadConfig({ NODE_ENV: 'production', BARONG_SMTP_HOST: 'smtp.example', BARONG_ENCRYPTION_KEYS: KEYS, ...env });
 
 const CLAIMS: SessionClaims = {
   uid: 'ID0000000001',

@@ -13,9 +13,12 @@ const dir = () => mkdtempSync(path.join(tmpdir(), 'barong-key-'));
 
 describe('loadSigningKey', () => {
   it('refuses to run production without a configured key', () => {
-    expect(() => loadSigningKey(loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: KEYS }), logger)).toThrow(
-      /JWT_PRIVATE_KEY_PATH/,
-    );
+    expect(() =>
+      loadSigningKey(
+        loadConfig({ NODE_ENV: 'production', BARONG_SMTP_HOST: 'smtp.example', BARONG_ENCRYPTION_KEYS: KEYS }),
+        logger,
+      ),
+    ).toThrow(/JWT_PRIVATE_KEY_PATH/);
   });
 
   it('generates a development key once, private to the owner, and reuses it', () => {
@@ -36,12 +39,18 @@ describe('loadSigningKey', () => {
     const file = path.join(dir(), 'key.pem');
     writeFileSync(file, pem);
     const fromPath = loadSigningKey(
-      loadConfig({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: KEYS, JWT_PRIVATE_KEY_PATH: file }),
+      loadConfig({
+        NODE_ENV: 'production',
+        BARONG_SMTP_HOST: 'smtp.example',
+        BARONG_ENCRYPTION_KEYS: KEYS,
+        JWT_PRIVATE_KEY_PATH: file,
+      }),
       logger,
     );
     const fromEnv = loadSigningKey(
       loadConfig({
         NODE_ENV: 'production',
+        BARONG_SMTP_HOST: 'smtp.example',
         BARONG_ENCRYPTION_KEYS: KEYS,
         JWT_PRIVATE_KEY: Buffer.from(pem).toString('base64'),
       }),

@@ -1,7 +1,8 @@
-/** Admin API: users (lists, one user, state / 2FA / e-mail, role, users with pending documents). */
+/** Admin API: users (lists, one user, state / 2FA / e-mail, role, erasure, users with pending documents). */
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { AdminUserDirectory, UserSearch } from '../../domain/admin/admin-user-directory.js';
 import type { AdminUserChanges, UserChange } from '../../domain/admin/admin-user-changes.js';
+import type { AccountErasure } from '../../domain/admin/account-erasure.js';
 import { unprocessable } from '../../errors/app-error.js';
 import { presentUser, presentUserWithProfiles } from '../presenters/admin-user-presenter.js';
 import type { UserKycPresenter } from '../presenters/user-kyc-presenter.js';
@@ -14,6 +15,7 @@ export interface UsersRouteDeps {
   kycPresenter: UserKycPresenter;
   userDirectory: AdminUserDirectory;
   userChanges: AdminUserChanges;
+  accountErasure: AccountErasure;
 }
 
 type SearchQuery = QueryOf<'adminListUsers'> | QueryOf<'adminListUsersWithPendingDocuments'>;
@@ -98,7 +100,13 @@ export function createUsersHandlers(d: UsersRouteDeps) {
     return { status: 200, body: {} };
   };
 
+  const adminEraseUser: Handler<'adminEraseUser'> = async (req) => {
+    await d.accountErasure.erase(adminActor(req), req.body.uid);
+    return { status: 200, body: {} };
+  };
+
   return {
+    adminEraseUser,
     adminListUsers,
     adminListUsersWithPendingDocuments,
     adminGetUser,

@@ -1,4 +1,4 @@
-/** Admin API routes. Users: list, one user, state/otp/email, role, pending documents. */
+/** Admin API routes. Users: list, one user, state/otp/email, role, erasure, pending documents. */
 import { admin, type RouteTable } from '../types.js';
 import { createUsersHandlers, type UsersRouteDeps } from './users-handlers.js';
 
@@ -10,6 +10,7 @@ type UsersOperations =
   | 'adminUpdateUser'
   | 'adminUpdateUserLegacy'
   | 'adminUpdateUserRole'
+  | 'adminEraseUser'
   | 'adminListUsersWithPendingDocuments';
 
 export function usersRoutes(d: UsersRouteDeps): Pick<RouteTable, UsersOperations> {
@@ -20,6 +21,7 @@ export function usersRoutes(d: UsersRouteDeps): Pick<RouteTable, UsersOperations
     adminUpdateUser: { access: admin('update', 'User'), handler: h.adminUpdateUser }, // PUT /users
     adminUpdateUserLegacy: { access: admin('update', 'User'), handler: h.adminUpdateUserLegacy }, // POST /users/update
     adminUpdateUserRole: { access: admin('update', 'User'), handler: h.adminUpdateUserRole }, // POST /users/role
+    adminEraseUser: { access: admin('destroy', 'PersonalData'), handler: h.adminEraseUser }, // POST /users/erase
     adminListUsersWithPendingDocuments: {
       access: admin('read', 'User'),
       handler: h.adminListUsersWithPendingDocuments,

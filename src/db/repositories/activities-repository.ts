@@ -155,4 +155,22 @@ export class ActivitiesRepository {
       .orderBy('day');
     return Object.fromEntries(rows.map((r: Row) => [String(r.day), Number(r.n)]));
   }
+
+  /** When the user's own latest activity happened (their logins, changes, failures), if any is left. */
+  async lastOf(userId: number): Promise<Date | undefined> {
+    const r = await this.db('activities').where({ user_id: userId }).max({ at: 'created_at' }).first();
+    return r?.at ? new Date(r.at) : undefined;
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest activities created more than `days` days ago (by the database's clock);
+   * returns how many. One short statement on index_activities_on_created_at: it locks only the rows it deletes.
+   */
+  async purgeOlderThan(days: number, limit: number): Promise<number> {
+    const [result] = await this.db.raw(
+      'DELETE FROM activities WHERE created_at < NOW(3) - INTERVAL ? DAY ORDER BY created_at, id LIMIT ?',
+      [days, limit],
+    );
+    return Number((result as { affectedRows?: number }).affectedRows ?? 0);
+  }
 }

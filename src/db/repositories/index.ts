@@ -15,6 +15,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ServiceAccountsRepository } from './service-accounts-repository.js';
 import { DataStoragesRepository } from './data-storages-repository.js';
 import { CommentsRepository } from './comments-repository.js';
+import { PersonalDataRepository } from './personal-data-repository.js';
 import { SigningKeysRepository } from './signing-keys-repository.js';
 import { SecretColumnsRepository } from './secret-columns-repository.js';
 import { SecretRewriteCheckpointsRepository } from './secret-rewrite-checkpoints-repository.js';
@@ -40,6 +41,7 @@ export function repositories(db: Knex) {
     serviceAccounts: new ServiceAccountsRepository(db),
     dataStorages: new DataStoragesRepository(db),
     comments: new CommentsRepository(db),
+    personalData: new PersonalDataRepository(db),
     signingKeys: new SigningKeysRepository(db),
     secretColumns: new SecretColumnsRepository(db),
     secretCheckpoints: new SecretRewriteCheckpointsRepository(db),

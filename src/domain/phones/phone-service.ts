@@ -28,7 +28,7 @@ const DOESNT_EXIST = 'resource.phone.doesnt_exist';
 const VERIFICATION_INVALID = 'resource.phone.verification_invalid';
 
 export interface PhoneServiceDeps {
-  config: Pick<Config, 'phoneVerification' | 'phoneCodes'>;
+  config: Pick<Config, 'phoneVerification' | 'phoneCodes' | 'devInbox'>;
   uow: UnitOfWork;
   encryptor: Encryptor;
   privateLabels: PrivateLabels;
@@ -57,7 +57,9 @@ export class PhoneService {
     this.challenges = new PhoneChallenges(d.config, d.encryptor, this.digests);
     if (d.config.phoneVerification === 'twilio_verify' && !d.verifyCheck)
       throw new Error('twilio_verify needs a TwilioVerifyCheck');
-    if (d.config.phoneVerification === 'mock') {
+    if (d.config.phoneVerification === 'mock' && d.config.devInbox) {
+      d.logger.info('BARONG_PHONE_VERIFICATION=mock: phone codes go to the development inbox, not to phones');
+    } else if (d.config.phoneVerification === 'mock') {
       d.logger.warn('BARONG_PHONE_VERIFICATION=mock: phone codes are not sent, so phones cannot be verified');
     }
   }

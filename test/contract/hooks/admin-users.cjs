@@ -1,8 +1,8 @@
 /**
  * The admin API on users, called as the fixture superadmin. Lists and reads are narrowed to a fixture by its uid and
  * e-mail (`usersTarget`: a US profile; `usersPending`: level 2 with a pending document); each change acts on a
- * fixture of its own (`usersBan`, `usersLock`, `usersRole`). Dredd sends every documented form field, and PUT /users
- * and POST /users/update take exactly one change: their hooks keep `uid` and `state`.
+ * fixture of its own (`usersBan`, `usersLock`, `usersRole`, `usersErase`). Dredd sends every documented form field,
+ * and PUT /users and POST /users/update take exactly one change: their hooks keep `uid` and `state`.
  */
 const { build, prepare, fixtures, setFormField, setQuery, anonymous } = require('../support.cjs');
 
@@ -11,6 +11,7 @@ build(
   'PUT /admin/users',
   'POST /admin/users/update',
   'POST /admin/users/role',
+  'POST /admin/users/erase',
   'GET /admin/users/documents/pending',
   'GET /admin/users/{uid}',
 );
@@ -83,3 +84,10 @@ prepare('POST /admin/users/role', 400, unreadable);
 prepare('POST /admin/users/role', 401, anonymous);
 prepare('POST /admin/users/role', 404, only({ uid: UNKNOWN_UID, role: undefined }));
 prepare('POST /admin/users/role', 422, only({ uid: fixtures.usersTarget.uid, role: 'nobody' }));
+
+// The caller erasing themself is refused (the hold is off for the contract run: its fixtures are minutes old).
+prepare('POST /admin/users/erase', 200, only({ uid: fixtures.usersErase.uid }));
+prepare('POST /admin/users/erase', 400, unreadable);
+prepare('POST /admin/users/erase', 401, anonymous);
+prepare('POST /admin/users/erase', 404, only({ uid: UNKNOWN_UID }));
+prepare('POST /admin/users/erase', 422, only({ uid: fixtures.admin.uid }));
