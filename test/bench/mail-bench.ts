@@ -13,7 +13,8 @@
  * wait for the last mails, default 30), BENCH_SPLIT=1 (the API and the worker as two processes, as
  * `npm run start:api` and `npm run start:worker`); the worker's own settings (BARONG_MAIL_CONCURRENCY,
  * BARONG_SMTP_POOL_SIZE, BARONG_MAIL_RATE_LIMIT …) pass through to the server. A few sign-ups whose mails must
- * arrive before the clock starts warm the server up.
+ * arrive before the clock starts warm the server up. BENCH_WORKER_ONLY=1 measures the worker process alone
+ * instead: BENCH_RATE × BENCH_DURATION mails straight on its queue, sent as fast as it can.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,6 +26,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { runBench, SOURCE_API_COMMAND, withBenchServer } from './bench-server.js';
 import { startMailArrivals, type MailArrivals } from './mail-arrivals.js';
 import { mailHops } from './mail-hops.js';
+import { drainWithWorker } from './mail-worker-drain.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 60);
@@ -33,6 +35,8 @@ const GRACE_S = Number(process.env.BENCH_GRACE ?? 30);
 const SPLIT = process.env.BENCH_SPLIT === '1';
 const WORKER_COMMAND = ['--import', 'tsx', 'jobs/main.ts'];
 const WARM_UP = 5;
+/** `1`: the worker alone, BENCH_RATE × BENCH_DURATION mails put straight on its queue (mail-worker-drain.ts). */
+const WORKER_ONLY = process.env.BENCH_WORKER_ONLY === '1';
 const SIGN_UP = '/api/v2/barong/identity/users';
 const PASSWORD = 'Bench-Signup!Secret-42';
 const TARGET_P99_MS = 2000;
@@ -127,9 +131,30 @@ async function argon2Cost(env: NodeJS.ProcessEnv): Promise<{ perHashMs: number; 
   };
 }
 
+async function workerOnly(smtp: MailArrivals, count: number): Promise<void> {
+  const cfg = loadConfig({ ...process.env, NODE_ENV: 'development' });
+  console.log(
+    `mail worker alone: ${count} mails on its queue; concurrency ${cfg.mailDelivery.concurrency}, ` +
+      `SMTP pool ${cfg.smtp.poolSize}, rate limit ${cfg.mailDelivery.ratePerSecond || 'none'}`,
+  );
+  const r = await drainWithWorker(smtp, count, GRACE_S + DURATION_S);
+  console.log(
+    `sent in ${r.seconds.toFixed(1)} s from the first mail: ${((count - r.lost) / r.seconds).toFixed(0)} mails/s; ` +
+      `lost: ${r.lost}, duplicates: ${r.duplicates}`,
+  );
+  if (r.lost || r.duplicates) throw new Error('mail benchmark: mails lost or duplicated');
+}
+
 async function main(): Promise<void> {
   const smtp = await startMailArrivals();
   const count = Math.round(RATE * DURATION_S);
+  if (WORKER_ONLY) {
+    try {
+      return await workerOnly(smtp, count);
+    } finally {
+      await smtp.close();
+    }
+  }
   const overrides: NodeJS.ProcessEnv = {
     BARONG_SMTP_HOST: '127.0.0.1',
     BARONG_SMTP_PORT: String(smtp.port),
