@@ -199,7 +199,7 @@ async function main(): Promise<void> {
         const perCreated = (seconds: number) => ((seconds * 1000) / Math.max(1, created.length)).toFixed(1);
         const wallS = (performance.now() - started) / 1000;
 
-        const answers = entries.map((e) => e.answeredAt! - e.sentAt);
+        const answers = created.map((e) => e.answeredAt! - e.sentAt);
         const delays: number[] = [];
         const fromRequest: number[] = [];
         let lost = 0;
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
 
         console.log(
           `sign-ups: ${entries.length} sent in ${drivenS.toFixed(1)} s, ${created.length} × 201, ${refused.length} failed` +
-            `${reasons.length ? ` (${reasons.join('; ')})` : ''}; answer p50 ${ms(percentile(answers, 50))}, ` +
+            `${reasons.length ? ` (${reasons.join('; ')})` : ''}; 201 answer p50 ${ms(percentile(answers, 50))}, ` +
             `p99 ${ms(percentile(answers, 99))}, max ${ms(Math.max(...answers))}`,
         );
         console.log(
