@@ -1,7 +1,8 @@
 /**
  * Takes mail jobs off the queue, renders them and hands them to SMTP. At-least-once, with a sent-mark in Redis
  * so one event is not mailed twice when a job runs again (retry after a late failure, stalled job, duplicate
- * enqueue after the first job was cleaned up).
+ * enqueue after the first job was cleaned up). Several jobs run at once (`concurrency`) over the transport's
+ * pooled connections; two jobs of one event are never in hand together, since the event's key is the job id.
  */
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';

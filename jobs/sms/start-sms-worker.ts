@@ -29,7 +29,11 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   const redis = createRedis(config.redis, 'barong-sms-marks');
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   const devInbox = config.devInbox ? new DevInbox(redis, devInboxKey(config.redisPrefix), encryptor) : undefined;
-  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redis: config.redis, prefix: config.redisPrefix });
+  const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, {
+    redis: config.redis,
+    prefix: config.redisPrefix,
+    ratePerSecond: config.smsDelivery.ratePerSecond,
+  });
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger, devInbox),
@@ -38,6 +42,7 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     encryptor,
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
+    concurrency: config.smsDelivery.concurrency,
   });
 
   return {

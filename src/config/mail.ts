@@ -12,7 +12,11 @@ export interface MailSettings {
     senderEmail: string;
     senderName: string;
     logoLink?: string;
+    /** SMTP connections the worker keeps open and reuses (nodemailer's pool, maxConnections). */
+    poolSize: number;
   };
+  /** How fast the mail worker sends: jobs in hand per worker process, and mails per second across all workers (0: no limit). */
+  mailDelivery: { concurrency: number; ratePerSecond: number };
   defaultLanguage: string;
   /**
    * The development inbox (`/dev/inbox`, loopback clients only) holds what was caught: mail when no SMTP server is
@@ -42,6 +46,15 @@ export const mail = defineArea({
       .transform((v) => v.toLowerCase())
       .describe("mail language when the user's `data.language` has no template (there are `en` and `ru`)"),
     BARONG_SMTP_LOGO_LINK: optional.meta({ description: 'logo URL in mails', values: 'URL' }),
+    BARONG_SMTP_POOL_SIZE: int(4, 1).describe(
+      'SMTP connections each worker process keeps open and reuses (nodemailer pool `maxConnections`)',
+    ),
+    BARONG_MAIL_CONCURRENCY: int(16, 1).describe(
+      'mail jobs each worker process has in hand at once (rendering, waiting for a pooled connection, sending)',
+    ),
+    BARONG_MAIL_RATE_LIMIT: int(0, 0).describe(
+      "mails per second across all workers, for the SMTP provider's sending rate (`0`: no limit)",
+    ),
   },
   read(e, { nodeEnv, problems }): MailSettings {
     // Without this a production worker would have nowhere to send mail, and the inbox that catches it in
@@ -57,7 +70,9 @@ export const mail = defineArea({
         senderEmail: e.BARONG_SENDER_EMAIL,
         senderName: e.BARONG_SENDER_NAME,
         logoLink: e.BARONG_SMTP_LOGO_LINK,
+        poolSize: e.BARONG_SMTP_POOL_SIZE,
       },
+      mailDelivery: { concurrency: e.BARONG_MAIL_CONCURRENCY, ratePerSecond: e.BARONG_MAIL_RATE_LIMIT },
       defaultLanguage: e.BARONG_DEFAULT_LANGUAGE,
       devInbox: nodeEnv !== 'production',
     };

@@ -24,6 +24,8 @@ export interface PhoneSettings {
     apiBase?: string;
     smsTemplate: string;
   };
+  /** How fast the SMS worker sends: jobs in hand per worker process, and SMS per second across all workers (0: no limit). */
+  smsDelivery: { concurrency: number; ratePerSecond: number };
 }
 
 export const phones = defineArea({
@@ -71,6 +73,12 @@ export const phones = defineArea({
       description: 'SMS text of `twilio_sms`',
       values: 'text containing `{{code}}`',
     }),
+    BARONG_SMS_CONCURRENCY: int(8, 1).describe(
+      'SMS jobs each worker process has in hand at once (Twilio requests over kept-alive connections)',
+    ),
+    BARONG_SMS_RATE_LIMIT: int(0, 0).describe(
+      "SMS per second across all workers, for Twilio's sending rate of the account or number (`0`: no limit)",
+    ),
   },
   read(e, { problems }): PhoneSettings {
     if (e.BARONG_PHONE_VERIFICATION !== 'mock') {
@@ -111,6 +119,7 @@ export const phones = defineArea({
         apiBase: e.BARONG_TWILIO_API_BASE?.replace(/\/+$/, ''),
         smsTemplate: e.BARONG_SMS_CONTENT_TEMPLATE,
       },
+      smsDelivery: { concurrency: e.BARONG_SMS_CONCURRENCY, ratePerSecond: e.BARONG_SMS_RATE_LIMIT },
     };
   },
 });

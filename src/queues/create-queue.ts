@@ -22,6 +22,12 @@ export interface CreateQueueOptions {
   backoffDelayMs?: number;
   /** Lock and stalled-check tuning; Bull's defaults (30 s / 30 s / 1) unless given. */
   settings?: Pick<Bull.AdvancedSettings, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
+  /**
+   * Jobs started per second by all workers of this queue together (Bull's limiter, counted in Redis), for a
+   * provider's sending rate; a job over the limit waits in the delayed set. 0 or unset: no limit. Only the
+   * workers' queue needs it; producers ignore it.
+   */
+  ratePerSecond?: number;
 }
 
 export const QUEUE_DEFAULTS = {
@@ -104,6 +110,7 @@ export function createQueue<T>(name: string, options: CreateQueueOptions): Queue
       removeOnFail: { ...QUEUE_DEFAULTS.keepFailed },
     },
     ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.ratePerSecond ? { limiter: { max: options.ratePerSecond, duration: 1000 } } : {}),
   });
 
   // queue.close() stops taking jobs and waits for the ones in hand (Bull); then this queue's connections are released.

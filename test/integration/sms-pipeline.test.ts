@@ -49,10 +49,20 @@ interface Pipeline {
 function startPipeline(
   providers: Partial<Record<string, SmsProvider>> = createSmsProviders(config, logger),
   attempts = 3,
+  rate: { concurrency?: number; ratePerSecond?: number } = {},
 ): Pipeline {
   const startWorker = (queue: Queue<SmsJob>) =>
-    startSmsWorker({ queue, providers, redis, keyPrefix: PREFIX, encryptor, failures, logger });
-  const { producer } = bench.startPipeline({ attempts }, startWorker);
+    startSmsWorker({
+      queue,
+      providers,
+      redis,
+      keyPrefix: PREFIX,
+      encryptor,
+      failures,
+      logger,
+      concurrency: rate.concurrency,
+    });
+  const { producer } = bench.startPipeline({ attempts, ratePerSecond: rate.ratePerSecond }, startWorker);
   return { sms: new SmsQueue(producer), queue: producer };
 }
 
@@ -109,6 +119,23 @@ afterAll(async () => {
 });
 
 describe('twilio_sms', () => {
+  it('sends with several jobs in hand (BARONG_SMS_CONCURRENCY) at most at the provider rate (BARONG_SMS_RATE_LIMIT), each code once', async () => {
+    const { sms, queue } = startPipeline(undefined, 3, { concurrency: 8, ratePerSecond: 10 });
+    const jobs = Array.from({ length: 25 }, () => smsJob(newNumber()));
+    // Every event enqueued twice, as a relay delivering a row again would: still one job, one SMS.
+    await Promise.all([...jobs, ...jobs].map((job) => sms.enqueue(job)));
+
+    const results = await Promise.all(jobs.map((job) => completed(queue, job.idempotencyKey)));
+    expect(results.every((r) => r.status === 'sent')).toBe(true);
+    for (const job of jobs) {
+      const { to } = JSON.parse(encryptor.decrypt(job.sealed)) as { to: string };
+      expect(twilio.messages.filter((m) => m.to === to)).toHaveLength(1);
+    }
+    // 10 a second: 25 jobs need three windows, so the first and the last start at least 2 s apart.
+    const started = await Promise.all(jobs.map(async (j) => (await queue.getJob(j.idempotencyKey))?.processedOn ?? 0));
+    expect(Math.max(...started) - Math.min(...started)).toBeGreaterThanOrEqual(2000 - 50);
+  }, 60_000);
+
   it('sends the code from the configured number with the content template, and never logs the number or the code', async () => {
     const { sms, queue } = startPipeline();
     const to = newNumber();

@@ -1,6 +1,7 @@
 /**
  * An in-process SMTP server for tests: accepts every message on 127.0.0.1 (random port), parses it with mailparser
- * and keeps it in `inbox`. It can also refuse (451) or slow down the next messages to exercise retries and shutdown.
+ * and keeps it in `inbox`. It can also refuse (451) or slow down the next messages to exercise retries and shutdown,
+ * and hold every answer (a sender killed meanwhile never learns whether its messages went).
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
@@ -13,12 +14,20 @@ export interface SmtpCatcher {
   readonly rejected: number;
   /** The recipients of each message whose data has begun to arrive, answered or not (a sender may be mid-send). */
   readonly startedTo: readonly string[][];
+  /** SMTP connections opened to it so far. */
+  readonly connections: number;
+  /** Messages received while holding, not answered yet. */
+  readonly held: number;
   /** Resolves with the first message (already received or arriving later) that matches; rejects after timeoutMs. */
   waitFor(predicate: (mail: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   /** Answers `451 try again later` to the next n messages (Infinity: until told otherwise). */
   failNext(n: number): void;
   /** Holds the answer to the next message for ms (the sender is stuck mid-send meanwhile). */
   delayNext(ms: number): void;
+  /** From now on, receives messages but answers none (they are not in `inbox`) until `release`. */
+  hold(): void;
+  /** Answers the held messages 451 (not accepted) and takes messages as before. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -29,14 +38,28 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
   let rejected = 0;
   const startedTo: string[][] = [];
   let delay = 0;
+  let connections = 0;
+  let holding = false;
+  const held: Array<() => void> = [];
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 200,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onData(stream, session, callback) {
       startedTo.push(session.envelope.rcptTo.map((r) => r.address));
+      if (holding) {
+        stream.on('data', () => undefined);
+        stream.on('end', () =>
+          held.push(() => callback(Object.assign(new Error('not accepted'), { responseCode: 451 }))),
+        );
+        return;
+      }
       const fail = toFail > 0;
       if (fail) toFail -= 1;
       const wait = delay;
@@ -70,6 +93,12 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       return rejected;
     },
     startedTo,
+    get connections() {
+      return connections;
+    },
+    get held() {
+      return held.length;
+    },
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise<ParsedMail>((resolve, reject) => {
         const check = () => {
@@ -95,6 +124,13 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     },
     delayNext(ms) {
       delay = ms;
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
     },
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()));
