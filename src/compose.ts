@@ -46,6 +46,8 @@ import { SessionOpener } from './api/identity/session-opener.js';
 import { createFileRoutes } from './api/files/file-routes.js';
 import { LocalStorage } from './lib/storage/local-storage.js';
 import { createApp } from './app.js';
+import { processMetrics } from './lib/metrics.js';
+import { requestMetrics } from './api/middleware/request-metrics.js';
 
 export interface Services
   extends
@@ -71,11 +73,15 @@ export interface Services
 async function connect(config: Config, logger: Logger): Promise<Omit<Platform, keyof EventServices>> {
   const knex = createKnex(config.database);
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
+  const metrics = processMetrics(config.metrics.enabled);
+  const redis = createRedis(config.redisUrl);
+  metrics.watchRedis(redis, 'barong', (err) => logger.warn({ reason: err.message }, 'Redis connection error'));
   return {
     config,
     logger,
     knex,
-    redis: createRedis(config.redisUrl),
+    metrics,
+    redis,
     redisKeys: new RedisKeys(config.redisPrefix),
     jwtKeys: await startKeyRing({ config, logger, knex, encryptor }),
     encryptor,
@@ -84,6 +90,7 @@ async function connect(config: Config, logger: Logger): Promise<Omit<Platform, k
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
   const connections = await connect(config, logger);
+  const unwatchPool = connections.metrics.watchPool(connections.knex, 'api');
   const platform: Platform = { ...connections, ...createEventServices(connections) };
   const shared: AreaDeps = { ...platform, ...createSharedServices(platform) };
   const signIn = createSessionServices(shared);
@@ -113,6 +120,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       closeGatewayServices(gateway);
       closeKycServices(kyc);
       platform.jwtKeys.stop();
+      unwatchPool();
       await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
     },
   };
@@ -149,7 +157,13 @@ export function composeApp(services: Services): { app: Express; routes: RouteTab
       bodyLimit: managementBodyLimit(services.config.uploads.maxBytes),
     }),
     restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
-    operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis }),
+    operatorRoutes: createOperatorRoutes({
+      knex: services.knex,
+      redis: services.redis,
+      registry: services.metrics.registry,
+      metrics: services.config.metrics,
+    }),
+    requestMetrics: services.config.metrics.enabled ? requestMetrics(services.metrics) : undefined,
     docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,

@@ -7,6 +7,7 @@ import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createServices, composeApp } from './compose.js';
 import { notImplementedOperations } from './api/router.js';
+import { startMetricsServer } from './api/operator/metrics-server.js';
 
 export function loadConfigOrExit(): Config {
   try {
@@ -34,9 +35,12 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });
   logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
+  // With --with-api the worker records into the same registry, so this one listener serves both.
+  const metricsServer = await startMetricsServer(config, logger, services.metrics, 'api');
   return {
     server,
     async stop() {
+      await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();
       logger.info('barong API stopped');

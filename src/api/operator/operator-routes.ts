@@ -1,16 +1,21 @@
 /**
  * Endpoints for operators, outside the published contract: liveness, readiness (database and Redis
- * answer) and Prometheus metrics.
+ * answer) and Prometheus metrics (where the settings serve them on the API's port: metrics-access.ts).
  */
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import { createRouter } from '../routing.js';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Config } from '../../config/index.js';
 import type { Knex } from '../../db/knex.js';
 import type { Redis } from '../../lib/redis.js';
+import { metricsEndpoint } from './metrics-access.js';
 
-export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?: Registry }): Router {
-  const registry = deps.registry ?? new Registry();
-  if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
+export function createOperatorRoutes(deps: {
+  knex: Knex;
+  redis: Redis;
+  registry: Registry;
+  metrics: Config['metrics'];
+}): Router {
   const router = createRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -21,8 +26,6 @@ export function createOperatorRoutes(deps: { knex: Knex; redis: Redis; registry?
     const ok = database === 'ok' && redis === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  router.get('/metrics', metricsEndpoint(deps.metrics, 'api', deps.registry));
   return router;
 }
