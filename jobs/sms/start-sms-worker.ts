@@ -4,13 +4,18 @@ import type { Config } from '../../src/config/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { RedisKeys } from '../../src/lib/redis.js';
+import { processMetrics, type Metrics } from '../../src/lib/metrics.js';
 import { createQueue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
 import { SmsFailures } from '../../src/domain/phones/sms-failures.js';
 import { createSmsProviders } from './sms-providers.js';
 import { startSmsWorker } from './sms-worker.js';
 
-export async function startSmsRole(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+export async function startSmsRole(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics = processMetrics(config.metrics.enabled),
+): Promise<{ stop(): Promise<void> }> {
   const target = { verification: config.phoneVerification, twilioApi: config.twilio.apiBase ?? 'https://*.twilio.com' };
   if (config.phoneVerification === 'mock') {
     logger.warn(
@@ -22,7 +27,11 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   }
 
   const redis = new Redis(config.redisUrl, { connectionName: 'barong-sms-marks', maxRetriesPerRequest: 3 });
+  metrics.watchRedis(redis, 'barong-sms-marks', (err) =>
+    logger.warn({ reason: err.message }, 'SMS marks: Redis error'),
+  );
   const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const unwatchQueue = metrics.watchQueue(queue);
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger),
@@ -31,10 +40,12 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     encryptor: new Encryptor(config.encryptionKeys, config.blindIndexKeys),
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
+    metrics,
   });
 
   return {
     async stop() {
+      unwatchQueue();
       await worker.close();
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis, RedisKeys } from '../lib/redis.js';
+import { processMetrics } from '../lib/metrics.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
 import { EventDispatcher } from '../domain/events/event-dispatcher.js';
@@ -75,8 +76,20 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     smsConsumer(smsQueue),
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
+  const outbox = new EventOutboxRepository(knex, codec);
+  // The worker's series: its pool, its Redis, the queues it feeds and the outbox, read when scraped.
+  const metrics = processMetrics(config.metrics.enabled);
+  const unwatch = [
+    metrics.watchPool(knex, 'relay'),
+    metrics.watchQueue(mailQueue),
+    metrics.watchQueue(smsQueue),
+    metrics.watchOutbox(() => outbox.backlog()),
+  ];
+  metrics.watchRedis(redis, 'barong-outbox', (err) =>
+    logger.warn({ reason: err.message }, 'outbox relay: Redis error'),
+  );
   relay = new OutboxRelay({
-    outbox: new EventOutboxRepository(knex, codec),
+    outbox,
     consumers,
     logger,
     options: eventApi.relay,
@@ -100,6 +113,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     },
     async stop() {
       await relay.stop();
+      for (const stopWatching of unwatch) stopWatching();
       jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
       subscriber.disconnect();
