@@ -18,7 +18,12 @@
  *
  * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 50), BENCH_PIPELINING (default 1), BENCH_SCENARIOS (comma list, default ceiling,session,apikey; the
- * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does).
+ * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does),
+ * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below).
+ *
+ * What metrics cost the authorizer: each authorizer scenario runs again, right after, on a second API process on
+ * the same database with BARONG_METRICS_ENABLED=false, and a second table prints both speeds and their ratio; the
+ * count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
  */
 import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
@@ -30,8 +35,9 @@ import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';
 import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
-import { formatTable, type Row } from './bench-table.js';
-import { runBench, withBenchServer } from './bench-server.js';
+import { Metrics } from '../../src/lib/metrics.js';
+import { formatMetricsCost, formatTable, type MetricsCostRow, type Row } from './bench-table.js';
+import { runBench, startSiblingServer, withBenchServer } from './bench-server.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -51,6 +57,7 @@ const WARMUP = setting('BENCH_WARMUP', 2);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const PIPELINING = setting('BENCH_PIPELINING', 1);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'ceiling,session,apikey').split(',').map((s) => s.trim());
+const METRICS_COMPARE = process.env.BENCH_METRICS_COMPARE !== '0';
 
 interface Key {
   kid: string;
@@ -221,6 +228,19 @@ async function run(url: string, s: Scenario, duration: number): Promise<{ result
   return { result, counts };
 }
 
+/** Nanoseconds per call of the authorizer's one metrics call, allowed and refused, in this process. */
+function decisionCountCost(): { allowedNs: number; refusedNs: number; calls: number } {
+  const metrics = new Metrics(false);
+  const calls = 5_000_000;
+  const perCall = (answer: string) => {
+    for (let i = 0; i < calls / 10; i++) metrics.gatewayDecision(answer); // warm-up: let the JIT settle
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) metrics.gatewayDecision(answer);
+    return Number(process.hrtime.bigint() - started) / calls;
+  };
+  return { allowedNs: perCall('allowed'), refusedNs: perCall('authz.invalid_session'), calls };
+}
+
 async function main(): Promise<void> {
   const overrides = {
     // Only the fixture's password hash and the one login use argon2; keep them quick.
@@ -233,34 +253,61 @@ async function main(): Promise<void> {
   await withBenchServer(
     overrides,
     (env) => createFixture(env, CONNECTIONS),
-    async ({ base }, fixture) => {
+    async (server, fixture) => {
+      const { base } = server;
       const cookie = await login(base, fixture);
       const rows: Row[] = [];
       let ceiling: number | undefined;
       console.log(
         `authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`,
       );
-      for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
-        await run(base, s, WARMUP);
-        const { result, counts } = await run(base, s, DURATION);
-        const failures = counts.bad + result.errors + result.timeouts;
-        const rps = result.requests.average;
-        if (s.name === 'ceiling' && failures === 0) ceiling = rps;
-        rows.push({
-          scenario: s.name,
-          rps,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          requests: counts.ok + counts.bad,
-          failures,
-          firstFailure:
-            counts.firstBad ??
-            (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
-          target: s.target,
-          ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
-        });
+      const withoutMetrics = METRICS_COMPARE
+        ? await startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' })
+        : undefined;
+      const costs: MetricsCostRow[] = [];
+      try {
+        for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
+          await run(base, s, WARMUP);
+          const { result, counts } = await run(base, s, DURATION);
+          if (withoutMetrics && s.target !== undefined) {
+            await run(withoutMetrics.base, s, WARMUP);
+            const off = await run(withoutMetrics.base, s, DURATION);
+            costs.push({
+              scenario: s.name,
+              onRps: result.requests.average,
+              offRps: off.result.requests.average,
+              failures: counts.bad + result.errors + off.counts.bad + off.result.errors,
+            });
+          }
+          const failures = counts.bad + result.errors + result.timeouts;
+          const rps = result.requests.average;
+          if (s.name === 'ceiling' && failures === 0) ceiling = rps;
+          rows.push({
+            scenario: s.name,
+            rps,
+            p50: result.latency.p50,
+            p99: result.latency.p99,
+            requests: counts.ok + counts.bad,
+            failures,
+            firstFailure:
+              counts.firstBad ??
+              (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
+            target: s.target,
+            ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
+          });
+        }
+      } finally {
+        await withoutMetrics?.stop();
       }
       console.log(formatTable(rows));
+      if (costs.length) {
+        console.log('\nmetrics on (BARONG_METRICS_ENABLED=true) vs off, each scenario run on both back to back');
+        console.log(formatMetricsCost(costs));
+      }
+      const cost = decisionCountCost();
+      console.log(
+        `one decision's count, in-process (${cost.calls} calls): allowed ${cost.allowedNs.toFixed(1)} ns, refused ${cost.refusedNs.toFixed(1)} ns`,
+      );
     },
   );
 }
