@@ -19,11 +19,13 @@
  * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 50), BENCH_PIPELINING (default 1), BENCH_SCENARIOS (comma list, default ceiling,session,apikey; the
  * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does),
- * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below).
+ * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below), BENCH_METRICS_ROUNDS (default 3).
  *
- * What metrics cost the authorizer: each authorizer scenario runs again, right after, on a second API process on
- * the same database with BARONG_METRICS_ENABLED=false, and a second table prints both speeds and their ratio; the
- * count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in this process, per call.
+ * What metrics cost the authorizer: after the table, each authorizer scenario runs on this server (metrics on) and
+ * on a second API process on the same database with BARONG_METRICS_ENABLED=false, in alternating rounds
+ * (BENCH_DURATION split over BENCH_METRICS_ROUNDS, each side warmed up first), and a second table prints both
+ * speeds and their ratio; the count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in
+ * this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
  */
 import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
@@ -37,7 +39,7 @@ import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { Metrics } from '../../src/lib/metrics.js';
 import { formatMetricsCost, formatTable, type MetricsCostRow, type Row } from './bench-table.js';
-import { runBench, startSiblingServer, withBenchServer } from './bench-server.js';
+import { runBench, startSiblingServer, withBenchServer, type BenchServer } from './bench-server.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -241,6 +243,39 @@ function decisionCountCost(): { allowedNs: number; refusedNs: number; calls: num
   return { allowedNs: perCall('allowed'), refusedNs: perCall('authz.invalid_session'), calls };
 }
 
+const ROUNDS = setting('BENCH_METRICS_ROUNDS', 3);
+const roundSeconds = () => Math.max(2, Math.round(DURATION / ROUNDS));
+
+/**
+ * Each scenario on the bench's server (metrics on) and on a sibling with BARONG_METRICS_ENABLED=false, in
+ * alternating rounds after a warm-up of both, so load from elsewhere on the machine falls on both alike.
+ */
+async function compareMetrics(server: BenchServer, chosen: Scenario[]): Promise<MetricsCostRow[]> {
+  const off = await startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' });
+  try {
+    const rows: MetricsCostRow[] = [];
+    for (const s of chosen) {
+      await run(server.base, s, WARMUP);
+      await run(off.base, s, WARMUP);
+      const row: MetricsCostRow = { scenario: s.name, onRps: 0, offRps: 0, failures: 0 };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [base, side] of [
+          [server.base, 'onRps'],
+          [off.base, 'offRps'],
+        ] as const) {
+          const { result, counts } = await run(base, s, roundSeconds());
+          row[side] += result.requests.average / ROUNDS;
+          row.failures += counts.bad + result.errors + result.timeouts;
+        }
+      }
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await off.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const overrides = {
     // Only the fixture's password hash and the one login use argon2; keep them quick.
@@ -261,47 +296,34 @@ async function main(): Promise<void> {
       console.log(
         `authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`,
       );
-      const withoutMetrics = METRICS_COMPARE
-        ? await startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' })
-        : undefined;
-      const costs: MetricsCostRow[] = [];
-      try {
-        for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
-          await run(base, s, WARMUP);
-          const { result, counts } = await run(base, s, DURATION);
-          if (withoutMetrics && s.target !== undefined) {
-            await run(withoutMetrics.base, s, WARMUP);
-            const off = await run(withoutMetrics.base, s, DURATION);
-            costs.push({
-              scenario: s.name,
-              onRps: result.requests.average,
-              offRps: off.result.requests.average,
-              failures: counts.bad + result.errors + off.counts.bad + off.result.errors,
-            });
-          }
-          const failures = counts.bad + result.errors + result.timeouts;
-          const rps = result.requests.average;
-          if (s.name === 'ceiling' && failures === 0) ceiling = rps;
-          rows.push({
-            scenario: s.name,
-            rps,
-            p50: result.latency.p50,
-            p99: result.latency.p99,
-            requests: counts.ok + counts.bad,
-            failures,
-            firstFailure:
-              counts.firstBad ??
-              (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
-            target: s.target,
-            ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
-          });
-        }
-      } finally {
-        await withoutMetrics?.stop();
+      const chosen = scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name));
+      for (const s of chosen) {
+        await run(base, s, WARMUP);
+        const { result, counts } = await run(base, s, DURATION);
+        const failures = counts.bad + result.errors + result.timeouts;
+        const rps = result.requests.average;
+        if (s.name === 'ceiling' && failures === 0) ceiling = rps;
+        rows.push({
+          scenario: s.name,
+          rps,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: counts.ok + counts.bad,
+          failures,
+          firstFailure:
+            counts.firstBad ??
+            (result.errors ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
+          target: s.target,
+          ratio: s.name === 'ceiling' ? (ceiling ? 1 : undefined) : ceiling ? rps / ceiling : undefined,
+        });
       }
       console.log(formatTable(rows));
-      if (costs.length) {
-        console.log('\nmetrics on (BARONG_METRICS_ENABLED=true) vs off, each scenario run on both back to back');
+      const authorizerScenarios = chosen.filter((s) => s.target !== undefined);
+      if (METRICS_COMPARE && authorizerScenarios.length) {
+        const costs = await compareMetrics(server, authorizerScenarios);
+        console.log(
+          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: two API processes, ${ROUNDS} alternating rounds of ${roundSeconds()} s each`,
+        );
         console.log(formatMetricsCost(costs));
       }
       const cost = decisionCountCost();

@@ -5,6 +5,7 @@
  * compared as changes around each action.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import request from 'supertest';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/index.js';
@@ -13,7 +14,7 @@ import { processMetrics } from '../../src/lib/metrics.js';
 import { startTestApp, testEnvironment, type TestApp } from '../support/app.js';
 import { activeUser, STRONG_PASSWORD, uniqueEmail } from '../support/factories.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
-import { freePort } from '../support/processes.js';
+import { freePort, waitForHealth } from '../support/processes.js';
 import { until } from '../support/wait.js';
 
 const SESSIONS = '/api/v2/barong/identity/sessions';
@@ -199,4 +200,23 @@ describe('who may read /metrics', () => {
       await api.stop();
     }
   });
+
+  it('the worker alone (jobs/main.ts, its own process) serves its series on BARONG_METRICS_PORT', async () => {
+    const port = await freePort();
+    const env = { ...process.env, ...testEnvironment(t.db.name), BARONG_METRICS_PORT: String(port), HOST: '127.0.0.1' };
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'jobs/main.ts'], { stdio: 'ignore', env });
+    try {
+      const url = `http://127.0.0.1:${port}/metrics`;
+      await waitForHealth(url, worker, 60);
+      const text = await (await fetch(url)).text();
+      expect(text).toMatch(/^barong_queue_jobs\{queue="mail",state="failed"\} \d+$/m);
+      expect(text).toMatch(/^barong_queue_jobs\{queue="sms",state="delayed"\} \d+$/m);
+      expect(text).toMatch(/^barong_outbox_backlog \d+$/m);
+      expect(text).toMatch(/^barong_db_pool_in_use\{pool="relay"\} \d+$/m);
+      expect(text).not.toMatch(/^barong_http_request_duration_seconds_count/m); // the API's, not recorded here
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => (worker.exitCode !== null ? resolve(null) : worker.once('exit', resolve)));
+    }
+  }, 90_000);
 });
