@@ -19,11 +19,11 @@
  * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 50), BENCH_PIPELINING (default 1), BENCH_SCENARIOS (comma list, default ceiling,session,apikey; the
  * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does),
- * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below), BENCH_METRICS_ROUNDS (default 3).
+ * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below), BENCH_METRICS_ROUNDS (default 4).
  *
- * What metrics cost the authorizer: after the table, each authorizer scenario runs on this server (metrics on) and
- * on a second API process on the same database with BARONG_METRICS_ENABLED=false, in alternating rounds
- * (BENCH_DURATION split over BENCH_METRICS_ROUNDS, each side warmed up first), and a second table prints both
+ * What metrics cost the authorizer: after the table, each authorizer scenario runs on two more API processes on the
+ * same database, one with metrics on and one with BARONG_METRICS_ENABLED=false, in alternating rounds
+ * (BENCH_DURATION split over BENCH_METRICS_ROUNDS, both warmed up alike first), and a second table prints both
  * speeds and their ratio; the count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in
  * this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
@@ -243,28 +243,33 @@ function decisionCountCost(): { allowedNs: number; refusedNs: number; calls: num
   return { allowedNs: perCall('allowed'), refusedNs: perCall('authz.invalid_session'), calls };
 }
 
-const ROUNDS = setting('BENCH_METRICS_ROUNDS', 3);
+const ROUNDS = setting('BENCH_METRICS_ROUNDS', 4);
 const roundSeconds = () => Math.max(2, Math.round(DURATION / ROUNDS));
 
 /**
- * Each scenario on the bench's server (metrics on) and on a sibling with BARONG_METRICS_ENABLED=false, in
- * alternating rounds after a warm-up of both, so load from elsewhere on the machine falls on both alike.
+ * Each scenario on two fresh API processes beside the bench's server, on its database: one with metrics on, one
+ * with BARONG_METRICS_ENABLED=false, both started and warmed up alike (the bench's own server has served the main
+ * table and would be warmer), then measured in alternating rounds, the order swapped each round, so load from
+ * elsewhere on the machine falls on both alike.
  */
 async function compareMetrics(server: BenchServer, chosen: Scenario[]): Promise<MetricsCostRow[]> {
-  const off = await startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' });
+  const [on, off] = await Promise.all([
+    startSiblingServer(server, { BARONG_METRICS_ENABLED: 'true' }),
+    startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' }),
+  ]);
   try {
     const rows: MetricsCostRow[] = [];
     for (const s of chosen) {
-      await run(server.base, s, WARMUP);
-      await run(off.base, s, WARMUP);
+      for (const side of [on, off, on, off]) await run(side.base, s, WARMUP);
       const row: MetricsCostRow = { scenario: s.name, onRps: 0, offRps: 0, failures: 0 };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [base, side] of [
-          [server.base, 'onRps'],
+        const sides = [
+          [on.base, 'onRps'],
           [off.base, 'offRps'],
-        ] as const) {
+        ] as const;
+        for (const [base, field] of round % 2 ? [...sides].reverse() : sides) {
           const { result, counts } = await run(base, s, roundSeconds());
-          row[side] += result.requests.average / ROUNDS;
+          row[field] += result.requests.average / ROUNDS;
           row.failures += counts.bad + result.errors + result.timeouts;
         }
       }
@@ -272,7 +277,7 @@ async function compareMetrics(server: BenchServer, chosen: Scenario[]): Promise<
     }
     return rows;
   } finally {
-    await off.stop();
+    await Promise.all([on.stop(), off.stop()]);
   }
 }
 
@@ -322,7 +327,7 @@ async function main(): Promise<void> {
       if (METRICS_COMPARE && authorizerScenarios.length) {
         const costs = await compareMetrics(server, authorizerScenarios);
         console.log(
-          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: two API processes, ${ROUNDS} alternating rounds of ${roundSeconds()} s each`,
+          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: two fresh API processes, ${ROUNDS} alternating rounds of ${roundSeconds()} s each`,
         );
         console.log(formatMetricsCost(costs));
       }

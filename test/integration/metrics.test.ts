@@ -12,7 +12,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { startApi } from '../../src/start-api.js';
 import { processMetrics } from '../../src/lib/metrics.js';
 import { startTestApp, testEnvironment, type TestApp } from '../support/app.js';
-import { activeUser, STRONG_PASSWORD, uniqueEmail } from '../support/factories.js';
+import { activeUser, createUser, STRONG_PASSWORD, uniqueEmail } from '../support/factories.js';
+import { bearer, withToken } from '../support/account-client.js';
 import { startMailHarness, type MailHarness } from '../support/mail.js';
 import { freePort, waitForHealth } from '../support/processes.js';
 import { until } from '../support/wait.js';
@@ -79,6 +80,17 @@ describe('series', () => {
     expect(text).toMatch(/^barong_db_pool_in_use\{pool="api"\} \d+$/m);
     expect(text).toMatch(/^barong_db_pool_waiting\{pool="relay"\} \d+$/m);
     expect(text).toContain('barong_process_cpu_seconds_total');
+  });
+
+  it("a phone code: the SMS provider's time by provider (mock in tests)", async () => {
+    const user = await createUser(t, { level: 1, privateLabels: { email: 'verified' } });
+    const token = await bearer(t, user);
+    await withToken(t, 'post', '/phones', token).send({ phone_number: '+12025550188' }).expect(200);
+    const text = await until(
+      scrape,
+      (s) => sample(s, 'barong_sms_send_duration_seconds_count', { provider: 'mock' }) >= 1,
+    );
+    expect(sample(text, 'barong_sms_send_failures_total', { provider: 'mock' })).toBe(0);
   });
 
   it('an unmatched path is operation "unknown", never the path itself', async () => {
