@@ -21,10 +21,10 @@
  * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does),
  * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below), BENCH_METRICS_ROUNDS (default 4).
  *
- * What metrics cost the authorizer: after the table, each authorizer scenario runs on two more API processes on the
- * same database, one with metrics on and one with BARONG_METRICS_ENABLED=false, in alternating rounds
- * (BENCH_DURATION split over BENCH_METRICS_ROUNDS, both warmed up alike first), and a second table prints both
- * speeds and their ratio; the count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in
+ * What metrics cost the authorizer: after the table, each authorizer scenario runs on fresh API processes on the
+ * same database, one at a time, alternately with metrics on and with BARONG_METRICS_ENABLED=false (BENCH_DURATION
+ * split over BENCH_METRICS_ROUNDS rounds, each process warmed up first), and a second table prints both speeds and
+ * their ratio; the count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in
  * this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
  */
@@ -247,38 +247,34 @@ const ROUNDS = setting('BENCH_METRICS_ROUNDS', 4);
 const roundSeconds = () => Math.max(2, Math.round(DURATION / ROUNDS));
 
 /**
- * Each scenario on two fresh API processes beside the bench's server, on its database: one with metrics on, one
- * with BARONG_METRICS_ENABLED=false, both started and warmed up alike (the bench's own server has served the main
- * table and would be warmer), then measured in alternating rounds, the order swapped each round, so load from
- * elsewhere on the machine falls on both alike.
+ * Each scenario on a fresh API process beside the bench's server, on its database, with metrics on, then on one
+ * with BARONG_METRICS_ENABLED=false (BENCH_METRICS_OFF_ENABLED=true makes both sides the same, to see the method's
+ * own noise), round after round with the order swapped each round. One process at a time: two running side by
+ * side on a loaded machine differed by a quarter even when both had metrics on.
  */
 async function compareMetrics(server: BenchServer, chosen: Scenario[]): Promise<MetricsCostRow[]> {
-  const [on, off] = await Promise.all([
-    startSiblingServer(server, { BARONG_METRICS_ENABLED: 'true' }),
-    startSiblingServer(server, { BARONG_METRICS_ENABLED: 'false' }),
-  ]);
-  try {
-    const rows: MetricsCostRow[] = [];
-    for (const s of chosen) {
-      for (const side of [on, off, on, off]) await run(side.base, s, WARMUP);
-      const row: MetricsCostRow = { scenario: s.name, onRps: 0, offRps: 0, failures: 0 };
-      for (let round = 0; round < ROUNDS; round++) {
-        const sides = [
-          [on.base, 'onRps'],
-          [off.base, 'offRps'],
-        ] as const;
-        for (const [base, field] of round % 2 ? [...sides].reverse() : sides) {
-          const { result, counts } = await run(base, s, roundSeconds());
-          row[field] += result.requests.average / ROUNDS;
+  const rows = new Map(chosen.map((s) => [s.name, { scenario: s.name, onRps: 0, offRps: 0, failures: 0 }]));
+  const sides = [
+    { field: 'onRps', enabled: 'true' },
+    { field: 'offRps', enabled: process.env.BENCH_METRICS_OFF_ENABLED ?? 'false' },
+  ] as const;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of round % 2 ? [...sides].reverse() : sides) {
+      const sibling = await startSiblingServer(server, { BARONG_METRICS_ENABLED: side.enabled });
+      try {
+        for (const s of chosen) {
+          const row = rows.get(s.name)!;
+          await run(sibling.base, s, WARMUP);
+          const { result, counts } = await run(sibling.base, s, roundSeconds());
+          row[side.field] += result.requests.average / ROUNDS;
           row.failures += counts.bad + result.errors + result.timeouts;
         }
+      } finally {
+        await sibling.stop();
       }
-      rows.push(row);
     }
-    return rows;
-  } finally {
-    await Promise.all([on.stop(), off.stop()]);
   }
+  return [...rows.values()];
 }
 
 async function main(): Promise<void> {
@@ -327,7 +323,7 @@ async function main(): Promise<void> {
       if (METRICS_COMPARE && authorizerScenarios.length) {
         const costs = await compareMetrics(server, authorizerScenarios);
         console.log(
-          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: two fresh API processes, ${ROUNDS} alternating rounds of ${roundSeconds()} s each`,
+          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: a fresh API process per side and round, ${ROUNDS} rounds of ${roundSeconds()} s`,
         );
         console.log(formatMetricsCost(costs));
       }
