@@ -10,7 +10,17 @@ import type { AreaDeps } from '../create-shared-services.js';
 
 export type SessionServicesDeps = Pick<
   AreaDeps,
-  'config' | 'logger' | 'metrics' | 'redis' | 'redisKeys' | 'uow' | 'hasher' | 'privateLabels' | 'totp' | 'captcha' | 'sessions'
+  | 'config'
+  | 'logger'
+  | 'metrics'
+  | 'redis'
+  | 'redisKeys'
+  | 'uow'
+  | 'hasher'
+  | 'privateLabels'
+  | 'totp'
+  | 'captcha'
+  | 'sessions'
 >;
 
 export interface SessionServices {
