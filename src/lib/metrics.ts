@@ -45,6 +45,19 @@ const SEND_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** A scrape reads the outbox at most this often; scrapers cannot hammer the database. */
 const OUTBOX_CACHE_MS = 1500;
 
+/** A look-up at scrape time that takes longer (Redis or the database unreachable) is left out of that scrape. */
+const SCRAPE_READ_TIMEOUT_MS = 2000;
+
+/** The value, or undefined when it fails or takes longer than `ms`: a scrape must answer while a store is down. */
+function within<T>(ms: number, promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([promise.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
 const PREFIX = 'barong_';
 
 export class Metrics {
@@ -62,7 +75,7 @@ export class Metrics {
   private readonly refusedSinceScrape = new Map<string, number>();
   private readonly queues = new Set<CountableQueue>();
   private readonly pools = new Map<PooledClient, string>();
-  private outbox: (() => Promise<OutboxBacklog>) | undefined;
+  private outbox: (() => Promise<OutboxBacklog | undefined>) | undefined;
 
   /** `processDefaults`: prom-client's process metrics (CPU, memory, event loop lag), prefixed `barong_`. */
   constructor(processDefaults = true) {
@@ -139,7 +152,7 @@ export class Metrics {
         await Promise.all(
           [...byName.values()].map(async (queue) => {
             // Redis down: the queue's series are left out of this scrape rather than failing all of it.
-            const counts = await queue.getJobCounts().catch(() => undefined);
+            const counts = await within(SCRAPE_READ_TIMEOUT_MS, queue.getJobCounts());
             if (!counts) return;
             for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
           }),
@@ -215,13 +228,13 @@ export class Metrics {
     return () => this.pools.delete(knex);
   }
 
-  /** The outbox gauges read `probe` (one query), at most every OUTBOX_CACHE_MS; a failed read leaves them out. */
+  /** The outbox gauges read `probe` (one query), at most every OUTBOX_CACHE_MS; a failed or slow read leaves them out. */
   watchOutbox(probe: () => Promise<OutboxBacklog>): () => void {
     let last: { at: number; value: Promise<OutboxBacklog | undefined> } | undefined;
     const cached = () => {
       const now = Date.now();
-      if (!last || now - last.at > OUTBOX_CACHE_MS) last = { at: now, value: probe().catch(() => undefined) };
-      return last.value as Promise<OutboxBacklog>;
+      if (!last || now - last.at > OUTBOX_CACHE_MS) last = { at: now, value: within(SCRAPE_READ_TIMEOUT_MS, probe()) };
+      return last.value;
     };
     this.outbox = cached;
     return () => {
