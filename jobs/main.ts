@@ -55,6 +55,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
   );
   const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const unwatchQueue = metrics.watchQueue(queue);
+  metrics.watchRedis(queue, 'bull-mail'); // Bull's Redis errors; the mail worker logs them
   const worker = startMailWorker({
     queue,
     transport,

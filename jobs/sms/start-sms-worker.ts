@@ -32,6 +32,7 @@ export async function startSmsRole(
   );
   const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, { redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const unwatchQueue = metrics.watchQueue(queue);
+  metrics.watchRedis(queue, 'bull-sms'); // Bull's Redis errors; the SMS worker logs them
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger),
