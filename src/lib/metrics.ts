@@ -228,7 +228,7 @@ export class Metrics {
     return () => this.pools.delete(knex);
   }
 
-  /** The outbox gauges read `probe` (one query), at most every OUTBOX_CACHE_MS; a failed or slow read leaves them out. */
+  /** The outbox gauges read `probe` (one query), at most every OUTBOX_CACHE_MS; a failed or slow read keeps their last value. */
   watchOutbox(probe: () => Promise<OutboxBacklog>): () => void {
     let last: { at: number; value: Promise<OutboxBacklog | undefined> } | undefined;
     const cached = () => {
