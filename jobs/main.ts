@@ -20,6 +20,8 @@ import { loadMailTemplates } from './mail/render.js';
 import { startSmsRole } from './sms/start-sms-worker.js'; // SMS: phone verification codes
 import { startOutboxRelay } from '../src/events/start-outbox-relay.js';
 import { createRedis, type RedisClient } from '../src/lib/redis.js';
+import { processMetrics } from '../src/lib/metrics.js';
+import { startMetricsServer } from '../src/api/operator/metrics-server.js';
 
 /** Past this, shutdown gives up waiting (e.g. an SMTP server that never answers) and exits non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 60_000;
@@ -85,11 +87,18 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
       logger.warn({ ...smtpTarget, reason: err.message }, 'SMTP server not reachable yet; mail will retry'),
   );
 
+  // One registry for the process: with --with-api the API's /metrics shows the worker's series too.
+  const metrics = processMetrics(config.metrics.enabled);
+  metrics.watchRedis(redis, 'barong-mail-marks', (err) =>
+    logger.warn({ reason: err.message }, 'mail marks: Redis error'),
+  );
   const queue = createQueue<QueuedMail>(MAIL_QUEUE_NAME, {
     redis: config.redis,
     prefix: config.redisPrefix,
     ratePerSecond: config.mailDelivery.ratePerSecond,
   });
+  const unwatchQueue = metrics.watchQueue(queue);
+  metrics.watchRedis(queue, 'bull-mail'); // Bull's Redis errors; the mail worker logs them
   const worker = startMailWorker({
     queue,
     transport,
@@ -105,16 +114,18 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ sto
     from: { name: config.smtp.senderName, address: config.smtp.senderEmail },
     logger,
     concurrency: config.mailDelivery.concurrency,
+    metrics,
   });
 
   // SMS: phone codes from the `sms` queue, sent with the provider each job names (jobs/sms/).
-  const sms = await startSmsRole(config, logger);
+  const sms = await startSmsRole(config, logger, metrics);
 
   // The outbox: every piece of work the API deferred (src/events/); several workers are safe.
   const relay = await startOutboxRelay(config, logger);
 
   return {
     async stop() {
+      unwatchQueue();
       await relay.stop();
       await Promise.all([worker.close(), sms.stop()]);
       transport.close();
@@ -131,6 +142,8 @@ async function main(): Promise<void> {
 
   const worker = await startWorker(config, logger);
   const api = withApi ? await startApi(config) : undefined;
+  // Alone, the worker has no HTTP port of its own: its series get the metrics listener (the API's serves them otherwise).
+  const metricsServer = withApi ? undefined : await startMetricsServer(config, logger, processMetrics(), 'worker');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -144,6 +157,7 @@ async function main(): Promise<void> {
     // API first, so no new mail is enqueued by this process while the worker drains.
     (async () => {
       if (api) await api.stop();
+      await metricsServer?.close();
       await worker.stop();
     })().then(
       () => {

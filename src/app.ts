@@ -32,6 +32,8 @@ export interface AppDeps {
   queueBoard?: express.Router;
   /** Barong's management transport (method, query, JSON body), ahead of every management route. */
   managementTransport?: RequestHandler[];
+  /** Times every answer but the gateway authorizer's (src/api/middleware/request-metrics.ts); none when metrics are off. */
+  requestMetrics?: RequestHandler;
   /** IP restrictions of each operation, checked before its access guard. */
   restrictions?: Restrictions;
 }
@@ -73,6 +75,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(servePublishedPath);
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
+
+  // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of, and
+  // before the request timer: it counts its decision and nothing else (docs/operations.md#metrics).
+  const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
+  if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
+  app.use(routers.gateway);
+  if (deps.requestMetrics) app.use(deps.requestMetrics);
+
   if (deps.devInboxRoutes) app.use(deps.devInboxRoutes);
 
   if (deps.queueBoard) app.use(deps.queueBoard);
@@ -81,11 +91,6 @@ export function createApp(deps: AppDeps): Express {
     crossOrigin(config, (path) => GATEWAY_PATH.test(path)),
   );
   if (deps.docsPage) app.use(deps.docsPage);
-
-  // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of.
-  const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
-  if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
-  app.use(routers.gateway);
 
   // A fragment is never part of a request target (RFC 9112 §3.2). One inside the path would make the router cut the
   // path (and the query after it) at `#` while the validator reads the path whole: the two would disagree about

@@ -50,6 +50,8 @@ import { LocalStorage } from './lib/storage/local-storage.js';
 import { DevInbox, devInboxKey } from './lib/dev-inbox.js';
 import { createDevInboxRoutes } from './api/dev/dev-inbox-routes.js';
 import { createApp } from './app.js';
+import { processMetrics } from './lib/metrics.js';
+import { requestMetrics } from './api/middleware/request-metrics.js';
 
 export interface Services
   extends
@@ -77,11 +79,15 @@ export interface Services
 async function connect(config: Config, logger: Logger): Promise<Omit<Platform, keyof EventServices>> {
   const knex = createKnex(config.database);
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
+  const metrics = processMetrics(config.metrics.enabled);
+  const redis = createRedis(config.redis);
+  metrics.watchRedis(redis, 'barong', (err) => logger.warn({ reason: err.message }, 'Redis connection error'));
   return {
     config,
     logger,
     knex,
-    redis: createRedis(config.redis),
+    metrics,
+    redis,
     redisKeys: new RedisKeys(config.redisPrefix),
     jwtKeys: await startKeyRing({ config, logger, knex, encryptor }),
     encryptor,
@@ -90,6 +96,7 @@ async function connect(config: Config, logger: Logger): Promise<Omit<Platform, k
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
   const connections = await connect(config, logger);
+  const unwatchPool = connections.metrics.watchPool(connections.knex, 'api');
   const platform: Platform = { ...connections, ...createEventServices(connections) };
   const shared: AreaDeps = { ...platform, ...createSharedServices(platform) };
   const signIn = createSessionServices(shared);
@@ -124,6 +131,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       closeKycServices(kyc);
       platform.jwtKeys.stop();
       await boardQueues?.close();
+      unwatchPool();
       await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
     },
   };
@@ -182,7 +190,14 @@ export function composeApp(
       bodyLimit: managementBodyLimit(services.config.uploads.maxBytes),
     }),
     restrictions: restrictionGuard(services.policy), // IP restrictions on this server's own operations too
-    operatorRoutes: createOperatorRoutes({ knex: services.knex, redis: services.redis, stopping: lifecycle.stopping }),
+    operatorRoutes: createOperatorRoutes({
+      knex: services.knex,
+      redis: services.redis,
+      registry: services.metrics.registry,
+      metrics: services.config.metrics,
+      stopping: lifecycle.stopping,
+    }),
+    requestMetrics: services.config.metrics.enabled ? requestMetrics(services.metrics) : undefined,
     docsPage: createDocsPage(services.contract.basePath, publishedDocuments(services.contract.swagger)),
     // Signed links of the local storage provider (S3 links point at the bucket).
     fileRoutes: services.fileStorage instanceof LocalStorage ? createFileRoutes(services.fileStorage) : undefined,

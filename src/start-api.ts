@@ -11,6 +11,7 @@ import { notImplementedOperations } from './api/router.js';
 import { DEV_INBOX_PATH } from './api/dev/dev-inbox-routes.js';
 
 import { trackForDrain } from './lib/http-drain.js';
+import { startMetricsServer } from './api/operator/metrics-server.js';
 
 export function loadConfigOrExit(): Config {
   try {
@@ -57,6 +58,8 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   });
   logger.info({ port: config.http.port, host: config.http.host }, 'barong API listening');
   if (config.devInbox) logger.info(`dev inbox: ${devInboxUrl(config)} (this machine only)`);
+  // With --with-api the worker records into the same registry, so this one listener serves both.
+  const metricsServer = await startMetricsServer(config, logger, services.metrics, 'api');
 
   const { shutdownTimeoutMs } = config.http;
   let stopped: Promise<void> | undefined;
@@ -66,6 +69,7 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
       stopped ??= (async () => {
         stopping = true;
         logger.info({ timeoutMs: shutdownTimeoutMs }, 'barong API stopping: finishing the requests in flight');
+        await metricsServer?.close();
         const { cut } = await drain.drain(shutdownTimeoutMs);
         if (cut) logger.warn({ cut, timeoutMs: shutdownTimeoutMs }, 'shutdown timeout: unfinished requests cut');
         await services.close();

@@ -10,6 +10,7 @@ import type { Job, Queue } from '../../src/queues/create-queue.js';
 import { openMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
 import type { Encryptor } from '../../src/lib/encryptor.js';
 import type { Logger } from '../../src/lib/logger.js';
+import type { Metrics } from '../../src/lib/metrics.js';
 import { MailRenderError, renderMail, type RenderOptions } from './render.js';
 import type { RedisClient } from '../../src/lib/redis.js';
 
@@ -25,6 +26,8 @@ export interface MailWorkerOptions {
   render: RenderOptions;
   from: { name: string; address: string };
   logger: Logger;
+  /** Each SMTP attempt's time and failures (`barong_mail_send_*`, provider `smtp`). */
+  metrics?: Pick<Metrics, 'mailSends' | 'mailFailures'>;
   concurrency?: number;
 }
 
@@ -58,6 +61,18 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const log = logger.child({ component: 'mail-worker', queue: queue.name });
   const from = { name: options.from.name, address: options.from.address };
 
+  async function timedSend(send: () => Promise<unknown>): Promise<void> {
+    const stopTimer = options.metrics?.mailSends.startTimer({ provider: 'smtp' });
+    try {
+      await send();
+    } catch (err) {
+      options.metrics?.mailFailures.inc({ provider: 'smtp' });
+      throw err;
+    } finally {
+      stopTimer?.();
+    }
+  }
+
   async function processJob(job: Job<QueuedMail>): Promise<MailJobResult> {
     const mail = openJob(job);
     const messageId = messageIdFor(mail.idempotencyKey, from.address);
@@ -81,14 +96,16 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     // Duplicate window, stated honestly: if the process dies (or Redis fails) after the SMTP server accepted the
     // message and before the mark below is written, the job runs again and the mail goes out a second time,
     // with the same Message-ID. Marking before sending would close that window but could lose the mail instead.
-    await transport.sendMail({
-      from,
-      to: mail.to,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      messageId,
-    });
+    await timedSend(() =>
+      transport.sendMail({
+        from,
+        to: mail.to,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        messageId,
+      }),
+    );
 
     try {
       await redis.set(markKey, new Date().toISOString(), 'EX', SENT_MARK_TTL_SECONDS);

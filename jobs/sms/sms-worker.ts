@@ -11,11 +11,12 @@
 import type { Job, Queue } from '../../src/queues/create-queue.js';
 import type { SmsJob } from '../../src/queues/sms-queue.js';
 import type { Logger } from '../../src/lib/logger.js';
+import type { Metrics } from '../../src/lib/metrics.js';
 import type { Encryptor } from '../../src/lib/encryptor.js';
 import type { SealedMessage, SmsProviderName } from '../../src/domain/phones/phone-events.js';
 import type { SmsFailures } from '../../src/domain/phones/sms-failures.js';
 import { classifyTwilioError, TWILIO_UNEXPECTED, type TwilioFailure } from '../../src/domain/phones/twilio.js';
-import { UnsendableSmsError, type SmsProvider } from './sms-providers.js';
+import { UnsendableSmsError, type OutgoingCode, type SmsProvider } from './sms-providers.js';
 import type { RedisClient } from '../../src/lib/redis.js';
 
 export interface SmsWorkerOptions {
@@ -28,6 +29,8 @@ export interface SmsWorkerOptions {
   encryptor: Encryptor;
   failures: SmsFailures;
   logger: Logger;
+  /** Each provider call's time and failures (`barong_sms_send_*`, by provider). */
+  metrics?: Pick<Metrics, 'smsSends' | 'smsFailures'>;
   concurrency?: number;
 }
 
@@ -94,6 +97,19 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
     }
   }
 
+  async function timedSend(provider: SmsProvider, message: OutgoingCode): Promise<{ ref: string | null }> {
+    const labels = { provider: provider.name };
+    const stopTimer = options.metrics?.smsSends.startTimer(labels);
+    try {
+      return await provider.send(message);
+    } catch (err) {
+      options.metrics?.smsFailures.inc(labels);
+      throw err;
+    } finally {
+      stopTimer?.();
+    }
+  }
+
   async function processJob(job: Job<SmsJob>): Promise<SmsJobResult> {
     const sms = job.data;
     const jobLog = log.child({
@@ -122,7 +138,7 @@ export function startSmsWorker(options: SmsWorkerOptions): SmsWorker {
     try {
       const message = open(job);
       to = message.to;
-      ({ ref } = await provider.send({ to: message.to, code: message.code, channel: sms.channel }));
+      ({ ref } = await timedSend(provider, { to: message.to, code: message.code, channel: sms.channel }));
     } catch (err) {
       return fail(job, err instanceof UnsendableSmsError ? unsendable(err.message) : classifyTwilioError(err));
     }

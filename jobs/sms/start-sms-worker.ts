@@ -4,13 +4,18 @@ import type { Logger } from '../../src/lib/logger.js';
 import { Encryptor } from '../../src/lib/encryptor.js';
 import { createRedis, RedisKeys } from '../../src/lib/redis.js';
 import { DevInbox, devInboxKey } from '../../src/lib/dev-inbox.js';
+import { processMetrics, type Metrics } from '../../src/lib/metrics.js';
 import { createQueue } from '../../src/queues/create-queue.js';
 import { SMS_QUEUE_NAME, type SmsJob } from '../../src/queues/sms-queue.js';
 import { SmsFailures } from '../../src/domain/phones/sms-failures.js';
 import { createSmsProviders } from './sms-providers.js';
 import { startSmsWorker } from './sms-worker.js';
 
-export async function startSmsRole(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+export async function startSmsRole(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics = processMetrics(config.metrics.enabled),
+): Promise<{ stop(): Promise<void> }> {
   const target = { verification: config.phoneVerification, twilioApi: config.twilio.apiBase ?? 'https://*.twilio.com' };
   if (config.phoneVerification === 'mock' && config.devInbox) {
     logger.warn(
@@ -27,6 +32,9 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
   }
 
   const redis = createRedis(config.redis, 'barong-sms-marks');
+  metrics.watchRedis(redis, 'barong-sms-marks', (err) =>
+    logger.warn({ reason: err.message }, 'SMS marks: Redis error'),
+  );
   const encryptor = new Encryptor(config.encryptionKeys, config.blindIndexKeys);
   const devInbox = config.devInbox ? new DevInbox(redis, devInboxKey(config.redisPrefix), encryptor) : undefined;
   const queue = createQueue<SmsJob>(SMS_QUEUE_NAME, {
@@ -34,6 +42,8 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     prefix: config.redisPrefix,
     ratePerSecond: config.smsDelivery.ratePerSecond,
   });
+  const unwatchQueue = metrics.watchQueue(queue);
+  metrics.watchRedis(queue, 'bull-sms'); // Bull's Redis errors; the SMS worker logs them
   const worker = startSmsWorker({
     queue,
     providers: createSmsProviders(config, logger, devInbox),
@@ -43,10 +53,12 @@ export async function startSmsRole(config: Config, logger: Logger): Promise<{ st
     failures: new SmsFailures(redis, new RedisKeys(config.redisPrefix), config.phoneCodes.ttlSeconds),
     logger,
     concurrency: config.smsDelivery.concurrency,
+    metrics,
   });
 
   return {
     async stop() {
+      unwatchQueue();
       await worker.close();
       await redis.quit().catch(() => redis.disconnect());
     },

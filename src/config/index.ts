@@ -20,6 +20,7 @@ import { events } from './events.js';
 import { limits } from './limits.js';
 import { mail } from './mail.js';
 import { management } from './management.js';
+import { metrics } from './metrics.js';
 import { passwords } from './passwords.js';
 import { phones } from './phones.js';
 import { redis } from './redis.js';
@@ -33,6 +34,7 @@ import { tokens } from './tokens.js';
 export { ConfigError } from './config-error.js';
 export { BARONG_DEFAULT_PASSWORD_REGEXP, compilePasswordRegexp } from './passwords.js';
 export { UPLOAD_EXTENSIONS } from './storage.js';
+export type { MetricsExposure } from './metrics.js';
 export type { ManagementScope, ManagementSigner } from './management.js';
 export { ABILITY_SUBJECTS, type AbilitiesFile, type AbilityAction, type AbilitySubject } from './admin.js';
 
@@ -57,6 +59,7 @@ export const CONFIG_AREAS = [
   management,
   events,
   retention,
+  metrics,
   storage,
   cli,
   barongImport,

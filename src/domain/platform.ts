@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Knex } from '../db/knex.js';
 import type { Encryptor } from '../lib/encryptor.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { RedisClient, RedisKeys } from '../lib/redis.js';
 import type { EventDispatcher } from './events/event-dispatcher.js';
 import type { KeyRing } from './keys/key-ring.js';
@@ -17,6 +18,8 @@ export interface Platform {
   /** The JWT keys, the stored ones read again on a timer (stopped when the services close). */
   jwtKeys: KeyRing;
   encryptor: Encryptor;
+  /** The process's Prometheus series (src/lib/metrics.ts). */
+  metrics: Metrics;
   dispatcher: EventDispatcher;
   uow: UnitOfWork;
 }

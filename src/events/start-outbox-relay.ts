@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis, duplicateRedis, RedisKeys } from '../lib/redis.js';
+import { processMetrics } from '../lib/metrics.js';
 import { Encryptor } from '../lib/encryptor.js';
 import { EventOutboxRepository } from '../db/repositories/event-outbox-repository.js';
 import { repositories } from '../db/repositories/index.js';
@@ -85,6 +86,17 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     ...(publisher ? [eventApiConsumer(publisher, jwtKeys)] : []),
   ];
   const outbox = new EventOutboxRepository(knex, codec);
+  // The worker's series: its pool, its Redis, the queues it feeds and the outbox, read when scraped.
+  const metrics = processMetrics(config.metrics.enabled);
+  const unwatch = [
+    metrics.watchPool(knex, 'relay'),
+    metrics.watchQueue(mailQueue),
+    metrics.watchQueue(smsQueue),
+    metrics.watchOutbox(() => outbox.backlog()),
+  ];
+  metrics.watchRedis(redis, 'barong-outbox', (err) =>
+    logger.warn({ reason: err.message }, 'outbox relay: Redis error'),
+  );
   relay = new OutboxRelay({ outbox, consumers, logger, options: eventApi.relay });
   const retention = new RetentionSweeper({
     outbox,
@@ -118,6 +130,7 @@ export async function createOutboxRelay(config: Config, logger: Logger): Promise
     },
     async stop() {
       await Promise.all([relay.stop(), retention.stop()]);
+      for (const stopWatching of unwatch) stopWatching();
       jwtKeys.stop();
       await Promise.allSettled([publisher?.close(), mailQueue.close(), smsQueue.close()]);
       storage.close?.();

@@ -70,6 +70,15 @@ export class MailQueue {
     await this.queue.add(job.template, sealMail(job, this.sealer), { jobId: job.idempotencyKey });
   }
 
+  /** The queue's name and job counts, for `barong_queue_jobs` (src/lib/metrics.ts). */
+  get name(): string {
+    return this.queue.name;
+  }
+
+  getJobCounts() {
+    return this.queue.getJobCounts();
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

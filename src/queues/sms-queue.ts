@@ -20,6 +20,15 @@ export class SmsQueue {
     await this.queue.add('phone_code', job, { jobId: job.idempotencyKey });
   }
 
+  /** The queue's name and job counts, for `barong_queue_jobs` (src/lib/metrics.ts). */
+  get name(): string {
+    return this.queue.name;
+  }
+
+  getJobCounts() {
+    return this.queue.getJobCounts();
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

@@ -18,7 +18,14 @@
  *
  * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 50), BENCH_PIPELINING (default 1), BENCH_SCENARIOS (comma list, default ceiling,session,apikey; the
- * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does).
+ * opt-in `healthz` adds GET /healthz, which skips the contract validator as the authorizer does),
+ * BENCH_METRICS_COMPARE (default 1; 0 skips the comparison below), BENCH_METRICS_ROUNDS (default 4).
+ *
+ * What metrics cost the authorizer: after the table, each authorizer scenario runs on fresh API processes on the
+ * same database, one at a time, alternately with metrics on and with BARONG_METRICS_ENABLED=false (BENCH_DURATION
+ * split over BENCH_METRICS_ROUNDS rounds, each process warmed up first), and a second table prints both speeds and
+ * their ratio; the count one decision adds (src/lib/metrics.ts, `gatewayDecision`) is also timed in
+ * this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
  */
 import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
@@ -30,8 +37,9 @@ import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';
 import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
 import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
-import { formatTable, type Row } from './bench-table.js';
-import { runBench, withBenchServer } from './bench-server.js';
+import { Metrics } from '../../src/lib/metrics.js';
+import { formatMetricsCost, formatTable, type MetricsCostRow, type Row } from './bench-table.js';
+import { runBench, startSiblingServer, withBenchServer, type BenchServer } from './bench-server.js';
 
 const PASSWORD = 'B3nch-Fixture!Secret';
 const USER_AGENT = 'barong-bench/1.0';
@@ -51,6 +59,7 @@ const WARMUP = setting('BENCH_WARMUP', 2);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const PIPELINING = setting('BENCH_PIPELINING', 1);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'ceiling,session,apikey').split(',').map((s) => s.trim());
+const METRICS_COMPARE = process.env.BENCH_METRICS_COMPARE !== '0';
 
 interface Key {
   kid: string;
@@ -221,6 +230,53 @@ async function run(url: string, s: Scenario, duration: number): Promise<{ result
   return { result, counts };
 }
 
+/** Nanoseconds per call of the authorizer's one metrics call, allowed and refused, in this process. */
+function decisionCountCost(): { allowedNs: number; refusedNs: number; calls: number } {
+  const metrics = new Metrics(false);
+  const calls = 5_000_000;
+  const perCall = (answer: string) => {
+    for (let i = 0; i < calls / 10; i++) metrics.gatewayDecision(answer); // warm-up: let the JIT settle
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) metrics.gatewayDecision(answer);
+    return Number(process.hrtime.bigint() - started) / calls;
+  };
+  return { allowedNs: perCall('allowed'), refusedNs: perCall('authz.invalid_session'), calls };
+}
+
+const ROUNDS = setting('BENCH_METRICS_ROUNDS', 4);
+const roundSeconds = () => Math.max(2, Math.round(DURATION / ROUNDS));
+
+/**
+ * Each scenario on a fresh API process beside the bench's server, on its database, with metrics on, then on one
+ * with BARONG_METRICS_ENABLED=false (BENCH_METRICS_OFF_ENABLED=true makes both sides the same, to see the method's
+ * own noise), round after round with the order swapped each round. One process at a time: two running side by
+ * side on a loaded machine differed by a quarter even when both had metrics on.
+ */
+async function compareMetrics(server: BenchServer, chosen: Scenario[]): Promise<MetricsCostRow[]> {
+  const rows = new Map(chosen.map((s) => [s.name, { scenario: s.name, onRps: 0, offRps: 0, failures: 0 }]));
+  const sides = [
+    { field: 'onRps', enabled: 'true' },
+    { field: 'offRps', enabled: process.env.BENCH_METRICS_OFF_ENABLED ?? 'false' },
+  ] as const;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of round % 2 ? [...sides].reverse() : sides) {
+      const sibling = await startSiblingServer(server, { BARONG_METRICS_ENABLED: side.enabled });
+      try {
+        for (const s of chosen) {
+          const row = rows.get(s.name)!;
+          await run(sibling.base, s, WARMUP);
+          const { result, counts } = await run(sibling.base, s, roundSeconds());
+          row[side.field] += result.requests.average / ROUNDS;
+          row.failures += counts.bad + result.errors + result.timeouts;
+        }
+      } finally {
+        await sibling.stop();
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
 async function main(): Promise<void> {
   const overrides = {
     // Only the fixture's password hash and the one login use argon2; keep them quick.
@@ -233,14 +289,16 @@ async function main(): Promise<void> {
   await withBenchServer(
     overrides,
     (env) => createFixture(env, CONNECTIONS),
-    async ({ base }, fixture) => {
+    async (server, fixture) => {
+      const { base } = server;
       const cookie = await login(base, fixture);
       const rows: Row[] = [];
       let ceiling: number | undefined;
       console.log(
         `authz benchmark: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per scenario`,
       );
-      for (const s of scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name))) {
+      const chosen = scenarios(cookie, fixture.keys).filter((x) => SCENARIOS.includes(x.name));
+      for (const s of chosen) {
         await run(base, s, WARMUP);
         const { result, counts } = await run(base, s, DURATION);
         const failures = counts.bad + result.errors + result.timeouts;
@@ -261,6 +319,18 @@ async function main(): Promise<void> {
         });
       }
       console.log(formatTable(rows));
+      const authorizerScenarios = chosen.filter((s) => s.target !== undefined);
+      if (METRICS_COMPARE && authorizerScenarios.length) {
+        const costs = await compareMetrics(server, authorizerScenarios);
+        console.log(
+          `\nmetrics on (BARONG_METRICS_ENABLED=true) vs off: a fresh API process per side and round, ${ROUNDS} rounds of ${roundSeconds()} s`,
+        );
+        console.log(formatMetricsCost(costs));
+      }
+      const cost = decisionCountCost();
+      console.log(
+        `one decision's count, in-process (${cost.calls} calls): allowed ${cost.allowedNs.toFixed(1)} ns, refused ${cost.refusedNs.toFixed(1)} ns`,
+      );
     },
   );
 }

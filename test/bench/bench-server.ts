@@ -52,10 +52,7 @@ export async function withBenchServer<F>(
     await waitForHealth(`${base}/healthz`, server);
     await bench({ base, env, pid: server.pid! }, fixture);
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => (server!.exitCode !== null ? r(null) : server!.once('exit', r)));
-    }
+    if (server) await stopServer(server);
     const redis = createRedis(loadConfig(env).redis, 'bench-cleanup');
     try {
       await deleteKeysWithPrefix(redis, env.BARONG_REDIS_PREFIX!);
@@ -64,6 +61,34 @@ export async function withBenchServer<F>(
     }
     await db.destroy();
   }
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  server.kill('SIGTERM');
+  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+}
+
+/**
+ * A second API process beside the bench's server, on the same database and Redis prefix, with `overrides` added
+ * (e.g. metrics off): both answer the same fixture, so a scenario can be compared on the two.
+ */
+export async function startSiblingServer(
+  server: BenchServer,
+  overrides: NodeJS.ProcessEnv,
+  command: readonly string[] = SOURCE_API_COMMAND,
+): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const env = { ...server.env, PORT: String(port), ...overrides };
+  const child = spawn(process.execPath, command, { stdio: ['ignore', 'inherit', 'inherit'], env });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(`${base}/healthz`, child);
+  } catch (err) {
+    await stopServer(child);
+    throw err;
+  }
+  return { base, stop: () => stopServer(child) };
 }
 
 /** Runs a benchmark's main and exits with its outcome. */

@@ -42,3 +42,26 @@ export function formatTable(rows: Row[]): string {
   for (const r of rows) if (r.firstFailure) out.push(`${r.scenario}: first unexpected answer: ${r.firstFailure}`);
   return out.join('\n');
 }
+
+/** One authorizer scenario on a server with metrics on and on one with them off, run right after. */
+export interface MetricsCostRow {
+  scenario: string;
+  onRps: number;
+  offRps: number;
+  /** Answers that were not the expected 200 on either server: the speeds mean nothing then. */
+  failures: number;
+}
+
+export function formatMetricsCost(rows: MetricsCostRow[]): string {
+  const header = ['scenario', 'on req/s', 'off req/s', 'on/off'];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.onRps.toFixed(0),
+    r.offRps.toFixed(0),
+    r.failures > 0 || r.offRps === 0 ? 'n/a' : (r.onRps / r.offRps).toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

@@ -39,6 +39,7 @@ describe('secret settings read from files (X_FILE)', () => {
         'BARONG_GEETEST_KEY',
         'BARONG_IMPORT_S3_ACCESS_KEY',
         'BARONG_IMPORT_S3_SECRET_KEY',
+        'BARONG_METRICS_TOKEN',
         'BARONG_RECAPTCHA_SECRET_KEY',
         'BARONG_REDIS_URL',
         'BARONG_SMTP_PASSWORD',

@@ -97,6 +97,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ BARONG_SMTP_HOST: 'smtp.example' }).devInbox).toBe(true);
   });
 
+  it('serves /metrics on its own port, behind the token, to loopback outside production, or nowhere', () => {
+    const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
+    const token = 'a-scraper-token-0123';
+    const exposure = (env: Record<string, string>) => loadConfig(env).metrics.exposure;
+    expect(exposure({})).toBe('loopback');
+    expect(exposure({ NODE_ENV: 'production', BARONG_ENCRYPTION_KEYS: keys, BARONG_SMTP_HOST: 'smtp.example' })).toBe(
+      'off',
+    );
+    expect(
+      exposure({
+        NODE_ENV: 'production',
+        BARONG_ENCRYPTION_KEYS: keys,
+        BARONG_SMTP_HOST: 'smtp.example',
+        BARONG_METRICS_TOKEN: token,
+      }),
+    ).toBe('token');
+    expect(exposure({ BARONG_METRICS_PORT: '9394', BARONG_METRICS_TOKEN: token })).toBe('port');
+    expect(exposure({ BARONG_METRICS_PORT: '9394', BARONG_METRICS_ENABLED: 'false' })).toBe('off');
+    expect(() => loadConfig({ BARONG_METRICS_TOKEN: 'short' })).toThrow(/BARONG_METRICS_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ BARONG_METRICS_PORT: '70000' })).toThrow(/BARONG_METRICS_PORT/);
+  });
+
   it('marks the session cookie Secure in production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     expect(

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { ASSETS, DEFAULT_OUT_DIR } from '../../src/build/build.js';
-import { CONFIG_AREAS } from '../../src/config/index.js';
+import { CONFIG_AREAS, loadConfig } from '../../src/config/index.js';
 import { createOperatorRoutes } from '../../src/api/operator/operator-routes.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -145,7 +145,12 @@ describe('Dockerfile', () => {
     const health = final.find((i) => i.keyword === 'HEALTHCHECK')!.args;
     const path_ = /'[^']*(\/readyz)'/.exec(health)?.[1];
     expect(path_).toBe('/readyz');
-    const router = createOperatorRoutes({ knex: {} as never, redis: {} as never, registry: {} as never });
+    const router = createOperatorRoutes({
+      knex: {} as never,
+      redis: {} as never,
+      registry: {} as never,
+      metrics: loadConfig({}).metrics,
+    });
     const routes = (router as unknown as { stack: { route?: { path: string } }[] }).stack.map((l) => l.route?.path);
     expect(routes).toContain(path_);
   });

@@ -8,7 +8,8 @@ import type { Request } from 'express';
 import type { Config } from '../../config/index.js';
 import type { Authorizer, AuthzRequest } from '../../domain/authz/authorizer.js';
 import type { Handler, Reply } from '../types.js';
-import { badRequest } from '../../errors/app-error.js';
+import { AppError, badRequest } from '../../errors/app-error.js';
+import type { Metrics } from '../../lib/metrics.js';
 import { canonicalUpstreamPath, INVALID_PATH, type CanonicalPath } from '../../domain/authz/upstream-path.js';
 import { clientIp } from '../auth/auth-context.js';
 
@@ -27,6 +28,13 @@ export type AuthorizeOperation = (typeof AUTHORIZE_OPERATIONS)[number];
 export interface AuthzHandlerDeps {
   authorizer: Authorizer;
   config: Config;
+  /** One count per answer: `allowed`, or the refusal's key; nothing else on this path (docs/operations.md#metrics). */
+  metrics: Pick<Metrics, 'gatewayDecision'>;
+}
+
+/** The answer's name in `barong_gateway_decisions_total`: a closed set (the error catalogue), never request data. */
+function refusalKey(err: unknown): string {
+  return err instanceof AppError ? (err.keys[0] ?? 'server.internal_error') : 'server.internal_error';
 }
 
 /** Where the authorizer is mounted (src/api/router.ts); Express matched the request against one of these. */
@@ -102,7 +110,7 @@ function apiKeyHeaders(req: Request): AuthzRequest['apiKey'] {
 export function createAuthzHandlers(d: AuthzHandlerDeps) {
   const cookieName = d.config.session.cookieName;
 
-  const authorize = async (req: Request): Promise<Reply<'authorizeGet'>> => {
+  const decide = async (req: Request): Promise<Reply<'authorizeGet'>> => {
     const forwarded = forwardedRequest(req);
     const grant = await d.authorizer.authorize({
       method: forwarded?.method ?? req.method.toUpperCase(),
@@ -119,6 +127,17 @@ export function createAuthzHandlers(d: AuthzHandlerDeps) {
       body: undefined,
       headers: grant.token ? { Authorization: `Bearer ${grant.token}` } : undefined,
     };
+  };
+
+  const authorize = async (req: Request): Promise<Reply<'authorizeGet'>> => {
+    try {
+      const reply = await decide(req);
+      d.metrics.gatewayDecision('allowed');
+      return reply;
+    } catch (err) {
+      d.metrics.gatewayDecision(refusalKey(err));
+      throw err;
+    }
   };
 
   // The operations differ only in their method: same parameters, same answers.

@@ -1,24 +1,26 @@
 /**
  * Endpoints for operators, outside the published contract: liveness, readiness (database and Redis
- * answer, and the process is not stopping) and Prometheus metrics.
+ * answer, and the process is not stopping) and Prometheus metrics (where the settings serve them on the API's port:
+ * metrics-access.ts).
  */
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import { createRouter } from '../routing.js';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Config } from '../../config/index.js';
 import type { Knex } from '../../db/knex.js';
 import type { RedisClient } from '../../lib/redis.js';
+import { metricsEndpoint } from './metrics-access.js';
 
 export interface OperatorDeps {
   knex: Knex;
   redis: RedisClient;
-  registry?: Registry;
+  registry: Registry;
+  metrics: Config['metrics'];
   /** True once the process drains for a stop: readiness fails at once, so a load balancer sends no more. */
   stopping?: () => boolean;
 }
 
 export function createOperatorRoutes(deps: OperatorDeps): Router {
-  const registry = deps.registry ?? new Registry();
-  if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'barong_' });
   const router = createRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -33,8 +35,6 @@ export function createOperatorRoutes(deps: OperatorDeps): Router {
     const ok = database === 'ok' && redis === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  router.get('/metrics', metricsEndpoint(deps.metrics, 'api', deps.registry));
   return router;
 }

@@ -134,6 +134,21 @@ export class EventOutboxRepository {
     return Number((result as { affectedRows?: number }).affectedRows ?? 0);
   }
 
+  /**
+   * The metrics' view (`barong_outbox_*`): unsent rows, counted up to `cap` so a huge backlog cannot make the read
+   * slow, and the age of the oldest by the database clock. Both walk the (sent_at, id) index.
+   */
+  async backlog(cap = 100_000): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [rows] = await this.db.raw(
+      `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM event_outbox WHERE sent_at IS NULL LIMIT ?) AS capped) AS pending,
+              (SELECT TIMESTAMPDIFF(MICROSECOND, created_at, NOW(3)) FROM event_outbox
+                WHERE sent_at IS NULL ORDER BY id LIMIT 1) AS oldest_us`,
+      [cap],
+    );
+    const row = (rows as Row[])[0];
+    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_us ?? 0)) / 1e6 };
+  }
+
   async countPending(): Promise<number> {
     const [r] = await this.db('event_outbox').whereNull('sent_at').count({ n: '*' });
     return Number(r?.n ?? 0);

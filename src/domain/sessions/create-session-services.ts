@@ -10,7 +10,17 @@ import type { AreaDeps } from '../create-shared-services.js';
 
 export type SessionServicesDeps = Pick<
   AreaDeps,
-  'config' | 'logger' | 'redis' | 'redisKeys' | 'uow' | 'hasher' | 'privateLabels' | 'totp' | 'captcha' | 'sessions'
+  | 'config'
+  | 'logger'
+  | 'metrics'
+  | 'redis'
+  | 'redisKeys'
+  | 'uow'
+  | 'hasher'
+  | 'privateLabels'
+  | 'totp'
+  | 'captcha'
+  | 'sessions'
 >;
 
 export interface SessionServices {
@@ -67,6 +77,7 @@ export function createSessionServices(d: SessionServicesDeps): SessionServices {
       captcha: d.captcha,
       throttle: loginThrottle,
       sessions: d.sessions,
+      metrics: d.metrics,
     }),
     auth0: new Auth0LoginService({
       config,

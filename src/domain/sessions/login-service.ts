@@ -5,7 +5,8 @@
  * (banned, deleted …) is revealed only to someone who knows the password, unlike Barong, which checks state
  * first. 2FA users need a code, accepted once.
  */
-import { forbidden, notFound, unauthorized } from '../../errors/app-error.js';
+import { AppError, forbidden, notFound, unauthorized } from '../../errors/app-error.js';
+import type { LoginResult, Metrics } from '../../lib/metrics.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -25,6 +26,25 @@ export interface LoginDeps {
   captcha: CaptchaVerifier;
   throttle: AttemptLimiter;
   sessions: SessionStore;
+  metrics: Pick<Metrics, 'logins'>;
+}
+
+/** `barong_login_results_total`: what a refusal's key says about the attempt. */
+const RESULTS: Record<string, LoginResult> = {
+  'identity.session.invalid_params': 'wrong_password', // an unknown e-mail too: the answer is the same
+  'identity.session.too_many_attempts': 'locked',
+  'identity.session.missing_otp': 'otp_required',
+  'identity.session.invalid_otp': 'invalid_otp',
+  'identity.session.banned': 'inactive',
+  'identity.session.deleted': 'inactive',
+  'identity.session.not_active': 'inactive',
+  'identity.session.invalid_captcha_format': 'captcha_failed',
+};
+
+export function loginResultOf(err: unknown): LoginResult {
+  if (!(err instanceof AppError)) return 'error';
+  const key = err.keys[0] ?? '';
+  return RESULTS[key] ?? (key.startsWith('identity.captcha.') ? 'captcha_failed' : 'error');
 }
 
 export interface Credentials {
@@ -38,6 +58,17 @@ export class LoginService {
   constructor(private readonly d: LoginDeps) {}
 
   async login(input: Credentials, ctx: RequestContext): Promise<User> {
+    try {
+      const user = await this.attempt(input, ctx);
+      this.d.metrics.logins.inc({ result: 'success' });
+      return user;
+    } catch (err) {
+      this.d.metrics.logins.inc({ result: loginResultOf(err) });
+      throw err;
+    }
+  }
+
+  private async attempt(input: Credentials, ctx: RequestContext): Promise<User> {
     await this.d.captcha.check('session_create', input.captcha_response, ctx.ip);
     const repos = this.d.uow.repos;
     const user = await repos.users.findByEmail(input.email);
