@@ -10,7 +10,7 @@ import type { AreaDeps } from '../create-shared-services.js';
 
 export type SessionServicesDeps = Pick<
   AreaDeps,
-  'config' | 'logger' | 'redis' | 'redisKeys' | 'uow' | 'hasher' | 'privateLabels' | 'totp' | 'captcha' | 'sessions'
+  'config' | 'logger' | 'redis' | 'redisKeys' | 'uow' | 'hasher' | 'privateLabels' | 'otpCodes' | 'captcha' | 'sessions'
 >;
 
 export interface SessionServices {
@@ -63,7 +63,7 @@ export function createSessionServices(d: SessionServicesDeps): SessionServices {
     login: new LoginService({
       uow: d.uow,
       hasher: d.hasher,
-      totp: d.totp,
+      codes: d.otpCodes,
       captcha: d.captcha,
       throttle: loginThrottle,
       sessions: d.sessions,
