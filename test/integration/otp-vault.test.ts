@@ -139,7 +139,7 @@ describe('with Vault configured', () => {
     // Until enabled, Vault still checks the codes; a Vault code does not enable the new secret.
     const vaultCode = await totpCode(user.vaultSecret);
     expect((await resource(t, user, '/otp/enable', { code: vaultCode })).status).toBe(422);
-    await login(t, user, await totpCode(user.vaultSecret, -1)).expect(201);
+    await login(t, user, vaultCode).expect(201); // the failed enable never asked Vault
     expect((await resource(t, user, '/otp/enable', { code: await totpCode(localSecret) })).status).toBe(200);
     const after = await stored(t, user);
     expect(after).toMatchObject({ otp: true, otpVaultKey: null });
@@ -179,6 +179,21 @@ describe('with Vault configured', () => {
     await freshBudget(t, user);
     await login(t, user, code).expect(201);
   });
+
+  it('refuses (503, never accepts) when Vault does not know the key or refuses our token', async () => {
+    const user = await importedUser(t);
+    await t.services.uow.repos.users.update(user.id, { otpVaultKey: 'barong_unknown' });
+    await login(t, user, await totpCode(user.vaultSecret)).expect(503);
+    const withWrongToken = await startTestApp({ BARONG_VAULT_ADDRESS: vault.url, BARONG_VAULT_TOKEN: 'not-it' });
+    try {
+      const other = await importedUser(withWrongToken);
+      await login(withWrongToken, other, await totpCode(other.vaultSecret)).expect(503, {
+        errors: ['identity.session.otp_unavailable'],
+      });
+    } finally {
+      await withWrongToken.close();
+    }
+  }, 60_000);
 });
 
 /** Gives the user a fresh attempt budget (the failed checks above took from it). */
