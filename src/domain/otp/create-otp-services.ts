@@ -1,5 +1,5 @@
 /** TOTP for signed-in users, and co-signing what they confirm with it: every code a user submits, wherever, spends one per-user budget. */
-import type { OtpCodes } from './otp-attempts.js';
+import type { OtpCodes } from './otp-codes.js';
 import { OtpService } from './otp-service.js';
 import { OtpCosigner } from './otp-cosigner.js';
 import type { AreaDeps } from '../create-shared-services.js';

@@ -17,7 +17,7 @@ import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import type { Totp } from './totp.js';
-import type { OtpCodes } from './otp-attempts.js';
+import type { OtpCodes } from './otp-codes.js';
 
 export interface OtpServiceDeps {
   uow: UnitOfWork;

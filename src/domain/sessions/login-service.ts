@@ -10,7 +10,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import type { OtpCodes, OtpRefusalKeys } from '../otp/otp-attempts.js';
+import type { OtpCodes, OtpRefusalKeys } from '../otp/otp-codes.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import { deferRequest, LOGIN_FAILED } from '../accounts/deferred-requests.js';
