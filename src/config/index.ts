@@ -30,6 +30,7 @@ import { server } from './server.js';
 import { sessions } from './sessions.js';
 import { storage } from './storage.js';
 import { tokens } from './tokens.js';
+import { vault } from './vault.js';
 
 export { ConfigError } from './config-error.js';
 export { BARONG_DEFAULT_PASSWORD_REGEXP, compilePasswordRegexp } from './passwords.js';
@@ -54,6 +55,7 @@ export const CONFIG_AREAS = [
   captcha,
   phones,
   auth0,
+  vault,
   mail,
   authz,
   management,

@@ -1,4 +1,7 @@
-/** What several areas share: password rules and hashing, private labels, account tokens, sessions, TOTP, captcha. */
+/**
+ * What several areas share: password rules and hashing, private labels, account tokens, sessions, TOTP and the one
+ * path every TOTP code takes (OtpCodes: login, 2FA, API keys …), captcha.
+ */
 import type { Platform } from './platform.js';
 import { PasswordPolicy } from './password-policy.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -7,6 +10,10 @@ import { AccountTokens } from './tokens/account-tokens.js';
 import { SessionJwt } from './tokens/session-jwt.js';
 import { SessionStore } from './sessions/session-store.js';
 import { Totp } from './otp/totp.js';
+import { OtpAttempts } from './otp/otp-attempts.js';
+import { OtpCodes } from './otp/otp-codes.js';
+import { VaultTotp } from './otp/vault-totp.js';
+import { VaultUserCodes } from './otp/vault-user-codes.js';
 import type { CaptchaVerifier } from './captcha/captcha.js';
 import type { GeetestClient } from './captcha/geetest.js';
 import { createCaptchaVerifier, createGeetestClient } from './captcha/create-captcha-verifier.js';
@@ -21,6 +28,7 @@ export interface SharedServices {
   sessionJwt: SessionJwt;
   sessions: SessionStore;
   totp: Totp;
+  otpCodes: OtpCodes;
   /** Undefined unless the captcha provider is Geetest. */
   geetest: GeetestClient | undefined;
   captcha: CaptchaVerifier;
@@ -32,6 +40,9 @@ export type AreaDeps = Platform & SharedServices;
 export function createSharedServices(d: SharedServicesDeps): SharedServices {
   const { config } = d;
   const geetest = createGeetestClient(config, d.logger);
+  const totp = new Totp(d.encryptor, config.app.name);
+  // Vault is asked only about imported users who have not re-enrolled, and only when it is configured.
+  const vault = config.vault && new VaultUserCodes(new VaultTotp(config.vault, d.logger), d.redis, d.redisKeys);
   return {
     passwordPolicy: new PasswordPolicy(config.password),
     hasher: new PasswordHasher(config.hashing),
@@ -42,7 +53,8 @@ export function createSharedServices(d: SharedServicesDeps): SharedServices {
       idleSeconds: config.session.expireTime,
       maxSeconds: config.session.maxLifetime,
     }),
-    totp: new Totp(d.encryptor, config.app.name),
+    totp,
+    otpCodes: new OtpCodes(totp, new OtpAttempts(d.redis, d.redisKeys, config.otpAttempts), vault),
     geetest,
     captcha: createCaptchaVerifier(config, d.logger, geetest),
   };

@@ -85,6 +85,9 @@ export const SCOPED_KEYS = [
   'identity.session.missing_otp',
   'identity.session.not_found',
   'identity.session.too_many_attempts',
+  // A user imported from Barong whose 2FA key is in Vault: no Vault configured, or Vault not answering.
+  'identity.session.otp_reenrol_required',
+  'identity.session.otp_unavailable',
 
   // Tokens: the resource API's credentials (bare) and the mailed links (why the link failed).
   'jwt.decode_and_verify',
@@ -105,6 +108,8 @@ export const SCOPED_KEYS = [
   'resource.otp.invalid',
   'resource.otp.not_enabled',
   'resource.otp.too_many_attempts',
+  'resource.otp.reenrol_required',
+  'resource.otp.vault_unavailable',
   'resource.labels.private',
 
   // API keys and service accounts: Barong spells the scope `api_key`, `service_account` and `service_accounts`.

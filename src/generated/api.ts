@@ -3777,7 +3777,7 @@ export interface operations {
                     "application/json": components["schemas"]["Errors"];
                 };
             };
-            /** @description Wrong 2FA code */
+            /** @description Wrong 2FA code; or (`identity.session.otp_reenrol_required`) a user imported from Barong whose 2FA key is in Vault while no Vault is configured, who must re-enrol through support */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3876,6 +3876,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description The 2FA code of a user imported from Barong could not be checked (Vault down); it is refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Errors"];
                 };
             };

@@ -46,6 +46,7 @@ describe('secret settings read from files (X_FILE)', () => {
         'BARONG_STORAGE_ACCESS_KEY',
         'BARONG_STORAGE_SECRET_KEY',
         'BARONG_TWILIO_AUTH_TOKEN',
+        'BARONG_VAULT_TOKEN',
         'DATABASE_PASS',
         'DATABASE_URL',
         'EVENT_API_RABBITMQ_PASSWORD',
@@ -65,8 +66,13 @@ describe('secret settings read from files (X_FILE)', () => {
     ['REDIS_URL', 'redis://:pw@cache:6379/2', (c: ReturnType<typeof loadConfig>) => (c.redis as { url: string }).url],
     ['BARONG_STORAGE_SECRET_KEY', 'abc/def', (c: ReturnType<typeof loadConfig>) => c.storage.s3.secretKey],
     ['JWT_PRIVATE_KEY', 'LS0tLS1CRUdJTg==', (c: ReturnType<typeof loadConfig>) => c.jwt.privateKeyBase64],
+    ['BARONG_VAULT_TOKEN', 'hvs.test-token', (c: ReturnType<typeof loadConfig>) => c.vault?.token],
   ])('reads %s from the file %s_FILE names, its trailing newline dropped', (name, value, pick) => {
-    const extra = name === 'BARONG_STORAGE_SECRET_KEY' ? { BARONG_STORAGE_ACCESS_KEY: 'AKIA' } : {};
+    const needs: Record<string, Record<string, string>> = {
+      BARONG_STORAGE_SECRET_KEY: { BARONG_STORAGE_ACCESS_KEY: 'AKIA' },
+      BARONG_VAULT_TOKEN: { BARONG_VAULT_ADDRESS: 'http://vault:8200' },
+    };
+    const extra = needs[name] ?? {};
     const config = loadConfig({ ...extra, [`${name}_FILE`]: secretFile(name, `${value}\n`) });
     expect(pick(config)).toBe(value);
   });

@@ -63,6 +63,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BARONG_CAPTCHA: 'recaptcha' })).toThrow(/BARONG_RECAPTCHA_SITE_KEY/);
   });
 
+  it("asks Barong's Vault about imported users' codes only when BARONG_VAULT_ADDRESS is set, and then needs a token", () => {
+    expect(loadConfig({}).vault).toBeUndefined();
+    expect(() => loadConfig({ BARONG_VAULT_ADDRESS: 'http://vault:8200' })).toThrow(/BARONG_VAULT_TOKEN: required/);
+    expect(() => loadConfig({ BARONG_VAULT_ADDRESS: 'vault:8200', BARONG_VAULT_TOKEN: 't' })).toThrow(
+      /BARONG_VAULT_ADDRESS: must be an http/,
+    );
+    expect(
+      loadConfig({
+        BARONG_VAULT_ADDRESS: 'http://vault:8200/',
+        BARONG_VAULT_TOKEN: 't',
+        BARONG_VAULT_TOTP_MOUNT: '/otp/',
+      }).vault,
+    ).toEqual({ address: 'http://vault:8200', token: 't', totpMount: 'otp', timeoutMs: 3000 });
+  });
+
   it('makes the first sign-up a superadmin only outside production unless told otherwise', () => {
     const keys = `1:${Buffer.alloc(32, 1).toString('base64')}`;
     const first = (env: Record<string, string>) => loadConfig(env).app.firstRegistrationSuperadmin;

@@ -22,6 +22,9 @@ const KEY_MESSAGES: Record<string, string> = {
   'server.not_implemented': 'Not Implemented',
   // otp/sign spends the resource API's budget of TOTP attempts.
   'resource.otp.too_many_attempts': 'Too many OTP attempts',
+  // A user imported from Barong whose codes Vault checks: no Vault here, or Vault not answering (Barong's wording).
+  'resource.otp.reenrol_required': '2FA must be re-enrolled through support',
+  'resource.otp.vault_unavailable': '2FA server is under maintenance',
 };
 
 /** Parameters Barong declares with a message of their own for a value of the wrong type. */

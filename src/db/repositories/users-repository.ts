@@ -132,9 +132,9 @@ export class UsersRepository {
    * interleave with a concurrent request of the same user (one open profile, the document limit, a key created or
    * activated while 2FA is being turned off or the owner leaves `active`). Answers what the key rules read.
    */
-  async lockRow(id: number): Promise<{ otp: boolean; state: string } | undefined> {
-    const r = await this.db('users').select('otp', 'state').where({ id }).forUpdate().first();
-    return r ? { otp: Boolean(r.otp), state: r.state } : undefined;
+  async lockRow(id: number): Promise<{ otp: boolean; otpVaultKey: string | null; state: string } | undefined> {
+    const r = await this.db('users').select('otp', 'otp_vault_key', 'state').where({ id }).forUpdate().first();
+    return r ? { otp: Boolean(r.otp), otpVaultKey: r.otp_vault_key ?? null, state: r.state } : undefined;
   }
 
   async insert(user: NewUser): Promise<User> {

@@ -12,7 +12,7 @@ import type { PasswordPolicy } from '../password-policy.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
 import type { PrivateLabels } from '../labels/private-labels.js';
 import type { SessionStore } from '../sessions/session-store.js';
-import type { OtpCodes } from '../otp/otp-attempts.js';
+import type { OtpCodes } from '../otp/otp-codes.js';
 import { accountKey, type AttemptLimiter } from '../sessions/attempt-limiter.js';
 import type { RequestContext } from './request-context.js';
 import { recordActivity } from './activity-log.js';

@@ -12,7 +12,7 @@ import type { ApiKey, ApiKeyPage, KeyHolder } from '../../db/repositories/api-ke
 import type { User } from '../../db/repositories/users-repository.js';
 import type { Encryptor } from '../../lib/encryptor.js';
 import type { UnitOfWork, Work } from '../unit-of-work.js';
-import type { OtpCodes } from '../otp/otp-attempts.js';
+import type { OtpCodes } from '../otp/otp-codes.js';
 import { isAlgorithm, isKeyState, newKid, newSecret, parseScope, scopeErrors } from './api-key-rules.js';
 import { API_KEY_CHANGED } from '../authz/authorizer-invalidation.js'; // the gateway authorizer forgets its cached key
 

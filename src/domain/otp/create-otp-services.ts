@@ -1,13 +1,10 @@
 /** TOTP for signed-in users, and co-signing what they confirm with it: every code a user submits, wherever, spends one per-user budget. */
-import { OtpAttempts, OtpCodes } from './otp-attempts.js';
+import type { OtpCodes } from './otp-codes.js';
 import { OtpService } from './otp-service.js';
 import { OtpCosigner } from './otp-cosigner.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
-export type OtpServicesDeps = Pick<
-  AreaDeps,
-  'config' | 'redis' | 'redisKeys' | 'uow' | 'totp' | 'privateLabels' | 'sessions' | 'jwtKeys'
->;
+export type OtpServicesDeps = Pick<AreaDeps, 'uow' | 'totp' | 'otpCodes' | 'privateLabels' | 'sessions' | 'jwtKeys'>;
 
 export interface OtpServices {
   otpCodes: OtpCodes;
@@ -16,7 +13,7 @@ export interface OtpServices {
 }
 
 export function createOtpServices(d: OtpServicesDeps): OtpServices {
-  const otpCodes = new OtpCodes(d.totp, new OtpAttempts(d.redis, d.redisKeys, d.config.otpAttempts));
+  const { otpCodes } = d;
   const otpService = new OtpService({
     uow: d.uow,
     totp: d.totp,

@@ -1,15 +1,12 @@
 /**
- * Brute-force protection for the TOTP codes a signed-in user submits (Barong has none, and three time steps are
+ * Brute-force protection for the TOTP codes a user submits (Barong has none, and three time steps are
  * valid at any moment, so a guess wins once in ~333,000). Every code — 2FA enable/verify/disable, API-key and
- * service-account key changes — takes a point from one per-user budget in Redis *before* it is checked, so
+ * service-account key changes, login — takes a point from one per-user budget in Redis *before* it is checked, so
  * parallel guesses can never exceed it; a right code gives the budget back. Past the limit: 429 + Retry-After.
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient, RedisKeys } from '../../lib/redis.js';
-import type { Repositories } from '../../db/repositories/index.js';
-import type { User } from '../../db/repositories/users-repository.js';
 import { tooManyRequests } from '../../errors/app-error.js';
-import type { Totp } from './totp.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
 
 export interface OtpAttemptLimits {
@@ -42,21 +39,5 @@ export class OtpAttempts {
 
   async succeeded(uid: string): Promise<void> {
     await this.limiter.delete(uid);
-  }
-}
-
-/** A user's TOTP code, checked under the attempt budget and accepted once (Totp.acceptUserCode). */
-export class OtpCodes {
-  constructor(
-    private readonly totp: Totp,
-    private readonly attempts: OtpAttempts,
-  ) {}
-
-  /** True when the code is right and unused; 429 `tooManyKey` when the user's budget is spent. */
-  async accept(repos: Repositories, user: User, code: string | undefined, tooManyKey: ErrorKey): Promise<boolean> {
-    await this.attempts.take(user.uid, tooManyKey);
-    const ok = await this.totp.acceptUserCode(repos, user, code);
-    if (ok) await this.attempts.succeeded(user.uid);
-    return ok;
   }
 }

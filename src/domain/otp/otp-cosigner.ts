@@ -13,7 +13,7 @@ import type { JwtKeys } from '../../lib/jwt-keys.js';
 import { EVENT_API_SIGNER } from '../../events/event-envelope.js';
 import { ManagementRefusal } from '../management/signed-request.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import type { OtpCodes } from './otp-attempts.js';
+import type { OtpCodes } from './otp-codes.js';
 
 export interface OtpCosignerDeps {
   uow: UnitOfWork;

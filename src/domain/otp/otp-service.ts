@@ -5,6 +5,8 @@
  * (Barong's reasons); codes are rate-limited per user (OtpCodes).
  * Departures from Barong: `verify` with 2FA off answers `resource.otp.not_enabled` (Barong: `already_enabled`);
  * `disable` removes the `otp` label through PrivateLabels, so level and state are recomputed (Barong skips it).
+ * Re-enrolment: a user imported from Barong whose codes Vault still checks (otp_vault_key) may generate a local
+ * secret and enable it with one of its codes; from then on their codes are local and Vault is no longer asked.
  */
 import { badRequest, unprocessable, type AppError } from '../../errors/app-error.js';
 import type { User } from '../../db/repositories/users-repository.js';
@@ -15,7 +17,7 @@ import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import type { Totp } from './totp.js';
-import type { OtpCodes } from './otp-attempts.js';
+import type { OtpCodes } from './otp-codes.js';
 
 export interface OtpServiceDeps {
   uow: UnitOfWork;
@@ -34,8 +36,9 @@ const REASON = {
 };
 
 /**
- * Turns a user's 2FA off, whoever asks (the user with a code, an admin): the flag goes (announced), every API key of
- * the user and of their service accounts becomes inactive, and the `otp` label goes with level and state recomputed.
+ * Turns a user's 2FA off, whoever asks (the user with a code, an admin): the flag goes (announced), so does a Vault
+ * key name of an imported user, every API key of the user and of their service accounts becomes inactive, and the
+ * `otp` label goes with level and state recomputed.
  */
 export async function turnOtpOff(
   w: Work,
@@ -44,9 +47,13 @@ export async function turnOtpOff(
   change: LabelChange = {},
 ): Promise<User> {
   const updated = await changeAccount(w, user, { otp: false });
+  if (user.otpVaultKey) await w.repos.users.update(user.id, { otpVaultKey: null });
   await w.repos.apiKeys.deactivateAllOfOwner(user.id);
   return privateLabels.remove(w, updated, 'otp', change);
 }
+
+/** 2FA is on and its codes are local: a new secret would replace the one in use. (Vault users may re-enrol.) */
+const enrolled = (row: { otp: boolean; otpVaultKey: string | null } | undefined) => !!row?.otp && !row.otpVaultKey;
 
 export class OtpService {
   constructor(private readonly d: OtpServiceDeps) {}
@@ -54,12 +61,12 @@ export class OtpService {
   /** A new secret (replacing one not yet enabled), as the otpauth:// URL and a base64 PNG of it. */
   async generateQrCode(user: User, ctx: RequestContext): Promise<{ barcode: string; url: string }> {
     const action = 'request QR code for 2FA';
-    if (user.otp)
+    if (enrolled(user))
       throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
     const { secret, encrypted } = this.d.totp.newSecret();
     await this.d.uow.run(async (w) => {
       // Under the user's row lock: a secret is never replaced once 2FA is on (a concurrent enable).
-      if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
+      if (enrolled(await w.repos.users.lockRow(user.id))) throw badRequest('resource.otp.already_enabled');
       // A new secret starts a new code history.
       await w.repos.users.update(user.id, { otpSecretEncrypted: encrypted, otpLastStep: null });
       await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
@@ -68,16 +75,28 @@ export class OtpService {
     return { barcode: await this.d.totp.qrCode(url), url };
   }
 
-  /** Turns 2FA on; every other session of the user ends (the caller's own survives). */
+  /**
+   * Turns 2FA on with a code of the secret generated last; every other session of the user ends (the caller's own
+   * survives). For an imported user whose codes Vault checks, this is re-enrolment: the local secret takes over.
+   */
   async enable(user: User, code: string, ctx: RequestContext, currentSessionId?: string): Promise<void> {
     const action = 'enable 2FA';
-    if (user.otp)
+    if (enrolled(user))
       throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
-    await this.checkCode(user, code, ctx, action);
+    // The new secret's code, never Vault's: this proves the user holds what will check their codes from now on.
+    if (!(await this.d.codes.acceptLocal(this.d.uow.repos, user, code.trim(), TOO_MANY))) {
+      throw await this.fail(user, ctx, action, REASON.invalid, unprocessable('resource.otp.invalid'));
+    }
     await this.d.uow.run(async (w) => {
-      if ((await w.repos.users.lockRow(user.id))?.otp) throw badRequest('resource.otp.already_enabled');
-      const updated = await changeAccount(w, user, { otp: true });
-      await this.d.privateLabels.set(w, updated, 'otp', 'enabled');
+      const row = await w.repos.users.lockRow(user.id);
+      if (enrolled(row)) throw badRequest('resource.otp.already_enabled');
+      if (row?.otpVaultKey) {
+        // Re-enrolment: 2FA stays on (no change to announce), Vault is no longer asked.
+        await w.repos.users.update(user.id, { otpVaultKey: null });
+      } else {
+        const updated = await changeAccount(w, user, { otp: true });
+        await this.d.privateLabels.set(w, updated, 'otp', 'enabled');
+      }
       await recordActivity(w.repos, ctx, user.id, TOPIC, action, 'succeed');
     });
     await this.d.sessions.destroyAllOf(user.uid, currentSessionId);

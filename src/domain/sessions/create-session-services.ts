@@ -18,7 +18,7 @@ export type SessionServicesDeps = Pick<
   | 'uow'
   | 'hasher'
   | 'privateLabels'
-  | 'totp'
+  | 'otpCodes'
   | 'captcha'
   | 'sessions'
 >;
@@ -73,7 +73,7 @@ export function createSessionServices(d: SessionServicesDeps): SessionServices {
     login: new LoginService({
       uow: d.uow,
       hasher: d.hasher,
-      totp: d.totp,
+      codes: d.otpCodes,
       captcha: d.captcha,
       throttle: loginThrottle,
       sessions: d.sessions,

@@ -3,7 +3,7 @@
  * unknown e-mail costs the same hashing time, does the same work (deferred-requests.ts) and gets the same answer
  * as a wrong password; the account state
  * (banned, deleted …) is revealed only to someone who knows the password, unlike Barong, which checks state
- * first. 2FA users need a code, accepted once.
+ * first. 2FA users need a code, accepted once, under the same per-user budget as every other code (OtpCodes).
  */
 import { AppError, forbidden, notFound, unauthorized } from '../../errors/app-error.js';
 import type { LoginResult, Metrics } from '../../lib/metrics.js';
@@ -11,7 +11,7 @@ import type { User } from '../../db/repositories/users-repository.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { CaptchaVerifier } from '../captcha/captcha.js';
-import type { Totp } from '../otp/totp.js';
+import type { OtpCodes, OtpRefusalKeys } from '../otp/otp-codes.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import { deferRequest, LOGIN_FAILED } from '../accounts/deferred-requests.js';
@@ -22,7 +22,7 @@ import type { Session, SessionStore } from './session-store.js';
 export interface LoginDeps {
   uow: UnitOfWork;
   hasher: PasswordHasher;
-  totp: Totp;
+  codes: OtpCodes;
   captcha: CaptchaVerifier;
   throttle: AttemptLimiter;
   sessions: SessionStore;
@@ -53,6 +53,12 @@ export interface Credentials {
   otp_code?: string;
   captcha_response?: unknown;
 }
+
+/** Barong's login answers a 2FA problem with 401 `missing_otp` or 403 `invalid_otp`; these join the 403s. */
+const LOGIN_OTP_REFUSALS: OtpRefusalKeys = {
+  reenrol: 'identity.session.otp_reenrol_required',
+  unavailable: 'identity.session.otp_unavailable',
+};
 
 export class LoginService {
   constructor(private readonly d: LoginDeps) {}
@@ -86,8 +92,17 @@ export class LoginService {
     let action = 'login';
     if (user.otp) {
       action = 'login::2fa';
+      // Told before they type a code that cannot be checked (the password was right).
+      this.d.codes.refuseUncheckable(user, LOGIN_OTP_REFUSALS.reenrol);
       if (!input.otp_code) throw unauthorized('identity.session.missing_otp');
-      if (!(await this.d.totp.acceptUserCode(repos, user, input.otp_code))) {
+      const accepted = await this.d.codes.accept(
+        repos,
+        user,
+        input.otp_code,
+        'identity.session.too_many_attempts',
+        LOGIN_OTP_REFUSALS,
+      );
+      if (!accepted) {
         await recordActivity(repos, ctx, user.id, 'session', action, 'failed', 'OTP code is invalid');
         throw forbidden('identity.session.invalid_otp');
       }
