@@ -115,7 +115,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       closeGatewayServices(gateway);
       closeKycServices(kyc);
       platform.jwtKeys.stop();
-      await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
+      await Promise.allSettled([platform.knex.destroy(), platform.redis.quit(), shared.passwordPolicy.close()]);
     },
   };
 }

@@ -23,7 +23,13 @@ export function compilePasswordRegexp(source: string): RegExp {
 }
 
 export interface PasswordSettings {
-  password: { regexpSource: string; regexp: RegExp; minEntropy: number; useDictionary: boolean };
+  password: {
+    regexpSource: string;
+    regexp: RegExp;
+    minEntropy: number;
+    useDictionary: boolean;
+    estimatorIdleMs: number;
+  };
   hashing: { memoryCost: number; timeCost: number; parallelism: number };
 }
 
@@ -43,6 +49,9 @@ export const passwords = defineArea({
         "minimum strength: guessing entropy in bits (log2 of zxcvbn's guess estimate), published as `configs.password_min_entropy`",
       ),
     BARONG_PASSWORD_USE_DICTIONARY: bool(true).describe('count dictionary words and common passwords'),
+    BARONG_PASSWORD_ESTIMATOR_IDLE: int(60).describe(
+      "seconds the strength estimator's thread (zxcvbn's dictionaries, about 60 MB) stays after the last estimate",
+    ),
     BARONG_ARGON2_MEMORY_COST: int(19456, 1024).describe('argon2id memory cost in KiB'),
     BARONG_ARGON2_TIME_COST: int(2, 1).describe('argon2id iterations'),
     BARONG_ARGON2_PARALLELISM: int(1, 1).describe('argon2id lanes'),
@@ -60,6 +69,7 @@ export const passwords = defineArea({
         regexp,
         minEntropy: e.BARONG_PASSWORD_MIN_ENTROPY,
         useDictionary: e.BARONG_PASSWORD_USE_DICTIONARY,
+        estimatorIdleMs: e.BARONG_PASSWORD_ESTIMATOR_IDLE * 1000,
       },
       hashing: {
         memoryCost: e.BARONG_ARGON2_MEMORY_COST,
