@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defineArea } from './area.js';
 import { bool, int, str } from './values.js';
@@ -30,7 +31,7 @@ export interface PasswordSettings {
     useDictionary: boolean;
     estimatorIdleMs: number;
   };
-  hashing: { memoryCost: number; timeCost: number; parallelism: number };
+  hashing: { memoryCost: number; timeCost: number; parallelism: number; concurrency: number };
 }
 
 export const passwords = defineArea({
@@ -55,6 +56,9 @@ export const passwords = defineArea({
     BARONG_ARGON2_MEMORY_COST: int(19456, 1024).describe('argon2id memory cost in KiB'),
     BARONG_ARGON2_TIME_COST: int(2, 1).describe('argon2id iterations'),
     BARONG_ARGON2_PARALLELISM: int(1, 1).describe('argon2id lanes'),
+    BARONG_ARGON2_CONCURRENCY: int(0).describe(
+      'argon2id computations at once, each holding its memory cost; 0: one per CPU core (never more than UV_THREADPOOL_SIZE, 4, run anyway)',
+    ),
   },
   read(e, { problems }): PasswordSettings {
     let regexp = /./u;
@@ -75,6 +79,7 @@ export const passwords = defineArea({
         memoryCost: e.BARONG_ARGON2_MEMORY_COST,
         timeCost: e.BARONG_ARGON2_TIME_COST,
         parallelism: e.BARONG_ARGON2_PARALLELISM,
+        concurrency: e.BARONG_ARGON2_CONCURRENCY || availableParallelism(),
       },
     };
   },
