@@ -132,7 +132,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       platform.jwtKeys.stop();
       await boardQueues?.close();
       unwatchPool();
-      await Promise.allSettled([platform.knex.destroy(), platform.redis.quit()]);
+      await Promise.allSettled([platform.knex.destroy(), platform.redis.quit(), shared.passwordPolicy.close()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defineArea } from './area.js';
 import { bool, int, str } from './values.js';
@@ -23,8 +24,14 @@ export function compilePasswordRegexp(source: string): RegExp {
 }
 
 export interface PasswordSettings {
-  password: { regexpSource: string; regexp: RegExp; minEntropy: number; useDictionary: boolean };
-  hashing: { memoryCost: number; timeCost: number; parallelism: number };
+  password: {
+    regexpSource: string;
+    regexp: RegExp;
+    minEntropy: number;
+    useDictionary: boolean;
+    estimatorIdleMs: number;
+  };
+  hashing: { memoryCost: number; timeCost: number; parallelism: number; concurrency: number };
 }
 
 export const passwords = defineArea({
@@ -43,9 +50,15 @@ export const passwords = defineArea({
         "minimum strength: guessing entropy in bits (log2 of zxcvbn's guess estimate), published as `configs.password_min_entropy`",
       ),
     BARONG_PASSWORD_USE_DICTIONARY: bool(true).describe('count dictionary words and common passwords'),
+    BARONG_PASSWORD_ESTIMATOR_IDLE: int(60).describe(
+      "seconds the strength estimator's thread (zxcvbn's dictionaries, about 60 MB) stays after the last estimate",
+    ),
     BARONG_ARGON2_MEMORY_COST: int(19456, 1024).describe('argon2id memory cost in KiB'),
     BARONG_ARGON2_TIME_COST: int(2, 1).describe('argon2id iterations'),
     BARONG_ARGON2_PARALLELISM: int(1, 1).describe('argon2id lanes'),
+    BARONG_ARGON2_CONCURRENCY: int(0).describe(
+      'argon2id computations at once, each holding its memory cost; 0: one per CPU core (never more than UV_THREADPOOL_SIZE, 4, run anyway)',
+    ),
   },
   read(e, { problems }): PasswordSettings {
     let regexp = /./u;
@@ -60,11 +73,13 @@ export const passwords = defineArea({
         regexp,
         minEntropy: e.BARONG_PASSWORD_MIN_ENTROPY,
         useDictionary: e.BARONG_PASSWORD_USE_DICTIONARY,
+        estimatorIdleMs: e.BARONG_PASSWORD_ESTIMATOR_IDLE * 1000,
       },
       hashing: {
         memoryCost: e.BARONG_ARGON2_MEMORY_COST,
         timeCost: e.BARONG_ARGON2_TIME_COST,
         parallelism: e.BARONG_ARGON2_PARALLELISM,
+        concurrency: e.BARONG_ARGON2_CONCURRENCY || availableParallelism(),
       },
     };
   },

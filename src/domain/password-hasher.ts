@@ -1,6 +1,9 @@
 /**
  * Password hashing: argon2id (OWASP parameters by default, configurable; cheap ones in tests only), computed
- * on libuv's thread pool so the event loop keeps serving. Bcrypt digests imported from Barong verify too and
+ * on libuv's thread pool so the event loop keeps serving. At most `concurrency` argon2 computations run at once:
+ * each holds `memoryCost` KiB (19 MiB by default) while it runs, and more of them than CPU cores would only
+ * share the cores, so the bound keeps the process's peak memory predictable without slowing logins, and leaves
+ * pool threads free for the file system and DNS. Bcrypt digests imported from Barong verify too and
  * report `needsRehash`, so they are replaced at the next successful login.
  *
  * Passwords are normalised to Unicode NFC before they are hashed or verified, so canonically equivalent spellings
@@ -15,11 +18,14 @@
 import { hash, verify, parseOptions } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
+import { Semaphore } from '../lib/semaphore.js';
 
 export interface HashingOptions {
   memoryCost: number;
   timeCost: number;
   parallelism: number;
+  /** argon2 computations at once. */
+  concurrency: number;
 }
 
 const ARGON2ID = 2; // Algorithm.Argon2id; the package exports it as a const enum, which isolatedModules can't read.
@@ -38,15 +44,19 @@ function spellings(password: string): string[] {
 
 export class PasswordHasher {
   private dummyDigest?: Promise<string>;
+  private readonly argon2: Semaphore;
 
   constructor(private readonly options: HashingOptions) {
+    this.argon2 = new Semaphore(options.concurrency);
     // Made now, not on the first unknown login, which would otherwise cost two hashes and stand out.
     this.dummyDigest = this.hash(randomBytes(16).toString('hex'));
     this.dummyDigest.catch(() => undefined);
   }
 
   hash(password: string): Promise<string> {
-    return hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...this.options });
+    const { memoryCost, timeCost, parallelism } = this.options;
+    const options = { algorithm: ARGON2ID, memoryCost, timeCost, parallelism };
+    return this.argon2.run(() => hash(password.normalize('NFC'), options));
   }
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
@@ -70,7 +80,7 @@ export class PasswordHasher {
   }
 
   private async matches(digest: string, spelling: string, imported: boolean): Promise<boolean> {
-    if (!imported) return verify(digest, spelling).catch(() => false);
+    if (!imported) return this.argon2.run(() => verify(digest, spelling)).catch(() => false);
     return bcrypt.compare(spelling, digest).catch(() => false);
   }
 

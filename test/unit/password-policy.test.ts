@@ -1,22 +1,29 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PasswordPolicy } from '../../src/domain/password-policy.js';
 
 /** Barong's default pattern (lower, upper, digit, a visible character; 8 to 80 long), as the configuration compiles it. */
 const BARONG_PATTERN = /^(?=.*\p{Ll})(?=.*\p{Lu})(?=.*\p{Nd})(?=.*[^\s\p{C}]).{8,80}$/u;
-const policy = new PasswordPolicy({ regexp: BARONG_PATTERN, minEntropy: 20, useDictionary: true });
+const policies: PasswordPolicy[] = [];
+const policyWith = (minEntropy: number, useDictionary = true) => {
+  const made = new PasswordPolicy({ regexp: BARONG_PATTERN, minEntropy, useDictionary, estimatorIdleMs: 60_000 });
+  policies.push(made);
+  return made;
+};
+const policy = policyWith(20);
+afterAll(() => Promise.all(policies.map((p) => p.close())));
 
 describe('PasswordPolicy.violations', () => {
   // Barong's own reference passwords keep their verdicts.
   it.each(['testPassword111', 'Tecohvi0', 'eeC2BiCucxWEQ', 'Tecohvi0-Zah!Sh8ei', 'Пароль-Сильный-2024'])(
     '%j is strong enough',
-    (password) => {
-      expect(policy.violations(password)).toEqual([]);
+    async (password) => {
+      expect(await policy.violations(password)).toEqual([]);
     },
   );
 
-  it.each(['Password1', 'Qwerty123'])('%j matches the pattern but is guessable → password.weak', (password) => {
-    expect(policy.violations(password)).toEqual(['password.weak']);
+  it.each(['Password1', 'Qwerty123'])('%j matches the pattern but is guessable → password.weak', async (password) => {
+    expect(await policy.violations(password)).toEqual(['password.weak']);
   });
 
   it.each([
@@ -25,31 +32,30 @@ describe('PasswordPolicy.violations', () => {
     ['no lower-case letter', 'TECOHVI0-ZAH!SH8EI'],
     ['no digit', 'Tecohvi-Zah!Sheix'],
     ['weak as well: the pattern is checked first', 'password'],
-  ])('%s → password.requirements', (_name, password) => {
-    expect(policy.violations(password)).toEqual(['password.requirements']);
+  ])('%s → password.requirements', async (_name, password) => {
+    expect(await policy.violations(password)).toEqual(['password.requirements']);
   });
 
-  it('allows 80 characters and refuses 81', () => {
+  it('allows 80 characters and refuses 81', async () => {
     const of = (length: number) => `Aa1${'x'.repeat(length - 3)}`;
-    expect(policy.violations(of(80))).toEqual([]);
-    expect(policy.violations(of(81))).toEqual(['password.requirements']);
+    expect(await policy.violations(of(80))).toEqual([]);
+    expect(await policy.violations(of(81))).toEqual(['password.requirements']);
   });
 
-  it('is weak exactly below the minimum entropy', () => {
+  it('is weak exactly below the minimum entropy', async () => {
     const password = 'Tecohvi0';
-    const bits = policy.entropy(password);
-    const at = (minEntropy: number) => new PasswordPolicy({ regexp: BARONG_PATTERN, minEntropy, useDictionary: true });
-    expect(at(bits).violations(password)).toEqual([]);
-    expect(at(bits + 0.01).violations(password)).toEqual(['password.weak']);
+    const bits = await policy.entropy(password);
+    expect(await policyWith(bits).violations(password)).toEqual([]);
+    expect(await policyWith(bits + 0.01).violations(password)).toEqual(['password.weak']);
   });
 
-  it('judges a password and its NFD spelling alike: both are checked in NFC, the form the hasher stores', () => {
+  it('judges a password and its NFD spelling alike: both are checked in NFC, the form the hasher stores', async () => {
     const letters = fc.constantFrom('é', 'Å', 'ñ', 'ö', 'Ç', 'a', 'Z', '7', '-', '!');
-    fc.assert(
-      fc.property(fc.array(letters, { minLength: 1, maxLength: 24 }), (chars) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(letters, { minLength: 1, maxLength: 24 }), async (chars) => {
         const password = chars.join('').normalize('NFC');
-        expect(policy.violations(password.normalize('NFD'))).toEqual(policy.violations(password));
-        expect(policy.entropy(password.normalize('NFD'))).toBe(policy.entropy(password));
+        expect(await policy.violations(password.normalize('NFD'))).toEqual(await policy.violations(password));
+        expect(await policy.entropy(password.normalize('NFD'))).toBe(await policy.entropy(password));
       }),
       { numRuns: 50 },
     );
@@ -57,24 +63,24 @@ describe('PasswordPolicy.violations', () => {
 });
 
 describe('PasswordPolicy.entropy', () => {
-  it('is in bits with two decimals', () => {
-    const bits = policy.entropy('eeC2BiCucxWEQ');
+  it('is in bits with two decimals', async () => {
+    const bits = await policy.entropy('eeC2BiCucxWEQ');
     expect(bits).toBeGreaterThan(20);
     expect(Math.round(bits * 100)).toBe(bits * 100);
   });
 
-  it('counts related inputs (the e-mail, the username) as known words', () => {
-    expect(policy.entropy('Kowalczyk1984', ['kowalczyk'])).toBeLessThan(policy.entropy('Kowalczyk1984'));
+  it('counts related inputs (the e-mail, the username) as known words', async () => {
+    expect(await policy.entropy('Kowalczyk1984', ['kowalczyk'])).toBeLessThan(await policy.entropy('Kowalczyk1984'));
   });
 
-  it('knows dictionary words only with the dictionary on', () => {
-    const noDictionary = new PasswordPolicy({ regexp: BARONG_PATTERN, minEntropy: 20, useDictionary: false });
-    expect(noDictionary.entropy('Password1')).toBeGreaterThan(policy.entropy('Password1'));
-    expect(noDictionary.violations('Password1')).toEqual([]);
+  it('knows dictionary words only with the dictionary on', async () => {
+    const noDictionary = policyWith(20, false);
+    expect(await noDictionary.entropy('Password1')).toBeGreaterThan(await policy.entropy('Password1'));
+    expect(await noDictionary.violations('Password1')).toEqual([]);
   });
 
-  it('estimates long passwords on their first 128 characters', () => {
+  it('estimates long passwords on their first 128 characters', async () => {
     const head = 'ab'.repeat(64);
-    expect(policy.entropy(`${head}-Zah!Sh8ei`)).toBe(policy.entropy(head));
+    expect(await policy.entropy(`${head}-Zah!Sh8ei`)).toBe(await policy.entropy(head));
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   DATA_MAX_LENGTH,
   dataErrors,
@@ -107,15 +107,21 @@ describe('dataErrors', () => {
 });
 
 describe('passwordErrors', () => {
-  const policy = new PasswordPolicy({ regexp: /^.{8,}$/u, minEntropy: 20, useDictionary: true });
+  const policy = new PasswordPolicy({
+    regexp: /^.{8,}$/u,
+    minEntropy: 20,
+    useDictionary: true,
+    estimatorIdleMs: 60_000,
+  });
+  afterAll(() => policy.close());
 
-  it('answers password.blank for an empty password, before the policy', () => {
-    expect(passwordErrors(policy, '')).toEqual(['password.blank']);
+  it('answers password.blank for an empty password, before the policy', async () => {
+    expect(await passwordErrors(policy, '')).toEqual(['password.blank']);
   });
 
-  it('otherwise answers what the policy says', () => {
-    expect(passwordErrors(policy, 'short')).toEqual(['password.requirements']);
-    expect(passwordErrors(policy, 'password')).toEqual(['password.weak']);
-    expect(passwordErrors(policy, 'Tecohvi0-Zah!Sh8ei')).toEqual([]);
+  it('otherwise answers what the policy says', async () => {
+    expect(await passwordErrors(policy, 'short')).toEqual(['password.requirements']);
+    expect(await passwordErrors(policy, 'password')).toEqual(['password.weak']);
+    expect(await passwordErrors(policy, 'Tecohvi0-Zah!Sh8ei')).toEqual([]);
   });
 });

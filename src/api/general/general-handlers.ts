@@ -43,7 +43,7 @@ export function createGeneralHandlers(
   const configs = () => ({ status: 200 as const, body: configsBody });
   const validate = async (ip: string, password: string, tooMany: ErrorKey) => {
     await scoring.take(ip, tooMany);
-    return { status: 201 as const, body: { entropy: passwordPolicy.entropy(password) } };
+    return { status: 201 as const, body: { entropy: await passwordPolicy.entropy(password) } };
   };
 
   const identityPing: Handler<'identityPing'> = ping;

@@ -138,7 +138,7 @@ export class AccountService {
     if (change.oldPassword === change.newPassword) {
       await fail(badRequest('resource.password.no_change_provided'), 'No change provided');
     }
-    const errors = passwordErrors(this.d.passwordPolicy, change.newPassword, [user.email, user.username ?? '']);
+    const errors = await passwordErrors(this.d.passwordPolicy, change.newPassword, [user.email, user.username ?? '']);
     if (errors.length) await fail(unprocessable(errors), errors.join(', '));
 
     const passwordDigest = await this.d.hasher.hash(change.newPassword);

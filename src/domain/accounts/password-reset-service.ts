@@ -51,7 +51,7 @@ export class PasswordResetService {
     const user = await this.d.uow.repos.users.findByEmail(claims.email);
     if (!user || user.uid !== claims.uid) throw notFound('record.not_found');
 
-    const errors = passwordErrors(this.d.passwordPolicy, password, [user.email, user.username ?? '']);
+    const errors = await passwordErrors(this.d.passwordPolicy, password, [user.email, user.username ?? '']);
     if (errors.length) {
       await recordActivity(this.d.uow.repos, ctx, user.id, 'password', 'password reset', 'failed', errors.join(', '));
       throw unprocessable(errors);

@@ -92,7 +92,7 @@ export class RegistrationService {
     const username = input.username?.toLowerCase();
     const errors = [
       ...emailErrors(email),
-      ...passwordErrors(this.d.passwordPolicy, input.password, [email, username ?? '']),
+      ...(await passwordErrors(this.d.passwordPolicy, input.password, [email, username ?? ''])),
       ...usernameErrors(input.username),
       ...dataErrors(input.data),
     ];

@@ -40,7 +40,11 @@ export function dataErrors(data: string | undefined): ErrorKey[] {
   }
 }
 
-export function passwordErrors(policy: PasswordPolicy, password: string, related: string[] = []): ErrorKey[] {
+export async function passwordErrors(
+  policy: PasswordPolicy,
+  password: string,
+  related: string[] = [],
+): Promise<ErrorKey[]> {
   if (!password) return ['password.blank'];
   return policy.violations(password, related);
 }

@@ -58,7 +58,7 @@ export class OperatorAccounts {
   /** Works on an empty database; refused when the e-mail belongs to somebody, or fails the sign-up rules. */
   async createSuperadmin(actor: CliActor, email: string, password: string): Promise<User> {
     const address = email.trim();
-    const invalid = [...emailErrors(address), ...passwordErrors(this.d.passwordPolicy, password, [address])];
+    const invalid = [...emailErrors(address), ...(await passwordErrors(this.d.passwordPolicy, password, [address]))];
     if (invalid.length) throw new OperatorRefusal(`refused: ${invalid.join(', ')}`);
     const taken = () => new OperatorRefusal(`a user with the e-mail ${address} exists`);
     if (await this.d.uow.repos.users.findByEmail(address)) throw taken();

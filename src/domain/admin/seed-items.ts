@@ -93,7 +93,7 @@ export class SeedItems {
     const email = input.email.trim();
     const invalid = [
       ...emailErrors(email),
-      ...(input.password ? passwordErrors(this.d.passwordPolicy, input.password, [email]) : []),
+      ...(input.password ? await passwordErrors(this.d.passwordPolicy, input.password, [email]) : []),
     ];
     if (invalid.length) throw new OperatorRefusal(invalid.join(', '));
     const { repos } = this.d.uow;
