@@ -110,6 +110,7 @@ export const SCOPED_KEYS = [
   'resource.otp.too_many_attempts',
   'resource.otp.reenrol_required',
   'resource.otp.vault_unavailable',
+  'resource.otp.verify_first',
   'resource.labels.private',
 
   // API keys and service accounts: Barong spells the scope `api_key`, `service_account` and `service_accounts`.

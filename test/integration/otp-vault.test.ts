@@ -133,6 +133,11 @@ describe('with Vault configured', () => {
 
   it('re-enrols: a new local secret, enabled with its own code, takes over from Vault', async () => {
     const user = await importedUser(t);
+    // The old authenticator first: without a Vault code verified, a stolen session cannot swap the user's 2FA.
+    expect((await resource(t, user, '/otp/generate_qrcode', {})).body).toEqual({
+      errors: ['resource.otp.verify_first'],
+    });
+    expect((await resource(t, user, '/otp/verify', { code: await totpCode(user.vaultSecret, -1) })).status).toBe(200);
     const qr = await resource(t, user, '/otp/generate_qrcode', {});
     expect(qr.status).toBe(200);
     const localSecret = new URL(qr.body.data.url as string).searchParams.get('secret')!;

@@ -24,6 +24,7 @@ const KEY_MESSAGES: Record<string, string> = {
   'resource.otp.too_many_attempts': 'Too many OTP attempts',
   // A user imported from Barong whose codes Vault checks: no Vault here, or Vault not answering (Barong's wording).
   'resource.otp.reenrol_required': '2FA must be re-enrolled through support',
+  'resource.otp.verify_first': 'a code of the current authenticator must be verified first',
   'resource.otp.vault_unavailable': '2FA server is under maintenance',
 };
 

@@ -2,9 +2,13 @@
 import type { OtpCodes } from './otp-codes.js';
 import { OtpService } from './otp-service.js';
 import { OtpCosigner } from './otp-cosigner.js';
+import { ReenrolProof } from './reenrol-proof.js';
 import type { AreaDeps } from '../create-shared-services.js';
 
-export type OtpServicesDeps = Pick<AreaDeps, 'uow' | 'totp' | 'otpCodes' | 'privateLabels' | 'sessions' | 'jwtKeys'>;
+export type OtpServicesDeps = Pick<
+  AreaDeps,
+  'uow' | 'totp' | 'otpCodes' | 'privateLabels' | 'sessions' | 'jwtKeys' | 'redis' | 'redisKeys'
+>;
 
 export interface OtpServices {
   otpCodes: OtpCodes;
@@ -20,6 +24,7 @@ export function createOtpServices(d: OtpServicesDeps): OtpServices {
     codes: otpCodes,
     privateLabels: d.privateLabels,
     sessions: d.sessions,
+    reenrolProof: new ReenrolProof(d.redis, d.redisKeys),
   });
   return { otpCodes, otpService, otpCosigner: new OtpCosigner({ uow: d.uow, codes: otpCodes, jwtKeys: d.jwtKeys }) };
 }

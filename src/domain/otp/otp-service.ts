@@ -17,6 +17,7 @@ import type { SessionStore } from '../sessions/session-store.js';
 import type { RequestContext } from '../accounts/request-context.js';
 import { recordActivity } from '../accounts/activity-log.js';
 import type { Totp } from './totp.js';
+import type { ReenrolProof } from './reenrol-proof.js';
 import type { OtpCodes } from './otp-codes.js';
 
 export interface OtpServiceDeps {
@@ -25,6 +26,7 @@ export interface OtpServiceDeps {
   codes: OtpCodes;
   privateLabels: PrivateLabels;
   sessions: SessionStore;
+  reenrolProof: ReenrolProof;
 }
 
 const TOPIC = 'otp';
@@ -33,6 +35,7 @@ const REASON = {
   alreadyEnabled: '2FA has been already enabled for this account',
   notEnabled: '2FA has not been enabled for this account',
   invalid: 'OTP code is invalid',
+  reenrolUnproven: 'a code of the current authenticator must be verified first',
 };
 
 /**
@@ -63,6 +66,8 @@ export class OtpService {
     const action = 'request QR code for 2FA';
     if (enrolled(user))
       throw await this.fail(user, ctx, action, REASON.alreadyEnabled, badRequest('resource.otp.already_enabled'));
+    if (user.otpVaultKey && !(await this.d.reenrolProof.holds(user.uid)))
+      throw await this.fail(user, ctx, action, REASON.reenrolUnproven, badRequest('resource.otp.verify_first'));
     const { secret, encrypted } = this.d.totp.newSecret();
     await this.d.uow.run(async (w) => {
       // Under the user's row lock: a secret is never replaced once 2FA is on (a concurrent enable).
@@ -93,6 +98,7 @@ export class OtpService {
       if (row?.otpVaultKey) {
         // Re-enrolment: 2FA stays on (no change to announce), Vault is no longer asked.
         await w.repos.users.update(user.id, { otpVaultKey: null });
+        await this.d.reenrolProof.spend(user.uid);
       } else {
         const updated = await changeAccount(w, user, { otp: true });
         await this.d.privateLabels.set(w, updated, 'otp', 'enabled');
@@ -107,6 +113,7 @@ export class OtpService {
     const action = 'verify 2FA code';
     if (!user.otp) throw await this.fail(user, ctx, action, REASON.notEnabled, badRequest('resource.otp.not_enabled'));
     await this.checkCode(user, code, ctx, action);
+    if (user.otpVaultKey) await this.d.reenrolProof.grant(user.uid);
   }
 
   /** Turns 2FA off: every API key of the user and of their service accounts becomes inactive. */
