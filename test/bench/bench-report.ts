@@ -249,6 +249,45 @@ function describeRun(r: RunResults): string {
   ].join('\n');
 }
 
+interface SoakResults {
+  date: string;
+  minutes: number;
+  concurrency: number;
+  verdict: string;
+  perMinute: {
+    minute: number;
+    counts: Record<string, number>;
+    unexpected: number;
+    serverErrors: number;
+    rss: Record<string, number>;
+  }[];
+}
+
+/** The last `npm run soak`: its verdict, a row per minute, its chart. */
+function soakSection(): string[] {
+  const file = `${RESULTS_DIR}/soak.json`;
+  if (!existsSync(file)) return [];
+  const soak = JSON.parse(readFileSync(file, 'utf8')) as SoakResults;
+  const names = Object.keys(soak.perMinute[0]?.rss ?? {});
+  return [
+    '## Soak (`npm run soak`)',
+    '',
+    `${soak.date}: ${soak.minutes} min, ${soak.concurrency} loops of a mixed workload; ${soak.verdict}.`,
+    '',
+    `| minute | operations | unexpected | 5xx / socket | ${names.map((n) => `${n} RSS MB`).join(' | ')} |`,
+    `|---:|---:|---:|---:|${names.map(() => '---:').join('|')}|`,
+    ...soak.perMinute.map(
+      (m) =>
+        `| ${m.minute} | ${f0(Object.values(m.counts).reduce((a, b) => a + b, 0))} | ${m.unexpected} | ${m.serverErrors} | ${names
+          .map((n) => f1(m.rss[n]))
+          .join(' | ')} |`,
+    ),
+    '',
+    '![soak: RSS per minute, unexpected answers](soak.svg)',
+    '',
+  ];
+}
+
 /** BENCHMARKS.md and benchmarks.svg from the saved results. */
 export function writeReport(): void {
   const fresh = loadResults('fresh');
@@ -302,7 +341,7 @@ export function writeReport(): void {
         `_No explanation written for this row yet: add a \`## ${m.name}\` section to test/bench/benchmarks-explained.md._`,
       '',
     ]),
-    ...(existsSync('soak.svg') ? ['## Soak (`npm run soak`)', '', '![soak: RSS per minute](soak.svg)', ''] : []),
+    ...soakSection(),
   ];
   writeFileSync('BENCHMARKS.md', `${doc.join('\n')}\n`);
 }

@@ -15,7 +15,6 @@
  * 5 minutes. Nothing here asserts a timing: misses are reported, and explained in BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knex from 'knex';
@@ -28,6 +27,7 @@ import { BENCH_USER_AGENT, createAuthFixture, loginWithOtp } from './bench-fixtu
 import { createBenchUsers } from './bench-users.js';
 import { ARGON2, BARE, PHASES, type BenchContext } from './bench-phases.js';
 import { runMailPhase } from './bench-mail-phase.js';
+import { rssMb } from './bench-rss.js';
 import {
   machine,
   saveResults,
@@ -55,16 +55,6 @@ const MAIL_RATE = 50;
 const DATABASE = process.env.BENCH_DATABASE || undefined;
 const SERVER_COMMAND = ['dist/jobs/main.js', '--with-api'];
 const SETTLE_MS = 1500;
-
-/** RSS of a process in MB, from /proc; undefined once it has gone. */
-export function rssMb(pid: number): number | undefined {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
-    return line ? Number(line[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Peak RSS of each named process, sampled twice a second until stopped. */
 function memorySampler(processes: { name: string; pid: number }[]) {
