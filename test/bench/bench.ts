@@ -6,7 +6,7 @@
  * production argon2id parameters, per-IP limits raised because every client is 127.0.0.1, mail to an SMTP sink in
  * this process) on a fresh migrated database, or on BENCH_DATABASE (e.g. the one `npm run seed:bulk` filled; kept,
  * with this run's fixtures in it). Then runs each phase of bench-phases.ts in order (warm-up dropped, then measured)
- * (the bare one again at the end: its row is the mean of both, max of their percentiles) and the sign-up → mail phase (bench-mail-phase.ts, its own server), reads every process's RSS twice a second,
+ * (a phase listed twice is one row: the mean of both runs) and the sign-up → mail phase (bench-mail-phase.ts, its own server), reads every process's RSS twice a second,
  * prints the table, saves the numbers (test/bench/results/) and rewrites BENCHMARKS.md and benchmarks.svg.
  *
  * Settings (environment): BENCH_SECONDS (measured seconds per phase, default 10), BENCH_WARMUP (default 2),
@@ -27,6 +27,7 @@ import { BENCH_USER_AGENT, createAuthFixture, loginWithOtp } from './bench-fixtu
 import { createBenchUsers } from './bench-users.js';
 import { ARGON2, BARE, PHASES, type BenchContext } from './bench-phases.js';
 import { runMailPhase } from './bench-mail-phase.js';
+import type { Measured } from './bench-load.js';
 import { rssMb } from './bench-rss.js';
 import {
   machine,
@@ -55,6 +56,21 @@ const MAIL_RATE = 50;
 const DATABASE = process.env.BENCH_DATABASE || undefined;
 const SERVER_COMMAND = ['dist/jobs/main.js', '--with-api'];
 const SETTLE_MS = 1500;
+
+/**
+ * A phase listed twice (the references, bracketing what is compared with them): requests/s the mean of both runs,
+ * percentiles the worse of the two, answers and failures summed.
+ */
+function mergeRuns(a: Measured, b: Measured): Measured {
+  return {
+    rps: (a.rps + b.rps) / 2,
+    p50: Math.max(a.p50, b.p50),
+    p99: Math.max(a.p99, b.p99),
+    requests: a.requests + b.requests,
+    failures: a.failures + b.failures,
+    firstFailure: a.firstFailure ?? b.firstFailure,
+  };
+}
 
 /** Peak RSS of each named process, sampled twice a second until stopped. */
 function memorySampler(processes: { name: string; pid: number }[]) {
@@ -175,26 +191,12 @@ async function main(): Promise<void> {
             console.log(
               `${m.rps.toFixed(0)}/s, p99 ${m.p99.toFixed(1)} ms${m.failures ? `, ${m.failures} failed` : ''}`,
             );
-            rows.push({ name: phase.name, reference: phase.reference, target: phase.target, ...m });
+            const earlier = rows.find((r) => r.name === phase.name);
+            if (earlier) Object.assign(earlier, mergeRuns(earlier, m));
+            else rows.push({ name: phase.name, reference: phase.reference, target: phase.target, ...m });
             // Requests still queued in the server when the load stopped must not run into the next phase.
             await sleep(SETTLE_MS);
           }
-          // The machine is shared: the bare endpoint again at the end, and the mean of both as the reference,
-          // so a neighbour's burst at the start does not skew every ratio the same way.
-          const bareAgain = await PHASES[0]!.run(ctx);
-          const bare = rows[0]!;
-          console.log(`  ${BARE} again: ${bareAgain.rps.toFixed(0)}/s (first ${bare.rps.toFixed(0)}/s)`);
-          rows[0] = {
-            ...bare,
-            name: BARE,
-            rps: (bare.rps + bareAgain.rps) / 2,
-            p50: Math.max(bare.p50, bareAgain.p50),
-            p99: Math.max(bare.p99, bareAgain.p99),
-            requests: bare.requests + bareAgain.requests,
-            failures: bare.failures + bareAgain.failures,
-            firstFailure: bare.firstFailure ?? bareAgain.firstFailure,
-          };
-          await sleep(SETTLE_MS);
         } finally {
           sampler.stop();
         }
