@@ -83,7 +83,8 @@ function targetText(r: RowResult): string {
 }
 
 function metText(r: RowResult): string {
-  if (r.failures > 0) return `**FAILED** (${r.failures} of ${r.requests} unexpected)`;
+  if (r.failures > 0)
+    return `**FAILED** (${r.failures} unexpected answers, socket errors or timeouts; ${r.requests} answers)`;
   if (r.met === undefined) return '';
   return r.met ? 'yes' : '**no**';
 }
