@@ -28,21 +28,18 @@
  * this process, per call.
  * Not part of the test suite: nothing here asserts a timing.
  */
-import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
 import autocannon from 'autocannon';
-import { generate, generateSecret } from 'otplib';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { createServices } from '../../src/compose.js';
-import { newUid } from '../../src/domain/accounts/uid.js';
-import { newKid, newSecret } from '../../src/domain/api-keys/api-key-rules.js';
-import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { Metrics } from '../../src/lib/metrics.js';
 import { formatMetricsCost, formatTable, type MetricsCostRow, type Row } from './bench-table.js';
 import { runBench, startSiblingServer, withBenchServer, type BenchServer } from './bench-server.js';
+import {
+  BENCH_USER_AGENT as USER_AGENT,
+  createAuthFixture,
+  loginWithOtp,
+  signedHeaders,
+  type Key,
+} from './bench-fixtures.js';
 
-const PASSWORD = 'B3nch-Fixture!Secret';
-const USER_AGENT = 'barong-bench/1.0';
 const CEILING_PATH = '/api/v2/barong/public/ping';
 const AUTH_PATH = '/api/v2/barong/auth/api/v2/peatio/account/balances';
 
@@ -60,88 +57,6 @@ const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const PIPELINING = setting('BENCH_PIPELINING', 1);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'ceiling,session,apikey').split(',').map((s) => s.trim());
 const METRICS_COMPARE = process.env.BENCH_METRICS_COMPARE !== '0';
-
-interface Key {
-  kid: string;
-  secret: string;
-  /** The last nonce signed with this key. */
-  lastNonce: number;
-}
-
-interface Fixture {
-  email: string;
-  uid: string;
-  otpSecret: string;
-  keys: Key[];
-}
-
-/** An active member (e-mail verified, 2FA on) with `keyCount` active HS256 keys, made through the app's services. */
-async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<Fixture> {
-  const services = await createServices(loadConfig(env), createLogger('silent'));
-  try {
-    const { uow, hasher, privateLabels, encryptor } = services;
-    const otpSecret = generateSecret();
-    const passwordDigest = await hasher.hash(PASSWORD);
-    const user = await uow.run(async (w) => {
-      const uid = await newUid(w.repos, services.config.app.uidPrefix);
-      const inserted = await w.repos.users.insert({
-        uid,
-        email: 'bench.member@example.com',
-        passwordDigest,
-        role: 'member',
-        state: 'pending',
-        level: 0,
-      });
-      await w.repos.users.update(inserted.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
-      return privateLabels.set(w, { ...inserted, otp: true }, 'email', 'verified');
-    });
-    if (user.state !== 'active') throw new Error(`fixture user is ${user.state}, expected active`);
-    const keys: Key[] = [];
-    for (let i = 0; i < keyCount; i++) {
-      const secret = newSecret();
-      const kid = await uow.run(async (w) => {
-        const k = await newKid(w.repos);
-        const row = {
-          kid: k,
-          algorithm: 'HS256',
-          scope: ['read', 'trade'],
-          secretEncrypted: encryptor.encrypt(secret),
-          state: 'active',
-        };
-        await w.repos.apiKeys.insert({ type: 'User', id: user.id }, row);
-        w.emit(API_KEY_CHANGED, { kid: k }); // as the service does: the gateway authorizer learns the kid
-        return k;
-      });
-      keys.push({ kid, secret, lastNonce: 0 });
-    }
-    return { email: user.email, uid: user.uid, otpSecret, keys };
-  } finally {
-    await services.close();
-  }
-}
-
-/** Logs in as a browser would (2FA code included); answers the `name=value` session cookie. */
-async function login(base: string, f: Fixture): Promise<string> {
-  const res = await fetch(`${base}/api/v2/barong/identity/sessions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT },
-    body: JSON.stringify({ email: f.email, password: PASSWORD, otp_code: await generate({ secret: f.otpSecret }) }),
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_barong_session='));
-  if (res.status !== 201 || !cookie) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return cookie.split(';')[0]!;
-}
-
-/** X-Auth-* headers for the next request with this key: a nonce never used before with it, and its signature. */
-function signedHeaders(key: Key): Record<string, string> {
-  key.lastNonce = Math.max(Date.now(), key.lastNonce + 1);
-  const nonce = String(key.lastNonce);
-  return {
-    'X-Auth-Apikey': key.kid,
-    'X-Auth-Nonce': nonce,
-    'X-Auth-Signature': hmacHex('HS256', key.secret, nonce + key.kid),
-  };
-}
 
 interface Counts {
   ok: number;
@@ -288,10 +203,10 @@ async function main(): Promise<void> {
   };
   await withBenchServer(
     overrides,
-    (env) => createFixture(env, CONNECTIONS),
+    (env) => createAuthFixture(env, { email: 'bench.member@example.com', keyCount: CONNECTIONS }),
     async (server, fixture) => {
       const { base } = server;
-      const cookie = await login(base, fixture);
+      const cookie = await loginWithOtp(base, fixture);
       const rows: Row[] = [];
       let ceiling: number | undefined;
       console.log(

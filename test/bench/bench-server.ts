@@ -23,15 +23,18 @@ export const SOURCE_API_COMMAND: readonly string[] = ['--import', 'tsx', 'src/ma
 /**
  * Runs `prepare` (fixtures, before the server starts) and then `bench` against the running server.
  * `overrides` are added to the server's environment; `command` is Node's arguments for the server.
+ * `database`: an existing migrated database to run against instead of a fresh one (kept afterwards, fixtures too),
+ * e.g. the one `npm run seed:bulk` filled.
  */
 export async function withBenchServer<F>(
   overrides: NodeJS.ProcessEnv,
   prepare: (env: NodeJS.ProcessEnv) => Promise<F>,
   bench: (server: BenchServer, fixture: F) => Promise<void>,
   command: readonly string[] = SOURCE_API_COMMAND,
+  database?: string,
 ): Promise<void> {
-  const db = await createTestDatabase();
-  await db.knex.destroy();
+  const db = database ? { name: database, destroy: async () => undefined } : await createTestDatabase();
+  if ('knex' in db) await db.knex.destroy();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -41,7 +44,7 @@ export async function withBenchServer<F>(
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_NAME: db.name,
-    BARONG_REDIS_PREFIX: `bench:${db.name}:`,
+    BARONG_REDIS_PREFIX: `bench:${db.name}:${port}:`,
     BARONG_DEV_KEY_PATH: '.dev/test-rsa-key.pem',
     ...overrides,
   };
