@@ -22,6 +22,7 @@
  * Not part of the test suite: nothing here asserts a timing.
  */
 import { API_KEY_CHANGED } from '../../src/domain/authz/authorizer-invalidation.js';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { generate, generateSecret } from 'otplib';
 import { loadConfig } from '../../src/config/index.js';
@@ -33,12 +34,12 @@ import { hmacHex } from '../../src/domain/api-keys/api-key-secrets.js';
 import { formatTable, type Row } from './bench-table.js';
 import { runBench, withBenchServer } from './bench-server.js';
 
-const PASSWORD = 'B3nch-Fixture!Secret';
-const USER_AGENT = 'barong-bench/1.0';
+export const PASSWORD = 'B3nch-Fixture!Secret';
+export const USER_AGENT = 'barong-bench/1.0';
 const CEILING_PATH = '/api/v2/barong/public/ping';
 const AUTH_PATH = '/api/v2/barong/auth/api/v2/peatio/account/balances';
 
-function setting(name: string, fallback: number): number {
+export function setting(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -52,14 +53,14 @@ const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const PIPELINING = setting('BENCH_PIPELINING', 1);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'ceiling,session,apikey').split(',').map((s) => s.trim());
 
-interface Key {
+export interface Key {
   kid: string;
   secret: string;
   /** The last nonce signed with this key. */
   lastNonce: number;
 }
 
-interface Fixture {
+export interface Fixture {
   email: string;
   uid: string;
   otpSecret: string;
@@ -67,7 +68,7 @@ interface Fixture {
 }
 
 /** An active member (e-mail verified, 2FA on) with `keyCount` active HS256 keys, made through the app's services. */
-async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<Fixture> {
+export async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<Fixture> {
   const services = await createServices(loadConfig(env), createLogger('silent'));
   try {
     const { uow, hasher, privateLabels, encryptor } = services;
@@ -112,7 +113,7 @@ async function createFixture(env: NodeJS.ProcessEnv, keyCount: number): Promise<
 }
 
 /** Logs in as a browser would (2FA code included); answers the `name=value` session cookie. */
-async function login(base: string, f: Fixture): Promise<string> {
+export async function login(base: string, f: Fixture): Promise<string> {
   const res = await fetch(`${base}/api/v2/barong/identity/sessions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT },
@@ -124,7 +125,7 @@ async function login(base: string, f: Fixture): Promise<string> {
 }
 
 /** X-Auth-* headers for the next request with this key: a nonce never used before with it, and its signature. */
-function signedHeaders(key: Key): Record<string, string> {
+export function signedHeaders(key: Key): Record<string, string> {
   key.lastNonce = Math.max(Date.now(), key.lastNonce + 1);
   const nonce = String(key.lastNonce);
   return {
@@ -134,13 +135,13 @@ function signedHeaders(key: Key): Record<string, string> {
   };
 }
 
-interface Counts {
+export interface Counts {
   ok: number;
   bad: number;
   firstBad?: string;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   /** Minimum ratio to the ceiling (authorizer scenarios). */
   target?: number;
@@ -151,7 +152,7 @@ interface Scenario {
 }
 
 /** Counts an answer: good when 200 and (for the authorizer) carrying a Bearer token. */
-function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResponse'] {
+export function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResponse'] {
   return (status, body, _context, headers) => {
     const authorization = headers?.authorization ?? headers?.Authorization;
     const good =
@@ -164,7 +165,7 @@ function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResp
   };
 }
 
-function scenarios(cookie: string, keys: Key[]): Scenario[] {
+export function scenarios(cookie: string, keys: Key[]): Scenario[] {
   const base = { 'User-Agent': USER_AGENT };
   let nextKey = 0;
   return [
@@ -208,7 +209,11 @@ function scenarios(cookie: string, keys: Key[]): Scenario[] {
   ];
 }
 
-async function run(url: string, s: Scenario, duration: number): Promise<{ result: autocannon.Result; counts: Counts }> {
+export async function run(
+  url: string,
+  s: Scenario,
+  duration: number,
+): Promise<{ result: autocannon.Result; counts: Counts }> {
   const counts: Counts = { ok: 0, bad: 0 };
   const result = await autocannon({
     url,
@@ -265,4 +270,5 @@ async function main(): Promise<void> {
   );
 }
 
-runBench(main);
+// Also a library: test/bench/contract-bench.ts runs these scenarios next to its own.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runBench(main);

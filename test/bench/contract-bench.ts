@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:contract`: issue 14's ratios, measured in one run against one server, so that a machine loaded by
+ * other work moves every number alike.
+ *
+ * The same frame as `npm run bench:authz` (test/bench/authz-bench.ts, whose fixture and scenarios it reuses), but
+ * with the production argon2id parameters (BARONG_ARGON2_* as configured, defaults otherwise), and the bare
+ * operator route as the ceiling:
+ *   healthz   GET /healthz (no contract, no validator): the ceiling, ratio 1
+ *   ceiling   GET /api/v2/barong/public/ping (the contract path)                     target >= 0.80
+ *   session   the gateway authorizer with a session cookie                            target >= 0.90
+ *   apikey    the gateway authorizer with a signed API key                            target >= 0.85
+ *   users-me  GET /api/v2/barong/resource/users/me with the session cookie           target >= 0.40
+ * and, separately, logins (POST /identity/sessions, LOGIN_CONNECTIONS in flight, default 8) against raw argon2id
+ * verifications at the same parameters with as many in flight, in this process, while the server idles
+ * (target >= 0.90).
+ * Settings: those of bench:authz (BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_PIPELINING), plus
+ * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,login) and LOGIN_CONNECTIONS.
+ * Not part of the test suite: nothing here asserts a timing.
+ */
+import autocannon from 'autocannon';
+import { hash, verify } from '@node-rs/argon2';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createServices } from '../../src/compose.js';
+import { newUid } from '../../src/domain/accounts/uid.js';
+import { formatTable, type Row } from './bench-table.js';
+import { runBench, withBenchServer } from './bench-server.js';
+import {
+  PASSWORD,
+  USER_AGENT,
+  createFixture,
+  judge,
+  login,
+  run,
+  scenarios as authzScenarios,
+  setting,
+  type Counts,
+  type Fixture,
+  type Scenario,
+} from './authz-bench.js';
+
+const DURATION = setting('BENCH_DURATION', 10);
+const WARMUP = setting('BENCH_WARMUP', 2);
+const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
+const LOGIN_CONNECTIONS = setting('LOGIN_CONNECTIONS', 8);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'healthz,ceiling,session,apikey,users-me,login')
+  .split(',')
+  .map((s) => s.trim());
+const LOGIN_EMAIL = 'bench.login@example.com';
+const TARGETS: Record<string, number> = { ceiling: 0.8, session: 0.9, apikey: 0.85, 'users-me': 0.4, login: 0.9 };
+
+/** An active member without 2FA, so that every login needs only the password. */
+async function createLoginUser(env: NodeJS.ProcessEnv): Promise<void> {
+  const services = await createServices(loadConfig(env), createLogger('silent'));
+  try {
+    const { uow, hasher, privateLabels } = services;
+    const passwordDigest = await hasher.hash(PASSWORD);
+    await uow.run(async (w) => {
+      const uid = await newUid(w.repos, services.config.app.uidPrefix);
+      const user = await w.repos.users.insert({
+        uid,
+        email: LOGIN_EMAIL,
+        passwordDigest,
+        role: 'member',
+        state: 'pending',
+        level: 0,
+      });
+      await privateLabels.set(w, user, 'email', 'verified');
+    });
+  } finally {
+    await services.close();
+  }
+}
+
+function usersMe(cookie: string): Scenario {
+  return {
+    name: 'users-me',
+    request: (counts: Counts) => ({
+      method: 'GET',
+      path: '/api/v2/barong/resource/users/me',
+      headers: { 'User-Agent': USER_AGENT, Cookie: cookie },
+      onResponse: judge(counts, false),
+    }),
+  };
+}
+
+/** Logins per second with LOGIN_CONNECTIONS in flight; a good answer is 201. */
+async function logins(base: string, duration: number): Promise<{ result: autocannon.Result; counts: Counts }> {
+  const counts: Counts = { ok: 0, bad: 0 };
+  const result = await autocannon({
+    url: base,
+    connections: LOGIN_CONNECTIONS,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v2/barong/identity/sessions',
+        headers: { 'User-Agent': USER_AGENT, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: LOGIN_EMAIL, password: PASSWORD }),
+        onResponse: (status, body) => {
+          if (status === 201) counts.ok += 1;
+          else {
+            counts.bad += 1;
+            counts.firstBad ??= `${status} ${String(body ?? '').slice(0, 200)}`;
+          }
+        },
+      },
+    ],
+  });
+  return { result, counts };
+}
+
+/** argon2id verifications per second at the server's parameters, LOGIN_CONNECTIONS at a time. */
+async function rawVerifies(env: NodeJS.ProcessEnv, duration: number): Promise<number> {
+  const { memoryCost, timeCost, parallelism } = loadConfig(env).hashing;
+  const digest = await hash(PASSWORD, { algorithm: 2, memoryCost, timeCost, parallelism });
+  const until = Date.now() + duration * 1000;
+  let done = 0;
+  const loop = async () => {
+    while (Date.now() < until) {
+      if (!(await verify(digest, PASSWORD))) throw new Error('raw verify failed');
+      done += 1;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: LOGIN_CONNECTIONS }, loop));
+  return done / ((Date.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const overrides = {
+    BARONG_SIGNUP_MAX_PER_IP: '100000',
+    BARONG_PASSWORD_VALIDATE_MAX_PER_IP: '100000',
+  };
+  await withBenchServer(
+    overrides,
+    async (env) => {
+      await createLoginUser(env);
+      return createFixture(env, CONNECTIONS);
+    },
+    async ({ base, env }, fixture: Fixture) => {
+      const cookie = await login(base, fixture);
+      const all = [...authzScenarios(cookie, fixture.keys), usersMe(cookie)];
+      const rows: Row[] = [];
+      let ceiling: number | undefined;
+      console.log(
+        `contract benchmark: ${CONNECTIONS} connections (logins: ${LOGIN_CONNECTIONS}), ${WARMUP} s warm-up + ${DURATION} s per scenario`,
+      );
+      for (const name of SCENARIOS.filter((n) => n !== 'login')) {
+        const s = all.find((x) => x.name === name);
+        if (!s) throw new Error(`unknown scenario ${name}`);
+        await run(base, s, WARMUP);
+        const { result, counts } = await run(base, s, DURATION);
+        const failures = counts.bad + result.errors + result.timeouts;
+        const rps = result.requests.average;
+        if (s.name === 'healthz' && failures === 0) ceiling = rps;
+        rows.push({
+          scenario: s.name,
+          rps,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: counts.ok + counts.bad,
+          failures,
+          firstFailure: counts.firstBad,
+          target: TARGETS[s.name],
+          ratio: ceiling ? rps / ceiling : undefined,
+        });
+      }
+      if (SCENARIOS.includes('login')) {
+        const raw = await rawVerifies(env, DURATION);
+        rows.push({ scenario: 'argon2 raw', rps: raw, p50: 0, p99: 0, requests: 0, failures: 0, ratio: 1 });
+        await logins(base, WARMUP);
+        const { result, counts } = await logins(base, DURATION);
+        const failures = counts.bad + result.errors + result.timeouts;
+        rows.push({
+          scenario: 'login',
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: counts.ok + counts.bad,
+          failures,
+          firstFailure: counts.firstBad,
+          target: TARGETS.login,
+          ratio: result.requests.average / raw,
+        });
+      }
+      console.log(formatTable(rows));
+    },
+  );
+}
+
+runBench(main);
