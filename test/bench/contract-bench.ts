@@ -14,7 +14,8 @@
  * verifications at the same parameters with as many in flight, in this process, while the server idles
  * (target >= 0.90).
  * Settings: those of bench:authz (BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_PIPELINING), plus
- * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,login) and LOGIN_CONNECTIONS.
+ * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,login), LOGIN_CONNECTIONS, and BENCH_CPU_PROF_DIR
+ * (the server runs with `--cpu-prof` and writes its profile there when it stops; test/bench/profile-top.ts reads it).
  * Not part of the test suite: nothing here asserts a timing.
  */
 import autocannon from 'autocannon';
@@ -24,7 +25,7 @@ import { createLogger } from '../../src/lib/logger.js';
 import { createServices } from '../../src/compose.js';
 import { newUid } from '../../src/domain/accounts/uid.js';
 import { formatTable, type Row } from './bench-table.js';
-import { runBench, withBenchServer } from './bench-server.js';
+import { SOURCE_API_COMMAND, runBench, withBenchServer } from './bench-server.js';
 import {
   PASSWORD,
   USER_AGENT,
@@ -47,6 +48,10 @@ const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'healthz,ceiling,session,apike
   .split(',')
   .map((s) => s.trim());
 const LOGIN_EMAIL = 'bench.login@example.com';
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+const SERVER_COMMAND = PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, ...SOURCE_API_COMMAND]
+  : SOURCE_API_COMMAND;
 const TARGETS: Record<string, number> = { ceiling: 0.8, session: 0.9, apikey: 0.85, 'users-me': 0.4, login: 0.9 };
 
 /** An active member without 2FA, so that every login needs only the password. */
@@ -186,6 +191,7 @@ async function main(): Promise<void> {
       }
       console.log(formatTable(rows));
     },
+    SERVER_COMMAND,
   );
 }
 
