@@ -92,10 +92,16 @@ export function operationDocument(doc: Json, path: string, method: string): Json
  * another operation) passes; the handler's own check (src/api/router.ts) then refuses the mismatch.
  */
 export function operationValidator(doc: Json, path: string, method: string, options: ValidatorOptions): RequestHandler {
-  const chain = inSequence(
-    OpenApiValidator.middleware({ ...options, apiSpec: operationDocument(doc, path, method) as never }),
-  );
-  return (req, res, next) => (validated(req) ? next() : chain(req, res, next));
+  // Made at the operation's first request: each validator compiles the OpenAPI meta-schema as it is made (some tens
+  // of milliseconds), which for every operation at once would slow each start by seconds.
+  let chain: RequestHandler | undefined;
+  return (req, res, next) => {
+    if (validated(req)) return next();
+    chain ??= inSequence(
+      OpenApiValidator.middleware({ ...options, apiSpec: operationDocument(doc, path, method) as never }),
+    );
+    chain(req, res, next);
+  };
 }
 
 /** The whole contract's validator, for requests no operation's route took. */
