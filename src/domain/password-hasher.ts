@@ -15,6 +15,7 @@
 import { hash, verify, parseOptions } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
+import { PASSWORD_HASH_THREADS } from '../config/thread-pool.js';
 
 export interface HashingOptions {
   memoryCost: number;
@@ -36,8 +37,30 @@ function spellings(password: string): string[] {
   return normal === password ? [normal] : [normal, password];
 }
 
+/** Runs at most `limit` tasks at once; the others wait their turn, in order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    try {
+      return await task();
+    } finally {
+      const nextTask = this.waiting.shift();
+      if (nextTask) nextTask();
+      else this.running -= 1;
+    }
+  }
+}
+
 export class PasswordHasher {
   private dummyDigest?: Promise<string>;
+  /** One hash per CPU at a time (src/config/thread-pool.ts): the pool keeps threads for files and DNS. */
+  private readonly gate = new Gate(PASSWORD_HASH_THREADS);
 
   constructor(private readonly options: HashingOptions) {
     // Made now, not on the first unknown login, which would otherwise cost two hashes and stand out.
@@ -46,7 +69,7 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...this.options });
+    return this.gate.run(() => hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...this.options }));
   }
 
   async verify(digest: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
@@ -70,7 +93,7 @@ export class PasswordHasher {
   }
 
   private async matches(digest: string, spelling: string, imported: boolean): Promise<boolean> {
-    if (!imported) return verify(digest, spelling).catch(() => false);
+    if (!imported) return this.gate.run(() => verify(digest, spelling)).catch(() => false);
     return bcrypt.compare(spelling, digest).catch(() => false);
   }
 
