@@ -32,6 +32,9 @@ const identifyRequest: RequestHandler = (req, res, next) => {
 };
 
 export function requestLogging(logger: Logger): RequestHandler[] {
+  // pino-http logs each answer at info (5xx ones at error, which the error handler already logs with their cause);
+  // below info it would only make a child logger and listeners per request, for nothing.
+  if (!logger.isLevelEnabled('info')) return [identifyRequest];
   const log = pinoHttp({
     logger,
     // The gateway authorizer answers every request of the exchange; logging each would cost more than deciding it.
