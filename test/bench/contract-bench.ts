@@ -13,6 +13,9 @@
  * and, separately, logins (POST /identity/sessions, LOGIN_CONNECTIONS in flight, default 8) against raw argon2id
  * verifications at the same parameters with as many in flight, in this process, while the server idles
  * (target >= 0.90).
+ * Each scenario's BENCH_DURATION is cut into BENCH_ROUNDS slices (default 5) and the scenarios take turns, slice by
+ * slice, so load from elsewhere on the machine falls on all of them alike; the table has the means (ratios of
+ * means), and the ratio of every round is printed below it, as the spread.
  * Settings: those of bench:authz (BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_PIPELINING), plus
  * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,login), LOGIN_CONNECTIONS, and BENCH_CPU_PROF_DIR
  * (the server runs with `--cpu-prof` and writes its profile there when it stops; test/bench/profile-top.ts reads it).
@@ -44,6 +47,8 @@ const DURATION = setting('BENCH_DURATION', 10);
 const WARMUP = setting('BENCH_WARMUP', 2);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const LOGIN_CONNECTIONS = setting('LOGIN_CONNECTIONS', 8);
+/** The other helpers' load comes and goes: every scenario runs in ROUNDS slices, the scenarios taking turns. */
+const ROUNDS = setting('BENCH_ROUNDS', 5);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'healthz,ceiling,session,apikey,users-me,login')
   .split(',')
   .map((s) => s.trim());
@@ -132,6 +137,35 @@ async function rawVerifies(env: NodeJS.ProcessEnv, duration: number): Promise<nu
   return done / ((Date.now() - started) / 1000);
 }
 
+interface Tally {
+  rps: number[];
+  p50: number[];
+  p99: number[];
+  requests: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+const newTally = (): Tally => ({ rps: [], p50: [], p99: [], requests: 0, failures: 0 });
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One round of a scenario: autocannon's result, or (raw argon2) a rate measured here. */
+function add(t: Tally, result: autocannon.Result | undefined, counts: Counts | undefined, seconds: number, rate = 0) {
+  if (!result || !counts) {
+    t.rps.push(rate);
+    t.p50.push(0);
+    t.p99.push(0);
+    return;
+  }
+  t.rps.push(counts.ok / seconds);
+  t.p50.push(result.latency.p50);
+  t.p99.push(result.latency.p99);
+  t.requests += counts.ok + counts.bad;
+  t.failures += counts.bad + result.errors + result.timeouts;
+  t.firstFailure ??= counts.firstBad;
+}
+
 async function main(): Promise<void> {
   const overrides = {
     BARONG_SIGNUP_MAX_PER_IP: '100000',
@@ -146,50 +180,56 @@ async function main(): Promise<void> {
     async ({ base, env }, fixture: Fixture) => {
       const cookie = await login(base, fixture);
       const all = [...authzScenarios(cookie, fixture.keys), usersMe(cookie)];
-      const rows: Row[] = [];
-      let ceiling: number | undefined;
-      console.log(
-        `contract benchmark: ${CONNECTIONS} connections (logins: ${LOGIN_CONNECTIONS}), ${WARMUP} s warm-up + ${DURATION} s per scenario`,
-      );
-      for (const name of SCENARIOS.filter((n) => n !== 'login')) {
+      const names = SCENARIOS.filter((n) => n !== 'login');
+      const chosen = names.map((name) => {
         const s = all.find((x) => x.name === name);
         if (!s) throw new Error(`unknown scenario ${name}`);
-        await run(base, s, WARMUP);
-        const { result, counts } = await run(base, s, DURATION);
-        const failures = counts.bad + result.errors + result.timeouts;
-        const rps = result.requests.average;
-        if (s.name === 'healthz' && failures === 0) ceiling = rps;
-        rows.push({
-          scenario: s.name,
-          rps,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          requests: counts.ok + counts.bad,
-          failures,
-          firstFailure: counts.firstBad,
-          target: TARGETS[s.name],
-          ratio: ceiling ? rps / ceiling : undefined,
-        });
+        return s;
+      });
+      const slice = DURATION / ROUNDS;
+      console.log(
+        `contract benchmark: ${CONNECTIONS} connections (logins: ${LOGIN_CONNECTIONS}), ${WARMUP} s warm-up, then ` +
+          `${ROUNDS} rounds of ${slice.toFixed(1)} s per scenario, taken in turn`,
+      );
+      for (const s of chosen) await run(base, s, WARMUP);
+      if (SCENARIOS.includes('login')) await logins(base, WARMUP);
+      const tallies = new Map<string, Tally>();
+      const tally = (name: string) => tallies.get(name) ?? tallies.set(name, newTally()).get(name)!;
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const s of chosen) {
+          const { result, counts } = await run(base, s, slice);
+          add(tally(s.name), result, counts, slice);
+        }
+        if (SCENARIOS.includes('login')) {
+          add(tally('argon2 raw'), undefined, undefined, slice, await rawVerifies(env, slice));
+          const { result, counts } = await logins(base, slice);
+          add(tally('login'), result, counts, slice);
+        }
       }
-      if (SCENARIOS.includes('login')) {
-        const raw = await rawVerifies(env, DURATION);
-        rows.push({ scenario: 'argon2 raw', rps: raw, p50: 0, p99: 0, requests: 0, failures: 0, ratio: 1 });
-        await logins(base, WARMUP);
-        const { result, counts } = await logins(base, DURATION);
-        const failures = counts.bad + result.errors + result.timeouts;
+      const rows: Row[] = [];
+      const spreads: string[] = [];
+      for (const [name, t] of tallies) {
+        const reference =
+          name === 'login' ? tallies.get('argon2 raw') : name === 'argon2 raw' ? t : tallies.get('healthz');
+        const perRound = reference ? t.rps.map((r, i) => r / reference.rps[i]!) : [];
         rows.push({
-          scenario: 'login',
-          rps: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          requests: counts.ok + counts.bad,
-          failures,
-          firstFailure: counts.firstBad,
-          target: TARGETS.login,
-          ratio: result.requests.average / raw,
+          scenario: name,
+          rps: mean(t.rps),
+          p50: median(t.p50),
+          p99: Math.max(...t.p99),
+          requests: t.requests,
+          failures: t.failures,
+          firstFailure: t.firstFailure,
+          target: TARGETS[name],
+          ratio: reference ? mean(t.rps) / mean(reference.rps) : undefined,
         });
+        if (reference && reference !== t) {
+          const sorted = [...perRound].sort((a, b) => a - b);
+          spreads.push(`${name}: ${sorted.map((r) => r.toFixed(2)).join(' ')}`);
+        }
       }
       console.log(formatTable(rows));
+      console.log(`ratio per round (lowest to highest):\n  ${spreads.join('\n  ')}`);
     },
     SERVER_COMMAND,
   );
