@@ -32,8 +32,8 @@ const identifyRequest: RequestHandler = (req, res, next) => {
 };
 
 export function requestLogging(logger: Logger): RequestHandler[] {
-  // pino-http logs each answer at info (5xx ones at error, which the error handler already logs with their cause);
-  // below info it would only make a child logger and listeners per request, for nothing.
+  // pino-http logs every answer, failed ones too, at info (its default level; the error handler logs failures with
+  // their cause at error): below info it would only make a child logger and listeners per request, for nothing.
   if (!logger.isLevelEnabled('info')) return [identifyRequest];
   const log = pinoHttp({
     logger,
