@@ -12,4 +12,5 @@ import { availableParallelism } from 'node:os';
 /** Passwords hashed or verified at once. */
 export const PASSWORD_HASH_THREADS = Math.max(4, availableParallelism());
 
-process.env.UV_THREADPOOL_SIZE ??= String(PASSWORD_HASH_THREADS + 4);
+// An empty value is unset, as libuv reads it.
+if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(PASSWORD_HASH_THREADS + 4);
