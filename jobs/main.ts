@@ -4,6 +4,7 @@
  * `--with-api` also runs the API in the same process (one-box deployments). SIGTERM/SIGINT: stop the API, let the job in hand finish, close
  * queues and connections, exit 0.
  */
+import '../src/config/thread-pool.js'; // first: sizes libuv's pool before anything starts it
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';

@@ -1,7 +1,6 @@
 /** createApp(deps): the Express app without listen. Tests and main.ts both build it here. */
 import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
-import * as OpenApiValidator from 'express-openapi-validator';
 import type { Config } from './config/index.js';
 import type { Logger } from './lib/logger.js';
 import type { Contract } from './api/contract.js';
@@ -12,6 +11,7 @@ import { AppError } from './errors/app-error.js';
 import { errorHandler, routeNotFound } from './api/middleware/error-handler.js';
 import { bodyReaderFor } from './api/middleware/body-readers.js';
 import { ROUTING } from './api/routing.js';
+import { contractValidator, operationValidator, type ValidatorOptions } from './api/operation-validators.js';
 import { crossOrigin, requestLogging, securityHeaders } from './api/middleware/http-policy.js';
 
 export interface AppDeps {
@@ -76,9 +76,25 @@ export function createApp(deps: AppDeps): Express {
   if (deps.operatorRoutes) app.use(deps.operatorRoutes);
   if (deps.fileRoutes) app.use(deps.fileRoutes);
 
+  const validation: ValidatorOptions = {
+    validateRequests: { coerceTypes: true, allErrors: true, removeAdditional: false },
+    // In tests every response is checked against the contract, so a handler that drifts fails its test.
+    validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
+    validateSecurity: false,
+    // Multipart is read by the intake's readers, whose failures keep the operation's scope.
+    fileUploader: false,
+    ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
+  };
   // Gateway authorizer: the hot path, before the body parsers and the validator, which it needs neither of, and
   // before the request timer: it counts its decision and nothing else (docs/operations.md#metrics).
-  const routers = buildRouters(contract, deps.routes, deps.guards, bodyReaderFor(config), deps.restrictions);
+  const routers = buildRouters(
+    contract,
+    deps.routes,
+    deps.guards,
+    bodyReaderFor(config),
+    (path, method) => operationValidator(contract.oas3, path, method, { ...validation, validateApiSpec: false }),
+    deps.restrictions,
+  );
   if (config.gatewayAuth.trueClientIp) trustTrueClientIp(app);
   app.use(routers.gateway);
   if (deps.requestMetrics) app.use(deps.requestMetrics);
@@ -103,20 +119,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   // Per operation: its access guard, then its body readers (src/api/middleware/body-readers.ts).
   app.use(routers.intake);
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(contract.oas3) as never,
-      validateApiSpec: config.env !== 'production',
-      validateRequests: { coerceTypes: true, allErrors: true, removeAdditional: false },
-      // In tests every response is checked against the contract, so a handler that drifts fails its test.
-      validateResponses: config.env === 'test' ? { removeAdditional: false } : false,
-      validateSecurity: false,
-      // Multipart is read by the intake's readers, whose failures keep the operation's scope.
-      fileUploader: false,
-      ignorePaths: new RegExp(`^(?!${escapeRegExp(contract.basePath)}/)`),
-    }),
-  );
+  // Each operation's route validates its request against that operation (src/api/operation-validators.ts); what
+  // no route took is answered by the whole contract's validator (404, 405), as it was before.
   app.use(routers.api);
+  app.use(contractValidator(contract.oas3, { ...validation, validateApiSpec: config.env !== 'production' }));
   app.use(routeNotFound);
   app.use(errorHandler(logger, managementBase));
   return app;

@@ -2,6 +2,7 @@
  * The API process: starts the API (src/start-api.ts) and stops it cleanly on SIGTERM/SIGINT: the requests in
  * flight are answered (at most BARONG_SHUTDOWN_TIMEOUT), then the pools close and the process exits 0.
  */
+import './config/thread-pool.js'; // first: sizes libuv's pool before anything starts it
 import { loadConfigOrExit, startApi } from './start-api.js';
 import { exitWhenIdle } from './lib/exit-when-idle.js';
 

@@ -52,7 +52,7 @@ function guardsFor(guards: Guards, spec: RouteSpec<OperationId>, base: string, t
 }
 
 export interface Routers {
-  /** The contract's operations, behind the body parsers and the validator. */
+  /** The contract's operations, behind the body parsers, each with its validator before its handler. */
   api: Router;
   /** The gateway authorizer's operations. */
   gateway: Router;
@@ -111,11 +111,15 @@ function onlyValidated(id: OperationId, handler: RequestHandler): RequestHandler
   };
 }
 
+/** The contract validator of one operation (src/api/operation-validators.ts), run on its route before its handler. */
+export type ValidatorFor = (path: string, method: string) => RequestHandler;
+
 export function buildRouters(
   contract: Contract,
   table: RouteTable,
   guards: Guards,
   readBody: BodyReaderFor,
+  validate: ValidatorFor,
   restrictions: Restrictions = unrestricted,
 ): Routers {
   const router = createRouter();
@@ -156,11 +160,11 @@ export function buildRouters(
     const admit = [named(id), ...restricted, ...guardsFor(guards, spec, contract.basePath, path)];
     if (spec.handler === NOT_IMPLEMENTED) {
       intake[method](expressPath, ...admit);
-      router[method](expressPath, notImplemented);
+      router[method](expressPath, validate(path, method), notImplemented);
       continue;
     }
     intake[method](expressPath, ...admit, ...readBody(operation));
-    router[method](expressPath, onlyValidated(id, toHandler(spec)));
+    router[method](expressPath, validate(path, method), onlyValidated(id, toHandler(spec)));
   }
   // Express decodes `*path` while matching; a path it cannot decode has no canonical form either: a bad request to
   // the authorizer, as its contract says, not a missing route (the error handler answers 404 elsewhere).

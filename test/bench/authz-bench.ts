@@ -29,6 +29,7 @@
  * Not part of the test suite: nothing here asserts a timing.
  */
 import autocannon from 'autocannon';
+import { pathToFileURL } from 'node:url';
 import { Metrics } from '../../src/lib/metrics.js';
 import { formatMetricsCost, formatTable, type MetricsCostRow, type Row } from './bench-table.js';
 import { runBench, startSiblingServer, withBenchServer, type BenchServer } from './bench-server.js';
@@ -43,7 +44,7 @@ import {
 const CEILING_PATH = '/api/v2/barong/public/ping';
 const AUTH_PATH = '/api/v2/barong/auth/api/v2/peatio/account/balances';
 
-function setting(name: string, fallback: number): number {
+export function setting(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -58,13 +59,13 @@ const PIPELINING = setting('BENCH_PIPELINING', 1);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'ceiling,session,apikey').split(',').map((s) => s.trim());
 const METRICS_COMPARE = process.env.BENCH_METRICS_COMPARE !== '0';
 
-interface Counts {
+export interface Counts {
   ok: number;
   bad: number;
   firstBad?: string;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   /** Minimum ratio to the ceiling (authorizer scenarios). */
   target?: number;
@@ -75,7 +76,7 @@ interface Scenario {
 }
 
 /** Counts an answer: good when 200 and (for the authorizer) carrying a Bearer token. */
-function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResponse'] {
+export function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResponse'] {
   return (status, body, _context, headers) => {
     const authorization = headers?.authorization ?? headers?.Authorization;
     const good =
@@ -88,7 +89,7 @@ function judge(counts: Counts, needsBearer: boolean): autocannon.Request['onResp
   };
 }
 
-function scenarios(cookie: string, keys: Key[]): Scenario[] {
+export function scenarios(cookie: string, keys: Key[]): Scenario[] {
   const base = { 'User-Agent': USER_AGENT };
   let nextKey = 0;
   return [
@@ -132,7 +133,11 @@ function scenarios(cookie: string, keys: Key[]): Scenario[] {
   ];
 }
 
-async function run(url: string, s: Scenario, duration: number): Promise<{ result: autocannon.Result; counts: Counts }> {
+export async function run(
+  url: string,
+  s: Scenario,
+  duration: number,
+): Promise<{ result: autocannon.Result; counts: Counts }> {
   const counts: Counts = { ok: 0, bad: 0 };
   const result = await autocannon({
     url,
@@ -250,4 +255,5 @@ async function main(): Promise<void> {
   );
 }
 
-runBench(main);
+// Run as a script (npm run bench:authz); imported by contract-bench.ts for its scenarios.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runBench(main);

@@ -11,12 +11,13 @@ import { notImplementedTable, openGuards } from '../support/route-table.js';
 const contract = loadContract();
 const guards = openGuards;
 const noBody = () => [];
+const noValidation = () => (_req: unknown, _res: unknown, next: () => void) => next();
 
 const table = () => notImplementedTable(contract);
 
 describe('the route table against the contract', () => {
   it('an operation marked not implemented answers 501 server.not_implemented from one place', async () => {
-    const { api } = buildRouters(contract, table() as RouteTable, guards, noBody);
+    const { api } = buildRouters(contract, table() as RouteTable, guards, noBody, noValidation);
     const app = express()
       .use(api)
       .use(errorHandler(createLogger('silent')));
@@ -28,24 +29,26 @@ describe('the route table against the contract', () => {
   it('refuses to start when an operation has no handler', () => {
     const t = table();
     delete t.createUser;
-    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(/createUser has no handler/);
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody, noValidation)).toThrow(
+      /createUser has no handler/,
+    );
   });
 
   it("refuses to start when an admin route's ability is not the contract's x-ability", () => {
     const t = table();
     t.adminListUsers = { access: { admin: { action: 'manage', subject: 'User' } }, handler: NOT_IMPLEMENTED };
-    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody, noValidation)).toThrow(
       /adminListUsers: the contract's x-ability/,
     );
     t.adminListUsers = { access: 'user', handler: NOT_IMPLEMENTED };
-    expect(() => buildRouters(contract, t as RouteTable, guards, noBody)).toThrow(
+    expect(() => buildRouters(contract, t as RouteTable, guards, noBody, noValidation)).toThrow(
       /adminListUsers: the contract's x-ability/,
     );
   });
 
   it('refuses to start when a handler has no operation', () => {
     const t = { ...table(), notInTheContract: { access: 'public', handler: NOT_IMPLEMENTED } };
-    expect(() => buildRouters(contract, t as unknown as RouteTable, guards, noBody)).toThrow(
+    expect(() => buildRouters(contract, t as unknown as RouteTable, guards, noBody, noValidation)).toThrow(
       /notInTheContract has no operation/,
     );
   });
@@ -56,7 +59,7 @@ describe('handlers run only behind the validator', () => {
     let ran = 0;
     const t = table();
     t.publicPing = { access: 'public', handler: async () => ((ran += 1), { status: 200, body: { ping: 'pong' } }) };
-    const { api } = buildRouters(contract, t as RouteTable, guards, noBody);
+    const { api } = buildRouters(contract, t as RouteTable, guards, noBody, noValidation);
     const app = express()
       .use(api)
       .use(errorHandler(createLogger('silent')));

@@ -32,6 +32,9 @@ const identifyRequest: RequestHandler = (req, res, next) => {
 };
 
 export function requestLogging(logger: Logger): RequestHandler[] {
+  // pino-http logs every answer, failed ones too, at info (its default level; the error handler logs failures with
+  // their cause at error): below info it would only make a child logger and listeners per request, for nothing.
+  if (!logger.isLevelEnabled('info')) return [identifyRequest];
   const log = pinoHttp({
     logger,
     // The gateway authorizer answers every request of the exchange; logging each would cost more than deciding it.

@@ -13,6 +13,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { scanKeys, type RedisClient, type RedisKeys } from '../../lib/redis.js';
 
+/** How far short of a full slide a session's expiry may stay (at most a tenth of the idle expiry): see touch. */
+export const SLIDE_SLACK_SECONDS = 60;
+
 export interface SessionData {
   uid: string;
   userIp: string;
@@ -122,9 +125,15 @@ export class SessionStore {
    */
   async touch(session: Session): Promise<Session> {
     const ttl = Math.max(0, this.slideSeconds(session.createdAt));
+    const slid = nowSeconds() + ttl;
+    // A session slid moments ago (its expiry, from the key's TTL, at most SLIDE_SLACK short of where a slide would
+    // put it) is left as it is: a busy client would otherwise cost a Redis write per request for seconds of expiry.
+    // A slide that would shorten the expiry (the lifetime's cap) always happens.
+    const gain = slid - session.expireTime;
+    if (gain >= 0 && gain <= Math.min(SLIDE_SLACK_SECONDS, this.lifetimes.idleSeconds / 10)) return session;
     // A missing key stays missing; one at the end of its lifetime is left to the TTL it has, which ends it then.
     if (ttl > 0) await this.redis.expire(this.sessionKey(digest(session.id)), ttl);
-    return { ...session, expireTime: nowSeconds() + ttl };
+    return { ...session, expireTime: slid };
   }
 
   async destroy(session: Pick<Session, 'id' | 'uid'>): Promise<void> {
