@@ -137,6 +137,55 @@ function anonymous(t) {
   delete t.request.headers['X-CSRF-Token'];
 }
 
+// --- Provoking documented error answers: "this transaction expects status S: send request R" ---
+
+/** `provoke(t)` turns the transaction of each key expecting `status` into the request that produces it. */
+function expectStatus(keys, status, provoke) {
+  for (const key of [].concat(keys)) prepare(key, status, provoke);
+}
+
+/** A JSON body the server cannot read (the documented 400 `<scope>.invalid_body`). */
+function unreadable(t) {
+  t.request.headers['Content-Type'] = 'application/json';
+  t.request.body = '{"uid":';
+}
+
+/** Keeps only the named form fields of the documented body (none: an empty form). */
+function keepFormFields(t, names = []) {
+  const params = new URLSearchParams(t.request.body);
+  for (const name of [...params.keys()]) if (!names.includes(name)) params.delete(name);
+  t.request.body = params.toString();
+  t.request.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+}
+
+/** Sends only the given form fields, with these values (`undefined`: the documented one). */
+function onlyFields(fields) {
+  return (t) => {
+    keepFormFields(t, Object.keys(fields));
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined) setFormField(t, name, value);
+  };
+}
+
+/** The documented body with these form fields changed (or added). */
+function withFields(fields) {
+  return (t) => {
+    for (const [name, value] of Object.entries(fields)) setFormField(t, name, value);
+  };
+}
+
+/** Replaces the path of the transaction (below BASE), keeping its query. */
+function setPath(t, path) {
+  const query = t.request.uri.includes('?') ? t.request.uri.slice(t.request.uri.indexOf('?')) : '';
+  t.fullPath = t.request.uri = BASE + path + query;
+}
+
+/** Replaces one documented path segment (an id) with another value. */
+function replaceInPath(from, to) {
+  return (t) => {
+    t.fullPath = t.request.uri = t.request.uri.replace(from, to);
+  };
+}
+
 module.exports = {
   BASE,
   fixtures,
@@ -156,4 +205,11 @@ module.exports = {
   signManagement,
   setQuery,
   anonymous,
+  expectStatus,
+  unreadable,
+  keepFormFields,
+  onlyFields,
+  withFields,
+  setPath,
+  replaceInPath,
 };
