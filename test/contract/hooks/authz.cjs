@@ -5,7 +5,7 @@
  * Dredd sends the documented optional X-Auth-* headers empty; blank ones leave the endpoint in session mode.
  */
 const hooks = require('hooks');
-const { build, prepare, actAs } = require('../support.cjs');
+const { build, prepare, actAs, http, session } = require('../support.cjs');
 
 // HEAD is left out (test/contract/unreachable.cjs): Dredd 14's HTTP client refuses every HEAD request.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -22,15 +22,75 @@ for (const method of METHODS) {
 }
 
 // Refusals a gateway sees most: no session, an incomplete API-key signature, a path that is not valid encoding.
-prepare('GET /auth/{path}', 401, (t) => {
-  t.fullPath = t.request.uri = UPSTREAM;
-});
-prepare('GET /auth/{path}', 422, (t) => {
-  t.fullPath = t.request.uri = UPSTREAM;
-  t.request.headers['X-Auth-Apikey'] = '0123456789abcdef';
-});
-prepare('GET /auth/{path}', 400, (t) => {
-  t.fullPath = t.request.uri = '/api/v2/barong/auth/api/v2/%E0%A4%A';
+for (const method of METHODS) {
+  const key = `${method} /auth/{path}`;
+  prepare(key, 401, (t) => {
+    t.fullPath = t.request.uri = UPSTREAM;
+  });
+  prepare(key, 422, (t) => {
+    t.fullPath = t.request.uri = UPSTREAM;
+    t.request.headers['X-Auth-Apikey'] = '0123456789abcdef';
+  });
+  prepare(key, 400, (t) => {
+    t.fullPath = t.request.uri = '/api/v2/barong/auth/api/v2/%E0%A4%A';
+  });
+}
+
+/**
+ * Restrictions (403 ip_subnet, 423 country or continent, 471 maintenance): the superadmin adds an enabled
+ * restriction whose answer is that status for the loopback client (an `ip` row with the status as its code; a
+ * maintenance row for 471), the member's request through the gateway meets it, and the row is deleted after the
+ * transaction (both wait until the gateway sees the change).
+ */
+const RESTRICTIONS = {
+  403: { category: 'blacklist', scope: 'ip_subnet', value: '127.0.0.0/8' },
+  423: { category: 'blacklist', scope: 'ip', value: '127.0.0.1', code: '423' },
+  471: { category: 'maintenance', scope: 'ip', value: '127.0.0.1' },
+};
+let restrictionId;
+
+async function asAdmin(method, path, form) {
+  const s = await session('admin');
+  return http(method, path, { form, cookie: s.cookie, csrf: s.csrf });
+}
+
+/** Waits until the member's gateway request answers `status`. */
+async function gatewayAnswers(status) {
+  const s = await session('member');
+  for (let i = 0; i < 200; i++) {
+    const res = await http('GET', '/auth/api/v2/barong/resource/users/me', { cookie: s.cookie });
+    if (res.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the gateway never answered ${status}`);
+}
+
+for (const method of METHODS) {
+  for (const [status, row] of Object.entries(RESTRICTIONS)) {
+    prepare(`${method} /auth/{path}`, Number(status), async (t) => {
+      await actAs(t, 'member');
+      t.fullPath = t.request.uri = UPSTREAM;
+      const res = await asAdmin('POST', '/admin/restrictions', { ...row, state: 'enabled' });
+      if (res.status !== 201) throw new Error(`restriction set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+      restrictionId = res.body.id;
+      await gatewayAnswers(Number(status));
+    });
+  }
+}
+
+hooks.afterEach(async (t, done) => {
+  try {
+    if (restrictionId !== undefined) {
+      const id = restrictionId;
+      restrictionId = undefined;
+      const res = await asAdmin('DELETE', `/admin/restrictions?id=${id}`);
+      if (res.status !== 200 && res.status !== 204) throw new Error(`restriction clean-up failed: ${res.status}`);
+      await gatewayAnswers(200);
+    }
+  } catch (err) {
+    t.fail = `clean-up failed: ${err.message}`;
+  }
+  done();
 });
 
 // A success has no body, so no Content-Type; Dredd's Swagger reader expects the global `produces` one anyway (as for 204).

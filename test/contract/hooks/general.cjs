@@ -1,4 +1,4 @@
-const { build, prepare } = require('../support.cjs');
+const { build, prepare, expectStatus, unreadable } = require('../support.cjs');
 
 build(
   'GET /identity/ping',
@@ -22,3 +22,5 @@ prepare('GET /resource/swagger_doc/{name}', 404, (t) => {
 
 build('POST /public/kyc');
 prepare('POST /public/kyc', 422, () => undefined);
+
+expectStatus('POST /public/password/validate', 400, unreadable);

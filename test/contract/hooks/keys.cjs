@@ -199,3 +199,99 @@ prepare('POST /resource/service_accounts/api_keys', 422, async (t) => {
   setFormField(t, 'service_account_uid', fixtures.saCreate.serviceAccountUid);
   setFormField(t, 'totp_code', await staleCode('saCreate'));
 });
+
+// --- 429: the fixture otpLimited spends its TOTP budget (BARONG_OTP_MAX_ATTEMPTS wrong codes), then every
+// code-spending operation refuses it before looking at the code. ---
+let budgetSpent;
+async function spendBudget() {
+  budgetSpent ??= (async () => {
+    const s = await session('otpLimited');
+    for (let i = 0; i < 20; i++) {
+      const code = await staleCode('otpLimited');
+      const res = await http('POST', '/resource/otp/verify', { form: { code }, cookie: s.cookie, csrf: s.csrf });
+      if (res.status === 429) return;
+    }
+    throw new Error('the TOTP budget of otpLimited was never spent');
+  })();
+  return budgetSpent;
+}
+
+/** Acts as otpLimited with its budget spent, and a (stale) code in `field` of the form or query. */
+function limited(field, where, ids) {
+  return async (t) => {
+    await spendBudget();
+    await actAs(t, 'otpLimited');
+    if (ids) ids(t);
+    const code = await staleCode('otpLimited');
+    if (where === 'query') setQuery(t, field, code);
+    else setFormField(t, field, code);
+  };
+}
+const limitedSa = (t) => setFormField(t, 'service_account_uid', fixtures.otpLimited.serviceAccountUid);
+prepare('POST /resource/otp/verify', 429, limited('code'));
+prepare('POST /resource/otp/disable', 429, limited('code'));
+prepare('POST /resource/api_keys', 429, limited('totp_code'));
+prepare(
+  'PATCH /resource/api_keys/{kid}',
+  429,
+  limited('totp_code', 'form', (t) => setKid(t, fixtures.otpLimited.userKid)),
+);
+prepare(
+  'DELETE /resource/api_keys/{kid}',
+  429,
+  limited('totp_code', 'query', (t) => setKid(t, fixtures.otpLimited.userKid)),
+);
+prepare('POST /resource/service_accounts/api_keys', 429, limited('totp_code', 'form', limitedSa));
+prepare(
+  'PUT /resource/service_accounts/api_keys/{kid}',
+  429,
+  limited('totp_code', 'form', (t) => {
+    setKid(t, fixtures.otpLimited.kid);
+    limitedSa(t);
+  }),
+);
+prepare(
+  'DELETE /resource/service_accounts/api_keys/{kid}',
+  429,
+  limited('totp_code', 'query', (t) => {
+    setKid(t, fixtures.otpLimited.kid);
+    setQuery(t, 'service_account_uid', fixtures.otpLimited.serviceAccountUid);
+  }),
+);
+
+// --- the other documented refusals ---
+// 2FA off (the member): the service-account operations refuse before anything else.
+for (const key of [
+  'GET /resource/service_accounts',
+  'GET /resource/service_accounts/api_keys',
+  'POST /resource/service_accounts/api_keys',
+  'PUT /resource/service_accounts/api_keys/{kid}',
+  'DELETE /resource/service_accounts/api_keys/{kid}',
+  'GET /resource/api_keys',
+]) {
+  prepare(key, 400, () => {});
+}
+prepare('GET /resource/api_keys', 422, async (t) => {
+  await actAs(t, 'keysList');
+  setQuery(t, 'ordering', 'sideways');
+});
+prepare('GET /resource/service_accounts/api_keys', 422, async (t) => {
+  await actAs(t, 'saList');
+  setQuery(t, 'service_account_uid', fixtures.saList.serviceAccountUid);
+  setQuery(t, 'ordering', 'sideways');
+});
+prepare('PATCH /resource/api_keys/{kid}', 404, async (t) => {
+  await actAs(t, 'keysUpdate');
+  setKid(t, 'ffffffffffffffff');
+  setFormField(t, 'totp_code', await staleCode('keysUpdate'));
+});
+prepare('DELETE /resource/api_keys/{kid}', 404, async (t) => {
+  await actAs(t, 'keysUpdate');
+  setKid(t, 'ffffffffffffffff');
+  setQuery(t, 'totp_code', await staleCode('keysUpdate'));
+});
+prepare('DELETE /resource/api_keys/{kid}', 422, async (t) => {
+  await actAs(t, 'keysUpdate');
+  setKid(t, fixtures.keysUpdate.kid);
+  setQuery(t, 'totp_code', await staleCode('keysUpdate'));
+});

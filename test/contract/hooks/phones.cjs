@@ -91,3 +91,14 @@ prepare('POST /resource/phones/send_code', 422, async (t) => {
   }
   throw new Error('the failed SMS was never reported');
 });
+
+// A user who never added the number.
+prepare('POST /resource/phones/verify', 404, (t) => actAs(t, 'phonesNone'));
+prepare('POST /resource/phones', 422, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'channel', 'pigeon');
+});
+prepare('POST /resource/phones/send_code', 400, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'phone_number', 'not-a-number');
+});
