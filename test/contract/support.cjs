@@ -137,6 +137,21 @@ function anonymous(t) {
   delete t.request.headers['X-CSRF-Token'];
 }
 
+let totpBudgetSpent;
+/** Spends the TOTP budget of the fixture otpLimited (wrong codes until 429), once; its 429s then need no code. */
+function spendTotpBudget() {
+  totpBudgetSpent ??= (async () => {
+    const s = await session('otpLimited');
+    for (let i = 0; i < 20; i++) {
+      const code = await totp(fixtures.otpLimited.otpSecret, -10);
+      const res = await http('POST', '/resource/otp/verify', { form: { code }, cookie: s.cookie, csrf: s.csrf });
+      if (res.status === 429) return;
+    }
+    throw new Error('the TOTP budget of otpLimited was never spent');
+  })();
+  return totpBudgetSpent;
+}
+
 // --- Provoking documented error answers: "this transaction expects status S: send request R" ---
 
 /** `provoke(t)` turns the transaction of each key expecting `status` into the request that produces it. */
@@ -173,6 +188,23 @@ function withFields(fields) {
   };
 }
 
+/**
+ * Sends `request()` (an http() call for `clientIp`) until the server answers 429, then sends the transaction as
+ * that client: per-IP limits are spent by another address (X-Forwarded-For, from loopback, a trusted proxy).
+ */
+function asSpentClient(clientIp, request) {
+  return async (t) => {
+    for (let i = 0; i < 200; i++) {
+      const res = await request(i, { 'X-Forwarded-For': clientIp });
+      if (res.status === 429) {
+        t.request.headers['X-Forwarded-For'] = clientIp;
+        return;
+      }
+    }
+    throw new Error(`the limit of ${clientIp} was never spent`);
+  };
+}
+
 /** Replaces the path of the transaction (below BASE), keeping its query. */
 function setPath(t, path) {
   const query = t.request.uri.includes('?') ? t.request.uri.slice(t.request.uri.indexOf('?')) : '';
@@ -206,6 +238,8 @@ module.exports = {
   setQuery,
   anonymous,
   expectStatus,
+  asSpentClient,
+  spendTotpBudget,
   unreadable,
   keepFormFields,
   onlyFields,

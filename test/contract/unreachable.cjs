@@ -9,6 +9,22 @@ const UNREACHABLE = [
     'POST /public/kyc 201',
     'the local KYC provider (the only one) refuses the webhook with 422, as Barong; no provider can sign one from outside',
   ],
+  [
+    'GET /resource/api_keys 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/service_accounts 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/service_accounts/api_keys 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/labels/{key} 400',
+    'an empty key cannot travel in the path: /resource/labels/ is the list (the 400 is for callers that route by parameter)',
+  ],
 ];
 
 /** The reason a transaction cannot run, or undefined. */

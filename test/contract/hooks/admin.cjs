@@ -21,4 +21,4 @@ expectStatus(
   unreadable,
 );
 expectStatus('POST /admin/permissions', 422, (t) => keepFormFields(t));
-expectStatus('POST /admin/restrictions/whitelink', 422, withFields({ expire: 'never' }));
+expectStatus('POST /admin/restrictions/whitelink', 422, withFields({ expire_time: '999999999' }));

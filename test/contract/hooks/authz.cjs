@@ -71,8 +71,12 @@ for (const method of METHODS) {
       await actAs(t, 'member');
       t.fullPath = t.request.uri = UPSTREAM;
       const res = await asAdmin('POST', '/admin/restrictions', { ...row, state: 'enabled' });
-      if (res.status !== 201) throw new Error(`restriction set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
-      restrictionId = res.body.id;
+      if (res.status !== 200) throw new Error(`restriction set-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const list = await asAdmin('GET', `/admin/restrictions?scope=${row.scope}&category=${row.category}&limit=100`);
+      const rows = Array.isArray(list.body) ? list.body : [];
+      const made = rows.find((r) => r.value === row.value);
+      if (!made) throw new Error(`restriction not listed: ${list.status} ${JSON.stringify(list.body)}`);
+      restrictionId = made.id;
       await gatewayAnswers(Number(status));
     });
   }

@@ -1,4 +1,4 @@
-const { build, prepare, expectStatus, unreadable } = require('../support.cjs');
+const { build, prepare, expectStatus, unreadable, asSpentClient, http } = require('../support.cjs');
 
 build(
   'GET /identity/ping',
@@ -24,3 +24,12 @@ build('POST /public/kyc');
 prepare('POST /public/kyc', 422, () => undefined);
 
 expectStatus('POST /public/password/validate', 400, unreadable);
+
+// 429: /identity and /public share one per-IP budget; one client spends it.
+const checkPassword = (i, headers) =>
+  http('POST', '/public/password/validate', { form: { password: `Dredd-${i}` }, headers });
+expectStatus(
+  ['POST /identity/password/validate', 'POST /public/password/validate'],
+  429,
+  asSpentClient('203.0.113.71', checkPassword),
+);

@@ -12,6 +12,7 @@ const {
   onlyFields,
   withFields,
   anonymous,
+  asSpentClient,
 } = require('../support.cjs');
 
 build(
@@ -96,8 +97,8 @@ expectStatus('POST /identity/users', 422, withFields({ email: 'not-an-e-mail' })
 expectStatus('POST /identity/users/access', 422, () => {});
 expectStatus('POST /identity/users/email/confirm_code', 422, () => {});
 expectStatus('POST /identity/sessions/auth0', 401, () => {});
-expectStatus('POST /identity/users/email/generate_code', 422, onlyFields({ email: '' }));
-expectStatus('POST /identity/users/password/generate_code', 422, onlyFields({ email: '' }));
+expectStatus('POST /identity/users/email/generate_code', 422, onlyFields({ email: 'not-an-e-mail' }));
+expectStatus('POST /identity/users/password/generate_code', 422, onlyFields({ email: 'not-an-e-mail' }));
 expectStatus('POST /identity/users/password/confirm_code', 422, withFields({ confirm_password: 'Another!Pass-99' }));
 expectStatus('POST /identity/sessions', 401, async (t) => {
   await http('POST', '/identity/users', { form: { email: 'dredd.user@example.com', password: 'Dr3dd-Secret!Pass' } });
@@ -140,3 +141,14 @@ for (const [key, email] of [
     setFormField(t, 'email', email);
   });
 }
+// 429: the per-IP budget of sign-ups, spent by another client.
+expectStatus(
+  'POST /identity/users',
+  429,
+  asSpentClient('203.0.113.72', (i, headers) =>
+    http('POST', '/identity/users', {
+      form: { email: `dredd.signup-${i}@example.com`, password: 'Dr3dd-Signup!Secret' },
+      headers,
+    }),
+  ),
+);

@@ -15,6 +15,7 @@ const {
   setFormField,
   setQuery,
   anonymous,
+  spendTotpBudget,
 } = require('../support.cjs');
 
 build(
@@ -202,24 +203,10 @@ prepare('POST /resource/service_accounts/api_keys', 422, async (t) => {
 
 // --- 429: the fixture otpLimited spends its TOTP budget (BARONG_OTP_MAX_ATTEMPTS wrong codes), then every
 // code-spending operation refuses it before looking at the code. ---
-let budgetSpent;
-async function spendBudget() {
-  budgetSpent ??= (async () => {
-    const s = await session('otpLimited');
-    for (let i = 0; i < 20; i++) {
-      const code = await staleCode('otpLimited');
-      const res = await http('POST', '/resource/otp/verify', { form: { code }, cookie: s.cookie, csrf: s.csrf });
-      if (res.status === 429) return;
-    }
-    throw new Error('the TOTP budget of otpLimited was never spent');
-  })();
-  return budgetSpent;
-}
-
 /** Acts as otpLimited with its budget spent, and a (stale) code in `field` of the form or query. */
 function limited(field, where, ids) {
   return async (t) => {
-    await spendBudget();
+    await spendTotpBudget();
     await actAs(t, 'otpLimited');
     if (ids) ids(t);
     const code = await staleCode('otpLimited');
@@ -260,17 +247,38 @@ prepare(
 );
 
 // --- the other documented refusals ---
-// 2FA off (the member): the service-account operations refuse before anything else.
-for (const key of [
-  'GET /resource/service_accounts',
-  'GET /resource/service_accounts/api_keys',
-  'POST /resource/service_accounts/api_keys',
-  'PUT /resource/service_accounts/api_keys/{kid}',
-  'DELETE /resource/service_accounts/api_keys/{kid}',
-  'GET /resource/api_keys',
-]) {
-  prepare(key, 400, () => {});
-}
+// 2FA off: the owner of a service account without 2FA (saNo2fa) changes its keys.
+prepare('POST /resource/service_accounts/api_keys', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setFormField(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+prepare('PUT /resource/service_accounts/api_keys/{kid}', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setKid(t, fixtures.saNo2fa.kid);
+  setFormField(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+prepare('DELETE /resource/service_accounts/api_keys/{kid}', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setKid(t, fixtures.saNo2fa.kid);
+  setQuery(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+
+// otp/enable 429: otpQr (2FA off, a secret from its QR code) spends its budget on wrong codes.
+prepare('POST /resource/otp/enable', 429, async (t) => {
+  await actAs(t, 'otpQr');
+  const s = await session('otpQr');
+  const qr = await http('POST', '/resource/otp/generate_qrcode', { cookie: s.cookie, csrf: s.csrf });
+  if (qr.status !== 200) throw new Error(`QR code failed: ${qr.status} ${JSON.stringify(qr.body)}`);
+  for (let i = 0; i < 20; i++) {
+    const res = await http('POST', '/resource/otp/enable', {
+      form: { code: '000000' },
+      cookie: s.cookie,
+      csrf: s.csrf,
+    });
+    if (res.status === 429) return;
+  }
+  throw new Error('the TOTP budget of otpQr was never spent');
+});
 prepare('GET /resource/api_keys', 422, async (t) => {
   await actAs(t, 'keysList');
   setQuery(t, 'ordering', 'sideways');
@@ -280,15 +288,16 @@ prepare('GET /resource/service_accounts/api_keys', 422, async (t) => {
   setQuery(t, 'service_account_uid', fixtures.saList.serviceAccountUid);
   setQuery(t, 'ordering', 'sideways');
 });
+// The code is checked before the key is looked up: right codes of fixtures whose codes nothing else spends.
 prepare('PATCH /resource/api_keys/{kid}', 404, async (t) => {
-  await actAs(t, 'keysUpdate');
+  await actAs(t, 'keysList');
   setKid(t, 'ffffffffffffffff');
-  setFormField(t, 'totp_code', await staleCode('keysUpdate'));
+  setFormField(t, 'totp_code', await nextCode('keysList'));
 });
 prepare('DELETE /resource/api_keys/{kid}', 404, async (t) => {
-  await actAs(t, 'keysUpdate');
+  await actAs(t, 'saList');
   setKid(t, 'ffffffffffffffff');
-  setQuery(t, 'totp_code', await staleCode('keysUpdate'));
+  setQuery(t, 'totp_code', await nextCode('saList'));
 });
 prepare('DELETE /resource/api_keys/{kid}', 422, async (t) => {
   await actAs(t, 'keysUpdate');

@@ -2,7 +2,7 @@
  * The management API's documented refusals, for every operation: 400 before the signature check (a query string),
  * 401 a signature that does not verify, 422 signed data without the required fields, 404 an unknown user.
  */
-const { expectStatus, signManagement, setQuery } = require('../support.cjs');
+const { expectStatus, signManagement, setQuery, fixtures, spendTotpBudget } = require('../support.cjs');
 
 const OPERATIONS = [
   'POST /management/labels/filter/users',
@@ -73,3 +73,9 @@ expectStatus('POST /management/labels', 404, signed({ user_uid: UNKNOWN_UID, key
 expectStatus('PUT /management/labels', 404, signed({ user_uid: UNKNOWN_UID, key: 'dredd-key', value: 'dredd-value' }));
 expectStatus('POST /management/labels/delete', 404, signed({ user_uid: UNKNOWN_UID, key: 'dredd-key' }));
 expectStatus('POST /management/users/get', 404, signed({ uid: UNKNOWN_UID }));
+// 429: the user's TOTP budget, spent by hooks/keys.cjs (the fixture otpLimited).
+expectStatus('POST /management/otp/sign', 429, async (t) => {
+  await spendTotpBudget();
+  const body = JSON.parse(t.request.body);
+  await signManagement(t, undefined, { ...body, user_uid: fixtures.otpLimited.uid, otp_code: '000000' });
+});

@@ -93,7 +93,10 @@ prepare('POST /resource/phones/send_code', 422, async (t) => {
 });
 
 // A user who never added the number.
-prepare('POST /resource/phones/verify', 404, (t) => actAs(t, 'phonesNone'));
+prepare('POST /resource/phones/verify', 404, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'phone_number', '+12025550199');
+});
 prepare('POST /resource/phones', 422, async (t) => {
   await actAs(t, 'phonesNone');
   setFormField(t, 'channel', 'pigeon');
