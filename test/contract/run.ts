@@ -91,6 +91,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const phones = await make('dredd.phones@example.com');
     const phonesResend = await make('dredd.phones-resend@example.com');
     const phonesNone = await make('dredd.phones-none@example.com');
+    const phonesLimited = await make('dredd.phones-limited@example.com'); // spends its code budget (429)
     // --- admin users (hooks/admin-users.cjs): one listed and read (a US profile), one waiting for a document review
     // at level 2, and one per transaction that changes a user ---
     const usersTarget = await make('dredd.users-target@example.com');
@@ -184,6 +185,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       phones: { email: phones.email, uid: phones.uid, password: PASSWORD },
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
+      phonesLimited: { email: phonesLimited.email, uid: phonesLimited.uid, password: PASSWORD },
       usersTarget: usersFixture(usersTarget),
       usersPending: usersFixture(usersPending),
       usersBan: usersFixture(usersBan),

@@ -25,6 +25,14 @@ const UNREACHABLE = [
     'GET /resource/labels/{key} 400',
     'an empty key cannot travel in the path: /resource/labels/ is the list (the 400 is for callers that route by parameter)',
   ],
+  [
+    'POST /identity/users/email/generate_code 422',
+    'answers 201 for any address (no account enumeration); its only 422 is a failed captcha, and the run has none',
+  ],
+  [
+    'POST /identity/users/password/generate_code 422',
+    'answers 201 for any address (no account enumeration); its only 422 is a failed captcha, and the run has none',
+  ],
 ];
 
 /** The reason a transaction cannot run, or undefined. */

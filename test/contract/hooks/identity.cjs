@@ -97,8 +97,6 @@ expectStatus('POST /identity/users', 422, withFields({ email: 'not-an-e-mail' })
 expectStatus('POST /identity/users/access', 422, () => {});
 expectStatus('POST /identity/users/email/confirm_code', 422, () => {});
 expectStatus('POST /identity/sessions/auth0', 401, () => {});
-expectStatus('POST /identity/users/email/generate_code', 422, onlyFields({ email: '   ' }));
-expectStatus('POST /identity/users/password/generate_code', 422, onlyFields({ email: '   ' }));
 expectStatus('POST /identity/users/password/confirm_code', 422, withFields({ confirm_password: 'Another!Pass-99' }));
 expectStatus('POST /identity/sessions', 401, async (t) => {
   await http('POST', '/identity/users', { form: { email: 'dredd.user@example.com', password: 'Dr3dd-Secret!Pass' } });
