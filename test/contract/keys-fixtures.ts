@@ -18,6 +18,8 @@ export interface KeysFixture {
   otpSecret?: string;
   kid?: string;
   serviceAccountUid?: string;
+  /** otpLimited only: the kid of its own API key (`kid` is its service account's). */
+  userKid?: string;
 }
 
 export async function createKeysFixtures(services: Services, password: string): Promise<Record<string, KeysFixture>> {
@@ -81,5 +83,11 @@ export async function createKeysFixtures(services: Services, password: string): 
     saCreate: await withAccount(await user('sa.create', true), false),
     saUpdate: await withAccount(await user('sa.update', true), true),
     saDelete: await withAccount(await user('sa.delete', true), true),
+    saNo2fa: await withAccount(await user('sa.no2fa', false), true),
+    // The 429s of code-spending operations (hooks/keys.cjs): its one TOTP budget is spent, then every code is refused.
+    otpLimited: await (async () => {
+      const keyed = await withKey(await user('otp.limited', true));
+      return { ...(await withAccount(keyed, true)), userKid: keyed.kid };
+    })(),
   };
 }

@@ -137,6 +137,87 @@ function anonymous(t) {
   delete t.request.headers['X-CSRF-Token'];
 }
 
+let totpBudgetSpent;
+/** Spends the TOTP budget of the fixture otpLimited (wrong codes until 429), once; its 429s then need no code. */
+function spendTotpBudget() {
+  totpBudgetSpent ??= (async () => {
+    const s = await session('otpLimited');
+    for (let i = 0; i < 20; i++) {
+      const code = await totp(fixtures.otpLimited.otpSecret, -10);
+      const res = await http('POST', '/resource/otp/verify', { form: { code }, cookie: s.cookie, csrf: s.csrf });
+      if (res.status === 429) return;
+    }
+    throw new Error('the TOTP budget of otpLimited was never spent');
+  })();
+  return totpBudgetSpent;
+}
+
+// --- Provoking documented error answers: "this transaction expects status S: send request R" ---
+
+/** `provoke(t)` turns the transaction of each key expecting `status` into the request that produces it. */
+function expectStatus(keys, status, provoke) {
+  for (const key of [].concat(keys)) prepare(key, status, provoke);
+}
+
+/** A JSON body the server cannot read (the documented 400 `<scope>.invalid_body`). */
+function unreadable(t) {
+  t.request.headers['Content-Type'] = 'application/json';
+  t.request.body = '{"uid":';
+}
+
+/** Keeps only the named form fields of the documented body (none: an empty form). */
+function keepFormFields(t, names = []) {
+  const params = new URLSearchParams(t.request.body);
+  for (const name of [...params.keys()]) if (!names.includes(name)) params.delete(name);
+  t.request.body = params.toString();
+  t.request.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+}
+
+/** Sends only the given form fields, with these values (`undefined`: the documented one). */
+function onlyFields(fields) {
+  return (t) => {
+    keepFormFields(t, Object.keys(fields));
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined) setFormField(t, name, value);
+  };
+}
+
+/** The documented body with these form fields changed (or added). */
+function withFields(fields) {
+  return (t) => {
+    for (const [name, value] of Object.entries(fields)) setFormField(t, name, value);
+  };
+}
+
+/**
+ * Sends `request()` (an http() call for `clientIp`) until the server answers 429, then sends the transaction as
+ * that client: per-IP limits are spent by another address (X-Forwarded-For, from loopback, a trusted proxy).
+ */
+function asSpentClient(clientIp, request) {
+  return async (t) => {
+    for (let i = 0; i < 200; i++) {
+      const res = await request(i, { 'X-Forwarded-For': clientIp });
+      if (res.status === 429) {
+        t.request.headers['X-Forwarded-For'] = clientIp;
+        return;
+      }
+    }
+    throw new Error(`the limit of ${clientIp} was never spent`);
+  };
+}
+
+/** Replaces the path of the transaction (below BASE), keeping its query. */
+function setPath(t, path) {
+  const query = t.request.uri.includes('?') ? t.request.uri.slice(t.request.uri.indexOf('?')) : '';
+  t.fullPath = t.request.uri = BASE + path + query;
+}
+
+/** Replaces one documented path segment (an id) with another value. */
+function replaceInPath(from, to) {
+  return (t) => {
+    t.fullPath = t.request.uri = t.request.uri.replace(from, to);
+  };
+}
+
 module.exports = {
   BASE,
   fixtures,
@@ -156,4 +237,13 @@ module.exports = {
   signManagement,
   setQuery,
   anonymous,
+  expectStatus,
+  asSpentClient,
+  spendTotpBudget,
+  unreadable,
+  keepFormFields,
+  onlyFields,
+  withFields,
+  setPath,
+  replaceInPath,
 };

@@ -1,5 +1,4 @@
-const hooks = require('hooks');
-const { build, prepare } = require('../support.cjs');
+const { build, prepare, expectStatus, unreadable, asSpentClient, http } = require('../support.cjs');
 
 build(
   'GET /identity/ping',
@@ -22,8 +21,15 @@ prepare('GET /resource/swagger_doc/{name}', 404, (t) => {
 });
 
 build('POST /public/kyc');
-prepare('POST /public/kyc', 201, (t) => {
-  t.skip = true;
-  hooks.log('skip POST /public/kyc 201: the local KYC provider (the only one) refuses the webhook with 422, as Barong');
-});
 prepare('POST /public/kyc', 422, () => undefined);
+
+expectStatus('POST /public/password/validate', 400, unreadable);
+
+// 429: /identity and /public share one per-IP budget; one client spends it.
+const checkPassword = (i, headers) =>
+  http('POST', '/public/password/validate', { form: { password: `Dredd-${i}` }, headers });
+expectStatus(
+  ['POST /identity/password/validate', 'POST /public/password/validate'],
+  429,
+  asSpentClient('203.0.113.71', checkPassword),
+);

@@ -1,5 +1,19 @@
 /** Identity operations: tokens come from real mails (the runner's mailbox), users from the runner's fixtures. */
-const { build, prepare, http, mail, fixtures, setFormField } = require('../support.cjs');
+const {
+  build,
+  prepare,
+  http,
+  mail,
+  fixtures,
+  setFormField,
+  expectStatus,
+  unreadable,
+  keepFormFields,
+  onlyFields,
+  withFields,
+  anonymous,
+  asSpentClient,
+} = require('../support.cjs');
 
 build(
   'POST /identity/users',
@@ -61,3 +75,78 @@ prepare('POST /identity/users/access', 200, (t) => {
 prepare('POST /identity/sessions/auth0', 200, (t) => {
   setFormField(t, 'id_token', fixtures.auth0IdToken);
 });
+
+// --- documented refusals ---
+expectStatus(
+  [
+    'POST /identity/users',
+    'POST /identity/users/access',
+    'POST /identity/users/email/generate_code',
+    'POST /identity/users/email/confirm_code',
+    'POST /identity/users/password/generate_code',
+    'POST /identity/sessions',
+    'POST /identity/sessions/auth0',
+    'POST /identity/password/validate',
+  ],
+  400,
+  unreadable,
+);
+expectStatus('POST /identity/users/password/confirm_code', 400, (t) => keepFormFields(t));
+expectStatus('POST /identity/users', 422, withFields({ email: 'not-an-e-mail' }));
+// The documented tokens are examples the server never issued.
+expectStatus('POST /identity/users/access', 422, () => {});
+expectStatus('POST /identity/users/email/confirm_code', 422, () => {});
+expectStatus('POST /identity/sessions/auth0', 401, () => {});
+expectStatus('POST /identity/users/password/confirm_code', 422, withFields({ confirm_password: 'Another!Pass-99' }));
+expectStatus('POST /identity/sessions', 401, async (t) => {
+  await http('POST', '/identity/users', { form: { email: 'dredd.user@example.com', password: 'Dr3dd-Secret!Pass' } });
+  setFormField(t, 'password', 'Wrong-Pass!word-1');
+});
+expectStatus(
+  'POST /identity/sessions',
+  403,
+  onlyFields({
+    email: fixtures.twofa && fixtures.twofa.email,
+    password: fixtures.twofa && fixtures.twofa.password,
+    otp_code: '000000',
+  }),
+);
+// Logging out without a session.
+expectStatus('DELETE /identity/sessions', 404, anonymous);
+
+// 429: the per-account budget of failed logins, spent on an address of its own.
+expectStatus('POST /identity/sessions', 429, async (t) => {
+  const email = 'dredd.locked-out@example.com';
+  for (let i = 0; i < 30; i++) {
+    const res = await http('POST', '/identity/sessions', { form: { email, password: 'Wrong-Pass!word-1' } });
+    if (res.status === 429) break;
+  }
+  keepFormFields(t, ['email', 'password']);
+  setFormField(t, 'email', email);
+});
+// 429: the per-e-mail budget of code requests, spent on addresses of their own.
+for (const [key, email] of [
+  ['POST /identity/users/email/generate_code', 'dredd.too-many-confirmations@example.com'],
+  ['POST /identity/users/password/generate_code', 'dredd.too-many-resets@example.com'],
+]) {
+  const path = key.split(' ')[1].replace('/api/v2/barong', '');
+  expectStatus(key, 429, async (t) => {
+    for (let i = 0; i < 30; i++) {
+      const res = await http('POST', path, { form: { email } });
+      if (res.status === 429) break;
+    }
+    keepFormFields(t, ['email']);
+    setFormField(t, 'email', email);
+  });
+}
+// 429: the per-IP budget of sign-ups, spent by another client.
+expectStatus(
+  'POST /identity/users',
+  429,
+  asSpentClient('203.0.113.72', (i, headers) =>
+    http('POST', '/identity/users', {
+      form: { email: `dredd.signup-${i}@example.com`, password: 'Dr3dd-Signup!Secret' },
+      headers,
+    }),
+  ),
+);

@@ -15,6 +15,7 @@ const {
   setFormField,
   setQuery,
   anonymous,
+  spendTotpBudget,
 } = require('../support.cjs');
 
 build(
@@ -198,4 +199,108 @@ prepare('POST /resource/service_accounts/api_keys', 422, async (t) => {
   await actAs(t, 'saCreate');
   setFormField(t, 'service_account_uid', fixtures.saCreate.serviceAccountUid);
   setFormField(t, 'totp_code', await staleCode('saCreate'));
+});
+
+// --- 429: the fixture otpLimited spends its TOTP budget (BARONG_OTP_MAX_ATTEMPTS wrong codes), then every
+// code-spending operation refuses it before looking at the code. ---
+/** Acts as otpLimited with its budget spent, and a (stale) code in `field` of the form or query. */
+function limited(field, where, ids) {
+  return async (t) => {
+    await spendTotpBudget();
+    await actAs(t, 'otpLimited');
+    if (ids) ids(t);
+    const code = await staleCode('otpLimited');
+    if (where === 'query') setQuery(t, field, code);
+    else setFormField(t, field, code);
+  };
+}
+const limitedSa = (t) => setFormField(t, 'service_account_uid', fixtures.otpLimited.serviceAccountUid);
+prepare('POST /resource/otp/verify', 429, limited('code'));
+prepare('POST /resource/otp/disable', 429, limited('code'));
+prepare('POST /resource/api_keys', 429, limited('totp_code'));
+prepare(
+  'PATCH /resource/api_keys/{kid}',
+  429,
+  limited('totp_code', 'form', (t) => setKid(t, fixtures.otpLimited.userKid)),
+);
+prepare(
+  'DELETE /resource/api_keys/{kid}',
+  429,
+  limited('totp_code', 'query', (t) => setKid(t, fixtures.otpLimited.userKid)),
+);
+prepare('POST /resource/service_accounts/api_keys', 429, limited('totp_code', 'form', limitedSa));
+prepare(
+  'PUT /resource/service_accounts/api_keys/{kid}',
+  429,
+  limited('totp_code', 'form', (t) => {
+    setKid(t, fixtures.otpLimited.kid);
+    limitedSa(t);
+  }),
+);
+prepare(
+  'DELETE /resource/service_accounts/api_keys/{kid}',
+  429,
+  limited('totp_code', 'query', (t) => {
+    setKid(t, fixtures.otpLimited.kid);
+    setQuery(t, 'service_account_uid', fixtures.otpLimited.serviceAccountUid);
+  }),
+);
+
+// --- the other documented refusals ---
+// 2FA off: the owner of a service account without 2FA (saNo2fa) changes its keys.
+prepare('POST /resource/service_accounts/api_keys', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setFormField(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+prepare('PUT /resource/service_accounts/api_keys/{kid}', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setKid(t, fixtures.saNo2fa.kid);
+  setFormField(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+prepare('DELETE /resource/service_accounts/api_keys/{kid}', 400, async (t) => {
+  await actAs(t, 'saNo2fa');
+  setKid(t, fixtures.saNo2fa.kid);
+  setQuery(t, 'service_account_uid', fixtures.saNo2fa.serviceAccountUid);
+});
+
+// otp/enable 429: otpQr (2FA off, a secret from its QR code) spends its budget on wrong codes.
+prepare('POST /resource/otp/enable', 429, async (t) => {
+  await actAs(t, 'otpQr');
+  const s = await session('otpQr');
+  const qr = await http('POST', '/resource/otp/generate_qrcode', { cookie: s.cookie, csrf: s.csrf });
+  if (qr.status !== 200) throw new Error(`QR code failed: ${qr.status} ${JSON.stringify(qr.body)}`);
+  for (let i = 0; i < 20; i++) {
+    const res = await http('POST', '/resource/otp/enable', {
+      form: { code: '000000' },
+      cookie: s.cookie,
+      csrf: s.csrf,
+    });
+    if (res.status === 429) return;
+  }
+  throw new Error('the TOTP budget of otpQr was never spent');
+});
+prepare('GET /resource/api_keys', 422, async (t) => {
+  await actAs(t, 'keysList');
+  setQuery(t, 'ordering', 'sideways');
+});
+prepare('GET /resource/service_accounts/api_keys', 422, async (t) => {
+  await actAs(t, 'saList');
+  setQuery(t, 'service_account_uid', fixtures.saList.serviceAccountUid);
+  setQuery(t, 'ordering', 'sideways');
+});
+// The code is checked before the key is looked up: right codes of fixtures whose codes nothing else spends.
+prepare('PATCH /resource/api_keys/{kid}', 404, async (t) => {
+  await actAs(t, 'keysList');
+  setKid(t, 'ffffffffffffffff');
+  setFormField(t, 'totp_code', await nextCode('keysList'));
+});
+prepare('DELETE /resource/api_keys/{kid}', 404, async (t) => {
+  await actAs(t, 'saList');
+  setKid(t, 'ffffffffffffffff');
+  setQuery(t, 'totp_code', await nextCode('saList'));
+});
+prepare('DELETE /resource/api_keys/{kid}', 422, async (t) => {
+  await actAs(t, 'keysUpdate');
+  setKid(t, fixtures.keysUpdate.kid);
+  setQuery(t, 'totp_code', await staleCode('keysUpdate'));
 });

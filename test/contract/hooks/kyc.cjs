@@ -5,7 +5,18 @@
  * Acting users: `member` creates a profile and uploads; `kyc` has a drafted profile (edit, list, duplicate);
  * `kycNone` has no profile (404s); `kycFull` holds the maximum number of documents (400 limit_reached).
  */
-const { build, prepare, http, session, actAs, anonymous, BASE } = require('../support.cjs');
+const {
+  build,
+  prepare,
+  http,
+  session,
+  actAs,
+  anonymous,
+  BASE,
+  expectStatus,
+  unreadable,
+  withFields,
+} = require('../support.cjs');
 
 build(
   'GET /resource/profiles/me',
@@ -131,3 +142,21 @@ prepare('POST /resource/addresses', 401, (t) => {
   attachFile(t);
 });
 prepare('POST /resource/addresses', 422, (t) => attachFile(t, NOT_AN_IMAGE));
+
+expectStatus('PUT /resource/profiles', 400, async (t) => {
+  await actAs(t, 'kyc');
+  unreadable(t);
+});
+expectStatus('PUT /resource/profiles', 422, async (t) => {
+  await actAs(t, 'kyc');
+  await ensureDraftedProfile();
+  withFields({ dob: 'not-a-date' })(t);
+});
+expectStatus('POST /resource/profiles', 400, async (t) => {
+  await actAs(t, 'kycNone');
+  unreadable(t);
+});
+expectStatus('POST /resource/profiles', 422, async (t) => {
+  await actAs(t, 'kycNone');
+  withFields({ dob: 'not-a-date' })(t);
+});

@@ -91,3 +91,53 @@ prepare('POST /resource/phones/send_code', 422, async (t) => {
   }
   throw new Error('the failed SMS was never reported');
 });
+
+// A user who never added the number.
+prepare('POST /resource/phones/verify', 404, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'phone_number', '+12025550199');
+});
+prepare('POST /resource/phones', 422, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'channel', 'pigeon');
+});
+prepare('POST /resource/phones/send_code', 400, async (t) => {
+  await actAs(t, 'phonesNone');
+  setFormField(t, 'phone_number', 'not-a-number');
+});
+
+/** 429: phonesLimited adds a number of its own and asks for codes until its budget (per user) is spent. */
+const LIMITED_NUMBER = '+12025550177';
+let phoneBudgetSpent;
+function spendPhoneBudget() {
+  phoneBudgetSpent ??= (async () => {
+    await addPhone('phonesLimited', LIMITED_NUMBER);
+    const s = await session('phonesLimited');
+    // The per-user budget is taken first, so refused sends still spend it: go on until a new number is refused.
+    for (let i = 0; i < 30; i++) {
+      await http('POST', '/resource/phones/send_code', {
+        form: { phone_number: LIMITED_NUMBER },
+        cookie: s.cookie,
+        csrf: s.csrf,
+      });
+      const fresh = await http('POST', '/resource/phones', {
+        form: { phone_number: `+120255502${String(i).padStart(2, '0')}` },
+        cookie: s.cookie,
+        csrf: s.csrf,
+      });
+      if (fresh.status === 429) return;
+    }
+    throw new Error('the phone code budget of phonesLimited was never spent');
+  })();
+  return phoneBudgetSpent;
+}
+prepare('POST /resource/phones/send_code', 429, async (t) => {
+  await spendPhoneBudget();
+  await actAs(t, 'phonesLimited');
+  setFormField(t, 'phone_number', LIMITED_NUMBER);
+});
+prepare('POST /resource/phones', 429, async (t) => {
+  await spendPhoneBudget();
+  await actAs(t, 'phonesLimited');
+  setFormField(t, 'phone_number', '+12025550178');
+});

@@ -1,0 +1,70 @@
+/**
+ * Documented answers the contract run cannot produce from outside, each with the reason. 00-common.cjs skips them
+ * (and logs the reason); run.ts prints the table with the counts. Keys: 'METHOD /path' (below /api/v2/barong) or
+ * 'METHOD /path STATUS'; a key without a status covers every answer of the operation.
+ */
+const UNREACHABLE = [
+  ['HEAD /auth/{path}', 'Dredd 14 cannot send HEAD requests; covered by test/integration/authz-session.test.ts'],
+  [
+    'POST /public/kyc 201',
+    'the local KYC provider (the only one) refuses the webhook with 422, as Barong; no provider can sign one from outside',
+  ],
+  [
+    'GET /resource/api_keys 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/service_accounts 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/service_accounts/api_keys 400',
+    'listing is open to the signed-in owner without 2FA (only changes need it); Barong documents a 400 it never answers',
+  ],
+  [
+    'GET /resource/labels/{key} 400',
+    'an empty key cannot travel in the path: /resource/labels/ is the list (the 400 is for callers that route by parameter)',
+  ],
+  [
+    'POST /identity/users/email/generate_code 422',
+    'answers 201 for any address (no account enumeration); its only 422 is a failed captcha, and the run has none',
+  ],
+  [
+    'POST /identity/users/password/generate_code 422',
+    'answers 201 for any address (no account enumeration); its only 422 is a failed captcha, and the run has none',
+  ],
+  ['DELETE /identity/sessions 400', 'logout reads only the session cookie; no request makes it answer 400'],
+  [
+    'POST /identity/sessions 404',
+    'an unknown e-mail answers 401 like a wrong password (login-service.ts), so login never answers 404',
+  ],
+  ['POST /identity/sessions 422', 'its only 422 is a failed captcha, and the run has none'],
+  [
+    'POST /identity/sessions/auth0 422',
+    "the identity provider's JWKS cannot be reached (an Auth0 outage, auth0-token-verifier.ts)",
+  ],
+  ['POST /identity/users/password/generate_code 404', 'answers 201 for any address (no account enumeration)'],
+  // Not yet provoked by a hook (each could be, with a fixture of its own); listed so the skip says so.
+  ['POST /identity/sessions/auth0 404', 'not provoked yet: no hook state found that makes the Auth0 login answer 404'],
+  [
+    'POST /identity/users/password/confirm_code 404',
+    'not provoked yet: needs a reset token whose user is erased before it is used',
+  ],
+  ['POST /resource/phones 404', 'not provoked yet: no hook state found that makes adding a phone answer 404'],
+  [
+    'POST /resource/phones/verify 422',
+    'not provoked yet: needs a failed SMS reported to verify (as send_code 422 in hooks/phones.cjs)',
+  ],
+  [
+    'PUT /resource/users/password 404',
+    'not provoked yet: no hook state found that makes the password change answer 404',
+  ],
+];
+
+/** The reason a transaction cannot run, or undefined. */
+function unreachableReason(key, status) {
+  const found = UNREACHABLE.find(([k]) => k === key || k === `${key} ${status}`);
+  return found ? found[1] : undefined;
+}
+
+module.exports = { UNREACHABLE, unreachableReason };
