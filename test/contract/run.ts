@@ -144,6 +144,9 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       await uow.run((w) => privateLabels.set(w, user, 'document', 'pending'));
     // --- end of admin labels
     await uow.repos.users.update(twofa.id, { otp: true, otpSecretEncrypted: encryptor.encrypt(otpSecret) });
+    // --- a user imported from Barong whose codes Vault checks; the run's Vault is down (login's 503, identity.cjs)
+    const vaultUser = await make('dredd.vault-2fa@example.com');
+    await uow.repos.users.update(vaultUser.id, { otp: true, otpVaultKey: `barong_${vaultUser.uid}` });
     // --- admin records (hooks/admin-records.cjs): a member with a data storage record and an API key ---
     const records = await make('dredd.records@example.com');
     await uow.repos.dataStorages.insert(records.id, 'personal', '{"language":"en"}');
@@ -168,6 +171,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       member: { email: member.email, uid: member.uid, password: PASSWORD },
       reset: { email: reset.email, uid: reset.uid, password: PASSWORD },
       twofa: { email: twofa.email, uid: twofa.uid, password: PASSWORD, otpSecret },
+      vaultUser: { email: vaultUser.email, password: PASSWORD },
       managed: { email: managed.email, uid: managed.uid, password: PASSWORD }, // management users
       labelled: { email: labelled.email, uid: labelled.uid, password: PASSWORD }, // management labels
       deletable: { email: deletable.email, uid: deletable.uid, password: DOCUMENTED_PASSWORD },
@@ -292,6 +296,10 @@ async function main(): Promise<number> {
     BARONG_USER_STORAGE_TITLES: 'personal',
     // POST /admin/users/erase (hooks/admin-users.cjs) erases a fixture made a moment ago: no anti-money-laundering hold.
     BARONG_ERASURE_HOLD_DAYS: '0',
+    // Barong's Vault, down: imported users' codes are refused with 503 (POST /identity/sessions, hooks/identity.cjs).
+    // Nothing listens on port 9 (discard) on loopback here; the check fails at once and closed.
+    BARONG_VAULT_ADDRESS: 'http://127.0.0.1:9',
+    BARONG_VAULT_TOKEN: 'dredd-vault-token',
     BARONG_MANAGEMENT_API_CONFIG: management.file,
     // Management API keys (hooks/management-accounts.cjs): both kinds on, as an exchange that uses them runs.
     BARONG_MGN_API_KEYS_USER: 'true',

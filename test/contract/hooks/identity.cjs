@@ -111,6 +111,16 @@ expectStatus(
     otp_code: '000000',
   }),
 );
+// An imported user's code while Barong's Vault is down: refused, never accepted.
+expectStatus(
+  'POST /identity/sessions',
+  503,
+  onlyFields({
+    email: fixtures.vaultUser && fixtures.vaultUser.email,
+    password: fixtures.vaultUser && fixtures.vaultUser.password,
+    otp_code: '123456',
+  }),
+);
 // Logging out without a session.
 expectStatus('DELETE /identity/sessions', 404, anonymous);
 
