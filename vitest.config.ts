@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault drills kill and restart servers and wait out outages: `npm run test:faults` (vitest.faults.config.ts).
+    exclude: ['**/node_modules/**', 'test/faults/**'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
