@@ -21,6 +21,7 @@ const KEY_MESSAGES: Record<string, string> = {
   'server.internal_error': 'Internal Server Error',
   'server.not_implemented': 'Not Implemented',
   'server.database_unavailable': 'Service Unavailable',
+  'server.redis_unavailable': 'Service Unavailable',
   // otp/sign spends the resource API's budget of TOTP attempts.
   'resource.otp.too_many_attempts': 'Too many OTP attempts',
 };
