@@ -36,6 +36,20 @@ export interface MailWorker {
   close(): Promise<void>;
 }
 
+/** How often a worker that lost its SMTP server asks it again (nodemailer's `verify`: connect, greet, quit). */
+const SMTP_PROBE_INTERVAL_MS = 1000;
+
+/**
+ * Nodemailer's codes for an SMTP server out of reach (refused, reset, timed out, not resolved) and the server's own
+ * 421 "service not available": nothing is wrong with the mail, only with the way to the server.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
+
+function smtpUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; responseCode?: number };
+  return (e?.code !== undefined && UNREACHABLE_CODES.has(e.code)) || e?.responseCode === 421;
+}
+
 export type MailJobResult = { status: 'sent' | 'already_sent'; messageId: string };
 
 export const SENT_MARK_TTL_SECONDS = 7 * 24 * 3600;
@@ -96,16 +110,21 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     // Duplicate window, stated honestly: if the process dies (or Redis fails) after the SMTP server accepted the
     // message and before the mark below is written, the job runs again and the mail goes out a second time,
     // with the same Message-ID. Marking before sending would close that window but could lose the mail instead.
-    await timedSend(() =>
-      transport.sendMail({
-        from,
-        to: mail.to,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId,
-      }),
-    );
+    try {
+      await timedSend(() =>
+        transport.sendMail({
+          from,
+          to: mail.to,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId,
+        }),
+      );
+    } catch (err) {
+      if (smtpUnreachable(err)) holdUntilReachable(err);
+      throw err;
+    }
 
     try {
       await redis.set(markKey, new Date().toISOString(), 'EX', SENT_MARK_TTL_SECONDS);
@@ -115,6 +134,37 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     }
     jobLog.info({ to: maskAddress(mail.to), language: mail.language ?? null }, 'mail sent');
     return { status: 'sent', messageId };
+  }
+
+  /*
+   * While the SMTP server is out of reach every job would use up its attempts in a minute or so (5 tries, 2-16 s
+   * apart) and land in the failed set: an outage longer than that would lose mail. Instead the worker stops taking
+   * jobs (a local pause: other workers decide for themselves) and asks the server every second; once it answers, the
+   * worker takes jobs again. Only the jobs in hand when the outage began spend an attempt.
+   */
+  let holding = false;
+  let closing = false;
+  function holdUntilReachable(cause: unknown): void {
+    if (holding || closing) return;
+    holding = true;
+    log.warn({ err: cause }, 'SMTP server out of reach; holding the mail queue until it answers');
+    void (async () => {
+      try {
+        await queue.pause(true, true);
+        while (!closing) {
+          await new Promise((resolve) => setTimeout(resolve, SMTP_PROBE_INTERVAL_MS));
+          if (await transport.verify().catch(() => false)) break;
+        }
+        if (!closing) {
+          await queue.resume(true);
+          log.info('SMTP server answers again; taking mail jobs');
+        }
+      } catch (err) {
+        log.error({ err }, 'mail queue could not be held or resumed');
+      } finally {
+        holding = false;
+      }
+    })();
   }
 
   /** A job whose sealed part cannot be opened (a removed key) can never be sent: straight to the failed set. */
@@ -154,6 +204,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   return {
     async close() {
       log.info('mail worker stopping: no new jobs; waiting for the jobs in hand');
+      closing = true;
       await queue.close();
       log.info('mail worker stopped');
     },

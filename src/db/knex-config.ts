@@ -33,6 +33,9 @@ export function connectionOptions(
     dateStrings: false,
     supportBigNumbers: true,
     bigNumberStrings: false,
+    // A server that does not answer (a host down, a network partition) fails the connection in seconds, not in
+    // mysql2's 10 s: the request is answered 503 server.database_unavailable while the client still waits.
+    connectTimeout: CONNECT_TIMEOUT_MS,
   };
 }
 
@@ -56,9 +59,18 @@ function useUtc(conn: RawConnection, done: (err: Error | null, conn: RawConnecti
   conn.query("SET time_zone = '+00:00'", (err) => done(err, conn));
 }
 
+/** Bounds on waiting for MariaDB (see connectionOptions and knexConfig). */
+const CONNECT_TIMEOUT_MS = 5000;
+/**
+ * Knex waits 60 s for a pooled connection by default; a request would hang that long while the database is out of
+ * reach. 10 s still covers a busy pool's queue.
+ */
+const ACQUIRE_TIMEOUT_MS = 10_000;
+
 export function knexConfig(db: DatabaseConfig): Knex.Config {
   return {
     client: 'mysql2',
+    acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     connection: connectionOptions(db),
     pool: { min: 0, max: db.poolMax, afterCreate: useUtc },
     // A failed query's message shows the statement with `?`, not its values (password digests …); see knex.ts.

@@ -89,3 +89,37 @@ export function hideBoundValues(err: unknown, statement: string): void {
   const frames = e.stack?.indexOf('\n    at ') ?? -1;
   e.stack = `${e.name}: ${e.message}${frames >= 0 ? e.stack!.slice(frames) : ''}`;
 }
+
+/**
+ * Codes of a database that cannot be reached or went away: the connection was refused, reset or lost, the server is
+ * shutting down or out of connections, or no pooled connection came within the pool's acquire timeout. Nothing the
+ * request did is wrong; asking again later can succeed.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+]);
+
+/** mysql2's refusal to use a connection that has already failed; it carries no code. */
+const CLOSED_CONNECTION = /connection is in closed state/i;
+
+/** True when `err` (or an error it was caused by) says the database is out of reach rather than the query wrong. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const { code } = e as MysqlError;
+    if (code && UNAVAILABLE_CODES.has(code)) return true;
+    if (e.name === 'KnexTimeoutError' || CLOSED_CONNECTION.test(e.message)) return true;
+  }
+  return false;
+}

@@ -53,6 +53,10 @@ export const SCOPED_KEYS = [
   'request.unsupported_charset',
   'server.internal_error',
   'server.not_implemented',
+  // MariaDB refused, lost or timed out the connection (src/db/mysql-errors.ts, isDatabaseUnavailable).
+  'server.database_unavailable',
+  // Redis refused or lost the connection (src/lib/redis.ts, isRedisUnavailable).
+  'server.redis_unavailable',
   // Barong's pagination keys carry no scope.
   'non_integer_page',
   'non_positive_page',

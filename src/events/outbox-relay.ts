@@ -105,7 +105,19 @@ export class OutboxRelay {
     const rows = await outbox.claim(token, options.batchSize, options.leaseMs);
     if (!rows.length) return { claimed: 0, sent: 0, failed: 0 };
 
-    const results = await Promise.allSettled(rows.map((row) => this.deliver(row, token)));
+    // One row after another, in id order: delivered side by side, a batch's publishes could reach the broker out of
+    // order (signing and the exchange checks after a reconnect finish in any order), and a consumer of one user's
+    // events would see a confirmation before the sign-up (test/faults/rabbitmq-outage.test.ts). The price is one
+    // broker confirm round trip per row instead of per batch.
+    const results: PromiseSettledResult<void>[] = [];
+    for (const row of rows) {
+      results.push(
+        await this.deliver(row, token).then(
+          () => ({ status: 'fulfilled', value: undefined }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        ),
+      );
+    }
     const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((r) => r.id);
     await outbox.markSent(token, sentIds);
 

@@ -31,7 +31,8 @@ export interface SmtpCatcher {
   close(): Promise<void>;
 }
 
-export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+/** `port`: a given one (a drill starts a server again where the old one listened); a spare one unless given. */
+export async function startSmtpCatcher(port = 0): Promise<SmtpCatcher> {
   const inbox: ParsedMail[] = [];
   const waiters = new Set<() => void>();
   let toFail = 0;
@@ -82,12 +83,12 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
+  const listening = (server.server.address() as AddressInfo).port;
 
   return {
-    port,
+    port: listening,
     inbox,
     get rejected() {
       return rejected;

@@ -20,6 +20,8 @@ const KEY_MESSAGES: Record<string, string> = {
   'request.unsupported_media_type': 'Only JSON body is accepted.',
   'server.internal_error': 'Internal Server Error',
   'server.not_implemented': 'Not Implemented',
+  'server.database_unavailable': 'Service Unavailable',
+  'server.redis_unavailable': 'Service Unavailable',
   // otp/sign spends the resource API's budget of TOTP attempts.
   'resource.otp.too_many_attempts': 'Too many OTP attempts',
   // A user imported from Barong whose codes Vault checks: no Vault here, or Vault not answering (Barong's wording).

@@ -6,6 +6,8 @@ import { mapValidationFailure, type ValidatorDetail } from './validation-errors.
 import type { Json } from '../../lib/json.js';
 import { ManagementRefusal } from '../../domain/management/signed-request.js';
 import { managementErrorBody, managementStatus } from '../management/management-errors.js';
+import { isDatabaseUnavailable } from '../../db/mysql-errors.js';
+import { isRedisUnavailable } from '../../lib/redis.js';
 
 interface HttpLikeError {
   status?: number;
@@ -27,6 +29,10 @@ const STATUS_KEYS: Record<number, ErrorKey> = {
  */
 export function toAppError(err: unknown, req: Json): AppError | undefined {
   if (err instanceof AppError) return err;
+  // An outage, not a fault of this request: clients and load balancers may retry, and the process stays up.
+  if (isDatabaseUnavailable(err)) return new AppError(503, 'server.database_unavailable', { cause: err });
+  // Sessions, API-key nonces and rate limits live in Redis: without it nothing can be let through (fail closed).
+  if (isRedisUnavailable(err)) return new AppError(503, 'server.redis_unavailable', { cause: err });
   // The router could not percent-decode a path parameter: such a path names no route, like any other misspelling.
   if (err instanceof URIError && (err as HttpLikeError).status === 400)
     return new AppError(404, 'route.not_found', { cause: err });
@@ -59,6 +65,7 @@ export function errorHandler(logger: Logger, managementBase?: string): ErrorRequ
     }
     const appError = toAppError(err, req);
     if (appError) {
+      if (appError.status === 503) logger.warn({ err, path: req.path }, appError.message);
       if (appError.status === 405 && (err as Json).headers?.Allow) res.setHeader('Allow', (err as Json).headers.Allow);
       res.set(appError.headers);
       if (management) res.status(managementStatus(appError)).json(managementErrorBody(appError));
