@@ -24,9 +24,10 @@ import {
   type BarongSourceFixture,
 } from '../support/barong-fixture.js';
 import { cli, type CliRun } from '../support/cli.js';
-import { createUser } from '../support/factories.js';
+import { createUser, totpCode } from '../support/factories.js';
 import { BarongEncryption } from '../../src/import/barong/message-encryptor.js';
 import { startVaultStandIn, type VaultStandIn } from '../support/vault-stand-in.js';
+import { startVaultTotpStandIn, type VaultTotpStandIn } from '../support/vault-totp-stand-in.js';
 import { userClaims } from '../../src/domain/tokens/session-jwt.js';
 
 const USERS = 120;
@@ -173,11 +174,22 @@ describe('import barong', () => {
 });
 
 describe('the imported server', () => {
+  /** Barong's Vault as the new server asks it about imported users' codes (its TOTP engine). */
+  let totpVault: VaultTotpStandIn;
+
   beforeAll(async () => {
-    const config = loadConfig({ ...process.env, ...testEnvironment(t.db.name), BARONG_STORAGE_LOCAL_PATH: storageDir });
+    totpVault = await startVaultTotpStandIn();
+    const config = loadConfig({
+      ...process.env,
+      ...testEnvironment(t.db.name),
+      BARONG_STORAGE_LOCAL_PATH: storageDir,
+      BARONG_VAULT_ADDRESS: totpVault.url,
+      BARONG_VAULT_TOKEN: totpVault.token,
+    });
     const services = await createServices(config, createLogger('silent'));
     imported = { services, app: composeApp(services).app };
   });
+  afterAll(() => totpVault.close());
 
   it('keeps ids, uids and bcrypt digests; marks 2FA users for Vault', async () => {
     const person = source.people[6]!; // id 7: 2FA
@@ -244,6 +256,35 @@ describe('the imported server', () => {
       .buffer(true)
       .expect(200);
     expect(Buffer.compare(file.body as Buffer, person.document!.bytes)).toBe(0);
+  });
+
+  it('signs a 2FA user in with a code Vault checks; after re-enrolling, with a local code', async () => {
+    const person = source.people[6]!; // id 7: 2FA, its TOTP key in Barong's Vault
+    const vaultSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    await totpVault.createKey(`barong_${person.uid}`, vaultSecret);
+    const signIn = async (code: string) =>
+      request(imported!.app)
+        .post('/api/v2/barong/identity/sessions')
+        .set('User-Agent', BROWSER)
+        .send({ email: person.email, password: person.password, otp_code: code });
+    expect((await signIn(await totpCode(vaultSecret))).status).toBe(201);
+    const user = (await imported!.services.uow.repos.users.findById(person.id))!;
+    const otp = async (action: string, code?: string) =>
+      request(imported!.app)
+        .post(`/api/v2/barong/resource/otp/${action}`)
+        .set('Authorization', `Bearer ${await imported!.services.sessionJwt.sign(userClaims(user))}`)
+        .set('User-Agent', BROWSER)
+        .send(code === undefined ? {} : { code });
+    // Re-enrolling: a Vault code of the old authenticator, then a new local secret enabled with its own code.
+    expect((await otp('verify', await totpCode(vaultSecret, -1))).status).toBe(200);
+    const qr = await otp('generate_qrcode');
+    expect(qr.status).toBe(200);
+    const localSecret = new URL(qr.body.data.url as string).searchParams.get('secret')!;
+    expect((await otp('enable', await totpCode(localSecret))).status).toBe(200);
+    expect(await t.db.knex('users').where({ id: person.id }).first()).toMatchObject({ otp: 1, otp_vault_key: null });
+    const checks = totpVault.checks;
+    expect((await signIn(await totpCode(localSecret, 1))).status).toBe(201);
+    expect(totpVault.checks).toBe(checks); // Vault is no longer asked
   });
 
   it('refuses to run again once the server has users of its own (after the cut-over)', async () => {
