@@ -102,7 +102,10 @@ describe('queue dashboard page', () => {
     await until(async () => (await (await mail.getJob(JOB))!.getState()) === 'waiting', {
       what: 'the job to be back in the queue',
     });
-    const recorded = await t.db.knex('activities').where({ category: 'admin', topic: 'jobs' });
+    // The audit row is written once the retry took effect, a moment after the job moved.
+    const audited = () => t.db.knex('activities').where({ category: 'admin', topic: 'jobs' });
+    await until(async () => (await audited()).length > 0, { what: 'the retry to be audited' });
+    const recorded = await audited();
     expect(recorded.map((r) => JSON.parse(r.data))).toEqual([
       { via: 'queue_board', action: 'retry', queue: 'mail', job: JOB },
     ]);
