@@ -81,6 +81,9 @@ export async function startSmtpCatcher(port = 0): Promise<SmtpCatcher> {
     },
   });
 
+  // A sender killed mid-conversation resets its connection; a mail server drops it and goes on (smtp-server reports
+  // it here, and an 'error' event nobody listens to would crash the test process).
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
