@@ -18,8 +18,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knex from 'knex';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config/index.js';
 import { knexConfig } from '../../src/db/knex-config.js';
 import { runBench, withBenchServer } from './bench-server.js';
@@ -38,6 +36,7 @@ import {
   type RowResult,
   type RunResults,
 } from './bench-report.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 function setting(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -84,24 +83,6 @@ function memorySampler(processes: { name: string; pid: number }[]) {
       clearInterval(timer);
       sample();
     },
-  };
-}
-
-/** An SMTP server that takes every message and keeps nothing: the sign-up phase's confirmation mails go here. */
-async function startSmtpSink(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('end', () => callback());
-      stream.resume();
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 

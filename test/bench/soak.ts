@@ -16,14 +16,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SMTPServer } from 'smtp-server';
 import { runBench, withBenchServer } from './bench-server.js';
 import { BENCH_USER_AGENT, createAuthFixture, loginWithOtp, signedHeaders, type Key } from './bench-fixtures.js';
 import { BENCH_PASSWORD, createBenchUsers } from './bench-users.js';
 import { RESULTS_DIR, writeReport } from './bench-report.js';
 import { rssMb } from './bench-rss.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 function setting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -153,23 +152,6 @@ interface MinuteStats {
 
 function newMinute(minute: number): MinuteStats {
   return { minute, counts: {}, unexpected: 0, serverErrors: 0, rss: {} };
-}
-
-async function startSmtpSink(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('end', () => callback());
-      stream.resume();
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** The Bearer token the gateway hands upstream for the session (refreshed each minute: it expires). */
