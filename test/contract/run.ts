@@ -92,6 +92,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     const phonesResend = await make('dredd.phones-resend@example.com');
     const phonesNone = await make('dredd.phones-none@example.com');
     const phonesLimited = await make('dredd.phones-limited@example.com'); // spends its code budget (429)
+    const phonesFailed = await make('dredd.phones-failed@example.com'); // its first code is never delivered (verify 422)
     // --- admin users (hooks/admin-users.cjs): one listed and read (a US profile), one waiting for a document review
     // at level 2, and one per transaction that changes a user ---
     const usersTarget = await make('dredd.users-target@example.com');
@@ -116,6 +117,9 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
     // Account fixtures (hooks/account.cjs): one deletes itself, one changes its password; both use the documented password.
     const deletable = await make('dredd.deletable@example.com', 'member', documentedDigest);
     const pwchange = await make('dredd.pwchange@example.com', 'member', documentedDigest);
+    // --- password reset of an erased user (hooks/identity.cjs): asks for a reset link, then the admin erases it ---
+    const resetErased = await make('dredd.reset-erased@example.com');
+    // --- end of password reset of an erased user ---
     // --- admin access (hooks/admin-access.cjs): an accountant the admin API refuses; permission and restriction
     // rows of their own to change and delete, so the documented ids of the seeded rows are never touched.
     const accessAccountant = await make('dredd.access-accountant@example.com', 'accountant');
@@ -176,6 +180,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       labelled: { email: labelled.email, uid: labelled.uid, password: PASSWORD }, // management labels
       deletable: { email: deletable.email, uid: deletable.uid, password: DOCUMENTED_PASSWORD },
       pwchange: { email: pwchange.email, uid: pwchange.uid, password: DOCUMENTED_PASSWORD },
+      resetErased: { email: resetErased.email, uid: resetErased.uid, password: PASSWORD },
       kyc: { email: kyc.email, uid: kyc.uid, password: PASSWORD },
       kycNone: { email: kycNone.email, uid: kycNone.uid, password: PASSWORD },
       kycFull: { email: kycFull.email, uid: kycFull.uid, password: PASSWORD },
@@ -190,6 +195,7 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
       phonesNone: { email: phonesNone.email, uid: phonesNone.uid, password: PASSWORD },
       phonesResend: { email: phonesResend.email, uid: phonesResend.uid, password: PASSWORD },
       phonesLimited: { email: phonesLimited.email, uid: phonesLimited.uid, password: PASSWORD },
+      phonesFailed: { email: phonesFailed.email, uid: phonesFailed.uid, password: PASSWORD },
       usersTarget: usersFixture(usersTarget),
       usersPending: usersFixture(usersPending),
       usersBan: usersFixture(usersBan),

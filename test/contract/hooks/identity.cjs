@@ -3,6 +3,7 @@ const {
   build,
   prepare,
   http,
+  session,
   mail,
   fixtures,
   setFormField,
@@ -53,6 +54,21 @@ prepare('POST /identity/users/password/confirm_code', 201, async (t) => {
   const res = await http('POST', '/identity/users/password/generate_code', { form: { email: fixtures.reset.email } });
   if (res.status !== 201) throw new Error(`reset request failed: ${res.status}`);
   const message = await mail(fixtures.reset.email, 'Password Reset');
+  setFormField(t, 'reset_password_token', linkParam(message.text, 'reset_token'));
+});
+
+/**
+ * A reset link of a user erased before it is used (the admin API's erasure): the token is still the latest, but no
+ * account has its e-mail any more (record.not_found).
+ */
+prepare('POST /identity/users/password/confirm_code', 404, async (t) => {
+  const { email, uid } = fixtures.resetErased;
+  const res = await http('POST', '/identity/users/password/generate_code', { form: { email } });
+  if (res.status !== 201) throw new Error(`reset request failed: ${res.status}`);
+  const message = await mail(email, 'Password Reset');
+  const admin = await session('admin');
+  const erased = await http('POST', '/admin/users/erase', { form: { uid }, cookie: admin.cookie, csrf: admin.csrf });
+  if (erased.status !== 200) throw new Error(`erasure failed: ${erased.status} ${JSON.stringify(erased.body)}`);
   setFormField(t, 'reset_password_token', linkParam(message.text, 'reset_token'));
 });
 
