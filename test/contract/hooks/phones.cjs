@@ -92,6 +92,33 @@ prepare('POST /resource/phones/send_code', 422, async (t) => {
   throw new Error('the failed SMS was never reported');
 });
 
+/**
+ * The code never reached the phone (Twilio 21612): phonesFailed adds a number of its own whose SMS the stand-in
+ * refuses; once the worker has filed the failure, verify reports it (resource.phone.num_not_reachable) instead of
+ * judging a code that was never delivered.
+ */
+const FAILED_NUMBER = '+12025550166';
+prepare('POST /resource/phones/verify', 422, async (t) => {
+  await fetch(`${TWILIO}/_stand-in/fail`, {
+    method: 'POST',
+    body: new URLSearchParams({ endpoint: 'messages', to: FAILED_NUMBER, status: '400', code: '21612', times: '1' }),
+  });
+  await addPhone('phonesFailed', FAILED_NUMBER);
+  await actAs(t, 'phonesFailed');
+  setFormField(t, 'phone_number', FAILED_NUMBER);
+  const s = await session('phonesFailed');
+  for (let i = 0; i < 200; i++) {
+    const res = await http('POST', '/resource/phones/verify', {
+      form: { phone_number: FAILED_NUMBER, verification_code: '00000' },
+      cookie: s.cookie,
+      csrf: s.csrf,
+    });
+    if (res.status === 422) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the failed SMS was never reported');
+});
+
 // A user who never added the number.
 prepare('POST /resource/phones/verify', 404, async (t) => {
   await actAs(t, 'phonesNone');
