@@ -209,7 +209,12 @@ async function main(): Promise<void> {
             hashing: `m=${h.memoryCost} KiB, t=${h.timeCost}, p=${h.parallelism}`,
           },
           rows,
-          mail: { ran: false, rate: MAIL_RATE, seconds: MAIL_SECONDS, note: 'left out (BENCH_MAIL_SECONDS=0)' },
+          mail: {
+            ran: false,
+            rate: MAIL_RATE,
+            seconds: MAIL_SECONDS,
+            note: ONLY ? 'left out (BENCH_ONLY)' : 'left out (BENCH_MAIL_SECONDS=0)',
+          },
           memory: sampler.memory,
         };
       },
