@@ -12,7 +12,9 @@
  * Settings (environment): BENCH_SECONDS (measured seconds per phase, default 10), BENCH_WARMUP (default 2),
  * BENCH_CONNECTIONS (default 50), BENCH_HASH_IN_FLIGHT (login, sign-up, raw argon2: default 8), BENCH_MAIL_SECONDS
  * (default 60; 0 leaves the mail row out), BENCH_DATABASE, BENCH_SKIP_BUILD=1. With the defaults a run takes about
- * 5 minutes. Nothing here asserts a timing: misses are reported, and explained in BENCHMARKS.md.
+ * 5 minutes. BENCH_ONLY=<text> runs only the phases whose name contains it (and the bare reference), prints their
+ * rows and writes nothing: a quick look at one change, not a table. Nothing here asserts a timing: misses are
+ * reported, and explained in BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +55,8 @@ const HASH_IN_FLIGHT = setting('BENCH_HASH_IN_FLIGHT', 8);
 const MAIL_SECONDS = setting('BENCH_MAIL_SECONDS', 60, 0);
 const MAIL_RATE = 50;
 const DATABASE = process.env.BENCH_DATABASE || undefined;
+const ONLY = process.env.BENCH_ONLY || undefined;
+const phases = ONLY ? PHASES.filter((p) => p.name === BARE || p.name.includes(ONLY)) : PHASES;
 const SERVER_COMMAND = ['dist/jobs/main.js', '--with-api'];
 const SETTLE_MS = 1500;
 
@@ -166,7 +170,7 @@ async function main(): Promise<void> {
         );
         const rows: RowResult[] = [];
         try {
-          for (const phase of PHASES) {
+          for (const phase of phases) {
             process.stdout.write(`  ${phase.name} … `);
             const m = await phase.run(ctx);
             console.log(
@@ -205,7 +209,12 @@ async function main(): Promise<void> {
             hashing: `m=${h.memoryCost} KiB, t=${h.timeCost}, p=${h.parallelism}`,
           },
           rows,
-          mail: { ran: false, rate: MAIL_RATE, seconds: MAIL_SECONDS, note: 'left out (BENCH_MAIL_SECONDS=0)' },
+          mail: {
+            ran: false,
+            rate: MAIL_RATE,
+            seconds: MAIL_SECONDS,
+            note: ONLY ? 'left out (BENCH_ONLY)' : 'left out (BENCH_MAIL_SECONDS=0)',
+          },
           memory: sampler.memory,
         };
       },
@@ -216,6 +225,7 @@ async function main(): Promise<void> {
     await smtp.close();
   }
   if (!results) throw new Error('the bench produced no results');
+  if (ONLY) return console.log(`\n${tableMarkdown(results)}\n\nBENCH_ONLY: nothing written`);
   if (MAIL_SECONDS > 0) results.mail = await runMailPhase(MAIL_RATE, MAIL_SECONDS);
   console.log(`\n${tableMarkdown(results)}`);
   saveResults(results);

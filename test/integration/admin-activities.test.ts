@@ -168,6 +168,27 @@ describe('GET /admin/activities/admin', () => {
     expect(res.body).toEqual([expect.objectContaining({ topic: 'users', target: null })]);
   });
 
+  it('leaves out what no user did (the CLI) from the page and the Total; an unknown uid finds nothing', async () => {
+    const admin = await createAdmin(t);
+    const user = await createUser(t);
+    await activity(admin.user, { topic: 'users', action: 'update', category: 'admin', targetUid: user.uid });
+    await t.db.knex('activities').insert({
+      user_id: null,
+      category: 'admin',
+      target_uid: user.uid,
+      user_ip: '127.0.0.1',
+      user_agent: 'barong-cli (root): users state',
+      topic: 'users',
+      action: 'update',
+      result: 'succeed',
+    });
+    const res = await admin.call('get', `/activities/admin?target_uid=${user.uid}`).expect(200);
+    expect(res.headers.total).toBe('1');
+    expect(res.body).toEqual([expect.objectContaining({ admin: userEntity(admin.user) })]);
+    const nobody = await admin.call('get', `/activities/admin?uid=ID0000000000&target_uid=${user.uid}`).expect(200);
+    expect([nobody.headers.total, nobody.body]).toEqual(['0', []]);
+  });
+
   it('422 for another range; the seeded permissions keep every role but superadmin out', async () => {
     const admin = await createAdmin(t);
     await admin

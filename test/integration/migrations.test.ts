@@ -88,6 +88,9 @@ describe('migrations on an empty database', () => {
     for (const column of ['email_key', 'uid', 'username'])
       expect(users).toContainEqual({ unique: true, columns: [column] });
     expect(users).toContainEqual({ unique: false, columns: ['email'] });
+    // The admin user list's filters and ordering (20261229000001_add_users_listing_indexes.ts).
+    for (const columns of [['state', 'level', 'role', 'created_at'], ['role', 'created_at'], ['created_at']])
+      expect(users).toContainEqual({ unique: false, columns });
     expect(await indexes('api_keys')).toContainEqual({ unique: true, columns: ['kid'] });
     expect(await indexes('labels')).toContainEqual({ unique: true, columns: ['user_id', 'key', 'scope'] });
     expect(await indexes('activities')).toContainEqual({ unique: false, columns: ['user_id', 'created_at'] });

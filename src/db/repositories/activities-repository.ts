@@ -119,16 +119,21 @@ export class ActivitiesRepository {
     return rows.map(toActivity);
   }
 
-  /** Newest first. Activities of deleted users (no user row) are left out, as Barong's join leaves them. */
+  /**
+   * Newest first. Activities without a user (the CLI's admin actions) are left out, as Barong's join leaves them.
+   * No join: fk_activities_user_id (ON DELETE CASCADE) makes every non-null user_id a user's, and the user filters
+   * are resolved to ids first. With the join, on 10,000,000 activities the optimizer started from users and sorted
+   * every activity for one page (minutes); alone, the page is the newest ids of the primary key.
+   */
   async search(s: ActivitySearch, page: PageRequest): Promise<Page<Activity>> {
+    const userIds = await this.actorIds(s);
+    if (userIds?.length === 0) return { items: [], total: 0 };
     const base = () => {
-      const q = this.db('activities')
-        .join('users', 'users.id', 'activities.user_id')
-        .where('activities.category', s.category);
+      const q = this.db('activities').where('activities.category', s.category);
+      if (userIds) q.whereIn('activities.user_id', userIds);
+      else q.whereNotNull('activities.user_id');
       if (s.topic !== undefined) q.andWhere('activities.topic', s.topic);
       if (s.action !== undefined) q.andWhere('activities.action', s.action);
-      if (s.uid !== undefined) q.andWhere('users.uid', s.uid);
-      if (s.email !== undefined) q.andWhere('users.email', s.email);
       if (s.targetUid !== undefined) q.andWhere('activities.target_uid', s.targetUid);
       if (s.from) q.andWhere('activities.created_at', '>=', s.from);
       if (s.to) q.andWhere('activities.created_at', '<=', s.to);
@@ -139,6 +144,15 @@ export class ActivitiesRepository {
       base().select('activities.*').orderBy('activities.id', 'desc').offset(offsetOf(page)).limit(page.limit),
     ]);
     return { items: rows.map(toActivity), total: Number(counted?.n ?? 0) };
+  }
+
+  /** The ids of the users `uid` and `email` name together; undefined when neither is given. */
+  private async actorIds(s: ActivitySearch): Promise<number[] | undefined> {
+    if (s.uid === undefined && s.email === undefined) return undefined;
+    const q = this.db('users').select('id');
+    if (s.uid !== undefined) q.where('uid', s.uid);
+    if (s.email !== undefined) q.where('email', s.email);
+    return (await q).map((r: Row) => Number(r.id));
   }
 
   /** How many activities of every category match, per UTC day (`YYYY-MM-DD`); days without any are left out. */
