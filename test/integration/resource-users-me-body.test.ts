@@ -1,8 +1,8 @@
 /**
  * GET /users/me for an account with something in every list the view shows (a referrer, labels, phones, profiles,
  * data storages): the whole body, field by field. The lists are read by one statement
- * (src/db/repositories/account-details-repository.ts); this pins what it must answer, order and fractions included,
- * and that it equals what the tables' own repositories read.
+ * (src/db/repositories/account-details-repository.ts), with the user's row for the route's guard; this pins what it
+ * must answer, order and fractions included, and that it equals what the tables' own repositories read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -186,6 +186,10 @@ describe('GET /users/me, every list filled', () => {
       profiles: await uow.repos.profiles.listByUser(user.id),
       dataStorages: await uow.repos.dataStorages.listByUser(user.id),
     });
+    // The guard of GET /users/me reads the user's row with the lists.
+    const { password: _password, ...row } = user;
+    expect(await uow.repos.accountDetails.findByUid(user.uid)).toStrictEqual({ user: row, ...one });
+    expect(await uow.repos.accountDetails.findByUid('ID0000000000')).toBeUndefined();
   });
 
   it('answers empty lists and no referrer for an account with none', async () => {
