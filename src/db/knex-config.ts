@@ -51,16 +51,12 @@ function serverFromUrl(url: string): { host: string; port: number; user: string;
 
 /**
  * `timezone: 'Z'` only tells mysql2 how to convert JS Dates; the server still evaluates CURRENT_TIMESTAMP
- * (column defaults, ON UPDATE) and DATE_FORMAT in the session time zone. Pinning the session to UTC keeps both the
- * same. MariaDB cuts a JSON_ARRAYAGG (the account views' lists: account-details-repository.ts) at
- * group_concat_max_len, 1 MiB by default; lifted here, a result is bounded by max_allowed_packet alone, as MySQL's is.
+ * (column defaults, ON UPDATE) in the session time zone. Pinning the session to UTC keeps both the same.
  */
 type RawConnection = { query(sql: string, callback: (err: Error | null) => void): void };
 
-const SESSION_SETTINGS = "SET time_zone = '+00:00', group_concat_max_len = 4294967295";
-
-function setUpSession(conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void): void {
-  conn.query(SESSION_SETTINGS, (err) => done(err, conn));
+function useUtc(conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void): void {
+  conn.query("SET time_zone = '+00:00'", (err) => done(err, conn));
 }
 
 /** Bounds on waiting for MariaDB (see connectionOptions and knexConfig). */
@@ -76,7 +72,7 @@ export function knexConfig(db: DatabaseConfig): Knex.Config {
     client: 'mysql2',
     acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     connection: connectionOptions(db),
-    pool: { min: 0, max: db.poolMax, afterCreate: setUpSession },
+    pool: { min: 0, max: db.poolMax, afterCreate: useUtc },
     // A failed query's message shows the statement with `?`, not its values (password digests …); see knex.ts.
     compileSqlOnError: false,
     migrations: { migrationSource },
