@@ -162,6 +162,13 @@ export function composeApp(
 ): { app: Express; routes: RouteTable } {
   const opener = new SessionOpener(services.sessions, services.cookie, services.accounts, services.presenter);
   const routes = buildRouteTable({ ...services, opener });
+  const userGuardDeps = {
+    sessions: services.sessions,
+    cookie: services.cookie,
+    sessionJwt: services.sessionJwt,
+    users: () => services.uow.repos.users,
+    csrfProtection: services.config.session.csrfProtection,
+  };
   const app = createApp({
     config: services.config,
     logger: services.logger,
@@ -177,13 +184,8 @@ export function composeApp(
         activities: services.adminActivities,
       }),
       management: managementGuard({ requests: services.signedRequests, scopes: services.managementScopes }),
-      user: userGuard({
-        sessions: services.sessions,
-        cookie: services.cookie,
-        sessionJwt: services.sessionJwt,
-        users: () => services.uow.repos.users,
-        csrfProtection: services.config.session.csrfProtection,
-      }),
+      user: userGuard(userGuardDeps),
+      account: userGuard({ ...userGuardDeps, accounts: () => services.uow.repos.accountDetails }),
     },
     managementTransport: managementTransport({
       enabled: services.signedRequests !== undefined,

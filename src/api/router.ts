@@ -25,6 +25,8 @@ export type Guards = Record<PlainAccess, RequestHandler> & {
   admin(ability: Ability, base: string, template: string): RequestHandler;
   /** Opens the signed request for the scope; its verified data becomes the body. */
   management(scope: string): RequestHandler;
+  /** The `user` guard reading the account view with the user (RouteSpec.readsAccount); `user` when not given. */
+  account?: RequestHandler;
 };
 
 /** The contract's `x-management-scope` and the route table's must agree. */
@@ -48,6 +50,7 @@ function guardsFor(guards: Guards, spec: RouteSpec<OperationId>, base: string, t
   const access = spec.access;
   if (typeof access === 'object' && 'management' in access) return [guards.management(access.management)];
   if (typeof access === 'object') return [guards.user, guards.admin(access.admin, base, template)];
+  if (access === 'user' && spec.readsAccount) return [guards.account ?? guards.user];
   return access === 'public' ? [] : [guards[access]];
 }
 

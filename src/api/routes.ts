@@ -114,7 +114,7 @@ export function buildRouteTable(s: RouteServices): RouteTable {
     getSwaggerDoc: { access: 'public', handler: docs.getSwaggerDoc },
     getSwaggerDocByName: { access: 'public', handler: docs.getSwaggerDocByName },
     // resource: the signed-in user
-    getMe: { access: 'user', handler: users.getMe },
+    getMe: { access: 'user', readsAccount: true, handler: users.getMe },
     updateMe: { access: 'user', handler: users.updateMe },
     deleteMe: { access: 'user', handler: users.deleteMe },
     changePassword: { access: 'user', handler: users.changePassword },

@@ -60,6 +60,11 @@ export const NOT_IMPLEMENTED = 'not_implemented' as const;
 export interface RouteSpec<O extends OperationId> {
   access: Access;
   handler: Handler<O> | typeof NOT_IMPLEMENTED;
+  /**
+   * A `user` operation that answers the caller's account view as it is: its guard reads the view with the user,
+   * in one statement (`req.auth.account`), so the handler needs no second round trip.
+   */
+  readsAccount?: true;
 }
 
 export type RouteTable = { [O in OperationId]: RouteSpec<O> };

@@ -109,3 +109,13 @@ export function signedHeaders(key: Key): Record<string, string> {
     'X-Auth-Signature': hmacHex('HS256', key.secret, nonce + key.kid),
   };
 }
+
+/** The token the gateway hands upstream for the session: what a resource call through the gateway carries. */
+export async function bearerFor(base: string, cookie: string): Promise<string> {
+  const res = await fetch(`${base}/api/v2/barong/auth/api/v2/peatio/account/balances`, {
+    headers: { Cookie: cookie, 'User-Agent': BENCH_USER_AGENT },
+  });
+  const token = res.headers.get('authorization')?.replace(/^Bearer /, '');
+  if (res.status !== 200 || !token) throw new Error(`gateway gave no token: ${res.status}`);
+  return token;
+}

@@ -23,7 +23,7 @@ import knex from 'knex';
 import { loadConfig } from '../../src/config/index.js';
 import { knexConfig } from '../../src/db/knex-config.js';
 import { runBench, withBenchServer } from './bench-server.js';
-import { BENCH_USER_AGENT, createAuthFixture, loginWithOtp } from './bench-fixtures.js';
+import { bearerFor, createAuthFixture, loginWithOtp } from './bench-fixtures.js';
 import { createBenchUsers } from './bench-users.js';
 import { ARGON2, BARE, PHASES, type BenchContext } from './bench-phases.js';
 import { runMailPhase } from './bench-mail-phase.js';
@@ -99,16 +99,6 @@ async function tableSizes(env: NodeJS.ProcessEnv): Promise<{ users: number; acti
   } finally {
     await db.destroy();
   }
-}
-
-/** The token the gateway hands upstream for the session: what a resource call through the gateway carries. */
-async function bearerFor(base: string, cookie: string): Promise<string> {
-  const res = await fetch(`${base}/api/v2/barong/auth/api/v2/peatio/account/balances`, {
-    headers: { Cookie: cookie, 'User-Agent': BENCH_USER_AGENT },
-  });
-  const token = res.headers.get('authorization')?.replace(/^Bearer /, '');
-  if (res.status !== 200 || !token) throw new Error(`gateway gave no token: ${res.status}`);
-  return token;
 }
 
 async function main(): Promise<void> {

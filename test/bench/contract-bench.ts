@@ -10,6 +10,7 @@
  *   session   the gateway authorizer with a session cookie                            target >= 0.90
  *   apikey    the gateway authorizer with a signed API key                            target >= 0.85
  *   users-me  GET /api/v2/barong/resource/users/me with the session cookie           target >= 0.40
+ *   users-me-bearer  the same with the Bearer JWT the gateway hands upstream           target >= 0.40
  * and, separately, logins (POST /identity/sessions, LOGIN_CONNECTIONS in flight, default 8) against raw argon2id
  * verifications at the same parameters with as many in flight, in this process, while the server idles
  * (target >= 0.90).
@@ -17,7 +18,7 @@
  * slice, so load from elsewhere on the machine falls on all of them alike; the table has the means (ratios of
  * means), and the ratio of every round is printed below it, as the spread.
  * Settings: those of bench:authz (BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_PIPELINING), plus
- * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,login), LOGIN_CONNECTIONS, and BENCH_CPU_PROF_DIR
+ * BENCH_SCENARIOS (default healthz,ceiling,session,apikey,users-me,users-me-bearer,login), LOGIN_CONNECTIONS, and BENCH_CPU_PROF_DIR
  * (the server runs with `--cpu-prof` and writes its profile there when it stops; test/bench/profile-top.ts reads it).
  * Not part of the test suite: nothing here asserts a timing.
  */
@@ -32,6 +33,7 @@ import { SOURCE_API_COMMAND, runBench, withBenchServer } from './bench-server.js
 import { judge, run, scenarios as authzScenarios, setting, type Counts, type Scenario } from './authz-bench.js';
 import {
   BENCH_USER_AGENT as USER_AGENT,
+  bearerFor,
   createAuthFixture,
   loginWithOtp as login,
   type AuthFixture as Fixture,
@@ -44,7 +46,7 @@ const CONNECTIONS = setting('BENCH_CONNECTIONS', 50);
 const LOGIN_CONNECTIONS = setting('LOGIN_CONNECTIONS', 8);
 /** The other helpers' load comes and goes: every scenario runs in ROUNDS slices, the scenarios taking turns. */
 const ROUNDS = setting('BENCH_ROUNDS', 5);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'healthz,ceiling,session,apikey,users-me,login')
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'healthz,ceiling,session,apikey,users-me,users-me-bearer,login')
   .split(',')
   .map((s) => s.trim());
 const LOGIN_EMAIL = 'bench.login@example.com';
@@ -52,7 +54,14 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
 const SERVER_COMMAND = PROFILE_DIR
   ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, ...SOURCE_API_COMMAND]
   : SOURCE_API_COMMAND;
-const TARGETS: Record<string, number> = { ceiling: 0.8, session: 0.9, apikey: 0.85, 'users-me': 0.4, login: 0.9 };
+const TARGETS: Record<string, number> = {
+  ceiling: 0.8,
+  session: 0.9,
+  apikey: 0.85,
+  'users-me': 0.4,
+  'users-me-bearer': 0.4,
+  login: 0.9,
+};
 
 /** An active member without 2FA, so that every login needs only the password. */
 async function createLoginUser(env: NodeJS.ProcessEnv): Promise<void> {
@@ -77,13 +86,14 @@ async function createLoginUser(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-function usersMe(cookie: string): Scenario {
+/** The account read with the session cookie, or (`users-me-bearer`) with a Bearer JWT. */
+function usersMe(name: string, credentials: Record<string, string>): Scenario {
   return {
-    name: 'users-me',
+    name,
     request: (counts: Counts) => ({
       method: 'GET',
       path: '/api/v2/barong/resource/users/me',
-      headers: { 'User-Agent': USER_AGENT, Cookie: cookie },
+      headers: { 'User-Agent': USER_AGENT, ...credentials },
       onResponse: judge(counts, false),
     }),
   };
@@ -174,7 +184,11 @@ async function main(): Promise<void> {
     },
     async ({ base, env }, fixture: Fixture) => {
       const cookie = await login(base, fixture);
-      const all = [...authzScenarios(cookie, fixture.keys), usersMe(cookie)];
+      const all = [
+        ...authzScenarios(cookie, fixture.keys),
+        usersMe('users-me', { Cookie: cookie }),
+        usersMe('users-me-bearer', { Authorization: `Bearer ${await bearerFor(base, cookie)}` }),
+      ];
       const names = SCENARIOS.filter((n) => n !== 'login');
       const chosen = names.map((name) => {
         const s = all.find((x) => x.name === name);

@@ -3,12 +3,15 @@ import { isIP } from 'node:net';
 import type { Session } from '../../domain/sessions/session-store.js';
 import type { User } from '../../db/repositories/users-repository.js';
 import type { RequestContext } from '../../domain/accounts/request-context.js';
+import type { AccountDetails } from '../../domain/accounts/account-details.js';
 import type { GeoLookup } from '../../domain/authz/geoip.js';
 
 /** Who a guard found behind a request. */
 export interface AuthContext {
   session?: Session;
   user?: User;
+  /** The user's account view, read with the user (the `account` guard); absent from every other guard. */
+  account?: AccountDetails;
 }
 
 declare module 'express-serve-static-core' {

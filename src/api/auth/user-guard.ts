@@ -8,6 +8,8 @@ import { unauthorized } from '../../errors/app-error.js';
 import type { SessionStore } from '../../domain/sessions/session-store.js';
 import type { SessionJwt } from '../../domain/tokens/session-jwt.js';
 import type { UsersRepository, User } from '../../db/repositories/users-repository.js';
+import type { AccountDetailsRepository } from '../../db/repositories/account-details-repository.js';
+import type { AccountDetails } from '../../domain/accounts/account-details.js';
 import { safeEqual, sessionMatchesClient } from '../../domain/sessions/session-binding.js';
 import { SIGN_IN_STATES } from '../../domain/accounts/account-state.js';
 import type { SessionCookie } from './session-cookie.js';
@@ -21,6 +23,11 @@ export interface UserGuardDeps {
   sessionJwt: SessionJwt;
   users: () => UsersRepository;
   csrfProtection: boolean;
+  /**
+   * Given: the user is read with the account view (UserWithFullInfo's lists), in one statement, into
+   * `req.auth.account`. For operations that answer that view as it is (GET /users/me): one round trip, not two.
+   */
+  accounts?: () => AccountDetailsRepository;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -36,12 +43,18 @@ function requireActive(user: User | undefined): User {
 }
 
 export function userGuard(d: UserGuardDeps): RequestHandler {
+  const find = async (uid: string): Promise<{ user?: User; account?: AccountDetails }> => {
+    if (!d.accounts) return { user: await d.users().findByUid(uid) };
+    const account = await d.accounts().findByUid(uid);
+    return { user: account?.user, account };
+  };
   return async (req, _res, next) => {
     const token = bearerToken(req);
     if (token) {
       const claims = await d.sessionJwt.verify(token);
       if (!claims) throw unauthorized('jwt.decode_and_verify');
-      req.auth = { user: requireActive(await d.users().findByUid(claims.uid)) };
+      const { user, account } = await find(claims.uid);
+      req.auth = { user: requireActive(user), ...(account ? { account } : {}) };
       return next();
     }
     const sessionId = d.cookie.read(req);
@@ -58,8 +71,9 @@ export function userGuard(d: UserGuardDeps): RequestHandler {
       throw unauthorized('authz.client_session_mismatch');
     }
     // The user is checked before the session slides: a refused user's session must not be kept alive.
-    const user = requireActive(await d.users().findByUid(session.uid));
-    req.auth = { session: await d.sessions.touch(session), user };
+    const found = await find(session.uid);
+    const user = requireActive(found.user);
+    req.auth = { session: await d.sessions.touch(session), user, ...(found.account ? { account: found.account } : {}) };
     next();
   };
 }

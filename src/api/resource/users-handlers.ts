@@ -15,7 +15,9 @@ const DEFAULT_LIMIT = 100;
 
 export function createUsersHandlers(d: UsersHandlerDeps) {
   const getMe: Handler<'getMe'> = async (req) => {
-    return { status: 200, body: d.presenter.fullInfo(await d.accounts.details(currentUser(req))) };
+    // Read with the user by the route's guard (readsAccount), in the same statement.
+    const account = req.auth?.account ?? (await d.accounts.details(currentUser(req)));
+    return { status: 200, body: d.presenter.fullInfo(account) };
   };
 
   const updateMe: Handler<'updateMe'> = async (req) => {

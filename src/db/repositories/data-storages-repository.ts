@@ -10,7 +10,7 @@ export interface DataStorage {
   updatedAt: Date;
 }
 
-const toDataStorage = (r: Row): DataStorage => ({
+export const toDataStorage = (r: Row): DataStorage => ({
   id: Number(r.id),
   userId: Number(r.user_id),
   title: r.title,

@@ -19,6 +19,7 @@ import { PersonalDataRepository } from './personal-data-repository.js';
 import { SigningKeysRepository } from './signing-keys-repository.js';
 import { SecretColumnsRepository } from './secret-columns-repository.js';
 import { SecretRewriteCheckpointsRepository } from './secret-rewrite-checkpoints-repository.js';
+import { AccountDetailsRepository } from './account-details-repository.js';
 
 /**
  * Every repository over one connection or transaction, so a service can write several tables atomically. Their
@@ -45,6 +46,7 @@ export function repositories(db: Knex) {
     signingKeys: new SigningKeysRepository(db),
     secretColumns: new SecretColumnsRepository(db),
     secretCheckpoints: new SecretRewriteCheckpointsRepository(db),
+    accountDetails: new AccountDetailsRepository(db),
   });
 }
 

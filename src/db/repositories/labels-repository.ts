@@ -14,7 +14,7 @@ export interface Label {
   updatedAt: Date;
 }
 
-const toLabel = (r: Row): Label => ({
+export const toLabel = (r: Row): Label => ({
   id: Number(r.id),
   userId: Number(r.user_id),
   key: r.key,

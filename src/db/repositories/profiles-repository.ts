@@ -56,7 +56,7 @@ const COLUMNS: Record<keyof ProfileFields, string> = {
   author: 'author',
 };
 
-const toProfile = (r: Row): ProfileRecord => ({
+export const toProfile = (r: Row): ProfileRecord => ({
   id: Number(r.id),
   author: r.author,
   firstNameEncrypted: r.first_name_encrypted,
