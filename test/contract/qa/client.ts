@@ -107,7 +107,7 @@ export class ServerClient {
     return { cookie: res.cookie!, csrf: res.body.csrf_token };
   }
 
-  /** A management call signed by QA's key; undefined without one. */
+  /** A management call signed by QA's key (there must be one). */
   async managementCall(path: string, data: unknown): Promise<Answer> {
     const key = this.managementKey;
     if (!key) throw new Error(`management ${path}: no DREDD_QA_MANAGEMENT_KEY`);

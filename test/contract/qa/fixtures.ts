@@ -17,12 +17,6 @@ export interface Made {
   otpSecret?: string;
 }
 
-export interface ServerFixtures {
-  fixtures: Record<string, unknown>;
-  /** Transactions the server's configuration shuts out, with the reason (DREDD_SKIPS). */
-  skips: [string, string][];
-}
-
 export class FixtureBuilder {
   /** Every user this run made (the hooks' own sign-ups are found by address at the clean-up). */
   readonly users: Made[] = [];
@@ -105,8 +99,8 @@ export class FixtureBuilder {
   }
 
   /**
-   * Turns 2FA on as the user would (QR code, then a code), and spends `codes` more codes for `use` (API keys): the
-   * codes of consecutive steps from the previous one, all within the server's ±1 step window.
+   * Turns 2FA on as the user would (QR code, then a code) and lets `use` spend more codes (API keys): codes of
+   * consecutive steps from the previous one, all within the server's ±1 step window, each step used once.
    */
   async twoFactor(user: Made, use?: (s: Session, code: () => Promise<string>) => Promise<void>): Promise<Made> {
     const s = await this.session(user);
@@ -198,9 +192,5 @@ export class FixtureBuilder {
   async waitForDreddLogins(): Promise<void> {
     // Dredd's hooks log each 2FA fixture in with the current step's code: past every step the runner spent.
     await waitForStepAfter(this.client.latestSpentStep());
-  }
-
-  get mailSource(): MailSource {
-    return this.mail;
   }
 }
