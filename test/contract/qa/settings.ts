@@ -32,7 +32,8 @@ Environment:
 Server settings the full run needs (each transaction they shut out is skipped, with the setting named):
   BARONG_USER_STORAGE_TITLES containing "personal", BARONG_MGN_API_KEYS_SA=true, BARONG_ERASURE_HOLD_DAYS=0
   (otherwise fixtures are banned, not erased, and the erase transaction is skipped), BARONG_PHONE_VERIFICATION=mock
-  with the development inbox (the SMS codes).
+  with the development inbox (the SMS codes). Without a management key, about 55 sign-ups from the runner's
+  address: BARONG_SIGNUP_MAX_PER_IP above that.
 `;
 
 export interface ManagementKey {
