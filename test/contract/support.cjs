@@ -48,12 +48,15 @@ function phone(number) {
 }
 
 const DOCUMENTED_EMAIL = /dredd\.([a-z0-9.-]+)(?:@|%40)example\.com/g;
-/** On a server QA runs: the documented addresses (dredd.user@example.com …) and numbers become the run's own. */
+/** On a server QA runs: the documented addresses (dredd.user@example.com …), numbers and username become the run's own. */
 function retag(t) {
   if (!RUN_TAG) return;
   // In a query or a form body `+` reads as a space: the tagged address travels percent-encoded there.
+  // The documented username too: a server that bans rather than erases keeps the last run's taken.
   const swap = (text, encode) =>
-    phone(text.replace(DOCUMENTED_EMAIL, (_, name) => (encode ? encodeURIComponent(email(name)) : email(name))));
+    phone(
+      text.replace(DOCUMENTED_EMAIL, (_, name) => (encode ? encodeURIComponent(email(name)) : email(name))),
+    ).replace(/\bdredduser\b/g, `dr${RUN_TAG}`);
   const form = /x-www-form-urlencoded/.test(t.request.headers['Content-Type'] || '');
   if (typeof t.request.body === 'string' && t.request.bodyEncoding !== 'base64')
     t.request.body = swap(t.request.body, form);

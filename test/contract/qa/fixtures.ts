@@ -82,7 +82,7 @@ export class FixtureBuilder {
       return;
     }
     await this.client.expect(200, `label ${key} of ${uid}`, 'POST', '/admin/users/labels', {
-      form: { uid, key, value },
+      form: { uid, key, value, scope: 'private' },
       session: this.admin,
     });
   }
