@@ -8,6 +8,7 @@
  * also validates its own responses. Then runs Dredd with every hooks file in test/contract/hooks/.
  */
 import { spawn } from 'node:child_process';
+import { dreddArgs, runDredd, summarize } from './dredd.js';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { generateSecret } from 'otplib';
@@ -213,55 +214,6 @@ async function createFixtures(env: NodeJS.ProcessEnv, idToken: string) {
   }
 }
 
-/** Runs Dredd, passing its output through, and returns its exit code with everything it printed. */
-function runDredd(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node_modules/.bin/dredd', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let output = '';
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
-      });
-    }
-    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
-/** The share of transactions that must run (not be skipped) for the contract run to pass. */
-const MIN_RUN_PERCENT = 95;
-
-/**
- * Prints "transactions: N, run: R (P %), skipped: S" from Dredd's closing line and the table of answers that cannot
- * be produced from outside; fails when Dredd failed, anything failed or errored, or fewer than MIN_RUN_PERCENT ran.
- */
-function summarize(dredd: { code: number; output: string }, only: string | undefined): number {
-  const counts = /(\d+) passing, (\d+) failing, (\d+) errors, (\d+) skipped, (\d+) total/.exec(dredd.output);
-  if (!counts) {
-    console.error('contract: Dredd printed no summary');
-    return 1;
-  }
-  const [failing, errors, skipped, total] = counts.slice(2).map(Number) as [number, number, number, number];
-  const failed = failing + errors;
-  const ran = total - skipped;
-  const percent = total ? (100 * ran) / total : 0;
-  console.log('\ncontract: documented answers that cannot be produced from outside (test/contract/unreachable.cjs):');
-  for (const [key, reason] of UNREACHABLE) console.log(`  ${key}: ${reason}`);
-  console.log(
-    `contract: transactions: ${total}, run: ${ran} (${percent.toFixed(1)} %), skipped: ${skipped}, failed: ${failed}`,
-  );
-  if (dredd.code !== 0 || failed > 0) return 1;
-  if (only) {
-    console.log(`contract: DREDD_ONLY=${only}: the ${MIN_RUN_PERCENT} % goal applies to full runs only`);
-    return 0;
-  }
-  if (percent < MIN_RUN_PERCENT) {
-    console.error(`contract: fewer than ${MIN_RUN_PERCENT} % of the transactions ran`);
-    return 1;
-  }
-  return 0;
-}
-
 async function main(): Promise<number> {
   const db = await createTestDatabase();
   await db.knex.destroy();
@@ -321,26 +273,21 @@ async function main(): Promise<number> {
   const server = spawn(process.execPath, ['--import', 'tsx', 'jobs/main.ts', '--with-api'], { stdio: 'inherit', env });
   try {
     await waitForHealth(`${base}/healthz`, server);
-    const dredd = await runDredd(
-      [
-        'openapi/barong.yaml',
-        base,
-        '--path=openapi/admin.yaml',
-        '--path=openapi/management.yaml',
-        '--hookfiles=test/contract/hooks/*.cjs',
-        '--language=nodejs',
-        '--loglevel=warning',
+    const dredd = await runDredd(dreddArgs(base), {
+      ...env,
+      DREDD_SERVER: base,
+      DREDD_MAILBOX: mailbox.url,
+      DREDD_TWILIO: twilio.url,
+      DREDD_FIXTURES: JSON.stringify(fixtures),
+      DREDD_MANAGEMENT_KEYS: JSON.stringify(management.privateKeys()),
+    });
+    return summarize(dredd, {
+      only: process.env.DREDD_ONLY,
+      goal: true,
+      tables: [
+        ['documented answers that cannot be produced from outside (test/contract/unreachable.cjs)', UNREACHABLE],
       ],
-      {
-        ...env,
-        DREDD_SERVER: base,
-        DREDD_MAILBOX: mailbox.url,
-        DREDD_TWILIO: twilio.url,
-        DREDD_FIXTURES: JSON.stringify(fixtures),
-        DREDD_MANAGEMENT_KEYS: JSON.stringify(management.privateKeys()),
-      },
-    );
-    return summarize(dredd, process.env.DREDD_ONLY);
+    });
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
@@ -355,7 +302,14 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+// `--server URL`: Dredd against a server QA runs, every fixture made through its API (test/contract/qa/).
+const serverAt = process.argv.indexOf('--server');
+const run =
+  serverAt >= 0 || process.argv.includes('--help')
+    ? import('./qa/server-run.js').then((qa) => qa.serverRun(process.argv.slice(2)))
+    : main();
+
+run.then(
   (code) => process.exit(code),
   (err) => {
     console.error(err instanceof Error ? err.stack : err);

@@ -30,6 +30,7 @@ hooks.beforeEach(async (t, done) => {
       t.skip = true;
       hooks.log(`skip ${key} ${status}: no preparation provokes it`);
     } else {
+      support.retag(t);
       if (key.includes(' /resource/') && !key.includes('swagger_doc')) await support.actAs(t, 'member');
       if (key.includes(' /admin/')) await support.actAs(t, 'admin');
       if (key.includes(' /management/') && !prepare) await support.signManagement(t);

@@ -5,7 +5,7 @@
  * (+12025550143) is never verified by anybody. The member verifies; once it has, its phone step is closed
  * (resource.phone.already_verified), so send_code and add act as fixtures of their own.
  */
-const { build, prepare, http, session, actAs, setFormField } = require('../support.cjs');
+const { build, prepare, http, session, actAs, setFormField, phone } = require('../support.cjs');
 
 const TWILIO = process.env.DREDD_TWILIO;
 
@@ -122,7 +122,7 @@ prepare('POST /resource/phones/verify', 422, async (t) => {
 // A user who never added the number.
 prepare('POST /resource/phones/verify', 404, async (t) => {
   await actAs(t, 'phonesNone');
-  setFormField(t, 'phone_number', '+12025550199');
+  setFormField(t, 'phone_number', phone('+12025550199'));
 });
 prepare('POST /resource/phones', 422, async (t) => {
   await actAs(t, 'phonesNone');
@@ -134,7 +134,7 @@ prepare('POST /resource/phones/send_code', 400, async (t) => {
 });
 
 /** 429: phonesLimited adds a number of its own and asks for codes until its budget (per user) is spent. */
-const LIMITED_NUMBER = '+12025550177';
+const LIMITED_NUMBER = phone('+12025550177');
 let phoneBudgetSpent;
 function spendPhoneBudget() {
   phoneBudgetSpent ??= (async () => {
@@ -148,7 +148,7 @@ function spendPhoneBudget() {
         csrf: s.csrf,
       });
       const fresh = await http('POST', '/resource/phones', {
-        form: { phone_number: `+120255502${String(i).padStart(2, '0')}` },
+        form: { phone_number: phone(`+120255502${String(i).padStart(2, '0')}`) },
         cookie: s.cookie,
         csrf: s.csrf,
       });
@@ -166,5 +166,5 @@ prepare('POST /resource/phones/send_code', 429, async (t) => {
 prepare('POST /resource/phones', 429, async (t) => {
   await spendPhoneBudget();
   await actAs(t, 'phonesLimited');
-  setFormField(t, 'phone_number', '+12025550178');
+  setFormField(t, 'phone_number', phone('+12025550178'));
 });
