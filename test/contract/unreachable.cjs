@@ -91,6 +91,7 @@ const SERVER_MODE_UNREACHABLE = [
   ['POST /identity/sessions/auth0 200', "needs an ID token of the server's Auth0 tenant: the runner signs for none"],
   ['POST /identity/sessions 503', "needs the server's Barong Vault down (the local run points it at a closed port)"],
   ['POST /resource/phones/send_code 422', 'needs the SMS provider to refuse a number (the local Twilio stand-in)'],
+  ['POST /resource/phones/verify 422', 'needs the SMS provider to refuse a number (the local Twilio stand-in)'],
   ['POST /identity/users 429', PER_IP],
   [
     'POST /identity/users/email/generate_code 429',

@@ -133,6 +133,7 @@ export async function buildFixtureSet(b: FixtureBuilder, admin: Made, canManage:
     },
     member: await u('member'),
     reset: await u('reset'),
+    resetErased: await u('reset-erased'), // erased by its hook (404), unless the server holds erasures
     twofa: withOtp(await b.twoFactor(await b.user('2fa'))),
     vaultUser: { email: b.email('vault-2fa'), password: PASSWORD }, // its 503 is skipped: no account is made
     managed: await u('management-user'),
@@ -153,6 +154,7 @@ export async function buildFixtureSet(b: FixtureBuilder, admin: Made, canManage:
     phonesNone: await u('phones-none'),
     phonesResend: await u('phones-resend'),
     phonesLimited: await u('phones-limited'),
+    phonesFailed: { email: b.email('phones-failed'), password: PASSWORD }, // its 422 is skipped: no account
     usersTarget: plain(usersTarget),
     usersPending: plain(usersPending),
     usersBan: await u('users-ban'),
