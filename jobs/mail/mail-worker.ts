@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Job, Queue } from '../../src/queues/create-queue.js';
 import { openMail, type MailJob, type QueuedMail } from '../../src/queues/mail-queue.js';
 import type { Encryptor } from '../../src/lib/encryptor.js';
@@ -112,19 +111,16 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     // message and before the mark below is written, the job runs again and the mail goes out a second time,
     // with the same Message-ID. Marking before sending would close that window but could lose the mail instead.
     try {
-      const message = {
-        from,
-        to: mail.to,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId,
-      };
-      // The message nodemailer would compose, built into one buffer first: streamed as it is composed, it reached the
-      // socket in about nine small writes (headers, boundaries, parts), now in one; a mail per login made them count.
-      const composed = new MailComposer(message).compile();
-      const [envelope, raw] = [composed.getEnvelope(), await composed.build()];
-      await timedSend(() => transport.sendMail({ envelope, raw }));
+      await timedSend(() =>
+        transport.sendMail({
+          from,
+          to: mail.to,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId,
+        }),
+      );
     } catch (err) {
       if (smtpUnreachable(err)) holdUntilReachable(err);
       throw err;
