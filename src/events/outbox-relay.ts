@@ -175,7 +175,9 @@ export class OutboxRelay {
     try {
       const result = await this.runOnce();
       if (result.failed && result.failed === result.claimed) next = this.relayDelay();
-      else if (result.claimed > 0 || this.nudged) next = 0; // more may be waiting (or were written by this pass)
+      // A full batch may have left rows behind; a nudge during the pass means rows came after its claim. A partial
+      // batch without a nudge took every due row, so another claim now would be an empty UPDATE (one per login).
+      else if (result.claimed >= this.d.options.batchSize || this.nudged) next = 0;
     } catch (err) {
       // The database itself failed (the rows are safe where they are); try again later.
       this.consecutiveFailures += 1;

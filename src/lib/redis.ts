@@ -110,7 +110,8 @@ export async function* scanKeys(redis: RedisClient, pattern: string, count = 500
  * `tagged` keys carry a Redis Cluster hash tag (`{gateway}`): every key with one tag is in one slot, so a MULTI, a
  * script or an MGET over several of them works on a cluster. The gateway's keys (sessions, their per-user index,
  * the authorizer's records and counters, the set of API key ids) share one, since the authorizer reads a session
- * and its user's record, or an API key and its holder's record, in one script.
+ * and its user's record, or an API key and its holder's record, in one script. The attempt limiters' counters share
+ * another (`{attempts}`): one script spends an account's and an IP's (src/domain/sessions/attempt-counters.ts).
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -123,6 +124,6 @@ export class RedisKeys {
 }
 
 /** The hash tags in use; see RedisKeys.tagged. */
-export type HashTag = 'gateway';
+export type HashTag = 'gateway' | 'attempts';
 
 export type { Redis, Cluster };

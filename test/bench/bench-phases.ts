@@ -43,7 +43,7 @@ export interface Phase {
 
 export const BARE = 'bare /healthz';
 export const ARGON2 = 'raw argon2id verify';
-const LOGIN = 'login (POST identity/sessions)';
+export const LOGIN = 'login (POST identity/sessions)';
 const API = '/api/v2/barong';
 const GATEWAY_PATH = `${API}/auth/api/v2/peatio/account/balances`;
 const ua = { 'User-Agent': BENCH_USER_AGENT };

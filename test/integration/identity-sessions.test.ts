@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { composeApp, createServices, type Services } from '../../src/compose.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createUser, sessionCookie, totpCode, uniqueEmail } from '../support/factories.js';
+import { monitorRedis } from '../support/redis-monitor.js';
 
 const LOGIN = '/api/v2/barong/identity/sessions';
 let t: TestApp;
@@ -197,6 +198,26 @@ describe('brute force', () => {
     await login({ email: user.email, password: user.password }).expect(201);
     for (let i = 0; i < 9; i++) await login({ email: user.email, password: 'Wrong-Password-1' }).expect(401);
     await login({ email: user.email, password: user.password }).expect(201);
+  });
+
+  it('a login spends its per-account and per-IP attempts in one Redis script, and a success clears them in one', async () => {
+    const user = await createUser(t);
+    const counters = t.services.redisKeys.tagged('attempts', 'rl', 'login');
+    const marker = `marker-${user.uid}`;
+    const seen: string[] = [];
+    if (t.config.redis.kind !== 'single') throw new Error('this test reads the single Redis the test app uses');
+    const monitor = await monitorRedis(['-u', t.config.redis.url], ({ args, source }) => {
+      // The scripts' own commands come from `lua`; only what the API sent counts as a round trip.
+      if (source !== 'lua' && args.some((a) => a.startsWith(counters))) seen.push(args[0]!.toLowerCase());
+    });
+    try {
+      await login({ email: user.email, password: user.password }).expect(201);
+      await t.services.redis.echo(marker);
+      await monitor.seen(marker);
+    } finally {
+      monitor.stop();
+    }
+    expect(seen.map((command) => command.replace(/^evalsha$/, 'eval'))).toEqual(['eval', 'eval']);
   });
 });
 

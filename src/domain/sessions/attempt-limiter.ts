@@ -1,12 +1,13 @@
 /**
  * Brute-force protection for password logins (Barong has none): attempts are counted atomically in Redis,
- * per account and per client IP, with rate-limiter-flexible, so the limits hold across every API process.
+ * per account and per client IP, so the limits hold across every API process.
  * A point is taken *before* the password is checked, so parallel attempts can never exceed the limit; a
  * successful login gives the account its points back and returns the IP's point.
- * The same machinery limits, per IP only, anonymous requests that cost the server work (IpLimiter).
+ * rate-limiter-flexible's counters limit, per IP only, anonymous requests that cost the server work (IpLimiter).
  */
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient, RedisKeys } from '../../lib/redis.js';
+import { attemptScripts } from './attempt-counters.js';
 import { tooManyRequests } from '../../errors/app-error.js';
 import { emailKey } from '../../lib/email-key.js';
 import type { ErrorKey } from '../../errors/error-keys.js';
@@ -55,34 +56,48 @@ function limiter(redis: RedisClient, keyPrefix: string, points: number, windowSe
   });
 }
 
+/**
+ * Both counters of an attempt, per account and per IP, in one script (attempt-counters.ts): one Redis round trip to
+ * take an attempt and one to clear it after a success, where rate-limiter-flexible needed two and three. The keys
+ * share a hash tag, so the scripts run on a Redis Cluster too (all attempt counters live in one slot, as the
+ * gateway's keys do).
+ */
 export class AttemptLimiter {
-  private readonly account: RateLimiterRedis;
-  private readonly ip: RateLimiterRedis;
+  private readonly scripts: ReturnType<typeof attemptScripts>;
+  private readonly accountPrefix: string;
+  private readonly ipPrefix: string;
 
   constructor(
     redis: RedisClient,
     keys: RedisKeys,
     name: string,
-    limits: ThrottleLimits,
+    private readonly limits: ThrottleLimits,
     private readonly errorKey: ErrorKey,
   ) {
-    this.account = limiter(redis, keys.key('rl', name, 'account'), limits.perAccount, limits.windowSeconds);
-    this.ip = limiter(redis, keys.key('rl', name, 'ip'), limits.perIp, limits.windowSeconds);
+    this.scripts = attemptScripts(redis);
+    this.accountPrefix = keys.tagged('attempts', 'rl', name, 'account');
+    this.ipPrefix = keys.tagged('attempts', 'rl', name, 'ip');
   }
 
-  /** Takes one attempt for this account (see `accountKey`) and IP, or refuses with 429 and Retry-After. */
+  /**
+   * Takes one attempt for this account (see `accountKey`) and IP, or refuses with 429 and Retry-After. The account's
+   * counters are spent one after the other: a later one only by attempts the earlier let through, so parallel
+   * attempts on a known account pass exactly as many times as its own counter allows.
+   */
   async take(account: AccountKey, ip: string): Promise<void> {
-    await withinBudget(this.errorKey, () => Promise.all([this.takeInOrder(account), this.ip.consume(ip)]));
+    const { perAccount, perIp, windowSeconds } = this.limits;
+    const keys = this.keysOf(account, ip);
+    const waitMs = await this.scripts.barongAttemptTake(keys.length, ...keys, perAccount, perIp, windowSeconds);
+    if (waitMs > 0) throw tooManyRequests(this.errorKey, Math.max(1, Math.ceil(waitMs / 1000)));
   }
 
   async succeeded(account: AccountKey, ip: string): Promise<void> {
-    await Promise.all([...account.map((key) => this.account.delete(key)), this.ip.reward(ip, 1)]);
+    const keys = this.keysOf(account, ip);
+    await this.scripts.barongAttemptSucceed(keys.length, ...keys, this.limits.windowSeconds);
   }
 
-  /** One counter after the other: a later one is spent only by attempts the earlier let through, so parallel
-   * attempts on a known account pass exactly as many times as its own counter allows. */
-  private async takeInOrder(account: AccountKey): Promise<void> {
-    for (const key of account) await this.account.consume(key);
+  private keysOf(account: AccountKey, ip: string): string[] {
+    return [...account.map((key) => `${this.accountPrefix}:${key}`), `${this.ipPrefix}:${ip}`];
   }
 }
 
