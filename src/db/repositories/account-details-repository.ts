@@ -129,26 +129,42 @@ const ACCOUNT_BY_UID = [
   ...LISTS.map((b) => branch(b, `user_id = ${OWNER}`)),
 ].join('\nUNION ALL ');
 
-/** A row of the statement back under its table's column names. */
-function unslot(b: Branch, r: Row): Row {
-  const row: Row = {};
-  b.numbers.forEach((c, i) => (row[c] = r[`n${i}`]));
-  b.strings.forEach((c, i) => (row[c] = r[`s${i}`]));
-  b.datetimes.forEach((c, i) => (row[c] = r[`d${i}`]));
-  return row;
+/** Each branch's columns with the slot each is read from: the names are made once, not per row. */
+const PLACES = new Map(
+  ALL.map((b) => [
+    b.kind,
+    [
+      ...b.numbers.map((c, i) => [c, `n${i}`]),
+      ...b.strings.map((c, i) => [c, `s${i}`]),
+      ...b.datetimes.map((c, i) => [c, `d${i}`]),
+    ] as [string, string][],
+  ]),
+);
+
+/** The statement's rows by kind, each back under its table's column names; one pass over the rows. */
+function unslotted(rows: Row[]): Map<string, Row[]> {
+  const byKind = new Map<string, Row[]>(ALL.map((b) => [b.kind, []]));
+  for (const r of rows) {
+    const places = PLACES.get(r.kind as string);
+    if (!places) continue;
+    const row: Row = {};
+    for (const [column, slot] of places) row[column] = r[slot];
+    byKind.get(r.kind as string)!.push(row);
+  }
+  return byKind;
 }
 
-const rowsOf = (rows: Row[], b: Branch) => rows.filter((r) => r.kind === b.kind).map((r) => unslot(b, r));
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
 
-function toLists(rows: Row[]): AccountLists {
+function toLists(byKind: Map<string, Row[]>): AccountLists {
+  const rowsOf = (b: Branch) => byKind.get(b.kind)!;
   return {
-    referralUid: rowsOf(rows, REFERRER)[0]?.uid ?? null,
+    referralUid: rowsOf(REFERRER)[0]?.uid ?? null,
     // As LabelsRepository.listByUser: oldest first, the id breaking ties.
-    labels: rowsOf(rows, LABELS)
+    labels: rowsOf(LABELS)
       .map(toLabel)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id),
-    phones: rowsOf(rows, PHONES)
+    phones: rowsOf(PHONES)
       .map((p) => ({
         id: Number(p.id),
         country: p.country,
@@ -156,8 +172,8 @@ function toLists(rows: Row[]): AccountLists {
         validatedAt: p.validated_at,
       }))
       .sort(byId),
-    profiles: rowsOf(rows, PROFILES).map(toProfile).sort(byId),
-    dataStorages: rowsOf(rows, DATA_STORAGES).map(toDataStorage).sort(byId),
+    profiles: rowsOf(PROFILES).map(toProfile).sort(byId),
+    dataStorages: rowsOf(DATA_STORAGES).map(toDataStorage).sort(byId),
   };
 }
 
@@ -167,13 +183,14 @@ export class AccountDetailsRepository {
   /** The lists of a user whose row the caller has; the referrer is the one `referralId` names. */
   async forUser(userId: number, referralId: number | null): Promise<AccountLists> {
     const [rows] = (await this.db.raw(LISTS_OF_USER, [referralId, ...LISTS.map(() => userId)])) as [Row[]];
-    return toLists(rows);
+    return toLists(unslotted(rows));
   }
 
   /** The user with the uid, and its lists, read together; undefined when there is none. */
   async findByUid(uid: string): Promise<(AccountLists & { user: User }) | undefined> {
     const [rows] = (await this.db.raw(ACCOUNT_BY_UID, [uid, uid, ...LISTS.map(() => uid)])) as [Row[]];
-    const [user] = rowsOf(rows, USER);
-    return user ? { user: toUser(user), ...toLists(rows) } : undefined;
+    const byKind = unslotted(rows);
+    const [user] = byKind.get(USER.kind)!;
+    return user ? { user: toUser(user), ...toLists(byKind) } : undefined;
   }
 }
