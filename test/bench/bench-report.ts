@@ -104,7 +104,7 @@ export function tableMarkdown(r: RunResults): string {
   const m = r.mail;
   lines.push(
     m.ran
-      ? `| sign-up → mail, ${m.rate}/s for ${m.seconds} s (mail after the 201) | ${f0(m.signUpsPerSecond)} | ${f0(m.p50)} | ${f0(m.p99)} | | p99 < ${MAIL_TARGET_P99_MS} ms, none lost | lost ${m.lost}, twice ${m.duplicates} | ${m.met ? 'yes' : '**no**'} |`
+      ? `| sign-up → mail, ${m.rate}/s for ${m.seconds} s (mail after the 201) | ${f0(m.signUpsPerSecond)} | ${f0(m.p50)} | ${f0(m.p99)} | | p99 < ${MAIL_TARGET_P99_MS} ms, none lost | lost ${m.lost}, twice ${m.duplicates} | ${mailMet(m) ? 'yes' : '**no**'} |`
       : `| sign-up → mail, ${m.rate}/s for ${m.seconds} s | – | – | – | | p99 < ${MAIL_TARGET_P99_MS} ms, none lost | | ${m.note} |`,
   );
   lines.push('', '| process | RSS idle MB | peak RSS MB | target | met? |', '|---|---:|---:|---|---|');
@@ -123,6 +123,16 @@ interface ChartItem {
   label: string;
   value: number;
   target: number;
+}
+
+/**
+ * The mail target is a steady rate of sign-ups with their mails in the inbox within the budget: mails that arrive
+ * fast after answers the server could not give at that rate do not meet it. Kept at report time, so saved runs read
+ * the same way.
+ */
+const MAIL_KEPT_RATE_SHARE = 0.95;
+function mailMet(m: MailResult): boolean {
+  return m.met === true && m.signUpsPerSecond !== undefined && m.signUpsPerSecond >= MAIL_KEPT_RATE_SHARE * m.rate;
 }
 
 /** Every target as a ratio that meets it at ≥ its target (mail and memory as budget over measured, target 1). */
@@ -208,11 +218,12 @@ function misses(r: RunResults): Miss[] {
             ? `${row.failures} of ${row.requests} answers unexpected (first: \`${row.firstFailure}\`)`
             : `${f0(row.rps)} req/s, ${f2(row.ratio)} × ${row.reference ?? 'bare'} against ${targetText(row)}`,
       });
-  if (!r.mail.ran || r.mail.met === false)
+  if (!r.mail.ran || !mailMet(r.mail))
     out.push({
       name: 'sign-up → mail',
       facts: r.mail.ran
-        ? `p50 ${f0(r.mail.p50)} ms, p99 ${f0(r.mail.p99)} ms, ${r.mail.lost} lost, ${r.mail.duplicates} twice`
+        ? `the server answered ${f1(r.mail.signUpsPerSecond)} sign-ups/s of the ${r.mail.rate}/s offered; mail after ` +
+          `the answer p50 ${f0(r.mail.p50)} ms, p99 ${f0(r.mail.p99)} ms, ${r.mail.lost} lost, ${r.mail.duplicates} twice`
         : `${r.mail.note}`,
     });
   for (const p of r.memory)
@@ -294,6 +305,7 @@ interface SoakResults {
     unexpected: number;
     serverErrors: number;
     rss: Record<string, number>;
+    heapUsedMb?: number;
   }[];
 }
 
@@ -308,13 +320,13 @@ function soakSection(): string[] {
     '',
     `${soak.date}: ${soak.minutes} min, ${soak.concurrency} loops of a mixed workload; ${soak.verdict}.`,
     '',
-    `| minute | operations | unexpected | 5xx / socket | ${names.map((n) => `${n} RSS MB`).join(' | ')} |`,
-    `|---:|---:|---:|---:|${names.map(() => '---:').join('|')}|`,
+    `| minute | operations | unexpected | 5xx / socket | ${names.map((n) => `${n} RSS MB`).join(' | ')} | server V8 heap in use MB |`,
+    `|---:|---:|---:|---:|${names.map(() => '---:').join('|')}|---:|`,
     ...soak.perMinute.map(
       (m) =>
         `| ${m.minute} | ${f0(Object.values(m.counts).reduce((a, b) => a + b, 0))} | ${m.unexpected} | ${m.serverErrors} | ${names
           .map((n) => f1(m.rss[n]))
-          .join(' | ')} |`,
+          .join(' | ')} | ${m.heapUsedMb === undefined ? '–' : f1(m.heapUsedMb)} |`,
     ),
     '',
     '![soak: RSS per minute, unexpected answers](soak.svg)',
