@@ -3,7 +3,11 @@
  * real SMTP server (test/support/smtp.ts) on the test's own Redis prefix.
  * - 1,000 mails enqueued, the worker killed with SIGKILL mid-batch and started again: every mail arrives. A mail
  *   arrives twice only in the worker's stated duplicate window (accepted by SMTP, killed before its sent-mark was
- *   written: jobs/mail/mail-worker.ts), so at most the one mail in hand at the kill, and with the same Message-ID.
+ *   written: jobs/mail/mail-worker.ts), and always with the same Message-ID, so a receiver can fold it. Each pooled
+ *   SMTP connection carries one message at a time, so at most SMTP_POOL mails can be in that window at the kill;
+ *   the drill kills the worker the moment the catcher has stored its 250th mail, which is when the window is fullest
+ *   (a CI run saw four: the four connections' last mails). Exactly once is not possible over SMTP: marking before
+ *   sending would close the window by losing the mail instead.
  * - The SMTP server down for 60 s while 200 mails are enqueued: all arrive once it is back, none in the failed set.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +40,15 @@ afterAll(async () => {
   await t?.close();
 }, 60_000);
 
+/** The worker's SMTP connections: the most messages that can be accepted and not yet marked sent at one moment. */
+const SMTP_POOL = 4;
+
 async function startWorker(smtpPort: number): Promise<RunningProcess> {
   const worker = spawnTsx('jobs/main.ts', {
     ...testEnvironment(t.db.name),
     BARONG_SMTP_HOST: '127.0.0.1',
     BARONG_SMTP_PORT: String(smtpPort),
+    BARONG_SMTP_POOL_SIZE: String(SMTP_POOL),
     LOG_LEVEL: 'info',
   });
   workers.push(worker);
@@ -80,7 +88,7 @@ async function failedJobs(): Promise<number> {
 }
 
 describe('mail worker killed with SIGKILL mid-batch', () => {
-  it('delivers all 1,000 mails after a restart, none twice beyond the one in hand', async () => {
+  it('delivers all 1,000 mails after a restart, none twice beyond the ones SMTP accepted at the kill', async () => {
     smtp = await startSmtpCatcher();
     const catcher = smtp;
     const recipients = await enqueue('kill', 1000);
@@ -115,7 +123,7 @@ describe('mail worker killed with SIGKILL mid-batch', () => {
     const { perRecipient, messageIds } = arrivals(catcher.inbox, 'kill');
     expect([...perRecipient.keys()].sort()).toEqual([...recipients].sort());
     const repeated = [...perRecipient].filter(([, n]) => n > 1);
-    expect(repeated.length, JSON.stringify(repeated)).toBeLessThanOrEqual(1);
+    expect(repeated.length, JSON.stringify(repeated)).toBeLessThanOrEqual(SMTP_POOL);
     expect(repeated.every(([, n]) => n === 2)).toBe(true);
     for (const ids of messageIds.values()) expect(ids.size).toBe(1);
     expect(await failedJobs()).toBe(0);
